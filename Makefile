@@ -1,0 +1,71 @@
+# yiwang — two commands: `make run` and `make test`.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+export PYTHONPATH := src
+
+.PHONY: setup run serve test test-sqlite test-postgres lint format bench messages openapi prod-local clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt -c constraints.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## make run: set up, migrate, load the Jinan demo city and serve on http://127.0.0.1:$(PORT)
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  yiwang is starting on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## make test: set up, lint, check migrations, run the suite on SQLite, then on PostgreSQL
+test: setup lint test-sqlite test-postgres
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src/yiwang/core/calendar.py src/yiwang/identity/validators.py
+	YIWANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+	YIWANG_ENV=test $(BIN)/python manage.py export_openapi --check
+
+test-sqlite: setup
+	YIWANG_ENV=test DATABASE_URL= $(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+test-postgres: setup
+	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
+		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $(PG_TEST_URL) is required on CI but not reachable" >&2; exit 1; \
+	else \
+		echo "Skipping the PostgreSQL run: no PostgreSQL at $(PG_TEST_URL) (set PG_TEST_URL to use another)."; \
+	fi
+
+format: setup
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+messages: setup
+	cd src/yiwang && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans --no-obsolete
+	cd src/yiwang && ../../$(BIN)/python ../../manage.py compilemessages
+
+openapi: setup
+	YIWANG_ENV=test $(BIN)/python manage.py export_openapi
+
+bench: setup
+	YIWANG_ENV=test $(BIN)/python bench/catalog_search.py
+
+## Production-like stack on the local PostgreSQL (see docs/deployment.md)
+prod-local: setup
+	./deploy/run-local-production.sh
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,214 @@
+"""Users, applicant profiles (citizens, enterprises), regions, departments and roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.identity.validators import validate_resident_id, validate_uscc
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md's user table. Each maps to a Django group of the same name."""
+
+    CITIZEN = "citizen", _("Citizen")
+    ENTERPRISE = "enterprise", _("Enterprise agent")
+    INTAKE_CLERK = "intake_clerk", _("Intake clerk")
+    REVIEWER = "reviewer", _("Reviewer")
+    APPROVER = "approver", _("Approver")
+    HOTLINE_OPERATOR = "hotline_operator", _("Hotline operator")
+    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CATALOG_ADMIN = "catalog_admin", _("Catalog administrator")
+    CITY_LEADER = "city_leader", _("City leader")
+    INTEGRATOR = "integrator", _("Integrator")
+
+
+#: Roles that act for a department (officers); the others are city-wide or applicants.
+DEPARTMENT_ROLES = frozenset(
+    {
+        Role.INTAKE_CLERK,
+        Role.REVIEWER,
+        Role.APPROVER,
+        Role.DEPARTMENT_HANDLER,
+        Role.SUPERVISOR,
+    }
+)
+
+
+class User(AbstractUser):
+    """A person who signs in: an applicant, an officer, an administrator or an integrator."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    failed_login_count = models.PositiveIntegerField(_("failed logins in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Region(models.Model):
+    """An administrative division identified by its GB/T 2260 code (e.g. 370102 历下区)."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        COUNTY = "county", _("County")
+        COUNTY_CITY = "county_city", _("County-level city")
+
+    code = models.CharField(_("region code"), max_length=6, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=50)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[1-9][0-9]{5}$"), name="region_code_six_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} ({self.code})"
+
+
+class Department(models.Model):
+    """A government department (委办局) or one of its units, in a region."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    short_name_zh = models.CharField(_("short name (Chinese)"), max_length=30, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent department"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("region")
+    )
+    address_zh = models.CharField(_("service hall address (Chinese)"), max_length=200, blank=True)
+    address_en = models.CharField(_("service hall address (English)"), max_length=300, blank=True)
+    phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
+    office_hours_zh = models.CharField(_("office hours (Chinese)"), max_length=100, blank=True)
+    office_hours_en = models.CharField(_("office hours (English)"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role, for one department (officers) or city-wide (department empty)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("department"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "department"], name="role_assignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(department__isnull=True),
+                name="role_assignment_unique_citywide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.department or _("city-wide")
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+class Citizen(models.Model):
+    """A natural person (自然人) applicant profile of a user."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="citizen")
+    name = models.CharField(_("name"), max_length=50)
+    resident_id = models.CharField(
+        _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    """A legal person (法人) applicant, identified by its unified social credit code."""
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50)
+    address = models.CharField(_("registered address"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region")
+    )
+    members = models.ManyToManyField(
+        User, through="EnterpriseMember", related_name="enterprises", verbose_name=_("agents")
+    )
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseMember(models.Model):
+    """A user who may act for an enterprise (its legal representative or an authorised agent)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    is_legal_representative = models.BooleanField(_("is the legal representative"), default=False)
+
+    class Meta:
+        verbose_name = _("enterprise agent")
+        verbose_name_plural = _("enterprise agents")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "user"], name="enterprise_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.enterprise}"

@@ -1,0 +1,289 @@
+"""Django settings for yiwang.
+
+Every value comes from the environment (12-factor); each variable is documented
+in docs/configuration.md. With no environment at all, yiwang runs on the
+embedded defaults: a SQLite file and media files under ``var/``, a secret key
+generated once into ``var/secret_key``, and DEBUG on.
+
+Production (``YIWANG_ENV=production``) refuses to start without an explicit
+``YIWANG_SECRET_KEY`` and ``YIWANG_ALLOWED_HOSTS``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = env_str(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# --- environment -----------------------------------------------------------
+
+YIWANG_ENV = env_str("YIWANG_ENV", "development")
+if YIWANG_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(
+        f"YIWANG_ENV must be development, test or production, not {YIWANG_ENV!r}"
+    )
+IS_PRODUCTION = YIWANG_ENV == "production"
+
+VAR_DIR = Path(env_str("YIWANG_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("YIWANG_DEBUG", not IS_PRODUCTION)
+
+
+def _secret_key() -> str:
+    key = env_str("YIWANG_SECRET_KEY")
+    if key:
+        return key
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "YIWANG_SECRET_KEY is required in production (YIWANG_ENV=production). "
+            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    # Embedded default: one random key per installation, kept under var/.
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list(
+    "YIWANG_ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+if IS_PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("YIWANG_ALLOWED_HOSTS is required in production")
+CSRF_TRUSTED_ORIGINS = env_list("YIWANG_CSRF_TRUSTED_ORIGINS", [])
+
+# --- applications ----------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "yiwang.core",
+    "yiwang.identity",
+    "yiwang.catalog",
+    "yiwang.portal",
+    "yiwang.api",
+    "yiwang.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "yiwang.urls"
+WSGI_APPLICATION = "yiwang.wsgi.application"
+ASGI_APPLICATION = "yiwang.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "yiwang.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- database --------------------------------------------------------------
+
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yiwang.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("YIWANG_DB_CONN_MAX_AGE", 0)
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed while one writer commits; IMMEDIATE takes the
+    # write lock at BEGIN so concurrent writers queue instead of failing late.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+
+# --- authentication --------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Plug the city's unified identity service (统一身份认证) here; see
+# docs/configuration.md "OpenID Connect".
+if env_str("YIWANG_OIDC_BACKEND"):
+    AUTHENTICATION_BACKENDS.insert(0, env_str("YIWANG_OIDC_BACKEND"))
+
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# Lock an account after this many failed logins within the window.
+YIWANG_LOGIN_MAX_FAILURES = env_int("YIWANG_LOGIN_MAX_FAILURES", 5)
+YIWANG_LOGIN_LOCKOUT_MINUTES = env_int("YIWANG_LOGIN_LOCKOUT_MINUTES", 15)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if YIWANG_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- internationalisation --------------------------------------------------
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+# The city this installation serves; the demo loads Jinan.
+YIWANG_CITY_NAME = env_str("YIWANG_CITY_NAME", "济南市")
+YIWANG_CITY_NAME_EN = env_str("YIWANG_CITY_NAME_EN", "Jinan")
+YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "370100")
+
+# What the working-day calendar does for a year with no published schedule:
+# "error" (default) raises CalendarYearMissing; "weekdays" counts Monday to
+# Friday as working days and logs a warning.
+YIWANG_CALENDAR_FALLBACK = env_str("YIWANG_CALENDAR_FALLBACK", "error")
+
+# --- static and media files ------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("YIWANG_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("YIWANG_MEDIA_ROOT", str(VAR_DIR / "media")))
+
+STORAGES = {
+    "default": {
+        "BACKEND": env_str(
+            "YIWANG_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+if env_str("YIWANG_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("YIWANG_S3_BUCKET"),
+            "endpoint_url": env_str("YIWANG_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("YIWANG_S3_REGION") or None,
+        },
+    }
+
+# --- e-mail ----------------------------------------------------------------
+
+EMAIL_BACKEND = env_str(
+    "YIWANG_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if IS_PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("YIWANG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("YIWANG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("YIWANG_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("YIWANG_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("YIWANG_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("YIWANG_EMAIL_FROM", "yiwang@localhost")
+
+# --- security --------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("YIWANG_SECURE_COOKIES", IS_PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("YIWANG_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("YIWANG_HSTS_SECONDS", 31536000)
+    # Health probes come from the load balancer over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- logging ---------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("YIWANG_LOG_LEVEL", "INFO")},
+    "loggers": {"jieba": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 20
