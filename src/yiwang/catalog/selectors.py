@@ -1,0 +1,156 @@
+"""Reads of the public service catalog. Everything here is public (published versions only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from yiwang.catalog import search
+from yiwang.catalog.models import ServiceItem, ServiceVersion, Topic
+from yiwang.identity.models import Department
+
+
+class ServiceNotFound(LookupError):
+    """No published service (or version) with that code."""
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """Filters of the catalog list; ``None`` means "any"."""
+
+    department: str | None = None  # department code
+    kind: str | None = None
+    service_object: str | None = None  # person / legal_person; "both" services match either
+    fully_online: bool | None = None
+    topic: str | None = None  # topic code
+
+
+def _published() -> QuerySet[ServiceVersion]:
+    return (
+        ServiceVersion.objects.filter(status=ServiceVersion.Status.PUBLISHED)
+        .select_related("item__department")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("order")))
+    )
+
+
+def published_versions(filters: CatalogFilters | None = None) -> QuerySet[ServiceVersion]:
+    """Published versions matching ``filters``, ordered by department then code."""
+    qs = _published()
+    f = filters or CatalogFilters()
+    if f.department:
+        qs = qs.filter(item__department__code=f.department)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.service_object:
+        qs = qs.filter(
+            service_object__in=[f.service_object, ServiceVersion.ServiceObject.BOTH]
+        )
+    if f.fully_online is True:
+        qs = qs.filter(online_available=True, visits=0)
+    elif f.fully_online is False:
+        qs = qs.filter(Q(online_available=False) | Q(visits__gt=0))
+    if f.topic:
+        qs = qs.filter(topics__code=f.topic)
+    return qs.order_by("item__department__code", "item__code")
+
+
+def catalog_search(query: str, filters: CatalogFilters | None = None) -> list[ServiceVersion]:
+    """Published versions matching a free-text query (Chinese or English), best first.
+
+    Exact name matches come first, then names that start with the query, then
+    names that contain it, then by how many query words matched and how well.
+    """
+    query = query.strip()
+    if not query:
+        return list(published_versions(filters))
+    candidates = published_versions(filters)
+    hits = search.rank(query, candidates.values_list("id", flat=True))
+    by_id = {v.id: v for v in candidates.filter(id__in=[h.version_id for h in hits])}
+    folded = query.casefold()
+
+    def name_rank(version: ServiceVersion) -> int:
+        names = (version.name_zh.casefold(), version.name_en.casefold())
+        if folded in names:
+            return 0
+        if any(n.startswith(folded) for n in names):
+            return 1
+        if any(folded in n for n in names):
+            return 2
+        return 3
+
+    ranked = [
+        (name_rank(by_id[h.version_id]), -h.tokens_matched, -h.score, by_id[h.version_id].item.code)
+        for h in hits
+        if h.version_id in by_id
+    ]
+    order = sorted(range(len(ranked)), key=ranked.__getitem__)
+    found = [by_id[h.version_id] for h in hits if h.version_id in by_id]
+    return [found[i] for i in order]
+
+
+def service_guide(code: str, number: int | None = None) -> ServiceVersion:
+    """The published (or, with ``number``, that published or superseded) version of a service.
+
+    Materials, fees, topics and the department are loaded. Drafts are never returned.
+    """
+    qs = ServiceVersion.objects.select_related(
+        "item__department__region", "item__published_version"
+    ).prefetch_related("materials__certificate_type", "fees", "topics")
+    try:
+        if number is None:
+            return qs.get(item__code=code, status=ServiceVersion.Status.PUBLISHED)
+        return qs.exclude(status=ServiceVersion.Status.DRAFT).get(item__code=code, number=number)
+    except ServiceVersion.DoesNotExist:
+        raise ServiceNotFound(code) from None
+
+
+def service_versions(code: str) -> list[ServiceVersion]:
+    """The published and superseded versions of a service, newest first."""
+    versions = list(
+        ServiceVersion.objects.filter(item__code=code)
+        .exclude(status=ServiceVersion.Status.DRAFT)
+        .order_by("-number")
+    )
+    if not versions:
+        raise ServiceNotFound(code)
+    return versions
+
+
+def departments_with_services() -> QuerySet[Department]:
+    """Departments that offer at least one published service, with ``service_count``."""
+    return (
+        Department.objects.filter(is_active=True)
+        .annotate(
+            service_count=Count(
+                "service_items",
+                filter=Q(service_items__published_version__isnull=False),
+            )
+        )
+        .filter(service_count__gt=0)
+        .order_by("code")
+    )
+
+
+def topics_with_counts(audience: str | None = None) -> QuerySet[Topic]:
+    """Topics with ``service_count``, the number of published services under each."""
+    qs = Topic.objects.annotate(
+        service_count=Count(
+            "versions", filter=Q(versions__status=ServiceVersion.Status.PUBLISHED)
+        )
+    )
+    if audience:
+        qs = qs.filter(audience=audience)
+    return qs.order_by("audience", "order", "code")
+
+
+def department_by_code(code: str) -> Department | None:
+    return Department.objects.filter(code=code).first()
+
+
+def topic_by_code(code: str) -> Topic | None:
+    return Topic.objects.filter(code=code).first()
+
+
+def published_item_count() -> int:
+    return ServiceItem.objects.filter(published_version__isnull=False).count()

@@ -1,0 +1,234 @@
+"""Every write to the service catalog: create items, edit drafts, publish versions.
+
+A version is a draft until ``service_version_publish`` freezes it; to change a
+published service, ``service_version_create_draft`` copies the current version
+into a new draft, which is edited and published in turn. Each function is
+transactional and appends an audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from yiwang.catalog import search
+from yiwang.catalog.models import Fee, Material, ServiceItem, ServiceVersion
+from yiwang.core.audit import audit_record
+from yiwang.identity.models import Department
+
+# Fields copied from one version into the next draft.
+VERSION_COPY_FIELDS = [
+    f.name
+    for f in ServiceVersion._meta.concrete_fields
+    if f.name
+    not in {"id", "item", "number", "status", "created_at", "published_at", "superseded_at"}
+]
+
+
+def form_schema_errors(schema: Any) -> list[str]:
+    """What is wrong with a version's form schema, as messages (empty when it is fine).
+
+    An empty schema means "no form". Otherwise it must be a valid JSON Schema
+    (draft 2020-12) describing an object whose properties each have a type and a title.
+    """
+    if schema in (None, {}):
+        return []
+    if not isinstance(schema, dict):
+        return [_("The form schema must be a JSON object.")]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.path) or _("(top level)")
+        return [_("The form schema is not valid JSON Schema at %(where)s: %(message)s") % {
+            "where": where, "message": exc.message}]  # fmt: skip
+    errors: list[str] = []
+    if schema.get("type") != "object":
+        errors.append(_('The form schema must have "type": "object".'))
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or not properties:
+        errors.append(_("The form schema must list the form's fields under “properties”."))
+        return errors
+    for name, prop in properties.items():
+        if not isinstance(prop, dict) or "type" not in prop:
+            errors.append(_("Field “%(name)s” of the form needs a “type”.") % {"name": name})
+        elif not prop.get("title"):
+            errors.append(
+                _("Field “%(name)s” of the form needs a “title” (its label).") % {"name": name}
+            )
+    for name in schema.get("required", []):
+        if name not in properties:
+            errors.append(
+                _("Required field “%(name)s” is not among the form's properties.") % {"name": name}
+            )
+    return errors
+
+
+@transaction.atomic
+def service_item_create(
+    *, code: str, department: Department, actor: Any, **version_fields: Any
+) -> ServiceVersion:
+    """Create a service item with its first draft version. Returns the draft."""
+    topics = version_fields.pop("topics", [])
+    item = ServiceItem(code=code, department=department)
+    item.full_clean()
+    item.save()
+    version = ServiceVersion(item=item, number=1, **version_fields)
+    version.full_clean()
+    version.save()
+    if topics:
+        version.topics.set(topics)
+    audit_record(actor=actor, action="catalog.item_create", target=item, data={"code": code})
+    return version
+
+
+@transaction.atomic
+def service_version_create_draft(*, item: ServiceItem, actor: Any) -> ServiceVersion:
+    """Copy the newest version of ``item`` into a new draft (with materials, fees, topics).
+
+    Refuses when a draft exists already. Locks the item row.
+    """
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    if item.versions.filter(status=ServiceVersion.Status.DRAFT).exists():
+        raise ValidationError(
+            _("Service %(code)s already has a draft; edit or publish it first.") % {"code": item.code}
+        )
+    source = item.versions.order_by("-number").first()
+    if source is None:
+        raise ValidationError(_("Service %(code)s has no version to copy.") % {"code": item.code})
+    draft = ServiceVersion(
+        item=item,
+        number=source.number + 1,
+        **{name: getattr(source, name) for name in VERSION_COPY_FIELDS},
+    )
+    draft.save()
+    draft.topics.set(source.topics.all())
+    Material.objects.bulk_create(
+        Material(
+            version=draft,
+            **{
+                f.name: getattr(m, f.name)
+                for f in Material._meta.concrete_fields
+                if f.name not in {"id", "version"}
+            },
+        )
+        for m in source.materials.all()
+    )
+    Fee.objects.bulk_create(
+        Fee(
+            version=draft,
+            **{
+                f.name: getattr(fee, f.name)
+                for f in Fee._meta.concrete_fields
+                if f.name not in {"id", "version"}
+            },
+        )
+        for fee in source.fees.all()
+    )
+    audit_record(
+        actor=actor,
+        action="catalog.draft_create",
+        target=draft,
+        data={"code": item.code, "number": draft.number, "from": source.number},
+    )
+    return draft
+
+
+def service_version_validate(version: ServiceVersion) -> None:
+    """Everything that must hold before a version can be published; raises ValidationError."""
+    errors: dict[str, list[str]] = {}
+    try:
+        version.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    schema_errors = form_schema_errors(version.form_schema)
+    if schema_errors:
+        errors.setdefault("form_schema", []).extend(schema_errors)
+    for material in version.materials.all():
+        try:
+            material.full_clean()
+        except ValidationError as exc:
+            errors.setdefault("__all__", []).extend(
+                f"{_('Material')} “{material.name_zh}”: {m}" for m in exc.messages
+            )
+    if not version.is_free and not version.fees.exists():
+        errors.setdefault("is_free", []).append(
+            _("A service that charges a fee must list its fees.")
+        )
+    if not version.steps:
+        errors.setdefault("steps", []).append(_("List the steps of the process."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def service_version_publish(*, version: ServiceVersion, actor: Any) -> ServiceVersion:
+    """Publish a draft: validate it, freeze it, supersede the previous version, reindex.
+
+    Locks the item row so two administrators cannot publish at once.
+    """
+    item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
+    version = ServiceVersion.objects.select_related("item__department").get(pk=version.pk)
+    if version.status != ServiceVersion.Status.DRAFT:
+        raise ValidationError(
+            _("Version %(number)d of %(code)s is already published.")
+            % {"number": version.number, "code": item.code}
+        )
+    service_version_validate(version)
+    now = timezone.now()
+    previous = item.published_version
+    if previous is not None:
+        previous.status = ServiceVersion.Status.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_at"])
+        search.unindex_version(previous)
+    version.status = ServiceVersion.Status.PUBLISHED
+    version.published_at = now
+    version.save(update_fields=["status", "published_at"])
+    item.published_version = version
+    item.save(update_fields=["published_version"])
+    search.index_version(version)
+    audit_record(
+        actor=actor,
+        action="catalog.version_publish",
+        target=version,
+        data={
+            "code": item.code,
+            "number": version.number,
+            "superseded": previous.number if previous else None,
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def service_version_update_draft(
+    *, version: ServiceVersion, actor: Any, **changes: Any
+) -> ServiceVersion:
+    """Change fields of a draft version (validated). Refuses published versions."""
+    version = ServiceVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_editable:
+        raise ValidationError(
+            _("Version %(number)d is published and cannot be changed; create a new draft.")
+            % {"number": version.number}
+        )
+    topics = changes.pop("topics", None)
+    for name, value in changes.items():
+        setattr(version, name, value)
+    version.full_clean()
+    version.save(update_fields=list(changes) or None)
+    if topics is not None:
+        version.topics.set(topics)
+    audit_record(
+        actor=actor,
+        action="catalog.draft_update",
+        target=version,
+        data={"fields": sorted(changes) + (["topics"] if topics is not None else [])},
+    )
+    return version
