@@ -17,7 +17,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -223,9 +222,7 @@ MEDIA_ROOT = Path(env_str("YIWANG_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 STORAGES = {
     "default": {
-        "BACKEND": env_str(
-            "YIWANG_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"
-        ),
+        "BACKEND": env_str("YIWANG_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
     },
     "staticfiles": {
         "BACKEND": (

@@ -172,9 +172,7 @@ class ServiceVersion(models.Model):
         blank=True,
         help_text=_('A list of steps: [{"name_zh": "受理", "name_en": "Acceptance"}, …].'),
     )
-    form_schema = models.JSONField(
-        _("application form (JSON Schema)"), default=dict, blank=True
-    )
+    form_schema = models.JSONField(_("application form (JSON Schema)"), default=dict, blank=True)
     workflow = models.CharField(
         _("workflow"), max_length=30, choices=Workflow.choices, default=Workflow.LICENSING
     )
@@ -221,7 +219,8 @@ class ServiceVersion(models.Model):
             raise ValidationError(
                 {
                     "promised_limit_days": _(
-                        "The promised limit (%(promised)d) cannot exceed the legal limit (%(legal)d)."
+                        "The promised limit (%(promised)d) cannot exceed "
+                        "the legal limit (%(legal)d)."
                     )
                     % {"promised": self.promised_limit_days, "legal": self.legal_limit_days}
                 }
@@ -237,7 +236,9 @@ class ServiceVersion(models.Model):
             "superseded_at",
         }
         if self.pk and not lifecycle_only:
-            stored = ServiceVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            stored = (
+                ServiceVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            )
             if stored is not None and stored != self.Status.DRAFT:
                 raise ImmutableVersionError(
                     _("Version %(number)d is published and cannot be changed; create a new draft.")
@@ -253,7 +254,11 @@ class _VersionPart(models.Model):
         abstract = True
 
     def save(self, *args: object, **kwargs: object) -> None:
-        status = ServiceVersion.objects.filter(pk=self.version_id).values_list("status", flat=True).first()  # type: ignore[attr-defined]
+        status = (
+            ServiceVersion.objects.filter(pk=self.version_id)
+            .values_list("status", flat=True)
+            .first()
+        )  # type: ignore[attr-defined]
         if status is not None and status != ServiceVersion.Status.DRAFT:
             raise ImmutableVersionError(
                 _("This version is published and cannot be changed; create a new draft.")
@@ -278,7 +283,10 @@ class Material(_VersionPart):
     FORMAT_CHOICES = ("pdf", "jpg", "png", "ofd")
 
     version = models.ForeignKey(
-        ServiceVersion, on_delete=models.CASCADE, related_name="materials", verbose_name=_("version")
+        ServiceVersion,
+        on_delete=models.CASCADE,
+        related_name="materials",
+        verbose_name=_("version"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name_zh = models.CharField(_("name (Chinese)"), max_length=150)
@@ -366,3 +374,6 @@ class SearchTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "term"], name="search_term_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.weight})"

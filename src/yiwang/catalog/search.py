@@ -135,7 +135,8 @@ def index_version(version: ServiceVersion) -> int:
     with transaction.atomic():
         SearchTerm.objects.filter(version=version).delete()
         SearchTerm.objects.bulk_create(
-            SearchTerm(version=version, term=term, weight=weight) for term, weight in weights.items()
+            SearchTerm(version=version, term=term, weight=weight)
+            for term, weight in weights.items()
         )
     return len(weights)
 

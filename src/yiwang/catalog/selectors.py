@@ -43,9 +43,7 @@ def published_versions(filters: CatalogFilters | None = None) -> QuerySet[Servic
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.service_object:
-        qs = qs.filter(
-            service_object__in=[f.service_object, ServiceVersion.ServiceObject.BOTH]
-        )
+        qs = qs.filter(service_object__in=[f.service_object, ServiceVersion.ServiceObject.BOTH])
     if f.fully_online is True:
         qs = qs.filter(online_available=True, visits=0)
     elif f.fully_online is False:
@@ -135,9 +133,7 @@ def departments_with_services() -> QuerySet[Department]:
 def topics_with_counts(audience: str | None = None) -> QuerySet[Topic]:
     """Topics with ``service_count``, the number of published services under each."""
     qs = Topic.objects.annotate(
-        service_count=Count(
-            "versions", filter=Q(versions__status=ServiceVersion.Status.PUBLISHED)
-        )
+        service_count=Count("versions", filter=Q(versions__status=ServiceVersion.Status.PUBLISHED))
     )
     if audience:
         qs = qs.filter(audience=audience)

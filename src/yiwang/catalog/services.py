@@ -96,7 +96,8 @@ def service_version_create_draft(*, item: ServiceItem, actor: Any) -> ServiceVer
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if item.versions.filter(status=ServiceVersion.Status.DRAFT).exists():
         raise ValidationError(
-            _("Service %(code)s already has a draft; edit or publish it first.") % {"code": item.code}
+            _("Service %(code)s already has a draft; edit or publish it first.")
+            % {"code": item.code}
         )
     source = item.versions.order_by("-number").first()
     if source is None:

@@ -88,4 +88,6 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+        )

@@ -1,0 +1,294 @@
+"""Catalog administration for catalog administrators (not developers).
+
+Drafts are edited with their materials and fees inline; "Save and publish"
+and the "Publish" action freeze a draft through ``service_version_publish``,
+whose validation errors are shown one per line. Published versions are
+read-only; "Create a new draft" copies one to edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.catalog import services
+from yiwang.catalog.models import (
+    CertificateType,
+    Fee,
+    Material,
+    ServiceItem,
+    ServiceVersion,
+    Topic,
+)
+from yiwang.core.audit import audit_record
+
+
+def _report(request: HttpRequest, exc: ValidationError, prefix: str) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            label = "" if field == "__all__" else f"{field}: "
+            for error in errors:
+                messages.error(request, f"{prefix}{label}{error}")
+    else:
+        for error in exc.messages:
+            messages.error(request, f"{prefix}{error}")
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["code", "icon", "name_zh", "name_en", "audience", "order"]
+    list_filter = ["audience"]
+    list_editable = ["order"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(CertificateType)
+class CertificateTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "issuer"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+class _DraftOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def _editable(self, obj: ServiceVersion | None) -> bool:
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class MaterialForm(forms.ModelForm):
+    formats = forms.MultipleChoiceField(
+        label=_("accepted formats"),
+        choices=[(f, f.upper()) for f in Material.FORMAT_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(Material.FORMAT_CHOICES),
+    )
+
+    class Meta:
+        model = Material
+        fields = "__all__"
+
+
+class MaterialInline(_DraftOnlyInline):
+    model = Material
+    form = MaterialForm
+    fields = [
+        "order", "name_zh", "name_en", "requirement", "condition_zh", "formats", "copies",
+        "original_required", "certificate_type",
+    ]  # fmt: skip
+    autocomplete_fields = ["certificate_type"]
+
+
+class FeeInline(_DraftOnlyInline):
+    model = Fee
+    fields = ["name_zh", "name_en", "amount_yuan", "basis_zh"]
+
+
+class ServiceVersionForm(forms.ModelForm):
+    class Meta:
+        model = ServiceVersion
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        item = data.get("item") or getattr(self.instance, "item", None)
+        is_new = self.instance.pk is None
+        if is_new and item and item.versions.filter(status=ServiceVersion.Status.DRAFT).exists():
+            raise ValidationError(_("This service already has a draft; edit that draft instead."))
+        errors = services.form_schema_errors(data.get("form_schema"))
+        if errors:
+            self.add_error("form_schema", errors)
+        return data
+
+
+@admin.register(ServiceVersion)
+class ServiceVersionAdmin(admin.ModelAdmin):
+    form = ServiceVersionForm
+    change_form_template = "admin/catalog/serviceversion/change_form.html"
+    list_display = [
+        "name_zh", "item_code", "number", "status", "department", "kind", "service_object",
+        "promised_limit_days", "visits", "published_at",
+    ]  # fmt: skip
+    list_filter = ["status", "kind", "service_object", "workflow", "item__department"]
+    search_fields = ["name_zh", "name_en", "item__code", "keywords"]
+    list_select_related = ["item__department"]
+    autocomplete_fields = ["item"]
+    filter_horizontal = ["topics"]
+    inlines = [MaterialInline, FeeInline]
+    actions = ["publish_selected", "create_drafts"]
+    readonly_fields = ["status", "number", "published_at", "superseded_at"]
+    fieldsets = [
+        (None, {"fields": ["item", "number", "status", "published_at", "superseded_at"]}),
+        (_("Names and description"), {"fields": [
+            "name_zh", "name_en", "kind", "service_object", "topics", "keywords",
+            "summary_zh", "summary_en", "conditions_zh", "conditions_en",
+            "legal_basis_zh", "legal_basis_en"]}),
+        (_("Limits, visits and fees"), {"fields": [
+            "legal_limit_days", "promised_limit_days", "visits", "online_available", "is_free"]}),
+        (_("Where and how"), {"fields": ["where_zh", "where_en", "steps"]}),
+        (_("Form and workflow"), {"fields": ["form_schema", "workflow", "workflow_overrides"]}),
+    ]  # fmt: skip
+
+    @admin.display(description=_("item code"), ordering="item__code")
+    def item_code(self, obj: ServiceVersion) -> str:
+        return obj.item.code
+
+    @admin.display(description=_("department"), ordering="item__department__code")
+    def department(self, obj: ServiceVersion) -> str:
+        return str(obj.item.department)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not obj.is_editable:
+            return [f.name for f in ServiceVersion._meta.fields] + ["topics"]
+        if obj is not None:
+            return [*self.readonly_fields, "item"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: ServiceVersion, form: Any, change: bool
+    ) -> None:
+        if not change:
+            top = obj.item.versions.aggregate(top=Max("number"))["top"] or 0
+            obj.number = top + 1
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="catalog.draft_update" if change else "catalog.draft_create",
+            target=obj,
+            data={"fields": sorted(form.changed_data), "via": "admin"},
+        )
+
+    def response_change(self, request: HttpRequest, obj: ServiceVersion) -> HttpResponse:
+        if "_publish" in request.POST:
+            self._publish(request, obj)
+            return HttpResponseRedirect(request.path)
+        if "_new_draft" in request.POST:
+            return self._new_draft(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(
+        self, request: HttpRequest, obj: ServiceVersion, post_url_continue: Any = None
+    ) -> HttpResponse:
+        if "_publish" in request.POST:
+            self._publish(request, obj)
+            return HttpResponseRedirect(
+                reverse("admin:catalog_serviceversion_change", args=[obj.pk])
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    def _publish(self, request: HttpRequest, obj: ServiceVersion) -> bool:
+        try:
+            services.service_version_publish(version=obj, actor=request.user)
+        except ValidationError as exc:
+            _report(request, exc, _("Not published: ").__str__())
+            return False
+        messages.success(
+            request,
+            _("Published version %(n)d of %(name)s.") % {"n": obj.number, "name": obj.name_zh},
+        )
+        return True
+
+    def _new_draft(self, request: HttpRequest, obj: ServiceVersion) -> HttpResponse:
+        try:
+            draft = services.service_version_create_draft(item=obj.item, actor=request.user)
+        except ValidationError as exc:
+            _report(request, exc, "")
+            return HttpResponseRedirect(request.path)
+        messages.success(request, _("Created draft version %(n)d.") % {"n": draft.number})
+        return HttpResponseRedirect(reverse("admin:catalog_serviceversion_change", args=[draft.pk]))
+
+    @admin.action(description=_("Publish the selected drafts"))
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[ServiceVersion]) -> None:
+        for version in queryset.filter(status=ServiceVersion.Status.DRAFT):
+            self._publish(request, version)
+
+    @admin.action(description=_("Create a new draft from the selected versions"))
+    def create_drafts(self, request: HttpRequest, queryset: QuerySet[ServiceVersion]) -> None:
+        for version in queryset:
+            try:
+                draft = services.service_version_create_draft(item=version.item, actor=request.user)
+            except ValidationError as exc:
+                _report(request, exc, "")
+            else:
+                messages.success(
+                    request,
+                    _("Created draft version %(n)d of %(code)s.")
+                    % {"n": draft.number, "code": version.item.code},
+                )
+
+
+class VersionLinkInline(admin.TabularInline):
+    model = ServiceVersion
+    fields = ["link", "status", "published_at", "superseded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("version"))
+    def link(self, obj: ServiceVersion) -> str:
+        url = reverse("admin:catalog_serviceversion_change", args=[obj.pk])
+        return format_html('<a href="{}">v{} {}</a>', url, obj.number, obj.name_zh)
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "current_name", "department", "current_version", "add_version_link"]
+    list_filter = ["department"]
+    search_fields = ["code", "versions__name_zh", "versions__name_en"]
+    list_select_related = ["department", "published_version"]
+    inlines = [VersionLinkInline]
+
+    @admin.display(description=_("name"))
+    def current_name(self, obj: ServiceItem) -> str:
+        version = obj.published_version
+        return version.name_zh if version else "—"
+
+    @admin.display(description=_("published version"))
+    def current_version(self, obj: ServiceItem) -> str:
+        return f"v{obj.published_version.number}" if obj.published_version else _("not published")
+
+    @admin.display(description=_("edit"))
+    def add_version_link(self, obj: ServiceItem) -> str:
+        draft = obj.versions.filter(status=ServiceVersion.Status.DRAFT).first()
+        if draft:
+            url = reverse("admin:catalog_serviceversion_change", args=[draft.pk])
+            return format_html('<a href="{}">{}</a>', url, _("edit draft"))
+        if obj.published_version:
+            url = reverse("admin:catalog_serviceversion_change", args=[obj.published_version.pk])
+            return format_html('<a href="{}">{}</a>', url, _("view / create a new draft"))
+        url = reverse("admin:catalog_serviceversion_add") + f"?item={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("add the first version"))
+
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="catalog.item_update" if change else "catalog.item_create",
+            target=obj,
+            data={"fields": sorted(form.changed_data), "via": "admin"},
+        )

@@ -1,0 +1,280 @@
+"""The catalog REST API: list, search and read published services; departments and topics."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from yiwang.api.errors import ApiError
+from yiwang.catalog import selectors
+from yiwang.catalog.models import ServiceVersion
+
+router = Router(tags=["catalog"])
+
+Kind = Enum("Kind", {k.upper(): k for k in ServiceVersion.Kind.values}, type=str)  # type: ignore[misc]
+
+
+class ServiceObject(str, Enum):
+    PERSON = "person"
+    LEGAL_PERSON = "legal_person"
+
+
+class DepartmentOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class TopicOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    audience: str
+
+
+class ServiceSummaryOut(Schema):
+    code: str = Field(..., description="The service item's implementation code")
+    version: int
+    name_zh: str
+    name_en: str
+    kind: str
+    service_object: str
+    department: DepartmentOut
+    legal_limit_days: int
+    promised_limit_days: int
+    visits: int = Field(..., description="On-site visits needed: 0 means fully online")
+    fully_online: bool
+    is_free: bool
+    topics: list[str]
+    url: str
+
+
+class MaterialOut(Schema):
+    name_zh: str
+    name_en: str
+    requirement: str
+    condition_zh: str
+    condition_en: str
+    formats: list[str]
+    copies: int
+    original_required: bool
+    certificate_type: str | None = Field(
+        None, description="Code of the e-certificate type that can stand in for this material"
+    )
+
+
+class FeeOut(Schema):
+    name_zh: str
+    name_en: str
+    amount_yuan: Decimal
+    basis_zh: str
+
+
+class StepOut(Schema):
+    name_zh: str
+    name_en: str = ""
+
+
+class ServiceDetailOut(ServiceSummaryOut):
+    status: str
+    published_at: datetime | None
+    summary_zh: str
+    summary_en: str
+    conditions_zh: str
+    conditions_en: str
+    legal_basis_zh: str
+    legal_basis_en: str
+    where_zh: str
+    where_en: str
+    online_available: bool
+    steps: list[StepOut]
+    materials: list[MaterialOut]
+    fees: list[FeeOut]
+    form_schema: dict[str, Any]
+    workflow: str
+
+
+class ServicePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[ServiceSummaryOut]
+
+
+class CatalogQuery(Schema):
+    department: str | None = Field(None, description="Department code")
+    kind: Kind | None = None  # type: ignore[valid-type]
+    service_object: ServiceObject | None = Field(
+        None, description="Applicant type; services for both match either"
+    )
+    fully_online: bool | None = Field(None, description="Only services needing no visit")
+    topic: str | None = Field(None, description="Topic (life or business event) code")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+    def to_filters(self) -> selectors.CatalogFilters:
+        if self.department and selectors.department_by_code(self.department) is None:
+            raise ApiError(422, f"Unknown department code: {self.department}", field="department")
+        if self.topic and selectors.topic_by_code(self.topic) is None:
+            raise ApiError(422, f"Unknown topic code: {self.topic}", field="topic")
+        return selectors.CatalogFilters(
+            department=self.department,
+            kind=self.kind.value if self.kind else None,
+            service_object=self.service_object.value if self.service_object else None,
+            fully_online=self.fully_online,
+            topic=self.topic,
+        )
+
+
+class SearchQuery(CatalogQuery):
+    q: str = Field(..., min_length=1, max_length=100, description="Words to search for")
+
+
+def _summary(version: ServiceVersion) -> dict[str, Any]:
+    department = version.item.department
+    return {
+        "code": version.item.code,
+        "version": version.number,
+        "name_zh": version.name_zh,
+        "name_en": version.name_en,
+        "kind": version.kind,
+        "service_object": version.service_object,
+        "department": {
+            "code": department.code,
+            "name_zh": department.name_zh,
+            "name_en": department.name_en,
+        },
+        "legal_limit_days": version.legal_limit_days,
+        "promised_limit_days": version.promised_limit_days,
+        "visits": version.visits,
+        "fully_online": version.fully_online,
+        "is_free": version.is_free,
+        "topics": [t.code for t in version.topics.all()],
+        "url": f"/api/v1/services/{version.item.code}",
+    }
+
+
+def _detail(version: ServiceVersion) -> dict[str, Any]:
+    return {
+        **_summary(version),
+        **{
+            name: getattr(version, name)
+            for name in (
+                "status",
+                "published_at",
+                "summary_zh",
+                "summary_en",
+                "conditions_zh",
+                "conditions_en",
+                "legal_basis_zh",
+                "legal_basis_en",
+                "where_zh",
+                "where_en",
+                "online_available",
+                "steps",
+                "form_schema",
+                "workflow",
+            )
+        },
+        "materials": [
+            {
+                **{
+                    f: getattr(m, f)
+                    for f in (
+                        "name_zh",
+                        "name_en",
+                        "requirement",
+                        "condition_zh",
+                        "condition_en",
+                        "formats",
+                        "copies",
+                        "original_required",
+                    )
+                },
+                "certificate_type": m.certificate_type.code if m.certificate_type else None,
+            }
+            for m in version.materials.all()
+        ],
+        "fees": list(version.fees.values("name_zh", "name_en", "amount_yuan", "basis_zh")),
+    }
+
+
+def _page(items: list[ServiceVersion], page: int, page_size: int) -> dict[str, Any]:
+    count = len(items)
+    pages = max(1, -(-count // page_size))
+    if page > pages:
+        raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
+    start = (page - 1) * page_size
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "pages": pages,
+        "results": [_summary(v) for v in items[start : start + page_size]],
+    }
+
+
+@router.get("/services", response=ServicePageOut, summary="List published services")
+def service_list(request: HttpRequest, query: Query[CatalogQuery]) -> dict[str, Any]:
+    qs = selectors.published_versions(query.to_filters())
+    count = qs.count()
+    pages = max(1, -(-count // query.page_size))
+    if query.page > pages:
+        raise ApiError(422, f"Page {query.page} does not exist; there are {pages}.", field="page")
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "pages": pages,
+        "results": [_summary(v) for v in qs[start : start + query.page_size]],
+    }
+
+
+@router.get(
+    "/services/search",
+    response=ServicePageOut,
+    summary="Search published services",
+    description="Chinese or English words; results are ranked with exact name matches first.",
+)
+def service_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
+    if not query.q.strip():
+        raise ApiError(422, "Say what to search for.", field="q")
+    results = selectors.catalog_search(query.q, query.to_filters())
+    return _page(results, query.page, query.page_size)
+
+
+@router.get("/services/{code}", response=ServiceDetailOut, summary="A service's guide")
+def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    try:
+        return _detail(selectors.service_guide(code))
+    except selectors.ServiceNotFound:
+        raise ApiError(404, f"No published service with code {code}.") from None
+
+
+@router.get(
+    "/services/{code}/versions/{number}",
+    response=ServiceDetailOut,
+    summary="An earlier (or the current) published version of a service",
+)
+def service_version_detail(request: HttpRequest, code: str, number: int) -> dict[str, Any]:
+    try:
+        return _detail(selectors.service_guide(code, number))
+    except selectors.ServiceNotFound:
+        raise ApiError(404, f"Service {code} has no published version {number}.") from None
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="Departments offering services")
+def department_list(request: HttpRequest) -> Any:
+    return selectors.departments_with_services()
+
+
+@router.get("/topics", response=list[TopicOut], summary="Life and business events")
+def topic_list(request: HttpRequest) -> Any:
+    return selectors.topics_with_counts()
