@@ -40,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -88,7 +88,7 @@ class ServiceVersionFactory(factory.django.DjangoModelFactory):
     visits = 0
 
     @factory.post_generation
-    def _link_published(obj, create, extracted, **kwargs):  # noqa: N805
+    def _link_published(obj, create, extracted, **kwargs):
         if create and obj.status == ServiceVersion.Status.PUBLISHED:
             ServiceItem.objects.filter(pk=obj.item_id).update(published_version=obj)
             obj.item.published_version = obj
@@ -102,3 +102,48 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     name_zh = factory.Sequence(lambda n: f"材料{n}")
     name_en = factory.Sequence(lambda n: f"Material {n}")
     formats = ["pdf", "jpg"]
+
+
+VALID_FORM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "applicant_name": {"type": "string", "title": "申请人姓名"},
+        "start_date": {"type": "string", "format": "date", "title": "开始日期"},
+    },
+    "required": ["applicant_name"],
+}
+
+
+def publish_service(
+    *,
+    code: str | None = None,
+    department: Department | None = None,
+    materials: list[dict] | None = None,
+    topics: list[Topic] | None = None,
+    **fields,
+) -> ServiceVersion:
+    """Create and publish a service through the catalog services (indexed for search)."""
+    from yiwang.catalog import services
+
+    defaults = {
+        "name_zh": "测试事项",
+        "name_en": "Test service",
+        "kind": ServiceVersion.Kind.LICENSING,
+        "service_object": ServiceVersion.ServiceObject.BOTH,
+        "legal_limit_days": 20,
+        "promised_limit_days": 10,
+        "visits": 0,
+        "steps": [{"name_zh": "受理", "name_en": "Acceptance"}],
+        "form_schema": VALID_FORM_SCHEMA,
+    }
+    defaults.update(fields)
+    draft = services.service_item_create(
+        code=code or ServiceItemFactory.build().code,
+        department=department or DepartmentFactory(),
+        actor=None,
+        topics=topics or [],
+        **defaults,
+    )
+    for order, material in enumerate(materials or [{"name_zh": "身份证明", "name_en": "ID"}]):
+        Material.objects.create(version=draft, order=order, formats=["pdf"], **material)
+    return services.service_version_publish(version=draft, actor=None)

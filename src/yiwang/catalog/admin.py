@@ -12,10 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -160,10 +161,29 @@ class ServiceVersionAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, "item"]
         return self.readonly_fields
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Published versions are view-only; "Create a new draft" copies them.
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and not obj.is_editable:
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.new_draft_view)
+        return [
+            path("<int:pk>/new-draft/", view, name="catalog_serviceversion_new_draft"),
+            *super().get_urls(),
+        ]
+
+    def new_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = get_object_or_404(ServiceVersion, pk=pk)
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        return self._new_draft(request, version)
 
     def save_model(
         self, request: HttpRequest, obj: ServiceVersion, form: Any, change: bool
@@ -183,8 +203,6 @@ class ServiceVersionAdmin(admin.ModelAdmin):
         if "_publish" in request.POST:
             self._publish(request, obj)
             return HttpResponseRedirect(request.path)
-        if "_new_draft" in request.POST:
-            return self._new_draft(request, obj)
         return super().response_change(request, obj)
 
     def response_add(
@@ -214,7 +232,9 @@ class ServiceVersionAdmin(admin.ModelAdmin):
             draft = services.service_version_create_draft(item=obj.item, actor=request.user)
         except ValidationError as exc:
             _report(request, exc, "")
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(
+                reverse("admin:catalog_serviceversion_change", args=[obj.pk])
+            )
         messages.success(request, _("Created draft version %(n)d.") % {"n": draft.number})
         return HttpResponseRedirect(reverse("admin:catalog_serviceversion_change", args=[draft.pk]))
 
