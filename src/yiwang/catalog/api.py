@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -205,8 +206,10 @@ def _detail(version: ServiceVersion) -> dict[str, Any]:
     }
 
 
-def _page(items: list[ServiceVersion], page: int, page_size: int) -> dict[str, Any]:
-    count = len(items)
+def _page(
+    items: QuerySet[ServiceVersion] | selectors.RankedResults, page: int, page_size: int
+) -> dict[str, Any]:
+    count = items.count()
     pages = max(1, -(-count // page_size))
     if page > pages:
         raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
@@ -222,19 +225,7 @@ def _page(items: list[ServiceVersion], page: int, page_size: int) -> dict[str, A
 
 @router.get("/services", response=ServicePageOut, summary="List published services")
 def service_list(request: HttpRequest, query: Query[CatalogQuery]) -> dict[str, Any]:
-    qs = selectors.published_versions(query.to_filters())
-    count = qs.count()
-    pages = max(1, -(-count // query.page_size))
-    if query.page > pages:
-        raise ApiError(422, f"Page {query.page} does not exist; there are {pages}.", field="page")
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": count,
-        "page": query.page,
-        "page_size": query.page_size,
-        "pages": pages,
-        "results": [_summary(v) for v in qs[start : start + query.page_size]],
-    }
+    return _page(selectors.published_versions(query.to_filters()), query.page, query.page_size)
 
 
 @router.get(

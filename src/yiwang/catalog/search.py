@@ -20,11 +20,10 @@ import logging
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from yiwang.catalog.models import SearchTerm, ServiceVersion
 
@@ -168,8 +167,12 @@ def _token_matches(token: str, term: str) -> bool:
     return term.startswith(token) if len(token) >= 3 else term == token
 
 
-def rank(query: str, version_ids: Iterable[int] | None = None) -> list[Hit]:
-    """Versions matching ``query``, best first. ``version_ids`` limits the candidates."""
+def rank(query: str, candidates: QuerySet[ServiceVersion] | None = None) -> list[Hit]:
+    """Indexed versions matching ``query``, best first.
+
+    Only published versions are indexed; ``candidates`` narrows them further
+    (a queryset, used as a subquery).
+    """
     tokens = query_tokens(query)
     if not tokens:
         return []
@@ -179,8 +182,8 @@ def rank(query: str, version_ids: Iterable[int] | None = None) -> list[Hit]:
         if _IS_CJK.match(token) and len(token) > 2:
             condition |= Q(term__in=_bigrams(token))
     rows = SearchTerm.objects.filter(condition)
-    if version_ids is not None:
-        rows = rows.filter(version_id__in=list(version_ids))
+    if candidates is not None:
+        rows = rows.filter(version_id__in=candidates.values("id"))
     by_version: dict[int, dict[str, int]] = defaultdict(dict)
     for version_id, term, weight in rows.values_list("version_id", "term", "weight"):
         by_version[version_id][term] = weight

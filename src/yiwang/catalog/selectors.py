@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -53,38 +55,74 @@ def published_versions(filters: CatalogFilters | None = None) -> QuerySet[Servic
     return qs.order_by("item__department__code", "item__code")
 
 
-def catalog_search(query: str, filters: CatalogFilters | None = None) -> list[ServiceVersion]:
+class RankedResults(Sequence[ServiceVersion]):
+    """Search results in rank order, loading full versions only for the slice asked for.
+
+    Works with Django's Paginator (len + slicing) and plain iteration.
+    """
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:  # type: ignore[override]  # what Paginator calls
+        return len(self.ids)
+
+    def _load(self, ids: list[int]) -> list[ServiceVersion]:
+        by_id = _published().in_bulk(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    @overload
+    def __getitem__(self, index: int) -> ServiceVersion: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ServiceVersion]: ...
+    def __getitem__(self, index: int | slice) -> ServiceVersion | list[ServiceVersion]:
+        if isinstance(index, slice):
+            return self._load(self.ids[index])
+        return self._load([self.ids[index]])[0]
+
+    def __iter__(self) -> Iterator[ServiceVersion]:
+        return iter(self._load(self.ids))
+
+
+def catalog_search(query: str, filters: CatalogFilters | None = None) -> RankedResults:
     """Published versions matching a free-text query (Chinese or English), best first.
 
     Exact name matches come first, then names that start with the query, then
     names that contain it, then by how many query words matched and how well.
+    Costs three queries plus two per page of results loaded.
     """
     query = query.strip()
     if not query:
-        return list(published_versions(filters))
-    candidates = published_versions(filters)
-    hits = search.rank(query, candidates.values_list("id", flat=True))
-    by_id = {v.id: v for v in candidates.filter(id__in=[h.version_id for h in hits])}
+        return RankedResults(list(published_versions(filters).values_list("id", flat=True)))
+    candidates = published_versions(filters) if filters and filters != CatalogFilters() else None
+    hits = search.rank(query, candidates)
+    if not hits:
+        return RankedResults([])
+    names = {
+        pk: (zh.casefold(), en.casefold(), code)
+        for pk, zh, en, code in ServiceVersion.objects.filter(
+            id__in=[h.version_id for h in hits]
+        ).values_list("id", "name_zh", "name_en", "item__code")
+    }
     folded = query.casefold()
 
-    def name_rank(version: ServiceVersion) -> int:
-        names = (version.name_zh.casefold(), version.name_en.casefold())
-        if folded in names:
-            return 0
-        if any(n.startswith(folded) for n in names):
-            return 1
-        if any(folded in n for n in names):
-            return 2
-        return 3
+    def sort_key(hit: search.Hit) -> tuple[int, int, int, str]:
+        zh, en, code = names[hit.version_id]
+        if folded in (zh, en):
+            name_rank = 0
+        elif zh.startswith(folded) or en.startswith(folded):
+            name_rank = 1
+        elif folded in zh or folded in en:
+            name_rank = 2
+        else:
+            name_rank = 3
+        return (name_rank, -hit.tokens_matched, -hit.score, code)
 
-    ranked = [
-        (name_rank(by_id[h.version_id]), -h.tokens_matched, -h.score, by_id[h.version_id].item.code)
-        for h in hits
-        if h.version_id in by_id
-    ]
-    order = sorted(range(len(ranked)), key=ranked.__getitem__)
-    found = [by_id[h.version_id] for h in hits if h.version_id in by_id]
-    return [found[i] for i in order]
+    ranked = sorted((h for h in hits if h.version_id in names), key=sort_key)
+    return RankedResults([h.version_id for h in ranked])
 
 
 def service_guide(code: str, number: int | None = None) -> ServiceVersion:
