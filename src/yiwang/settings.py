@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "yiwang.core",
     "yiwang.identity",
     "yiwang.catalog",
@@ -168,6 +170,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
+
+# Background tasks: Django's tasks API (django-tasks backport) with the database
+# backend, so a task is enqueued in the same transaction as the change that
+# causes it. Run workers with `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("YIWANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # --- authentication --------------------------------------------------------
 
