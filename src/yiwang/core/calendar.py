@@ -1,0 +1,195 @@
+"""The city's working-day calendar (工作日历), loaded from the database.
+
+The counting itself is plain Python in :mod:`yiwang.core.workingdays`
+(re-exported here); this module builds a :class:`WorkingCalendar` from the
+``CalendarYear``/``CalendarDay`` rows that administrators maintain, and offers
+module-level shortcuts over it::
+
+    from yiwang.core import calendar
+
+    calendar.add_working_days(date(2026, 9, 30), 5)  # date(2026, 10, 13)
+    calendar.deadline_after(received_at, 5)  # end of that day, Asia/Shanghai
+
+The loaded calendar is cached per process. Every call checks a one-query
+fingerprint of the tables (see :func:`_fingerprint`) and reloads when it
+changed, so an edit made in the admin of any process is seen at once by all.
+Code that edits ``CalendarDay`` rows outside the admin should still call
+:func:`calendar_changed`, which touches the year and settles any doubt.
+
+Dates in a year that has no schedule raise :class:`CalendarYearMissing`, or
+count Monday to Friday with a logged warning when ``YIWANG_CALENDAR_FALLBACK``
+is ``"weekdays"``. A ``CalendarYear`` without a single holiday is treated as
+missing: every real schedule has weekday holidays, so an empty year is one
+an administrator has started but not finished entering.
+
+See docs/calendar.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date, datetime
+from typing import Any, cast
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Max, Model, Q, Sum
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from yiwang.core.workingdays import (
+    FALLBACK_POLICIES,
+    CalendarYearMissing,
+    FallbackPolicy,
+    WorkingCalendar,
+)
+
+__all__ = [
+    "CalendarYearMissing",
+    "WorkingCalendar",
+    "add_working_days",
+    "calendar_changed",
+    "calendar_from_database",
+    "deadline_after",
+    "is_working_day",
+    "load_calendar",
+    "next_working_day",
+    "working_days_between",
+]
+
+logger = logging.getLogger(__name__)
+
+_Fingerprint = tuple[Any, ...]
+
+_lock = threading.Lock()
+_cached: tuple[_Fingerprint, WorkingCalendar] | None = None
+
+
+def _calendar_models() -> tuple[type[Model], type[Model]]:
+    # Looked up through the app registry rather than imported so that mypy
+    # (strict on this module) does not check models.py, which needs the
+    # django-stubs plugin to type-check.
+    return apps.get_model("core", "CalendarYear"), apps.get_model("core", "CalendarDay")
+
+
+def fallback_policy() -> FallbackPolicy:
+    """The ``YIWANG_CALENDAR_FALLBACK`` setting, checked."""
+    value = getattr(settings, "YIWANG_CALENDAR_FALLBACK", "error")
+    if value not in FALLBACK_POLICIES:
+        raise ImproperlyConfigured(
+            f"YIWANG_CALENDAR_FALLBACK must be one of {', '.join(FALLBACK_POLICIES)}, not {value!r}"
+        )
+    return cast(FallbackPolicy, value)
+
+
+def calendar_from_database(fallback: FallbackPolicy | None = None) -> WorkingCalendar:
+    """Build a calendar from the database now, bypassing the cache (three queries)."""
+    calendar_year, calendar_day = _calendar_models()
+    covered = set(
+        calendar_year._default_manager.filter(days__kind="holiday")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    unfinished = set(calendar_year._default_manager.values_list("year", flat=True)) - covered
+    if unfinished:
+        logger.warning(
+            "Calendar years without any holiday are treated as missing: %s",
+            ", ".join(map(str, sorted(unfinished))),
+        )
+    holidays: list[date] = []
+    workdays: list[date] = []
+    rows = calendar_day._default_manager.filter(calendar_year__year__in=covered).values_list(
+        "date", "kind"
+    )
+    for day, kind in rows:
+        (holidays if kind == "holiday" else workdays).append(day)
+    return WorkingCalendar(
+        holidays=holidays,
+        workdays=workdays,
+        years=covered,
+        fallback=fallback or fallback_policy(),
+        tz=timezone.get_default_timezone(),
+    )
+
+
+def _fingerprint(fallback: FallbackPolicy) -> _Fingerprint:
+    """A one-query summary of the calendar tables that changes whenever their content does.
+
+    Beyond the counts, the newest year update and the highest day id, it sums
+    the days' dates (each encoded as one number), overall and for workdays
+    only, so that even an in-place edit of a day's date or kind made without
+    :func:`calendar_changed` is noticed (short of edits that cancel out).
+    """
+    calendar_year, _ = _calendar_models()
+    day = "days__date"
+    encoded = ExtractYear(day) * 512 + ExtractMonth(day) * 32 + ExtractDay(day)
+    row = calendar_year._default_manager.aggregate(
+        year_count=Count("id", distinct=True),
+        last_update=Max("updated_at"),
+        day_count=Count("days"),
+        last_day=Max("days__id"),
+        date_sum=Sum(encoded),
+        workday_date_sum=Sum(encoded, filter=Q(days__kind="workday")),
+    )
+    return (fallback, settings.TIME_ZONE, *sorted(row.items()))
+
+
+def load_calendar() -> WorkingCalendar:
+    """The calendar as the database has it now: cached per process, one query when unchanged."""
+    global _cached
+    fallback = fallback_policy()
+    fingerprint = _fingerprint(fallback)
+    cached = _cached
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    with _lock:
+        loaded = calendar_from_database(fallback)
+        _cached = (fingerprint, loaded)
+    return loaded
+
+
+def calendar_changed(*, year: Model | None = None) -> None:
+    """Record that the calendar was edited: every process reloads it on its next use.
+
+    Touches ``year.updated_at`` (part of the fingerprint every process
+    checks) and drops this process's cached calendar. The admin calls it after
+    each save and delete; call it after editing ``CalendarDay`` rows directly.
+    """
+    global _cached
+    if year is not None and year.pk is not None:
+        calendar_year, _ = _calendar_models()
+        calendar_year._default_manager.filter(pk=year.pk).update(updated_at=timezone.now())
+    with _lock:
+        _cached = None
+
+
+def is_working_day(d: date) -> bool:
+    """Whether ``d`` is a working day (Mon–Fri minus holidays, plus adjusted workdays)."""
+    return load_calendar().is_working_day(d)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The ``n``-th working day after ``start`` (``start`` not counted; ``n == 0`` → ``start``)."""
+    return load_calendar().add_working_days(start, n)
+
+
+def next_working_day(d: date) -> date:
+    """The first working day strictly after ``d``."""
+    return load_calendar().next_working_day(d)
+
+
+def working_days_between(a: date, b: date) -> int:
+    """The number of working days ``d`` with ``a < d <= b`` (negative when ``b < a``)."""
+    return load_calendar().working_days_between(a, b)
+
+
+def deadline_after(start_dt: datetime, n: int) -> datetime:
+    """The end (23:59:59.999999 local) of the ``n``-th working day after ``start_dt``'s local date.
+
+    ``start_dt`` must be aware; its local date in ``TIME_ZONE`` (Asia/Shanghai)
+    is what counts, so a receipt at 20:00 UTC is counted from the next
+    Shanghai date.
+    """
+    return load_calendar().deadline(start_dt, n)
