@@ -6,3 +6,13 @@ class IdentityConfig(AppConfig):
     name = "yiwang.identity"
     label = "identity"
     verbose_name = _("Identity and departments")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.db.models.signals import post_migrate
+
+        from yiwang.identity import receivers
+
+        user_login_failed.connect(receivers.login_failed, dispatch_uid="identity.login_failed")
+        user_logged_in.connect(receivers.logged_in, dispatch_uid="identity.logged_in")
+        post_migrate.connect(receivers.sync_role_groups, dispatch_uid="identity.sync_role_groups")

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.identity.validators import validate_resident_id, validate_uscc
+from yiwang.identity.validators import (
+    normalize_resident_id,
+    normalize_uscc,
+    validate_resident_id,
+    validate_uscc,
+)
 
 
 class Role(models.TextChoices):
@@ -44,10 +50,26 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     failed_login_count = models.PositiveIntegerField(_("failed logins in a row"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    oidc_subject = models.CharField(
+        _("identity provider subject"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The “sub” claim of the city's unified identity service (统一身份认证), "
+            "when the user signs in there; see docs/identity.md."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="user_oidc_subject_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -122,7 +144,9 @@ class Department(models.Model):
 class RoleAssignment(models.Model):
     """A user holds a role, for one department (officers) or city-wide (department empty)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     department = models.ForeignKey(
         Department,
@@ -132,7 +156,7 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         verbose_name=_("department"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("role assignment")
@@ -152,6 +176,30 @@ class RoleAssignment(models.Model):
         where = self.department or _("city-wide")
         return f"{self.user} · {self.get_role_display()} · {where}"
 
+    def clean(self) -> None:
+        """Officer roles act for one department; every other role is city-wide."""
+        super().clean()
+        if not self.role:
+            return
+        if self.role in DEPARTMENT_ROLES and self.department_id is None:
+            raise ValidationError(
+                {
+                    "department": _(
+                        "The role “%(role)s” acts for a department: choose the department."
+                    )
+                    % {"role": self.get_role_display()}
+                },
+                code="department_required",
+            )
+        if self.role not in DEPARTMENT_ROLES and self.department_id is not None:
+            raise ValidationError(
+                {
+                    "department": _("The role “%(role)s” is city-wide: leave the department empty.")
+                    % {"role": self.get_role_display()}
+                },
+                code="department_forbidden",
+            )
+
 
 class Citizen(models.Model):
     """A natural person (自然人) applicant profile of a user."""
@@ -170,6 +218,12 @@ class Citizen(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Runs after the field validators and before the uniqueness check, so
+        # "…x" and "…X" cannot be stored as two people.
+        super().clean()
+        self.resident_id = normalize_resident_id(self.resident_id)
 
 
 class Enterprise(models.Model):
@@ -195,12 +249,18 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        self.uscc = normalize_uscc(self.uscc)
+
 
 class EnterpriseMember(models.Model):
     """A user who may act for an enterprise (its legal representative or an authorised agent)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE)
-    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, verbose_name=_("enterprise")
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, verbose_name=_("user"))
     is_legal_representative = models.BooleanField(_("is the legal representative"), default=False)
 
     class Meta:

@@ -11,6 +11,12 @@
 Each validator raises Django's ``ValidationError`` whose message says what is
 wrong: the length, the character at position N (counted from 1) or the check
 character that was expected.
+
+The validators accept lower case (``x`` as a resident ID check character, lower-case
+letters in a credit code) but not surrounding white space, because they run on the
+value a model is about to store. ``normalize_resident_id`` and ``normalize_uscc``
+give the canonical stored form (stripped, upper case); services and the models'
+``clean()`` apply them before validating.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # First two digits of the GB/T 2260 region code: the provincial-level divisions.
@@ -30,8 +37,13 @@ PROVINCE_CODES = frozenset(
         "50", "51", "52", "53", "54",  # 重庆 四川 贵州 云南 西藏
         "61", "62", "63", "64", "65",  # 陕西 甘肃 青海 宁夏 新疆
         "71", "81", "82",  # 台湾 香港 澳门
+        "83",  # 台湾居民居住证 (residence permits of Taiwan residents use 830000)
     }
 )  # fmt: skip
+
+# GB 11643's own example 440524188001010014 was born in 1880; records of people
+# long dead (inheritance, archives) must still validate, so the floor is generous.
+EARLIEST_BIRTH_YEAR = 1850
 
 _RESIDENT_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _RESIDENT_ID_CHECK = "10X98765432"
@@ -42,12 +54,12 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_AUTHORITY_TYPES = {
     "1": "129",  # 机构编制
     "2": "19",  # 外交
-    "3": "1239",  # 司法行政
+    "3": "123459",  # 司法行政: 律师, 公证, 基层法律服务, 司法鉴定, 仲裁, 其他
     "4": "19",  # 文化
     "5": "1239",  # 民政
     "6": "129",  # 旅游
     "7": "129",  # 宗教
-    "8": "129",  # 工会
+    "8": "19",  # 工会: 基层工会, 其他
     "9": "123",  # 工商 / 市场监管
     "A": "19",  # 中央军委改革和编制办公室
     "N": "1239",  # 农业
@@ -55,16 +67,29 @@ _USCC_AUTHORITY_TYPES = {
 }
 
 
+def normalize_resident_id(value: str) -> str:
+    """The stored form of a resident ID number: without surrounding spaces, ``X`` upper case."""
+    return value.strip().upper()
+
+
+def normalize_uscc(value: str) -> str:
+    """The stored form of a unified social credit code: without surrounding spaces, upper case."""
+    return value.strip().upper()
+
+
 def resident_id_check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _RESIDENT_ID_WEIGHTS, strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first17, _RESIDENT_ID_WEIGHTS, strict=True)
+    )
     return _RESIDENT_ID_CHECK[total % 11]
 
 
 def uscc_check_character(first17: str) -> str:
     """The GB 32100 check character for the first 17 characters."""
     total = sum(
-        USCC_CHARSET.index(char) * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
+        USCC_CHARSET.index(char) * weight
+        for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
     )
     return USCC_CHARSET[(31 - total % 31) % 31]
 
@@ -76,7 +101,7 @@ def validate_resident_id(value: str) -> None:
     """
     if not isinstance(value, str):
         raise ValidationError(_("A resident ID number must be text."), code="type")
-    number = value.strip().upper()
+    number = value.upper()
     if len(number) != 18:
         raise ValidationError(
             _("A resident ID number has 18 characters; this one has %(count)d.")
@@ -86,7 +111,10 @@ def validate_resident_id(value: str) -> None:
     for position, char in enumerate(number[:17], start=1):
         if not char.isascii() or not char.isdigit():
             raise ValidationError(
-                _("Character %(position)d of the resident ID number must be a digit, not “%(char)s”.")
+                _(
+                    "Character %(position)d of the resident ID number must be a digit, "
+                    "not “%(char)s”."
+                )
                 % {"position": position, "char": char},
                 code="character",
             )
@@ -111,16 +139,25 @@ def validate_resident_id(value: str) -> None:
             % {"date": number[6:14]},
             code="birth_date",
         ) from None
-    if birth.year < 1900 or birth > dt.date.today():
+    if birth > timezone.localdate():
         raise ValidationError(
-            _("The birth date %(date)s in the resident ID number is out of range.")
+            _("The birth date %(date)s in the resident ID number is in the future.")
             % {"date": birth.isoformat()},
+            code="birth_date",
+        )
+    if birth.year < EARLIEST_BIRTH_YEAR:
+        raise ValidationError(
+            _("The birth date %(date)s in the resident ID number is before %(year)d.")
+            % {"date": birth.isoformat(), "year": EARLIEST_BIRTH_YEAR},
             code="birth_date",
         )
     expected = resident_id_check_character(number[:17])
     if last != expected:
         raise ValidationError(
-            _("The check character of the resident ID number is wrong: expected %(expected)s, got %(got)s.")
+            _(
+                "The check character of the resident ID number is wrong: "
+                "expected %(expected)s, got %(got)s."
+            )
             % {"expected": expected, "got": last},
             code="check",
         )
@@ -133,7 +170,7 @@ def validate_uscc(value: str) -> None:
     """
     if not isinstance(value, str):
         raise ValidationError(_("A unified social credit code must be text."), code="type")
-    code = value.strip().upper()
+    code = value.upper()
     if len(code) != 18:
         raise ValidationError(
             _("A unified social credit code has 18 characters; this one has %(count)d.")
@@ -153,7 +190,10 @@ def validate_uscc(value: str) -> None:
     authority, kind = code[0], code[1]
     if authority not in _USCC_AUTHORITY_TYPES:
         raise ValidationError(
-            _("Character 1 of the unified social credit code (“%(char)s”) is not a registration authority.")
+            _(
+                "Character 1 of the unified social credit code (“%(char)s”) is not a "
+                "registration authority."
+            )
             % {"char": authority},
             code="authority",
         )
@@ -185,4 +225,33 @@ def validate_uscc(value: str) -> None:
             )
             % {"expected": expected, "got": code[17]},
             code="check",
+        )
+
+
+_PHONE_CHARS = frozenset("0123456789+- ")
+
+
+def validate_phone(value: str) -> None:
+    """Check a contact phone number: a mainland mobile (11 digits from 1) or a landline.
+
+    Allows ``+``, ``-`` and spaces as separators. Raises ``ValidationError``.
+    """
+    for position, char in enumerate(value, start=1):
+        if char not in _PHONE_CHARS:
+            raise ValidationError(
+                _("Character %(position)d of the phone number (“%(char)s”) is not allowed.")
+                % {"position": position, "char": char},
+                code="character",
+            )
+    digits = "".join(char for char in value if char.isdigit())
+    if not 7 <= len(digits) <= 15:
+        raise ValidationError(
+            _("A phone number has 7 to 15 digits; this one has %(count)d.")
+            % {"count": len(digits)},
+            code="length",
+        )
+    if len(digits) == 11 and digits[0] == "1" and digits[1] not in "3456789":
+        raise ValidationError(
+            _("A mobile number starts with 13 to 19, not %(prefix)s.") % {"prefix": digits[:2]},
+            code="mobile_prefix",
         )

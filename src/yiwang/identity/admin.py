@@ -1,0 +1,279 @@
+"""Admin for users, roles, departments, regions and enterprises.
+
+Roles change through ``role_assign``/``role_revoke`` even here, so group
+membership, staff status and the audit log stay right. Resident ID numbers
+are masked in lists and shown in full only on a citizen's own form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from yiwang.identity import services
+from yiwang.identity.masking import mask_phone, mask_resident_id
+from yiwang.identity.models import (
+    Citizen,
+    Department,
+    Enterprise,
+    EnterpriseMember,
+    Region,
+    RoleAssignment,
+    User,
+)
+
+
+def _roles_sync(
+    request: HttpRequest,
+    user: User,
+    before: set[tuple[str, int | None]],
+    after: set[tuple[str, int | None]],
+) -> None:
+    """Apply the difference between two sets of (role, department id) through the services."""
+    departments = Department.objects.in_bulk(
+        {dept for _role, dept in before ^ after if dept is not None}
+    )
+    for role, dept in sorted(before - after, key=str):
+        services.role_revoke(
+            user=user, role=role, department=departments.get(dept), actor=request.user
+        )
+    for role, dept in sorted(after - before, key=str):
+        services.role_assign(
+            user=user, role=role, department=departments.get(dept), actor=request.user
+        )
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    fk_name = "user"
+    extra = 0
+    fields = ("role", "department", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("department",)
+    verbose_name = _("role")
+    verbose_name_plural = _("roles (officer roles need a department; the others are city-wide)")
+
+
+class CitizenInline(admin.StackedInline):
+    model = Citizen
+    fk_name = "user"
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ("name", "resident_id", "phone", "address")
+    verbose_name_plural = _("citizen profile")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = (
+        "username",
+        "display_name",
+        "masked_resident_id",
+        "masked_phone",
+        "role_list",
+        "is_staff",
+        "is_active",
+        "lock_state",
+    )
+    list_filter = ("is_staff", "is_superuser", "is_active", "role_assignments__role", "groups")
+    search_fields = (
+        "username",
+        "display_name",
+        "first_name",
+        "last_name",
+        "email",
+        "citizen__name",
+        "=citizen__resident_id",
+        "=phone",
+    )
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (
+            _("Personal info"),
+            {"fields": ("display_name", "first_name", "last_name", "email", "phone")},
+        ),
+        (
+            _("Sign-in"),
+            {
+                "fields": ("failed_login_count", "locked_until", "oidc_subject"),
+                "description": _(
+                    "Failed sign-ins set the lockout; the action “Unlock the selected "
+                    "accounts” in the user list lifts it early."
+                ),
+            },
+        ),
+        (
+            _("Permissions"),
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "classes": ("collapse",),
+                "description": _(
+                    "Roles (below) give their groups and staff status automatically; "
+                    "use these fields only for exceptions."
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("failed_login_count", "locked_until", "last_login", "date_joined")
+    inlines = (RoleAssignmentInline, CitizenInline)
+    actions = ("unlock_accounts",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("citizen")
+            .prefetch_related("role_assignments__department")
+        )
+
+    def get_inlines(self, request: HttpRequest, obj: User | None) -> Any:
+        return self.inlines if obj is not None else ()
+
+    @admin.display(description=_("resident ID"))
+    def masked_resident_id(self, obj: User) -> str:
+        citizen = getattr(obj, "citizen", None)
+        return mask_resident_id(citizen.resident_id) if citizen else ""
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: User) -> str:
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj: User) -> str:
+        return ", ".join(
+            str(a.get_role_display()) + (f" ({a.department})" if a.department else "")
+            for a in obj.role_assignments.all()
+        )
+
+    @admin.display(description=_("locked"), boolean=True)
+    def lock_state(self, obj: User) -> bool:
+        return services.login_is_locked(obj) is not None
+
+    @admin.action(description=_("Unlock the selected accounts"), permissions=["change"])
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        users = list(queryset.filter(locked_until__gt=timezone.now()))
+        for user in users:
+            services.login_unlock(user=user, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", len(users))
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
+
+    def save_formset(
+        self, request: Any, form: Any, formset: BaseInlineFormSet, change: Any
+    ) -> None:
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        user = form.instance
+        before = set(user.role_assignments.values_list("role", "department_id"))
+        after = set()
+        for inline_form in formset.forms:
+            data = getattr(inline_form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("role"):
+                continue
+            department = data.get("department")
+            after.add((data["role"], department.pk if department else None))
+        # The services write the rows and the audit entries; the admin's own
+        # change message then only names the user.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            _roles_sync(request, user, before, after)
+        except ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "department", "created_at")
+    list_filter = ("role", ("department", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("user__username", "user__display_name", "department__name_zh", "=role")
+    autocomplete_fields = ("user", "department")
+    list_select_related = ("user", "department")
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # An assignment is granted or revoked, never edited in place.
+        return ("user", "role", "department", "created_at") if obj else ("created_at",)
+
+    def save_model(self, request: Any, obj: RoleAssignment, form: Any, change: bool) -> None:
+        if change:
+            return
+        assigned = services.role_assign(
+            user=obj.user, role=obj.role, department=obj.department, actor=request.user
+        )
+        obj.pk = assigned.pk
+        obj.created_at = assigned.created_at
+
+    def delete_model(self, request: Any, obj: RoleAssignment) -> None:
+        services.role_revoke(
+            user=obj.user, role=obj.role, department=obj.department, actor=request.user
+        )
+
+    def delete_queryset(self, request: Any, queryset: QuerySet[RoleAssignment]) -> None:
+        for obj in queryset.select_related("user", "department"):
+            self.delete_model(request, obj)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_zh", "name_en", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name_zh", "name_en")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name_zh", "code", "short_name_zh", "region", "parent", "phone", "is_active")
+    list_filter = ("is_active", "region")
+    search_fields = ("code", "name_zh", "name_en", "short_name_zh")
+    autocomplete_fields = ("parent", "region")
+    list_select_related = ("region", "parent")
+    fieldsets = (
+        (None, {"fields": ("code", "name_zh", "name_en", "short_name_zh", "is_active")}),
+        (_("Place in the government"), {"fields": ("region", "parent")}),
+        (
+            _("Service hall"),
+            {
+                "fields": (
+                    "address_zh",
+                    "address_en",
+                    "phone",
+                    "office_hours_zh",
+                    "office_hours_en",
+                )
+            },
+        ),
+    )
+
+
+class EnterpriseMemberInline(admin.TabularInline):
+    model = EnterpriseMember
+    extra = 0
+    autocomplete_fields = ("user",)
+    verbose_name_plural = _("agents who may act for this enterprise")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "uscc", "legal_representative", "region")
+    list_filter = (("region", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "=uscc", "legal_representative")
+    autocomplete_fields = ("region",)
+    list_select_related = ("region",)
+    inlines = (EnterpriseMemberInline,)

@@ -1,0 +1,155 @@
+"""The identity admin opens for a superuser and changes roles through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import DepartmentFactory, UserFactory
+from yiwang.core.models import AuditEntry
+from yiwang.identity.models import Citizen, Enterprise, EnterpriseMember, Role, RoleAssignment
+from yiwang.identity.services import role_assign
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.admin = admin
+    return client
+
+
+@pytest.fixture
+def sample_data():
+    user = UserFactory(phone="13812345678")
+    Citizen.objects.create(user=user, name="张三", resident_id="11010519491231002X")
+    department = DepartmentFactory()
+    role_assign(user=user, role=Role.REVIEWER, department=department, actor=None)
+    enterprise = Enterprise.objects.create(
+        name="测试公司", uscc="91350100M000100Y43", legal_representative="王五"
+    )
+    EnterpriseMember.objects.create(enterprise=enterprise, user=user)
+    return {"user": user, "department": department, "enterprise": enterprise}
+
+
+MODELS = ["user", "roleassignment", "region", "department", "enterprise"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_and_add_pages_open(superuser_client, sample_data, model):
+    changelist = superuser_client.get(reverse(f"admin:identity_{model}_changelist"))
+    assert changelist.status_code == 200
+    assert superuser_client.get(reverse(f"admin:identity_{model}_add")).status_code == 200
+
+
+def test_change_pages_open(superuser_client, sample_data):
+    for model, obj in [
+        ("user", sample_data["user"]),
+        ("department", sample_data["department"]),
+        ("enterprise", sample_data["enterprise"]),
+        ("roleassignment", RoleAssignment.objects.first()),
+    ]:
+        url = reverse(f"admin:identity_{model}_change", args=[obj.pk])
+        assert superuser_client.get(url).status_code == 200
+
+
+def test_user_list_masks_resident_ids(superuser_client, sample_data):
+    html = superuser_client.get(reverse("admin:identity_user_changelist")).content.decode()
+    assert "1101**********002X" in html
+    assert "11010519491231002X" not in html
+    assert "138****5678" in html
+
+
+def test_adding_a_role_assignment_goes_through_the_service(superuser_client):
+    user = UserFactory()
+    response = superuser_client.post(
+        reverse("admin:identity_roleassignment_add"),
+        {"user": user.pk, "role": Role.CATALOG_ADMIN, "department": ""},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.is_staff
+    assert user.groups.filter(name="catalog_admin").exists()
+    assert AuditEntry.objects.get(action="identity.role_assign").actor == superuser_client.admin
+
+
+def test_admin_rejects_a_department_role_without_department(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:identity_roleassignment_add"),
+        {"user": UserFactory().pk, "role": Role.REVIEWER, "department": ""},
+    )
+    assert response.status_code == 200
+    assert not RoleAssignment.objects.exists()
+
+
+def test_deleting_a_role_assignment_goes_through_the_service(superuser_client, sample_data):
+    assignment = RoleAssignment.objects.get()
+    response = superuser_client.post(
+        reverse("admin:identity_roleassignment_delete", args=[assignment.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not sample_data["user"].groups.filter(name="reviewer").exists()
+    assert AuditEntry.objects.filter(action="identity.role_revoke").exists()
+
+
+def test_unlock_action(superuser_client):
+    locked = UserFactory(
+        failed_login_count=5, locked_until=timezone.now() + dt.timedelta(minutes=5)
+    )
+    response = superuser_client.post(
+        reverse("admin:identity_user_changelist"),
+        {"action": "unlock_accounts", "_selected_action": [locked.pk]},
+    )
+    assert response.status_code == 302
+    locked.refresh_from_db()
+    assert (locked.failed_login_count, locked.locked_until) == (0, None)
+    assert AuditEntry.objects.filter(action="identity.login_unlock").exists()
+
+
+def _user_change_data(user, roles):
+    data = {
+        "username": user.username,
+        "email": user.email,
+        "is_active": "on",
+        "role_assignments-TOTAL_FORMS": str(len(roles)),
+        "role_assignments-INITIAL_FORMS": "0",
+        "role_assignments-MIN_NUM_FORMS": "0",
+        "role_assignments-MAX_NUM_FORMS": "1000",
+        "citizen-TOTAL_FORMS": "0",
+        "citizen-INITIAL_FORMS": "0",
+        "citizen-MIN_NUM_FORMS": "0",
+        "citizen-MAX_NUM_FORMS": "1",
+    }
+    for index, (role, department) in enumerate(roles):
+        data[f"role_assignments-{index}-role"] = role
+        data[f"role_assignments-{index}-department"] = department.pk if department else ""
+        data[f"role_assignments-{index}-user"] = user.pk
+    return data
+
+
+def test_user_form_role_inline_goes_through_the_service(superuser_client):
+    user, department = UserFactory(), DepartmentFactory()
+    url = reverse("admin:identity_user_change", args=[user.pk])
+    response = superuser_client.post(
+        url, _user_change_data(user, [(Role.INTAKE_CLERK, department), (Role.CATALOG_ADMIN, None)])
+    )
+    assert response.status_code == 302, response.context["errors"]
+    user.refresh_from_db()
+    assert user.is_staff
+    assert set(user.groups.values_list("name", flat=True)) == {"intake_clerk", "catalog_admin"}
+    assert AuditEntry.objects.filter(action="identity.role_assign").count() == 2
+
+
+def test_user_form_role_inline_validates_the_department(superuser_client):
+    user = UserFactory()
+    url = reverse("admin:identity_user_change", args=[user.pk])
+    response = superuser_client.post(url, _user_change_data(user, [(Role.REVIEWER, None)]))
+    assert response.status_code == 200
+    assert "choose the department" in response.content.decode()
+    assert not RoleAssignment.objects.exists()

@@ -1,0 +1,76 @@
+"""Reads: a user's departments and roles."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from tests.factories import DepartmentFactory, UserFactory
+from yiwang.identity.models import Role
+from yiwang.identity.selectors import (
+    departments_for_user,
+    enterprises_for_user,
+    roles_for_user,
+    user_has_role,
+)
+from yiwang.identity.services import role_assign
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer():
+    user = UserFactory()
+    first, second, inactive = (
+        DepartmentFactory(code="B"),
+        DepartmentFactory(code="A"),
+        DepartmentFactory(code="C", is_active=False),
+    )
+    role_assign(user=user, role=Role.INTAKE_CLERK, department=first, actor=None)
+    role_assign(user=user, role=Role.REVIEWER, department=first, actor=None)
+    role_assign(user=user, role=Role.REVIEWER, department=second, actor=None)
+    role_assign(user=user, role=Role.REVIEWER, department=inactive, actor=None)
+    role_assign(user=user, role=Role.CITY_LEADER, actor=None)
+    user.departments = {"first": first, "second": second, "inactive": inactive}
+    return user
+
+
+def test_departments_for_user(officer, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        codes = [(d.code, d.region.code) for d in departments_for_user(officer)]
+    assert codes == [("A", "370100"), ("B", "370100")]  # distinct, active, ordered
+
+
+def test_departments_for_user_in_one_role(officer):
+    assert [d.code for d in departments_for_user(officer, Role.INTAKE_CLERK)] == ["B"]
+    assert list(departments_for_user(officer, Role.CITY_LEADER)) == []
+    assert list(departments_for_user(UserFactory())) == []
+
+
+def test_user_has_role(officer, django_assert_num_queries):
+    first, second = officer.departments["first"], officer.departments["second"]
+    with django_assert_num_queries(1):
+        assert user_has_role(officer, Role.INTAKE_CLERK, first)
+    assert user_has_role(officer, Role.INTAKE_CLERK)
+    assert not user_has_role(officer, Role.INTAKE_CLERK, second)
+    assert user_has_role(officer, "city_leader")
+    assert not user_has_role(officer, Role.APPROVER)
+    assert not user_has_role(AnonymousUser(), Role.CITIZEN)
+
+
+def test_inactive_user_holds_no_role(officer):
+    officer.is_active = False
+    assert not user_has_role(officer, Role.CITY_LEADER)
+
+
+def test_roles_for_user_is_one_query(officer, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = [
+            (a.role, a.department.code if a.department else None) for a in roles_for_user(officer)
+        ]
+    assert ("city_leader", None) in rows
+    assert len(rows) == 5
+
+
+def test_enterprises_for_user():
+    assert list(enterprises_for_user(UserFactory())) == []
