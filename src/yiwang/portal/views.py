@@ -1,6 +1,150 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Citizen-facing pages of 一网通办: home, search, catalog browsing and service guides.
+
+Every view reads through ``yiwang.catalog.selectors`` and renders; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from yiwang.catalog import selectors
+from yiwang.catalog.models import ServiceVersion, Topic
+from yiwang.catalog.selectors import CatalogFilters, ServiceNotFound
+from yiwang.portal.forms import CatalogFilterForm
+
+PAGE_SIZE = 20
+HOME_POPULAR_COUNT = 8
 
 
+def _filter_form(request: HttpRequest) -> CatalogFilterForm:
+    form = CatalogFilterForm(
+        request.GET,
+        departments=selectors.departments_with_services(),
+        topics=selectors.topics_with_counts(),
+    )
+    form.is_valid()  # errors are shown in the page's error summary; valid filters still apply
+    return form
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    departments = list(selectors.departments_with_services())
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "person_topics": selectors.topics_with_counts(Topic.Audience.PERSON),
+            "business_topics": selectors.topics_with_counts(Topic.Audience.BUSINESS),
+            "departments": departments,
+            "popular": selectors.published_versions(CatalogFilters(fully_online=True))[
+                :HOME_POPULAR_COUNT
+            ],
+            "service_count": selectors.published_item_count(),
+            "online_count": selectors.published_versions(CatalogFilters(fully_online=True)).count(),
+            "department_count": len(departments),
+        },
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    query = form.query().strip()
+    results = selectors.catalog_search(query, form.filters()) if query else []
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/search.html",
+        {"form": form, "query": query, "page": page, "result_count": len(results)},
+    )
+
+
+@require_safe
+def service_list(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    versions = selectors.published_versions(form.filters())
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/service_list.html",
+        {"form": form, "page": page, "result_count": page.paginator.count},
+    )
+
+
+@require_safe
+def department_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/department_list.html",
+        {"departments": selectors.departments_with_services()},
+    )
+
+
+@require_safe
+def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+    department = selectors.department_by_code(code)
+    if department is None:
+        raise Http404(code)
+    versions = selectors.published_versions(CatalogFilters(department=code))
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/department_detail.html",
+        {"department": department, "page": page, "result_count": page.paginator.count},
+    )
+
+
+@require_safe
+def topic_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/topic_list.html",
+        {
+            "person_topics": selectors.topics_with_counts(Topic.Audience.PERSON),
+            "business_topics": selectors.topics_with_counts(Topic.Audience.BUSINESS),
+        },
+    )
+
+
+@require_safe
+def topic_detail(request: HttpRequest, code: str) -> HttpResponse:
+    topic = selectors.topic_by_code(code)
+    if topic is None:
+        raise Http404(code)
+    versions = selectors.published_versions(CatalogFilters(topic=code))
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/topic_detail.html",
+        {"topic": topic, "page": page, "result_count": page.paginator.count},
+    )
+
+
+@require_safe
+def service_guide(request: HttpRequest, code: str, number: int | None = None) -> HttpResponse:
+    """The service guide (办事指南): the current version, or an earlier one by number."""
+    try:
+        version = selectors.service_guide(code, number)
+        versions = selectors.service_versions(code)
+    except ServiceNotFound:
+        raise Http404(code) from None
+    if number is not None and version.status == ServiceVersion.Status.PUBLISHED:
+        return redirect("portal:service_guide", code=code)
+    return render(
+        request,
+        "portal/service_guide.html",
+        {
+            "version": version,
+            "department": version.item.department,
+            "versions": versions,
+            "is_superseded": version.status == ServiceVersion.Status.SUPERSEDED,
+        },
+    )
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/accessibility.html")

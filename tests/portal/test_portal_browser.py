@@ -1,0 +1,105 @@
+"""The citizen's journey through the portal in a real browser (Playwright + Debian's Chromium).
+
+One browser per module; each test gets a fresh context (cookies) against the live server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.portal.conftest import build_catalog
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# here (building the catalog) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # A visitor from China: the browser asks for Chinese, as most of Jinan's do.
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_find_a_service_in_both_languages(page):
+    catalog = build_catalog()
+
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("h1").inner_text() == "政务服务，一网通办"
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Government services, all in one place"
+    assert page.get_by_role("link", name="Having a baby").is_visible()
+
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "政务服务，一网通办"
+
+    page.get_by_role("searchbox", name="搜索服务事项").fill("执照")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    results = page.locator(".service-list")
+    assert results.get_by_role("link", name="个体工商户营业执照核发").is_visible()
+
+    results.get_by_role("link", name="企业设立登记").click()
+    page.wait_for_url(f"**/services/{catalog.company.item.code}/")
+    materials = page.get_by_role("table")
+    assert materials.get_by_text("公司章程").is_visible()
+    assert materials.get_by_text("可用电子证照：居民身份证").is_visible()
+
+
+def test_key_pages_have_no_serious_accessibility_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    catalog = build_catalog()
+    axe = Axe()
+    problems = []
+    for path in [
+        "/",
+        "/search/?q=执照",
+        f"/services/{catalog.company.item.code}/",
+        "/services/?service_object=person&kind=magic",  # with an error summary
+    ]:
+        page.goto(path)
+        violations = axe.run(page).response["violations"]
+        problems += [
+            f"{path}: [{v['impact']}] {v['id']}: {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:3])
+            for v in violations
+            if v["impact"] in BLOCKING_IMPACTS
+        ]
+
+    assert not problems, "\n".join(problems)
