@@ -39,3 +39,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Service-level messages in English, so tests can assert on them.
+
+    Pages served through the test client pick their language per request as usual.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -183,7 +184,8 @@ TASKS = {
 
 # --- authentication --------------------------------------------------------
 
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend that refuses accounts locked after repeated failed logins.
+AUTHENTICATION_BACKENDS = ["yiwang.identity.backends.LockoutModelBackend"]
 # Plug the city's unified identity service (统一身份认证) here; see
 # docs/configuration.md "OpenID Connect".
 if env_str("YIWANG_OIDC_BACKEND"):
@@ -232,7 +234,7 @@ STATIC_ROOT = Path(env_str("YIWANG_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("YIWANG_MEDIA_ROOT", str(VAR_DIR / "media")))
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env_str("YIWANG_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
     },

@@ -7,6 +7,10 @@ from django.urls import include, path
 
 from yiwang.api.urls import api
 from yiwang.core.health import healthz, readyz
+from yiwang.identity.forms import LockoutAdminAuthenticationForm
+
+# The admin's login page says when a locked account may try again.
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

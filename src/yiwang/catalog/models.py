@@ -9,6 +9,8 @@ submitted under.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -226,11 +228,11 @@ class ServiceVersion(models.Model):
                 }
             )
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Guard, not a side effect: a published version's content never changes.
         # Status transitions go through services with update_fields.
         update_fields = kwargs.get("update_fields")
-        lifecycle_only = update_fields is not None and set(update_fields) <= {  # type: ignore[arg-type]
+        lifecycle_only = update_fields is not None and set(update_fields) <= {
             "status",
             "published_at",
             "superseded_at",
@@ -244,7 +246,7 @@ class ServiceVersion(models.Model):
                     _("Version %(number)d is published and cannot be changed; create a new draft.")
                     % {"number": self.number}
                 )
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class _VersionPart(models.Model):
@@ -253,24 +255,27 @@ class _VersionPart(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    version_id: int
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
         status = (
             ServiceVersion.objects.filter(pk=self.version_id)
             .values_list("status", flat=True)
             .first()
-        )  # type: ignore[attr-defined]
+        )
         if status is not None and status != ServiceVersion.Status.DRAFT:
             raise ImmutableVersionError(
                 _("This version is published and cannot be changed; create a new draft.")
             )
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        if self.version.status != ServiceVersion.Status.DRAFT:  # type: ignore[attr-defined]
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        status = ServiceVersion.objects.filter(pk=self.version_id).values_list("status", flat=True)
+        if status.first() != ServiceVersion.Status.DRAFT:
             raise ImmutableVersionError(
                 _("This version is published and cannot be changed; create a new draft.")
             )
-        return super().delete(*args, **kwargs)  # type: ignore[arg-type]
+        return super().delete(*args, **kwargs)
 
 
 class Material(_VersionPart):

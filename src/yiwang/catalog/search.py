@@ -21,6 +21,7 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -58,7 +59,7 @@ _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> Any:
     """Import and initialise jieba once per process (loading its dictionary takes ~1 s)."""
     global _jieba_ready
     import jieba
