@@ -1,0 +1,120 @@
+"""Demo accounts: one or more per role, all with the same documented password.
+
+The password is public (it is printed by ``load_demo`` and written in the
+README); the demo must never be loaded into a production database.
+"""
+
+from __future__ import annotations
+
+from yiwang.identity.validators import resident_id_check_character, uscc_check_character
+
+DEMO_PASSWORD = "yiwang-demo-2026"  # noqa: S105 - documented demo password
+
+
+def _resident_id(first17: str) -> str:
+    return first17 + resident_id_check_character(first17)
+
+
+def _uscc(first17: str) -> str:
+    return first17 + uscc_check_character(first17)
+
+
+# username, display name, email, is_staff, is_superuser, [(role, department code or None)]
+USERS = [
+    {
+        "username": "admin",
+        "display_name": "系统管理员",
+        "staff": True,
+        "superuser": True,
+        "roles": [],
+    },
+    {"username": "citizen", "display_name": "张明", "roles": [("citizen", None)]},
+    {"username": "enterprise", "display_name": "李华", "roles": [("enterprise", None)]},
+    {
+        "username": "clerk_scjg",
+        "display_name": "王芳（市场监管局受理员）",
+        "roles": [("intake_clerk", "jn-scjg")],
+    },
+    {
+        "username": "reviewer_scjg",
+        "display_name": "刘洋（市场监管局审核员）",
+        "roles": [("reviewer", "jn-scjg")],
+    },
+    {
+        "username": "approver_scjg",
+        "display_name": "陈静（市场监管局审批人）",
+        "roles": [("approver", "jn-scjg")],
+    },
+    {
+        "username": "clerk_xzsp",
+        "display_name": "赵磊（行政审批服务局受理员）",
+        "roles": [("intake_clerk", "jn-xzsp")],
+    },
+    {
+        "username": "reviewer_xzsp",
+        "display_name": "孙丽（行政审批服务局审核员）",
+        "roles": [("reviewer", "jn-xzsp")],
+    },
+    {
+        "username": "approver_xzsp",
+        "display_name": "周强（行政审批服务局审批人）",
+        "roles": [("approver", "jn-xzsp")],
+    },
+    {
+        "username": "handler_cg",
+        "display_name": "吴刚（城管局承办人）",
+        "roles": [("department_handler", "jn-cgj")],
+    },
+    {
+        "username": "supervisor",
+        "display_name": "郑敏（12345热线督办员）",
+        "roles": [("supervisor", "jn-12345")],
+    },
+    {
+        "username": "hotline",
+        "display_name": "冯雪（12345话务员）",
+        "roles": [("hotline_operator", None)],
+    },
+    {
+        "username": "catalog_admin",
+        "display_name": "黄伟（事项目录管理员）",
+        "staff": True,
+        "roles": [("catalog_admin", None)],
+    },
+    {"username": "leader", "display_name": "杨建国（市领导）", "roles": [("city_leader", None)]},
+    {"username": "integrator", "display_name": "系统对接（接口）", "roles": [("integrator", None)]},
+]
+for _user in USERS:
+    _user.setdefault("staff", False)
+    _user.setdefault("superuser", False)
+    _user["email"] = f"{_user['username']}@demo.yiwang.example"
+
+CITIZEN = {
+    "username": "citizen",
+    "name": "张明",
+    # 历下区, born 1990-03-07, sequence 123 (odd: male).
+    "resident_id": _resident_id("37010219900307123"),
+    "phone": "13805310001",
+    "address": "济南市历下区泉城路180号",
+}
+
+ENTERPRISE_AGENT = "enterprise"
+ENTERPRISES = [
+    {
+        "name": "济南泉城味道餐饮管理有限公司",
+        # 9 = 市场监管, 1 = 企业, 370100 = 济南.
+        "uscc": _uscc("91370100MA3CXK7B1"),
+        "legal_representative": "李华",
+        "address": "济南市历下区芙蓉街68号",
+        "region": "370102",
+        "is_legal_representative": True,
+    },
+    {
+        "name": "山东齐鲁智造科技有限公司",
+        "uscc": _uscc("91370100MA3D8N2P5"),
+        "legal_representative": "高远",
+        "address": "济南市历城区港沟街道新泺大街1166号",
+        "region": "370112",
+        "is_legal_representative": False,
+    },
+]

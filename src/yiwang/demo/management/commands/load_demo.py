@@ -1,0 +1,68 @@
+"""``manage.py load_demo``: load the Jinan demo city (see yiwang.demo.loader)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from yiwang.demo.loader import LoadReport, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Jinan demo city: regions, departments, topics, the service catalog and one "
+        "demo account per role. Safe to run again. Refuses to run in production without --force."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even when YIWANG_ENV=production (demo accounts share a public password).",
+        )
+        parser.add_argument("--quiet", action="store_true", help="Print nothing.")
+
+    def handle(self, *args: Any, force: bool = False, quiet: bool = False, **options: Any) -> None:
+        if settings.YIWANG_ENV == "production" and not force:
+            raise CommandError(
+                "Refusing to load the demo city into a production deployment "
+                "(YIWANG_ENV=production): its accounts share a published password. "
+                "Pass --force if you really mean it."
+            )
+        started = time.monotonic()
+        report = load_demo()
+        if not quiet:
+            self._print(report, time.monotonic() - started)
+
+    def _print(self, report: LoadReport, seconds: float) -> None:
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Jinan demo city loaded in {seconds:.1f} s."))
+        for name, tally in report.sections.items():
+            out.write(
+                f"  {name:<29} {tally.created:>3} created, {tally.updated:>3} updated, "
+                f"{tally.unchanged:>3} unchanged"
+            )
+        out.write("  " + ", ".join(f"{count} {name}" for name, count in report.totals.items()))
+        for warning in report.warnings:
+            out.write(self.style.WARNING(f"  {warning}"))
+        out.write("")
+        out.write("  Demo accounts (sign in at /accounts/login/; admin at /admin/):")
+        rows = [("username", "role", "department", "password")]
+        rows += [(a.username, a.roles, a.departments, a.password) for a in report.accounts]
+        widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+        for n, row in enumerate(rows):
+            out.write(("  " + "  ".join(_pad(c, widths[i]) for i, c in enumerate(row))).rstrip())
+            if n == 0:
+                out.write("  " + "  ".join("-" * w for w in widths))
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
