@@ -109,6 +109,7 @@ def test_search_with_bad_filter_values_explains_instead_of_failing(client, catal
     assert "出现了问题" in html  # the error summary
     assert 'href="#id_department"' in html and 'href="#id_kind"' in html
     assert 'aria-invalid="true"' in html
+    assert "“magic”不是可选的值，因此未应用该筛选条件。" in html
     # the invalid filters are dropped, so the query still finds its services
     assert catalog.company in response.context["page"].object_list
 
@@ -287,3 +288,26 @@ def test_signed_in_user_gets_a_sign_out_form(client, db):
 
     assert 'action="/accounts/logout/"' in html and 'method="post"' in html
     assert "张三" in html
+
+
+def test_every_page_renders_with_the_jinan_demo_city(client):
+    from django.core.management import call_command
+
+    from yiwang.catalog import selectors
+
+    call_command("load_demo", "--quiet")
+    department = selectors.departments_with_services().first()
+    topic = selectors.topics_with_counts().first()
+    version = selectors.published_versions().first()
+
+    for url in [
+        reverse("portal:home"),
+        reverse("portal:search") + "?q=营业执照",
+        reverse("portal:service_list") + "?page=2",
+        reverse("portal:department_list"),
+        reverse("portal:department_detail", args=[department.code]),
+        reverse("portal:topic_list"),
+        reverse("portal:topic_detail", args=[topic.code]),
+        reverse("portal:service_guide", args=[version.item.code]),
+    ]:
+        assert client.get(url).status_code == 200, url

@@ -13,6 +13,11 @@ from yiwang.portal.templatetags.portal import translated
 
 FULLY_ONLINE = "1"
 
+# One message for every filter: the value came from a hand-edited or stale URL.
+UNKNOWN_FILTER = {
+    "invalid_choice": _("“%(value)s” is not one of the choices, so this filter was not applied.")
+}
+
 
 class CatalogFilterForm(forms.Form):
     """GET parameters that narrow the catalog. Invalid values are reported, never fatal.
@@ -22,16 +27,20 @@ class CatalogFilterForm(forms.Form):
     """
 
     q = forms.CharField(label=_("Search for a service"), required=False, max_length=100)
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    department = forms.ChoiceField(
+        label=_("Department"), required=False, error_messages=UNKNOWN_FILTER
+    )
+    topic = forms.ChoiceField(label=_("Topic"), required=False, error_messages=UNKNOWN_FILTER)
     kind = forms.ChoiceField(
         label=_("Kind of service"),
         required=False,
+        error_messages=UNKNOWN_FILTER,
         choices=[("", _("All kinds")), *ServiceVersion.Kind.choices],
     )
     service_object = forms.ChoiceField(
         label=_("Who applies"),
         required=False,
+        error_messages=UNKNOWN_FILTER,
         choices=[
             ("", _("Anyone")),
             (ServiceVersion.ServiceObject.PERSON, _("Individuals")),
@@ -42,6 +51,7 @@ class CatalogFilterForm(forms.Form):
     fully_online = forms.ChoiceField(
         label=_("Only services that are fully online"),
         required=False,
+        error_messages=UNKNOWN_FILTER,
         choices=[("", _("Any")), (FULLY_ONLINE, _("Fully online"))],
     )  # rendered as a checkbox sending "1" (see portal/includes/filters.html)
 

@@ -13,6 +13,21 @@
     });
   }
 
+  // Small screens: filters start collapsed (unless they hold an error) so results come first.
+  var small = window.matchMedia("(max-width: 47.99rem)");
+  var collapsible = document.querySelectorAll("details[data-collapse-on-small]");
+  collapsible.forEach(function (d) {
+    if (small.matches && !d.hasAttribute("data-keep-open")) {
+      d.open = false;
+    }
+  });
+  small.addEventListener("change", function () {
+    // Wide screens have no summary to click: always show the filters there.
+    if (!small.matches) {
+      collapsible.forEach(function (d) { d.open = true; });
+    }
+  });
+
   // GOV.UK habit: move focus to the error summary so screen readers announce it.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
