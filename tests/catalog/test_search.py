@@ -47,10 +47,20 @@ def test_exact_name_ranks_first_then_prefix_then_contains():
     assert set(results[2:]) == {"企业注销登记", "个体工商户注销登记"}
 
 
-def test_more_query_words_matched_ranks_higher():
+def test_services_matching_every_word_are_preferred_to_partial_matches():
     publish_service(name_zh="新生儿医保参保登记", name_en="Newborn medical insurance enrolment")
     publish_service(name_zh="灵活就业人员参保登记", name_en="Flexible employment enrolment")
-    assert names(selectors.catalog_search("新生儿 参保"))[0] == "新生儿医保参保登记"
+    assert names(selectors.catalog_search("新生儿 参保")) == ["新生儿医保参保登记"]
+    assert len(selectors.catalog_search("参保")) == 2
+
+
+def test_one_shared_generic_word_is_not_a_match():
+    publish_service(name_zh="食品经营许可", name_en="Food business licence")
+    publish_service(name_zh="机动车驾驶证换证", name_en="Driving licence renewal")
+    # 飞船 matches nothing, 驾驶 and 许可 one service each: under half of the words
+    assert list(selectors.catalog_search("飞船驾驶许可")) == []
+    # half of the words is enough when nothing matches them all
+    assert names(selectors.catalog_search("火箭驾驶")) == ["机动车驾驶证换证"]
 
 
 def test_english_prefix_and_spelling_variants():

@@ -9,8 +9,9 @@ bigrams. English text is lower-cased and split into words.
 
 A query is segmented the same way. Each query token matches a term exactly,
 or (English, 3+ letters) as a prefix, or (Chinese, unseen word) when all of
-its bigrams match. Ranking: exact name match, then name prefix, then name
-contains, then the number of query tokens matched and the summed weights.
+its bigrams match. Results match every query token when any service does, else at least half
+of them. Ranking: exact name match, then name prefix, then name contains,
+then the number of query tokens matched and the summed weights.
 See docs/decisions/0002-catalog-search.md.
 """
 
@@ -204,5 +205,12 @@ def rank(query: str, candidates: QuerySet[ServiceVersion] | None = None) -> list
                 score += best
         if matched:
             hits.append(Hit(version_id, matched, score))
+    # Precision: when some services match every word of the query, show only
+    # those; otherwise keep services that match at least half of the words, so
+    # one shared generic word (许可 in 飞船驾驶许可) does not make a result.
+    if any(h.tokens_matched == len(tokens) for h in hits):
+        hits = [h for h in hits if h.tokens_matched == len(tokens)]
+    else:
+        hits = [h for h in hits if h.tokens_matched * 2 >= len(tokens)]
     hits.sort(key=lambda h: (-h.tokens_matched, -h.score, h.version_id))
     return hits
