@@ -24,7 +24,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value, or ``default`` when it is unset or blank."""
+    return (os.environ.get(name) or "").strip() or default
 
 
 def env_bool(name: str, default: bool) -> bool:
