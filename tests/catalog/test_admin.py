@@ -123,3 +123,38 @@ def test_new_draft_button_copies_the_published_version(admin_client):
     assert draft.status == "draft"
     assert draft.name_zh == "婚姻登记"
     assert response.redirect_chain[-1][0].endswith(f"/{draft.pk}/change/")
+
+
+def test_a_catalog_administrator_without_superuser_rights_can_draft_and_publish(client):
+    # given a staff member holding only the catalog_admin role
+    from yiwang.identity.models import Role
+    from yiwang.identity.services import role_assign, roles_sync_groups
+
+    roles_sync_groups()
+    user = UserFactory()
+    role_assign(user=user, role=Role.CATALOG_ADMIN, actor=None)
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    published = publish_service(name_zh="婚姻登记")
+
+    # when they open the catalog and draft a new version from the published one
+    assert client.get(reverse("admin:catalog_serviceversion_changelist")).status_code == 200
+    client.post(reverse("admin:catalog_serviceversion_new_draft", args=[published.pk]))
+    draft = ServiceVersion.objects.get(item=published.item, number=2)
+
+    # then they can publish it with the publish action
+    response = client.post(
+        reverse("admin:catalog_serviceversion_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert "Published version 2 of 婚姻登记." in response.content.decode()
+
+
+def test_an_officer_without_the_catalog_role_cannot_open_the_catalog_admin(client):
+    user = UserFactory(is_staff=True)
+    client.force_login(user)
+    response = client.get(reverse("admin:catalog_serviceversion_changelist"))
+    assert response.status_code == 403
