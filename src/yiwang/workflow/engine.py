@@ -1,0 +1,634 @@
+"""The engine: ``start``, ``apply``, ``tick`` and ``replay`` over plain data.
+
+Every change is first decided (is the command allowed? what do the clocks
+do?) and recorded as events; the state is then only ever changed by
+:func:`evolve` folding those events in. Live use and replay run the same
+``evolve``, so replaying the recorded events gives the same state by
+construction, and the events carry every computed deadline so replay needs
+no calendar.
+
+Time-based changes (a warning window opening, a deadline passing, deemed
+acceptance when intake is late) happen in :func:`tick`, which a scheduler
+calls at :func:`due_at`; :func:`apply` ticks first as well, so a late
+scheduler never lets a command act on a stale state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from yiwang.core.workingdays import WorkingCalendar
+from yiwang.workflow import clock as clk
+from yiwang.workflow.definition import ClockChange, Definition, FieldSpec, Transition
+from yiwang.workflow.errors import (
+    AlreadyDecided,
+    CommandRefused,
+    FinalState,
+    LimitReached,
+    MissingField,
+    UnknownCommand,
+    WrongRole,
+    WrongState,
+)
+from yiwang.workflow.model import (
+    BranchState,
+    ClockMode,
+    ClockState,
+    Command,
+    Event,
+    Light,
+    Outcome,
+    State,
+    aware,
+)
+
+_LIGHT_ORDER = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+_PAUSE_EVENT: dict[ClockMode, str] = {"suspended": "clock_suspended", "excluded": "clock_excluded"}
+
+
+class _Run:
+    """One outcome being decided: emits events and folds each into the state at once."""
+
+    __slots__ = ("calendar", "definition", "events", "state", "version")
+
+    def __init__(
+        self, definition: Definition, state: State, calendar: WorkingCalendar, version: int
+    ) -> None:
+        self.definition = definition
+        self.state = state
+        self.calendar = calendar
+        self.version = version
+        self.events: list[Event] = []
+
+    def emit(self, type_: str, at: datetime, data: dict[str, Any]) -> None:
+        data["version"] = self.version
+        event = Event(type_, at, data)
+        self.state = evolve(self.definition, self.state, event)
+        self.events.append(event)
+
+    def outcome(self) -> Outcome:
+        return Outcome(self.state, tuple(self.events))
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+def start(definition: Definition, *, at: datetime, calendar: WorkingCalendar) -> Outcome:
+    """A new case in the initial state (version 0), its clocks started at ``at``."""
+    aware(at)
+    first = Event(
+        "started", at, {"workflow": definition.name, "status": definition.initial, "version": 0}
+    )
+    run = _Run(definition, evolve(definition, None, first), calendar, 0)
+    run.events.append(first)
+    _enter(run, None, definition.initial, at, fields={})
+    return run.outcome()
+
+
+def apply(
+    definition: Definition,
+    state: State,
+    command: Command,
+    *,
+    at: datetime,
+    calendar: WorkingCalendar,
+) -> Outcome:
+    """Apply ``command`` at ``at``: the new state and the events to record, or CommandRefused.
+
+    Time-based changes due by ``at`` are applied first and are part of the
+    outcome; when the command is then refused, the error's ``ticked`` holds
+    them (record them anyway).
+    """
+    _check(definition, state, at)
+    run = _Run(definition, state, calendar, state.version + 1)
+    _tick(run, at)
+    ticked = run.outcome() if run.events else None
+    try:
+        _command(run, command, at)
+    except CommandRefused as exc:
+        exc.ticked = ticked
+        raise
+    return run.outcome()
+
+
+def tick(
+    definition: Definition, state: State, *, at: datetime, calendar: WorkingCalendar
+) -> Outcome:
+    """Apply the time-based changes due by ``at``: warnings, overdue marks, expiries.
+
+    With nothing due the outcome has no events and the state is unchanged.
+    """
+    _check(definition, state, at)
+    run = _Run(definition, state, calendar, state.version + 1)
+    _tick(run, at)
+    return run.outcome() if run.events else Outcome(state, ())
+
+
+def replay(
+    definition: Definition, events: Iterable[Event], *, calendar: WorkingCalendar | None = None
+) -> State:
+    """The state that ``events`` (as recorded, from ``started`` on) lead to.
+
+    ``calendar`` is accepted for symmetry and not needed: events carry their deadlines.
+    """
+    state: State | None = None
+    for event in events:
+        state = evolve(definition, state, event)
+    if state is None:
+        raise ValueError("nothing to replay: no events")
+    return state
+
+
+def deadline_light(state: State, at: datetime, *, calendar: WorkingCalendar | None = None) -> Light:
+    """Green (on track), yellow (in a warning window) or red (overdue): the worst of the clocks."""
+    aware(at)
+    worst = Light.GREEN
+    for c in state.clocks:
+        lit = clk.light(c, at)
+        if _LIGHT_ORDER[lit] > _LIGHT_ORDER[worst]:
+            worst = lit
+    return worst
+
+
+def due_at(state: State) -> datetime | None:
+    """The next instant :func:`tick` has something to do for this case; None when nothing will."""
+    moments = [m for c in state.clocks if (m := clk.next_due(c)) is not None]
+    return min(moments) if moments else None
+
+
+def available(definition: Definition, state: State) -> list[tuple[Transition, str | None]]:
+    """The commands possible now (each with the branch it applies to), for menus and tests."""
+    out: list[tuple[Transition, str | None]] = [
+        (t, None) for (s, _), t in definition.table.items() if s == state.status
+    ]
+    for b in state.branches:
+        out += [(t, b.name) for (s, _), t in definition.table.items() if s == b.status]
+    return out
+
+
+# --- deciding ---------------------------------------------------------------------------------
+
+
+def _check(definition: Definition, state: State, at: datetime) -> None:
+    aware(at)
+    if state.workflow != definition.name:
+        raise ValueError(f"state of workflow {state.workflow!r} given to {definition.name!r}")
+    if at < state.updated_at:
+        raise ValueError(
+            f"at {at.isoformat()} precedes the last change {state.updated_at.isoformat()}"
+        )
+
+
+def _command(run: _Run, command: Command, at: datetime) -> None:
+    definition, state = run.definition, run.state
+    if definition.states[state.status].final:
+        raise FinalState(f"the case is {state.status!r}, a final state: it accepts no command")
+    if command.name not in definition.commands:
+        raise UnknownCommand(f"workflow {definition.name!r} has no command {command.name!r}")
+    transition, branch = _find(definition, state, command)
+    if command.role not in transition.roles:
+        roles = ", ".join(sorted(transition.roles))
+        raise WrongRole(f"{command.name!r} may be issued by {roles}, not by {command.role!r}")
+    fields = _fields(transition.requires, command.fields)
+    if transition.extends is not None:
+        _check_extension(run, transition.extends, at)
+    source = branch.status if branch is not None else state.status
+    target = transition.target or source
+    data: dict[str, Any] = {
+        "command": command.name,
+        "role": command.role,
+        "from": source,
+        "to": target,
+    }
+    if branch is not None:
+        data["branch"] = branch.name
+    if fields:
+        data["fields"] = fields
+    run.emit("transitioned", at, data)
+    if branch is not None:
+        _maybe_join(run, at)
+        return
+    if target != source:
+        _leave(run, source, target, at)
+        _enter(run, source, target, at, fields=fields)
+    for name in transition.restarts:
+        _restart(run, name, at)
+    if transition.extends is not None:
+        _extend(run, transition.extends, at, fields.get("reason"))
+
+
+def _find(
+    definition: Definition, state: State, command: Command
+) -> tuple[Transition, BranchState | None]:
+    name = command.name
+    if command.branch is not None:
+        b = state.branch(command.branch)
+        if b is None:
+            raise WrongState(f"no open branch {command.branch!r} (open: {_open(state)})")
+        t = definition.table.get((b.status, name))
+        if t is None:
+            if definition.states[b.status].is_join:
+                raise AlreadyDecided(f"branch {b.name!r} has already finished")
+            raise WrongState(f"{name!r} is not possible in branch {b.name!r}, state {b.status!r}")
+        return t, b
+    t = definition.table.get((state.status, name))
+    if t is not None:
+        return t, None
+    if state.branches:
+        candidates = [b for b in state.branches if (b.status, name) in definition.table]
+        if len(candidates) == 1:
+            return definition.table[candidates[0].status, name], candidates[0]
+        if candidates:
+            raise MissingField(
+                f"{name!r} is possible in several branches: say which one "
+                f"({', '.join(b.name for b in candidates)})",
+                field="branch",
+            )
+    if state.status in definition.decided_after.get(name, ()):
+        raise AlreadyDecided(f"{name!r} was already decided: the case is now {state.status!r}")
+    raise WrongState(f"{name!r} is not possible in state {state.status!r}")
+
+
+def _open(state: State) -> str:
+    return ", ".join(b.name for b in state.branches) or "none"
+
+
+def _fields(specs: tuple[FieldSpec, ...], given: Mapping[str, Any]) -> dict[str, Any]:
+    for spec in specs:
+        value = given.get(spec.name)
+        problem = _field_problem(spec, value)
+        if problem is not None:
+            raise MissingField(f"field {spec.name!r} {problem}", field=spec.name)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
+
+
+def _field_problem(spec: FieldSpec, value: Any) -> str | None:
+    if value is None:
+        return "is required"
+    if spec.kind == "text" and not (isinstance(value, str) and value.strip()):
+        return "must be non-empty text"
+    if spec.kind == "list" and not (
+        isinstance(value, list | tuple)
+        and value
+        and all(isinstance(v, str) and v.strip() for v in value)
+    ):
+        return "must list at least one item, each non-empty text"
+    if spec.kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return "must be a number"
+    if spec.kind == "bool" and not isinstance(value, bool):
+        return "must be true or false"
+    if spec.kind == "choice" and value not in spec.options:
+        return f"must be one of {', '.join(spec.options)}"
+    return None
+
+
+def _check_extension(run: _Run, name: str, at: datetime) -> None:
+    state_clock = run.state.clock(name)
+    cdef = run.definition.clocks[name]
+    if state_clock is None:
+        raise WrongState(f"clock {name!r} is not running, there is nothing to extend")
+    if state_clock.extensions >= cdef.max_extensions:
+        raise LimitReached(
+            f"the {cdef.title} can be extended {cdef.max_extensions} time(s); already used",
+            code="extension_used",
+        )
+    moment = state_clock.paused_at or at
+    if moment > state_clock.deadline:
+        raise LimitReached(
+            f"the {cdef.title} expired on {state_clock.deadline.isoformat()}: too late to extend",
+            code="deadline_passed",
+        )
+
+
+# --- clocks and branches on a move ---------------------------------------------------------------
+
+
+def _leave(
+    run: _Run,
+    source: str,
+    target: str,
+    at: datetime,
+    *,
+    effective: datetime | None = None,
+    carried: ClockState | None = None,
+) -> None:
+    """Close the branches ``source`` had open and move the clocks to ``target``'s."""
+    if run.state.branches:
+        names = [b.name for b in run.state.branches]
+        run.emit("branches_cancelled", at, {"state": source, "branches": names})
+    _move_clocks(run, source, target, at, effective=effective, carried=carried)
+
+
+def _enter(
+    run: _Run,
+    source: str | None,
+    target: str,
+    at: datetime,
+    *,
+    fields: Mapping[str, Any],
+) -> None:
+    """Open what ``target`` starts: its clocks for a new case, its branches for a fork."""
+    if source is None:
+        _move_clocks(run, target, target, at, fresh=True)
+    fork = run.definition.states[target].fork
+    if fork is not None:
+        names = fields.get("branches")
+        valid = isinstance(names, list) and names and all(isinstance(n, str) for n in names)
+        branches = (
+            list(dict.fromkeys(names)) if valid and isinstance(names, list) else list(fork.branches)
+        )
+        run.emit("forked", at, {"state": target, "branches": branches, "start": fork.start})
+
+
+def _move_clocks(
+    run: _Run,
+    source: str,
+    target: str,
+    at: datetime,
+    *,
+    fresh: bool = False,
+    effective: datetime | None = None,
+    carried: ClockState | None = None,
+) -> None:
+    definition = run.definition
+    changes: tuple[ClockChange, ...]
+    if fresh:
+        changes = tuple((n, None, m) for n, m in definition.states[target].clocks.items())
+    else:
+        changes = definition.clock_changes(source, target)
+    for name, _before, after in changes:
+        current = run.state.clock(name)
+        if after is None:
+            if current is not None:
+                _stop(run, current, at)
+        elif current is None:
+            _start_clock(run, name, after, at, effective=effective, carried=carried)
+        else:
+            if not current.running:
+                _resume(run, current, at)
+            if after != "runs":
+                run.emit(_PAUSE_EVENT[after], at, {"clock": name})
+
+
+def _start_clock(
+    run: _Run,
+    name: str,
+    mode: ClockMode,
+    at: datetime,
+    *,
+    effective: datetime | None = None,
+    carried: ClockState | None = None,
+) -> None:
+    cdef = run.definition.clocks[name]
+    begin = effective or at
+    suspended = excluded = 0.0
+    if carried is not None and carried.unit == cdef.unit:
+        suspended, excluded = carried.suspended, carried.excluded
+    deadline = clk.first_deadline(cdef, begin, run.calendar, carried=suspended + excluded)
+    warn = clk.warn_at(cdef, begin, deadline, 0, run.calendar)
+    data: dict[str, Any] = {
+        "clock": name,
+        "unit": cdef.unit,
+        "started_at": begin.isoformat(),
+        "deadline": deadline.isoformat(),
+        "warn_at": warn.isoformat(),
+        "mode": mode,
+    }
+    if suspended or excluded:
+        data["suspended"], data["excluded"] = suspended, excluded
+    run.emit("clock_started", at, data)
+
+
+def _stop(run: _Run, current: ClockState, at: datetime) -> None:
+    moment = current.paused_at or at
+    run.emit(
+        "clock_stopped",
+        at,
+        {
+            "clock": current.name,
+            "deadline": current.deadline.isoformat(),
+            "on_time": moment <= current.deadline,
+        },
+    )
+
+
+def _resume(run: _Run, current: ClockState, at: datetime) -> None:
+    cdef = run.definition.clocks[current.name]
+    deadline = clk.resumed_deadline(current, at, run.calendar)
+    warn = clk.warn_at(cdef, current.started_at, deadline, current.extensions, run.calendar)
+    amount = clk.paused_amount(current, at, run.calendar)
+    suspended = current.suspended + (amount if current.mode == "suspended" else 0)
+    excluded = current.excluded + (amount if current.mode == "excluded" else 0)
+    run.emit(
+        "clock_resumed",
+        at,
+        {
+            "clock": current.name,
+            "deadline": deadline.isoformat(),
+            "warn_at": warn.isoformat(),
+            "paused": amount,
+            "suspended": suspended,
+            "excluded": excluded,
+            "warned": current.warned and at >= warn,
+            "overdue": current.overdue and at > deadline,
+        },
+    )
+
+
+def _restart(run: _Run, name: str, at: datetime) -> None:
+    current = run.state.clock(name)
+    if current is None:
+        return
+    mode = current.mode
+    _stop(run, current, at)
+    _start_clock(run, name, mode, at)
+
+
+def _extend(run: _Run, name: str, at: datetime, reason: Any) -> None:
+    current = run.state.clock(name)
+    assert current is not None
+    cdef = run.definition.clocks[name]
+    deadline = clk.extended_deadline(current, cdef, run.calendar)
+    warn = clk.warn_at(cdef, current.started_at, deadline, current.extensions + 1, run.calendar)
+    moment = current.paused_at or at
+    run.emit(
+        "clock_extended",
+        at,
+        {
+            "clock": name,
+            "deadline": deadline.isoformat(),
+            "warn_at": warn.isoformat(),
+            "by": cdef.extension,
+            "reason": reason,
+            "warned": current.warned and moment >= warn,
+        },
+    )
+
+
+def _maybe_join(run: _Run, at: datetime) -> None:
+    state, definition = run.state, run.definition
+    fork = definition.states[state.status].fork
+    assert fork is not None
+    finished = [b.name for b in state.branches if b.status == fork.join]
+    quorum = min(definition.states[fork.join].quorum or len(state.branches), len(state.branches))
+    if len(finished) < quorum:
+        return
+    cancelled = [b.name for b in state.branches if b.status != fork.join]
+    run.emit("joined", at, {"state": fork.join, "finished": finished, "cancelled": cancelled})
+    _move_clocks(run, state.status, fork.join, at)
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def _tick(run: _Run, at: datetime) -> None:
+    for _ in range(64):  # each round settles one clock event; a case has a handful at most
+        due = [(m, c) for c in run.state.clocks if (m := clk.next_due(c)) is not None and m <= at]
+        if not due:
+            return
+        moment, current = min(due, key=lambda pair: pair[0])
+        when = max(moment, run.state.updated_at)
+        cdef = run.definition.clocks[current.name]
+        if moment <= current.deadline:
+            run.emit(
+                "clock_warning",
+                when,
+                {"clock": current.name, "deadline": current.deadline.isoformat()},
+            )
+        elif cdef.on_expiry is not None:
+            _expire(run, current, when)
+        else:
+            run.emit(
+                "clock_overdue",
+                when,
+                {"clock": current.name, "deadline": current.deadline.isoformat()},
+            )
+    raise RuntimeError("clock events do not settle; is a clock's limit zero?")  # pragma: no cover
+
+
+def _expire(run: _Run, current: ClockState, when: datetime) -> None:
+    cdef = run.definition.clocks[current.name]
+    expiry = cdef.on_expiry
+    assert expiry is not None
+    source = run.state.status
+    effective = current.started_at if expiry.backdate else when
+    run.emit(
+        expiry.event,
+        when,
+        {
+            "clock": current.name,
+            "from": source,
+            "to": expiry.to,
+            "deadline": current.deadline.isoformat(),
+            "effective_at": effective.isoformat(),
+        },
+    )
+    # Clocks the move starts count from the effective instant, with the intake's paused time.
+    carried = current if expiry.backdate else None
+    _leave(run, source, expiry.to, when, effective=effective, carried=carried)
+    _enter(run, source, expiry.to, when, fields={})
+
+
+# --- evolving ---------------------------------------------------------------------------------
+
+
+def evolve(definition: Definition, state: State | None, event: Event) -> State:
+    """``state`` with ``event`` folded in. The only place where a state changes."""
+    data, at = event.data, event.at
+    kind = event.type
+    if kind == "started":
+        return State(
+            workflow=data["workflow"],
+            status=data["status"],
+            version=data.get("version", 0),
+            started_at=at,
+            updated_at=at,
+        )
+    if state is None:
+        raise ValueError(f"event {kind!r} before 'started'")
+    changes: dict[str, Any] = {"updated_at": at, "version": data.get("version", state.version)}
+    if kind == "transitioned":
+        if "branch" in data:
+            changes["branches"] = tuple(
+                BranchState(b.name, data["to"]) if b.name == data["branch"] else b
+                for b in state.branches
+            )
+        else:
+            changes["status"] = data["to"]
+    elif kind in definition.expiry_events:
+        changes["status"] = data["to"]
+    elif kind == "forked":
+        changes["branches"] = tuple(BranchState(name, data["start"]) for name in data["branches"])
+    elif kind == "joined":
+        changes["status"] = data["state"]
+        changes["branches"] = ()
+    elif kind == "branches_cancelled":
+        changes["branches"] = ()
+    elif kind.startswith("clock_"):
+        changes["clocks"] = _evolve_clock(state, kind, at, data)
+    else:
+        raise ValueError(f"unknown event type {kind!r} for workflow {definition.name!r}")
+    return dataclasses.replace(state, **changes)
+
+
+def _evolve_clock(
+    state: State, kind: str, at: datetime, data: dict[str, Any]
+) -> tuple[ClockState, ...]:
+    name = data["clock"]
+    if kind == "clock_started":
+        mode = data["mode"]
+        new = ClockState(
+            name=name,
+            unit=data["unit"],
+            started_at=datetime.fromisoformat(data["started_at"]),
+            deadline=datetime.fromisoformat(data["deadline"]),
+            warn_at=datetime.fromisoformat(data["warn_at"]),
+            mode=mode,
+            paused_at=None if mode == "runs" else at,
+            suspended=data.get("suspended", 0),
+            excluded=data.get("excluded", 0),
+        )
+        return (*(c for c in state.clocks if c.name != name), new)
+    if kind == "clock_stopped":
+        return tuple(c for c in state.clocks if c.name != name)
+    out = []
+    for c in state.clocks:
+        if c.name == name:
+            c = _clock_change(c, kind, at, data)
+        out.append(c)
+    return tuple(out)
+
+
+def _clock_change(c: ClockState, kind: str, at: datetime, data: dict[str, Any]) -> ClockState:
+    if kind == "clock_suspended":
+        return dataclasses.replace(c, mode="suspended", paused_at=at)
+    if kind == "clock_excluded":
+        return dataclasses.replace(c, mode="excluded", paused_at=at)
+    if kind == "clock_resumed":
+        return dataclasses.replace(
+            c,
+            mode="runs",
+            paused_at=None,
+            deadline=datetime.fromisoformat(data["deadline"]),
+            warn_at=datetime.fromisoformat(data["warn_at"]),
+            suspended=data["suspended"],
+            excluded=data["excluded"],
+            warned=data["warned"],
+            overdue=data["overdue"],
+        )
+    if kind == "clock_extended":
+        return dataclasses.replace(
+            c,
+            deadline=datetime.fromisoformat(data["deadline"]),
+            warn_at=datetime.fromisoformat(data["warn_at"]),
+            extensions=c.extensions + 1,
+            warned=data["warned"],
+        )
+    if kind == "clock_warning":
+        return dataclasses.replace(c, warned=True)
+    if kind == "clock_overdue":
+        return dataclasses.replace(c, warned=True, overdue=True)
+    raise ValueError(f"unknown clock event {kind!r}")
