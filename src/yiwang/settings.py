@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "yiwang.core",
     "yiwang.identity",
     "yiwang.catalog",
+    "yiwang.processes",
+    "yiwang.cases",
     "yiwang.portal",
     "yiwang.api",
     "yiwang.demo",

@@ -1,0 +1,70 @@
+"""Reads of workflow instances: what the scheduler must wake, and the replay check.
+
+These are internal reads (scheduler, admin, consistency checks); the pages
+that show a case to a person go through the cases app's selectors, which
+decide who may see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
+from yiwang.processes.services import workflow_definition
+from yiwang.workflow import Event, State, replay
+
+
+def workflow_instances_due(now: datetime) -> QuerySet[WorkflowInstance]:
+    """Instances with a time-based change due by ``now`` (``due_at <= now``), soonest first.
+
+    Served by the partial index on ``due_at``: finished instances (no
+    ``due_at``) are not in it, so the cost follows the number of due rows.
+    """
+    return WorkflowInstance.objects.filter(due_at__lte=now).order_by("due_at", "id")
+
+
+def workflow_events(instance: WorkflowInstance) -> list[Event]:
+    """The instance's recorded events, in order, as engine events."""
+    records = WorkflowEventRecord.objects.filter(instance=instance).order_by("seq")
+    return [Event(type=r.type, at=r.at, data=r.data) for r in records]
+
+
+@dataclass(frozen=True)
+class ReplayCheck:
+    """The result of replaying an instance's events: ``ok`` when it gives the stored state."""
+
+    ok: bool
+    stored: State
+    replayed: State | None
+    events: int
+    problem: str = ""
+
+
+def workflow_replay_check(instance: WorkflowInstance) -> ReplayCheck:
+    """Replay the instance's stored events through the engine and compare with its stored state.
+
+    States are compared as values (instants, not their written time zone). Also
+    checks that ``seq`` runs 1, 2, 3 … without a gap and that the stored
+    version and status columns agree with the state.
+    """
+    stored = State.from_json(instance.state)
+    records = list(WorkflowEventRecord.objects.filter(instance=instance).order_by("seq"))
+    seqs = [r.seq for r in records]
+    if seqs != list(range(1, len(records) + 1)) or len(records) != instance.event_count:
+        return ReplayCheck(False, stored, None, len(records), "the event sequence has gaps")
+    definition = workflow_definition(instance.definition, instance.overrides)
+    events = [Event(type=r.type, at=r.at, data=r.data) for r in records]
+    try:
+        replayed = replay(definition, events)
+    except ValueError as exc:
+        return ReplayCheck(False, stored, None, len(events), f"the events do not replay: {exc}")
+    if replayed != stored:
+        return ReplayCheck(False, stored, replayed, len(events), "replay gives another state")
+    if (instance.version, instance.status) != (stored.version, stored.status):
+        return ReplayCheck(
+            False, stored, replayed, len(events), "the version or status column disagrees"
+        )
+    return ReplayCheck(True, stored, replayed, len(events))

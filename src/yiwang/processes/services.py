@@ -1,0 +1,163 @@
+"""Every write to workflow instances: start one, apply a command to one.
+
+The workflow engine decides (``yiwang.workflow``: state + command → new state +
+events); these functions persist its answer. Each runs in one transaction
+that locks the instance row (``SELECT … FOR UPDATE``), so two officers acting
+on the same case at once are serialised: the second one sees the first one's
+result and is refused by the engine, or, when it said which version it acted
+on, gets :class:`WorkflowConflict`. See docs/decisions/0003-workflow-persistence.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from yiwang.core.audit import audit_record
+from yiwang.core.calendar import load_calendar
+from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
+from yiwang.workflow import Command, Definition, Event, State, apply, due_at, load_standard, start
+
+
+class WorkflowConflict(Exception):
+    """The instance changed since the caller read it: ``expected_version`` is stale (HTTP 409).
+
+    The caller should reload the instance (now at ``current_version``) and decide again.
+    """
+
+    code = "conflict"
+
+    def __init__(self, *, instance_id: int, expected_version: int, current_version: int) -> None:
+        self.instance_id = instance_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.message = (
+            f"workflow instance {instance_id} is at version {current_version}, "
+            f"not {expected_version}: it was changed meanwhile, reload it"
+        )
+        super().__init__(self.message)
+
+
+def workflow_definition(name: str, overrides: Mapping[str, Any] | None = None) -> Definition:
+    """The standard definition ``name`` with ``overrides`` (the engine caches compiled ones)."""
+    return load_standard(name, overrides=overrides or None)
+
+
+def workflow_start(
+    *,
+    definition_name: str,
+    overrides: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+    actor: Any = None,
+) -> WorkflowInstance:
+    """Start a new instance of the standard workflow ``definition_name`` at ``at`` (default now).
+
+    Side effects: inserts the instance and its first events, appends a
+    ``workflow.start`` audit entry. Raises ``LookupError`` for an unknown
+    name, ``DefinitionError`` for invalid overrides, and ``CalendarYearMissing`` when a clock would
+    run into a year without a calendar.
+    """
+    at = at or timezone.now()
+    overrides_dict = dict(overrides or {})
+    definition = workflow_definition(definition_name, overrides_dict)
+    with transaction.atomic():
+        outcome = start(definition, at=at, calendar=load_calendar())
+        state = outcome.state
+        instance = WorkflowInstance.objects.create(
+            definition=definition_name,
+            overrides=overrides_dict,
+            state=state.to_json(),
+            version=state.version,
+            status=state.status,
+            due_at=due_at(state),
+            event_count=len(outcome.events),
+            created_at=at,
+            updated_at=timezone.now(),
+        )
+        _record_events(instance, outcome.events, first_seq=1)
+        audit_record(
+            actor=actor,
+            action="workflow.start",
+            target=instance,
+            data={
+                "definition": definition_name,
+                "overrides": overrides_dict,
+                "status": state.status,
+                "version": state.version,
+                "events": [e.type for e in outcome.events],
+            },
+        )
+    return instance
+
+
+def workflow_execute(
+    *,
+    instance_id: int,
+    command: Command,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+    actor: Any = None,
+) -> WorkflowInstance:
+    """Apply ``command`` to the instance at ``at`` (default now) and persist the outcome.
+
+    Locks the instance row until the transaction ends. With ``expected_version``
+    (the version the caller's decision was based on), a different stored
+    version raises :class:`WorkflowConflict`. The engine's refusals
+    (``CommandRefused`` subclasses: ``WrongState``, ``WrongRole``,
+    ``MissingField``…) propagate unchanged. In both cases nothing is written;
+    time-based changes the engine noticed on the way (``CommandRefused.ticked``)
+    are recorded by the next accepted command or by the scheduler instead,
+    which reach the same state since the engine ticks before every command.
+
+    Side effects: updates the instance's state columns, inserts the new events
+    with consecutive ``seq``, appends a ``workflow.execute`` audit entry.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
+        if expected_version is not None and expected_version != instance.version:
+            raise WorkflowConflict(
+                instance_id=instance.pk,
+                expected_version=expected_version,
+                current_version=instance.version,
+            )
+        definition = workflow_definition(instance.definition, instance.overrides)
+        before = State.from_json(instance.state)
+        outcome = apply(definition, before, command, at=at, calendar=load_calendar())
+        state = outcome.state
+        first_seq = instance.event_count + 1
+        instance.state = state.to_json()
+        instance.version = state.version
+        instance.status = state.status
+        instance.due_at = due_at(state)
+        instance.event_count += len(outcome.events)
+        instance.updated_at = timezone.now()
+        instance.save(
+            update_fields=["state", "version", "status", "due_at", "event_count", "updated_at"]
+        )
+        _record_events(instance, outcome.events, first_seq=first_seq)
+        audit_record(
+            actor=actor,
+            action="workflow.execute",
+            target=instance,
+            data={
+                "command": command.name,
+                "role": command.role,
+                "branch": command.branch,
+                "from": {"status": before.status, "version": before.version},
+                "to": {"status": state.status, "version": state.version},
+                "events": [e.type for e in outcome.events],
+            },
+        )
+    return instance
+
+
+def _record_events(instance: WorkflowInstance, events: Iterable[Event], *, first_seq: int) -> None:
+    WorkflowEventRecord.objects.bulk_create(
+        WorkflowEventRecord(instance=instance, seq=seq, type=e.type, at=e.at, data=e.data)
+        for seq, e in enumerate(events, start=first_seq)
+    )
