@@ -207,6 +207,7 @@ def _command(run: _Run, command: Command, at: datetime) -> None:
         data["branch"] = branch.name
     if fields:
         data["fields"] = fields
+    running_before = {c.name for c in state.clocks}
     run.emit("transitioned", at, data)
     if branch is not None:
         _maybe_join(run, at)
@@ -215,7 +216,8 @@ def _command(run: _Run, command: Command, at: datetime) -> None:
         _leave(run, source, target, at)
         _enter(run, source, target, at, fields=fields)
     for name in transition.restarts:
-        _restart(run, name, at)
+        if name in running_before:  # a clock the move itself started is fresh already
+            _restart(run, name, at)
     if transition.extends is not None:
         _extend(run, transition.extends, at, fields.get("reason"))
 

@@ -319,11 +319,9 @@ def build(doc: Located, *, source: str | None = None) -> Definition:
         transitions=transitions,
         roles={str(k): str(v) for k, v in roles_raw.items()},
     )
-    problems = ck.problems + check(definition)
-    # The semantic checks know lines of states and transitions, not of "initial" and the like.
+    # The semantic checks know the line of a state or transition; the document knows the field's.
     problems = [
-        p if p.line is not None else Problem(doc.line(_path(p.field)), p.field, p.message)
-        for p in problems
+        Problem(doc.line(_path(p.field)) or p.line, p.field, p.message) for p in check(definition)
     ]
     if problems:
         raise DefinitionError(problems, source=source)
@@ -331,7 +329,8 @@ def build(doc: Located, *, source: str | None = None) -> Definition:
 
 
 def _path(field: str) -> Path:
-    return tuple(part for part in field.replace("[", ".").replace("]", "").split(".") if part)
+    parts = field.replace("[", ".").replace("]", "").split(".")
+    return tuple(int(p) if p.isdigit() else p for p in parts if p)
 
 
 def load_definition(

@@ -1,0 +1,169 @@
+"""Every transition of every shipped definition: allowed with its role and fields, else refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from yiwang.workflow import (
+    STANDARD,
+    AlreadyDecided,
+    Command,
+    FinalState,
+    MissingField,
+    UnknownCommand,
+    WrongRole,
+    WrongState,
+    apply,
+    load_standard,
+)
+
+from .helpers import CAL, Situation, command_for, explore
+
+EXPLORED = {name: explore(load_standard(name)) for name in STANDARD}
+
+
+def _cases() -> list[pytest.param]:
+    """One case per (definition, transition, source state)."""
+    out = []
+    for name in STANDARD:
+        definition = load_standard(name)
+        for t in definition.transitions:
+            for source in t.sources:
+                out.append(pytest.param(name, t, source, id=f"{name}-{t.command}-from-{source}"))
+    return out
+
+
+def _where(name: str, source: str) -> tuple[Situation, str | None]:
+    """A reached situation in which ``source`` is current, and the branch it is in (if any)."""
+    for situation in EXPLORED[name].values():
+        state = situation.state
+        if state.status == source:
+            return situation, None
+        for b in state.branches:
+            if b.status == source:
+                return situation, b.name
+    raise AssertionError(f"{source!r} of {name!r} never reached")
+
+
+def _later(situation: Situation):
+    from datetime import timedelta
+
+    return situation.state.updated_at + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(("name", "transition", "source"), _cases())
+def test_the_transition_is_allowed_with_its_role_and_fields(name, transition, source):
+    # Given: a case in the source state
+    definition = load_standard(name)
+    situation, branch = _where(name, source)
+
+    # When: each allowed role issues it with every required field
+    for role in sorted(transition.roles):
+        command = command_for(transition, branch)
+        command = Command(command.name, role, command.fields, branch)
+        outcome = apply(definition, situation.state, command, at=_later(situation), calendar=CAL)
+
+        # Then: the case moves to the target (or stays) and the move is recorded
+        moved = [e for e in outcome.events if e.type == "transitioned"]
+        assert len(moved) == 1
+        assert moved[0].data["from"] == source
+        assert moved[0].data["to"] == (transition.target or source)
+        assert moved[0].data["command"] == transition.command
+        assert outcome.state.version == situation.state.version + 1
+
+
+@pytest.mark.parametrize(("name", "transition", "source"), _cases())
+def test_the_transition_is_refused_to_another_role(name, transition, source):
+    definition = load_standard(name)
+    situation, branch = _where(name, source)
+    others = (set(definition.roles) | {"citizen"}) - transition.roles
+    for role in sorted(others):
+        command = Command(transition.command, role, command_for(transition).fields, branch)
+
+        with pytest.raises(WrongRole) as refused:
+            apply(definition, situation.state, command, at=_later(situation), calendar=CAL)
+
+        assert refused.value.code == "wrong_role"
+        assert role in refused.value.message
+
+
+@pytest.mark.parametrize(("name", "transition", "source"), _cases())
+def test_the_transition_is_refused_without_each_required_field(name, transition, source):
+    definition = load_standard(name)
+    situation, branch = _where(name, source)
+    for spec in transition.requires:
+        for bad in (None, "", [], 12.5 if spec.kind != "number" else "twelve"):
+            command = command_for(transition, branch)
+            fields = dict(command.fields)
+            if bad is None:
+                del fields[spec.name]
+            else:
+                fields[spec.name] = bad
+            if spec.kind == "number" and isinstance(bad, int | float):
+                continue
+
+            with pytest.raises(MissingField) as refused:
+                apply(
+                    definition,
+                    situation.state,
+                    Command(command.name, command.role, fields, branch),
+                    at=_later(situation),
+                    calendar=CAL,
+                )
+
+            assert refused.value.field == spec.name
+
+
+@pytest.mark.parametrize(("name", "transition", "source"), _cases())
+def test_the_transition_is_refused_in_every_other_state(name, transition, source):
+    definition = load_standard(name)
+    for situation in EXPLORED[name].values():
+        state = situation.state
+        if any((s, transition.command) in definition.table for s in state.statuses):
+            continue  # the same command is allowed here (e.g. a supplement at intake or in review)
+        command = command_for(transition)
+
+        with pytest.raises((WrongState, AlreadyDecided)) as refused:
+            apply(definition, state, command, at=_later(situation), calendar=CAL)
+
+        if definition.states[state.status].final:
+            assert isinstance(refused.value, FinalState)
+        elif state.status in definition.decided_after.get(transition.command, ()):
+            assert isinstance(refused.value, AlreadyDecided)
+        else:
+            assert type(refused.value) is WrongState, situation.path
+
+
+@pytest.mark.parametrize("name", STANDARD)
+def test_every_state_is_reached(name):
+    assert {s for key in EXPLORED[name] for s in key} == set(load_standard(name).states)
+
+
+@pytest.mark.parametrize("name", STANDARD)
+def test_a_final_state_accepts_no_command(name):
+    definition = load_standard(name)
+    finals = [s for s in EXPLORED[name].values() if definition.states[s.state.status].final]
+    assert finals
+    for situation in finals:
+        for t in definition.transitions:
+            with pytest.raises(FinalState):
+                apply(
+                    definition, situation.state, command_for(t), at=_later(situation), calendar=CAL
+                )
+
+
+@pytest.mark.parametrize("name", STANDARD)
+def test_an_unknown_command_is_refused(name):
+    definition = load_standard(name)
+    situation = next(iter(EXPLORED[name].values()))
+
+    with pytest.raises(UnknownCommand) as refused:
+        apply(
+            definition,
+            situation.state,
+            Command("fly", "applicant"),
+            at=_later(situation),
+            calendar=CAL,
+        )
+
+    assert refused.value.code == "unknown_command"
