@@ -116,7 +116,6 @@ INSTALLED_APPS = [
     "yiwang.identity",
     "yiwang.catalog",
     "yiwang.processes",
-    "yiwang.cases",
     "yiwang.portal",
     "yiwang.api",
     "yiwang.demo",
