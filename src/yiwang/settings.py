@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "yiwang.core",
     "yiwang.identity",
     "yiwang.catalog",
+    "yiwang.cases",
     "yiwang.processes",
     "yiwang.portal",
     "yiwang.api",

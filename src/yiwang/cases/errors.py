@@ -1,0 +1,72 @@
+"""Typed errors of the cases app, and the HTTP status each one stands for.
+
+- ``django.core.exceptions.ValidationError`` (``message_dict`` keyed by field):
+  400/422, invalid input (form answers, command fields, missing materials);
+- :class:`UploadRejected` (a ValidationError on field ``file``): 422, the
+  file's type is not accepted for this material, or it is empty;
+- :class:`UploadTooLarge`: 413, larger than ``YIWANG_UPLOAD_MAX_BYTES``;
+- ``django.core.exceptions.PermissionDenied``: 403, the actor may not do
+  this (wrong role, another department);
+- :class:`CaseNotFound`, :class:`ApplicationNotFound`: 404, no such case, or
+  another applicant's (never reveal that it exists);
+- :class:`CaseConflict`: 409, the command does not apply to the case as it is now;
+- ``yiwang.processes.services.WorkflowConflict``: 409, ``expected_version``
+  is stale, someone acted first.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from yiwang.processes.services import WorkflowConflict
+
+__all__ = [
+    "ApplicationNotFound",
+    "CaseConflict",
+    "CaseNotFound",
+    "UploadRejected",
+    "UploadTooLarge",
+    "WorkflowConflict",
+]
+
+
+class CaseNotFound(LookupError):
+    """No case with that number that this user may see (HTTP 404)."""
+
+    code = "not_found"
+
+
+class ApplicationNotFound(LookupError):
+    """No application with that id that this user owns (HTTP 404)."""
+
+    code = "not_found"
+
+
+class CaseConflict(Exception):
+    """The command does not apply to the case now (wrong step, already decided, used up): 409.
+
+    ``code`` is the workflow engine's refusal code (``wrong_state``,
+    ``already_decided``, ``final_state``, ``extension_used``, ``deadline_passed``…)
+    or one of this app's (``already_rated``, ``not_completed``, ``closed``…);
+    ``message`` is for people.
+    """
+
+    def __init__(self, message: str, *, code: str = "conflict") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class UploadTooLarge(Exception):
+    """The uploaded file is larger than the limit (HTTP 413)."""
+
+    code = "too_large"
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.limit = limit
+
+
+class UploadRejected(ValidationError):
+    """The file's content is not an accepted format of the material (HTTP 422, field ``file``)."""
