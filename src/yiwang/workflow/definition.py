@@ -224,13 +224,18 @@ def _branch_regions(definition: Definition) -> set[str]:
 
 
 def _decided_after(definition: Definition) -> dict[str, frozenset[str]]:
-    """For each deciding command: the states past its point of no return (it was decided)."""
+    """For each deciding command: the states past its point of no return.
+
+    A state reachable from the command's sources that can never lead back to
+    them means the question was settled, by this command or an alternative
+    (accept / reject / deemed acceptance).
+    """
     out: dict[str, frozenset[str]] = {}
     for t in definition.transitions:
         if not t.decision:
             continue
         sources = set(t.sources)
-        after = _reachable(definition, {t.target or s for s in sources}) - sources
+        after = _reachable(definition, sources) - sources
         past = {s for s in after if not (_reachable(definition, {s}) & sources)}
         out[t.command] = out.get(t.command, frozenset()) | past
     return out

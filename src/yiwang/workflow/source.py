@@ -11,6 +11,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yiwang.workflow.errors import Problem
 
 Path = tuple[str | int, ...]
+_UNITS = frozenset({"working_days", "hours", "fraction"})
 
 
 def dotted(path: Path) -> str:
@@ -49,6 +50,10 @@ class Located:
         self._merge(self.data, overrides, ())
 
     def _merge(self, target: dict[str, Any], overrides: Mapping[str, Any], path: Path) -> None:
+        # An amount is one of these units: overriding it with another unit replaces it.
+        if overrides.keys() & _UNITS:
+            for unit in _UNITS - overrides.keys():
+                target.pop(unit, None)
         for key, value in overrides.items():
             here = (*path, key)
             if isinstance(value, Mapping) and isinstance(target.get(key), dict):
