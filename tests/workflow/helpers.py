@@ -9,7 +9,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from yiwang.core.holidays import shipped_calendar
-from yiwang.workflow import Command, Definition, State, Transition, apply, available, start
+from yiwang.workflow import (
+    Command,
+    CommandRefused,
+    Definition,
+    Event,
+    State,
+    Transition,
+    apply,
+    available,
+    start,
+)
 from yiwang.workflow.definition import FieldSpec
 
 CAL = shipped_calendar()
@@ -74,3 +84,30 @@ def explore(
                 seen[new.statuses] = Situation(new, (*here.path, label))
                 todo.append(seen[new.statuses])
     return seen
+
+
+EXPLORE_PATHS = 40
+
+
+def walk(definition: Definition, count: int) -> list[tuple[State, list[Event]]]:
+    """``count`` walks from the start, each taking the i-th available command at every step."""
+    out = []
+    for i in range(count):
+        outcome = start(definition, at=at(2026, 3, 2, 9), calendar=CAL)
+        state, events = outcome.state, list(outcome.events)
+        for step in range(12):
+            options = available(definition, state)
+            if not options:
+                break
+            t, branch = options[(i + step * 7) % len(options)]
+            when = state.updated_at + timedelta(hours=5 * (1 + (i * step) % 5))
+            try:
+                outcome = apply(definition, state, command_for(t, branch), at=when, calendar=CAL)
+            except CommandRefused as refused:  # e.g. a second extension; keep what time did
+                if refused.ticked is None:
+                    continue
+                outcome = refused.ticked
+            state = outcome.state
+            events.extend(outcome.events)
+        out.append((state, events))
+    return out

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from yiwang.workflow.model import Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +48,7 @@ class CommandRefused(Exception):
         self.message = message
         if code is not None:
             self.code = code
-        self.ticked: object | None = None  # an Outcome; typed loosely to avoid a cycle
+        self.ticked: Outcome | None = None
 
 
 class WrongState(CommandRefused):

@@ -1,0 +1,207 @@
+"""Properties over random command sequences on the real 2025–2026 calendar.
+
+The clock never counts a holiday, a weekend that is not an adjusted working
+day, or a suspended period; a deadline never moves earlier because of a
+pause; replaying the events gives the live state; a final state accepts no
+command. Deadlines are checked against an independent day-by-day count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from yiwang.workflow import (
+    STANDARD,
+    CommandRefused,
+    Event,
+    FinalState,
+    State,
+    apply,
+    available,
+    load_standard,
+    replay,
+    start,
+    tick,
+)
+
+from .helpers import CAL, TZ, command_for
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+starts = st.datetimes(
+    min_value=datetime(2025, 1, 2), max_value=datetime(2026, 5, 31), timezones=st.just(TZ)
+)
+# Gaps from minutes to a couple of weeks, so pauses open and close around holidays.
+gaps = st.integers(min_value=1, max_value=14 * 24 * 60).map(lambda m: timedelta(minutes=m))
+steps = st.lists(st.tuples(st.integers(min_value=0, max_value=99), gaps), max_size=14)
+
+
+@dataclass
+class ClockHistory:
+    """What the events say about one working-day clock, to recount it day by day."""
+
+    start: date
+    limit: int
+    pauses: list[tuple[date, date | None]] = field(default_factory=list)
+    deadlines: list[datetime] = field(default_factory=list)
+
+
+def oracle(h: ClockHistory) -> date | None:
+    """The deadline by walking the days: count working days while running, skip paused ones.
+
+    A pause opened on or before the deadline day freezes what is left; with
+    nothing left the restart day (or the next working day) is the last one.
+    None while the clock is paused (it has no deadline of its own then).
+    """
+    counted = 0
+    segments = []
+    begin = h.start
+    for paused, resumed in h.pauses:
+        segments.append((begin, paused))
+        if resumed is None:
+            segments.append(None)
+            break
+        begin = resumed
+    else:
+        segments.append((begin, None))
+    for i, segment in enumerate(segments):
+        if segment is None:
+            return None
+        first, last = segment
+        if i and counted == h.limit:
+            return first if CAL.is_working_day(first) else CAL.next_working_day(first)
+        d = first
+        while last is None or d < last:
+            d += timedelta(days=1)
+            if CAL.is_working_day(d):
+                counted += 1
+                if counted == h.limit:
+                    if last is None or d < last:
+                        return d
+                    break
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def follow(definition, histories: dict[str, ClockHistory], event: Event) -> None:
+    """Update the per-clock histories from one event."""
+    data = event.data
+    name = data.get("clock")
+    if event.type == "clock_started" and data["unit"] == "working_days":
+        started = datetime.fromisoformat(data["started_at"])
+        h = ClockHistory(CAL.local_date(started), int(definition.clocks[name].limit))
+        carried = histories.pop("__carried__", None)
+        if carried is not None and started < event.at:  # backdated: the intake's pauses carry
+            h.pauses = list(carried.pauses)
+        histories[name] = h
+    if name not in histories:
+        return
+    h = histories[name]
+    if event.type in ("clock_suspended", "clock_excluded"):
+        h.pauses.append((CAL.local_date(event.at), None))
+    elif event.type == "clock_resumed":
+        h.pauses[-1] = (h.pauses[-1][0], CAL.local_date(event.at))
+    elif event.type == "clock_extended":
+        h.limit += int(definition.clocks[name].extension)
+    elif event.type == "clock_stopped":
+        histories["__carried__"] = histories.pop(name)
+    if "deadline" in data and event.type != "clock_stopped":
+        h.deadlines.append(datetime.fromisoformat(data["deadline"]))
+
+
+def check_clocks(definition, state: State, histories: dict[str, ClockHistory]) -> None:
+    for clock in state.clocks:
+        if clock.unit != "working_days":
+            continue
+        h = histories[clock.name]
+        local = clock.deadline.astimezone(TZ)
+        # never a holiday or an unworked weekend, always the end of the day
+        assert CAL.is_working_day(local.date()), clock
+        assert (local.hour, local.minute, local.microsecond) == (23, 59, 999999)
+        # never earlier because of a pause (or anything else)
+        assert h.deadlines == sorted(h.deadlines)
+        expected = oracle(h)
+        if expected is not None:
+            assert local.date() == expected, (clock, h)
+
+
+def run(name: str, begin: datetime, plan: list[tuple[int, timedelta]]):
+    definition = load_standard(name)
+    outcome = start(definition, at=begin, calendar=CAL)
+    state, events = outcome.state, list(outcome.events)
+    histories: dict[str, ClockHistory] = {}
+    for event in events:
+        follow(definition, histories, event)
+    for choice, gap in plan:
+        when = state.updated_at + gap
+        options = available(definition, state)
+        if choice % 5 == 0 or not options:
+            outcome = tick(definition, state, at=when, calendar=CAL)
+        else:
+            t, branch = options[choice % len(options)]
+            try:
+                outcome = apply(definition, state, command_for(t, branch), at=when, calendar=CAL)
+            except CommandRefused as refused:
+                if refused.ticked is None:
+                    continue
+                outcome = refused.ticked
+        for event in outcome.events:
+            follow(definition, histories, event)
+        state = outcome.state
+        events.extend(outcome.events)
+        check_clocks(definition, state, histories)
+    return definition, state, events
+
+
+@SETTINGS
+@given(name=st.sampled_from(STANDARD), begin=starts, plan=steps)
+def test_clocks_count_only_running_working_days_and_never_move_earlier(name, begin, plan):
+    run(name, begin, plan)  # the checks run after every step
+
+
+@SETTINGS
+@given(name=st.sampled_from(STANDARD), begin=starts, plan=steps)
+def test_replaying_the_events_gives_the_live_state(name, begin, plan):
+    definition, state, events = run(name, begin, plan)
+
+    assert replay(definition, events) == state
+    assert replay(definition, [Event.from_json(e.to_json()) for e in events]) == state
+    assert State.from_json(state.to_json()) == state
+    assert state.version == max(e.data["version"] for e in events)
+
+
+@SETTINGS
+@given(name=st.sampled_from(STANDARD), begin=starts, plan=steps, later=gaps)
+def test_a_final_state_accepts_no_command(name, begin, plan, later):
+    definition, state, _ = run(name, begin, [*plan, *[(1, timedelta(hours=1))] * 12])
+    if not definition.states[state.status].final:
+        return
+    for t in definition.transitions:
+        try:
+            apply(definition, state, command_for(t), at=state.updated_at + later, calendar=CAL)
+        except FinalState:
+            continue
+        raise AssertionError(f"{t.command} accepted in final state {state.status}")
+
+
+@SETTINGS
+@given(begin=starts, plan=steps)
+def test_the_version_grows_by_one_per_outcome(begin, plan):
+    definition = load_standard("licensing")
+    state = start(definition, at=begin, calendar=CAL).state
+    for choice, gap in plan:
+        options = available(definition, state)
+        if not options:
+            break
+        t, branch = options[choice % len(options)]
+        try:
+            outcome = apply(
+                definition, state, command_for(t, branch), at=state.updated_at + gap, calendar=CAL
+            )
+        except CommandRefused:
+            continue
+        assert outcome.state.version == state.version + 1
+        state = outcome.state
