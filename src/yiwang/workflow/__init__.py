@@ -10,7 +10,6 @@ from yiwang.workflow.engine import (
     available,
     deadline_light,
     due_at,
-    evolve,
     replay,
     start,
     tick,
@@ -27,6 +26,7 @@ from yiwang.workflow.errors import (
     WrongRole,
     WrongState,
 )
+from yiwang.workflow.evolve import evolve
 from yiwang.workflow.model import BranchState, ClockState, Command, Event, Light, Outcome, State
 from yiwang.workflow.schema import STANDARD, load_definition, load_standard
 
