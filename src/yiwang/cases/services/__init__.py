@@ -1,0 +1,122 @@
+"""Every write of the cases app: one function per use case (一网通办).
+
+Applicant side
+    application_create_draft, application_update_draft, application_prefill,
+    material_upload, material_delete, application_submit, supplement_answer,
+    case_withdraw, rating_submit, rectification_follow_up
+Officer side (workflow commands; each takes ``expected_version``)
+    case_accept, case_reject, supplement_request, special_procedure_start,
+    special_procedure_finish, case_extend, case_approve, case_deny,
+    certificate_issue, case_complete, and case_command (dispatch by name)
+Assignment and supervision
+    case_claim, case_assign, case_reassign, rectification_reply
+Upkeep
+    case_sync_from_workflow (after the scheduler ticked the instance)
+
+The functions live in submodules (applications, commands, assignment,
+ratings); import them from here.
+
+Conventions shared by every function:
+
+- keyword-only arguments; ``at`` (aware datetime, default now) is the moment
+  the action happens, so tests freeze time by passing it;
+- one ``transaction.atomic()``; the case row is locked (``SELECT … FOR
+  UPDATE``) before anything is checked, then the workflow instance row by
+  ``yiwang.processes.services.workflow_execute``;
+- the actor is checked first: ``PermissionDenied`` (403) for an officer
+  without the needed role in the case's department, :class:`CaseNotFound`
+  (404) for an applicant acting on someone else's case;
+- officer commands run the workflow with the workflow role the officer holds
+  in the case's department (intake_clerk, reviewer, approver, handler);
+  ``expected_version`` (the ``Case.version`` the officer saw) is passed on,
+  so of two officers acting at once one wins and the other gets
+  ``WorkflowConflict`` (409); a command the workflow refuses in the current
+  step raises :class:`CaseConflict` (409), a missing or empty field a
+  ``ValidationError`` keyed by the field (422);
+- after the workflow moved, the case's denormalised columns (``step``,
+  ``due_at``, ``warn_at``, ``paused_light``, ``version``, ``closed_at``) are
+  saved with ``update_fields``, a timeline entry and an audit entry
+  (``yiwang.core.audit.audit_record``, action ``case.<verb>``) are appended, and
+  the applicant is notified (``yiwang.notifications.services.notify``, enqueued
+  in the same transaction) when it matters to them.
+
+Errors and their HTTP codes: see :mod:`yiwang.cases.errors`.
+"""
+
+from yiwang.cases.errors import (
+    ApplicationNotFound,
+    CaseConflict,
+    CaseNotFound,
+    UploadRejected,
+    UploadTooLarge,
+    WorkflowConflict,
+)
+from yiwang.cases.services.applications import (
+    application_create_draft,
+    application_prefill,
+    application_submit,
+    application_update_draft,
+    material_delete,
+    material_upload,
+)
+from yiwang.cases.services.assignment import case_assign, case_claim, case_reassign
+from yiwang.cases.services.commands import (
+    COMMAND_FIELDS,
+    case_accept,
+    case_approve,
+    case_command,
+    case_complete,
+    case_deny,
+    case_extend,
+    case_reject,
+    case_sync_from_workflow,
+    case_withdraw,
+    certificate_issue,
+    special_procedure_finish,
+    special_procedure_start,
+    supplement_answer,
+    supplement_request,
+)
+from yiwang.cases.services.ratings import (
+    rating_submit,
+    rectification_days,
+    rectification_follow_up,
+    rectification_reply,
+)
+
+__all__ = [
+    "COMMAND_FIELDS",
+    "ApplicationNotFound",
+    "CaseConflict",
+    "CaseNotFound",
+    "UploadRejected",
+    "UploadTooLarge",
+    "WorkflowConflict",
+    "application_create_draft",
+    "application_prefill",
+    "application_submit",
+    "application_update_draft",
+    "case_accept",
+    "case_approve",
+    "case_assign",
+    "case_claim",
+    "case_command",
+    "case_complete",
+    "case_deny",
+    "case_extend",
+    "case_reassign",
+    "case_reject",
+    "case_sync_from_workflow",
+    "case_withdraw",
+    "certificate_issue",
+    "material_delete",
+    "material_upload",
+    "rating_submit",
+    "rectification_days",
+    "rectification_follow_up",
+    "rectification_reply",
+    "special_procedure_finish",
+    "special_procedure_start",
+    "supplement_answer",
+    "supplement_request",
+]

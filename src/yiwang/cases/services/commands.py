@@ -1,0 +1,549 @@
+"""Workflow commands on a case: officers' steps, the applicant's answer and withdrawal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import CaseConflict
+from yiwang.cases.models import Case, CaseDecision, CaseMaterial, SupplementRequest
+from yiwang.cases.numbering import certificate_number_for
+from yiwang.cases.permissions import APPLICANT_ROLE
+from yiwang.cases.services._common import (
+    audit,
+    execute,
+    lock_case,
+    notify_applicant,
+    now_or,
+    officer_workflow_role,
+    require_applicant,
+    require_text,
+    sync_case,
+    timeline,
+)
+from yiwang.cases.services.applications import material_name
+from yiwang.cases.texts import PROCEDURES
+from yiwang.catalog.models import Material
+from yiwang.identity.models import User
+from yiwang.processes.models import WorkflowInstance
+
+
+def _officer_step(
+    case: Case,
+    *,
+    actor: User,
+    command: str,
+    fields: Mapping[str, Any] | None = None,
+    expected_version: int | None,
+    at: datetime,
+    kind: str,
+    detail: str = "",
+    data: Mapping[str, Any] | None = None,
+    notify: str | None = None,
+) -> Case:
+    """Lock, check the role, execute, then timeline + audit + notify. Caller holds the atomic."""
+    locked = lock_case(case)
+    role = officer_workflow_role(locked, actor, command)
+    execute(
+        locked,
+        actor=actor,
+        command=command,
+        role=role,
+        fields=fields,
+        expected_version=expected_version,
+        at=at,
+    )
+    timeline(locked, kind, at, detail=detail, data=data)
+    audit(actor, f"case.{command}", locked, role=role, **dict(fields or {}))
+    if notify:
+        notify_applicant(locked, notify, data)
+    return locked
+
+
+def _decide(
+    case: Case, outcome: str, actor: User, at: datetime, reason: str, legal_basis: str
+) -> None:
+    CaseDecision.objects.create(
+        case=case,
+        outcome=outcome,
+        reason=reason,
+        legal_basis=legal_basis,
+        decided_by=actor,
+        decided_at=at,
+    )
+
+
+def case_accept(
+    *, case: Case, actor: User, expected_version: int | None = None, at: datetime | None = None
+) -> Case:
+    """Accept the application (受理); the decision clock starts.
+
+    Role: intake clerk of the case's department. Timeline ``accepted``;
+    audit ``case.accept``; notifies the applicant (``accepted``).
+    Errors: PermissionDenied, CaseConflict, WorkflowConflict.
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = _officer_step(
+            case, actor=actor, command="accept", expected_version=expected_version, at=at,
+            kind="accepted", notify="accepted",
+        )  # fmt: skip
+        timeline_due(locked)
+    return locked
+
+
+def timeline_due(case: Case) -> None:
+    """Put the new due date on the entry just written (the tracker shows it)."""
+    entry = case.timeline.order_by("-id").first()
+    if entry is not None and case.due_at is not None:
+        entry.data = {**entry.data, "due_at": case.due_at.isoformat()}
+        entry.save(update_fields=["data"])
+
+
+def case_reject(
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    legal_basis: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Reject at intake (不予受理), with a reason; the case closes.
+
+    Role: intake clerk. Creates the CaseDecision (``rejected_at_intake``);
+    timeline ``rejected``; audit ``case.reject``; notifies (``rejected``).
+    Errors: ValidationError (field ``reason``), PermissionDenied,
+    CaseConflict, WorkflowConflict.
+    """
+    at = now_or(at)
+    require_text(reason=reason)
+    with transaction.atomic():
+        locked = _officer_step(
+            case, actor=actor, command="reject", fields={"reason": reason.strip()},
+            expected_version=expected_version, at=at, kind="rejected", detail=reason.strip(),
+            notify="rejected",
+        )  # fmt: skip
+        _decide(
+            locked, CaseDecision.Outcome.REJECTED_AT_INTAKE, actor, at, reason.strip(), legal_basis
+        )
+    return locked
+
+
+def _supplement_items(case: Case, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    if not items:
+        raise ValidationError({"items": [_("List at least one missing or faulty material.")]})
+    materials = {m.pk: m for m in Material.objects.filter(version_id=case.service_version_id)}
+    out: list[dict[str, Any]] = []
+    problems: list[str] = []
+    seen: set[int] = set()
+    for n, item in enumerate(items, start=1):
+        reason = str(item.get("reason") or "").strip()
+        raw_id = item.get("material_id")
+        name = str(item.get("name") or "").strip()
+        material: Material | None = None
+        if raw_id not in (None, ""):
+            try:
+                material = materials.get(int(raw_id))
+            except (TypeError, ValueError):
+                material = None
+            if material is None:
+                problems.append(
+                    _("Item %(n)d: this material is not part of the service.") % {"n": n}
+                )
+                continue
+            if material.pk in seen:
+                problems.append(_("Item %(n)d: this material is listed twice.") % {"n": n})
+                continue
+            seen.add(material.pk)
+            name = material_name(material)
+        elif not name:
+            problems.append(_("Item %(n)d: choose a material or name the document.") % {"n": n})
+            continue
+        if not reason:
+            problems.append(_("Item %(n)d: say what is missing or wrong.") % {"n": n})
+            continue
+        out.append(
+            {"material_id": material.pk if material else None, "name": name, "reason": reason}
+        )
+    if problems:
+        raise ValidationError({"items": problems})
+    return out
+
+
+def supplement_request(
+    *,
+    case: Case,
+    actor: User,
+    items: Sequence[Mapping[str, Any]],
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> SupplementRequest:
+    """Ask for supplements, everything at once (一次性告知补正); the clock stops.
+
+    ``items``: at least one ``{"material_id": int}`` (a material of the case's
+    version) or ``{"name": str}`` (something else), each with a non-empty
+    ``"reason"``; a material may be listed once. At intake (step
+    ``submitted``) by an intake clerk, in review (``under_review``) by a
+    reviewer. Only one request can be open at a time (the workflow enforces it).
+    Side effects: creates the SupplementRequest (items normalised to
+    ``{"material_id", "name", "reason"}``); timeline ``supplement_requested``
+    (the list is in ``data``); audit ``case.supplement_request``; notifies
+    (``supplement_requested``).
+    Errors: ValidationError (field ``items``, with per-item messages),
+    PermissionDenied, CaseConflict, WorkflowConflict.
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = lock_case(case)
+        normalised = _supplement_items(locked, items)
+        stage = locked.step
+        locked = _officer_step(
+            locked, actor=actor, command="request_supplement",
+            fields={"missing_materials": [f"{i['name']}: {i['reason']}" for i in normalised]},
+            expected_version=expected_version, at=at, kind="supplement_requested",
+            detail=note.strip(), data={"items": normalised}, notify="supplement_requested",
+        )  # fmt: skip
+        request = SupplementRequest.objects.create(
+            case=locked,
+            stage=stage,
+            items=normalised,
+            note=note.strip(),
+            requested_by=actor,
+            requested_at=at,
+        )
+    return request
+
+
+def supplement_answer(*, case: Case, applicant: User, at: datetime | None = None) -> Case:
+    """The applicant hands in the supplements (补正提交); the clock restarts.
+
+    Preconditions: ``applicant``'s case with an open supplement request, and
+    for every listed material (``material_id`` set) a new upload linked to
+    the request (:func:`material_upload` with ``case=``). Items listed by name
+    only need at least one upload linked to the request when no listed item
+    has a material.
+    Side effects: marks the request answered; timeline ``supplement_answered``;
+    audit ``case.supplement_answer``.
+    Errors: CaseNotFound (404), ValidationError (field ``materials``, naming
+    what is still missing), CaseConflict.
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = lock_case(case)
+        require_applicant(locked, applicant)
+        request = locked.supplement_requests.filter(answered_at__isnull=True).last()
+        if request is None:
+            raise CaseConflict(
+                _("There is no open request for supplements."), code="no_open_supplement"
+            )
+        uploads = CaseMaterial.objects.filter(supplement_request=request, superseded=False)
+        answered = set(uploads.values_list("material_id", flat=True))
+        listed = [i for i in request.items if i.get("material_id")]
+        missing = [i["name"] for i in listed if i["material_id"] not in answered]
+        if missing:
+            raise ValidationError(
+                {"materials": [_("Upload “%(name)s”.") % {"name": name} for name in missing]}
+            )
+        if not listed and not answered:
+            raise ValidationError({"materials": [_("Upload at least one document.")]})
+        execute(
+            locked, actor=applicant, command="answer_supplement", role=APPLICANT_ROLE,
+            fields=None, expected_version=None, at=at,
+        )  # fmt: skip
+        request.answered_at = at
+        request.save(update_fields=["answered_at"])
+        timeline(locked, "supplement_answered", at)
+        timeline_due(locked)
+        audit(applicant, "case.answer_supplement", locked, request=request.pk)
+    return locked
+
+
+def special_procedure_start(
+    *,
+    case: Case,
+    actor: User,
+    procedure: str,
+    reason: str,
+    expected_days: int,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Start a special procedure (特别程序), excluded from the limit; the applicant is told.
+
+    ``procedure``: hearing, inspection, testing or expert_review;
+    ``expected_days`` ≥ 1 (working days, for the applicant's information).
+    Role: reviewer. Timeline ``special_procedure_started``; audit; notifies.
+    Errors: ValidationError (fields ``procedure``, ``reason``,
+    ``expected_days``), PermissionDenied, CaseConflict, WorkflowConflict.
+    """
+    at = now_or(at)
+    errors: dict[str, list[str]] = {}
+    if procedure not in PROCEDURES:
+        errors["procedure"] = [_("Choose one of the options.")]
+    if not (isinstance(reason, str) and reason.strip()):
+        errors["reason"] = [_("This field is required.")]
+    if isinstance(expected_days, bool) or not isinstance(expected_days, int) or expected_days < 1:
+        errors["expected_days"] = [_("Enter a number of at least 1.")]
+    if errors:
+        raise ValidationError(errors)
+    fields = {"procedure": procedure, "reason": reason.strip(), "expected_days": expected_days}
+    with transaction.atomic():
+        return _officer_step(
+            case, actor=actor, command="start_special_procedure", fields=fields,
+            expected_version=expected_version, at=at, kind="special_procedure_started",
+            detail=reason.strip(), data=fields, notify="special_procedure_started",
+        )  # fmt: skip
+
+
+def special_procedure_finish(
+    *,
+    case: Case,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """End the special procedure; the decision clock runs again. Role: reviewer.
+
+    Timeline ``special_procedure_finished``; audit; notifies.
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = _officer_step(
+            case, actor=actor, command="finish_special_procedure",
+            fields={"note": note.strip()} if note.strip() else None,
+            expected_version=expected_version, at=at, kind="special_procedure_finished",
+            detail=note.strip(), notify="special_procedure_finished",
+        )  # fmt: skip
+        timeline_due(locked)
+    return locked
+
+
+def case_extend(
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Extend the decision limit once (延期, +10 working days), with the approver's sign-off.
+
+    Role: approver. Refused (CaseConflict ``extension_used`` /
+    ``deadline_passed``) for a second extension or after the deadline.
+    Timeline ``extended`` (new due date); audit; notifies (``extended``).
+    """
+    at = now_or(at)
+    require_text(reason=reason)
+    with transaction.atomic():
+        locked = _officer_step(
+            case, actor=actor, command="extend", fields={"reason": reason.strip()},
+            expected_version=expected_version, at=at, kind="extended", detail=reason.strip(),
+            notify="extended",
+        )  # fmt: skip
+        timeline_due(locked)
+    return locked
+
+
+def case_approve(
+    *,
+    case: Case,
+    actor: User,
+    reason: str = "",
+    legal_basis: str = "",
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Approve (准予许可). Role: approver. Creates the CaseDecision ``approved``.
+
+    Timeline ``approved``; audit; notifies (``decided``).
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = _officer_step(
+            case, actor=actor, command="approve", expected_version=expected_version, at=at,
+            kind="approved", detail=reason.strip(), notify="decided",
+            data={"outcome": CaseDecision.Outcome.APPROVED.value},
+        )  # fmt: skip
+        _decide(
+            locked, CaseDecision.Outcome.APPROVED, actor, at, reason.strip(), legal_basis.strip()
+        )
+    return locked
+
+
+def case_deny(
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    legal_basis: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Deny with reasons and the legal basis (不予许可); the case closes. Role: approver.
+
+    Creates the CaseDecision ``denied``; timeline ``denied``; audit; notifies
+    (``decided``). Errors: ValidationError (fields ``reason``,
+    ``legal_basis``), PermissionDenied, CaseConflict, WorkflowConflict.
+    """
+    at = now_or(at)
+    require_text(reason=reason, legal_basis=legal_basis)
+    with transaction.atomic():
+        locked = _officer_step(
+            case, actor=actor, command="deny", fields={"reason": reason.strip()},
+            expected_version=expected_version, at=at, kind="denied", detail=reason.strip(),
+            notify="decided",
+            data={"outcome": CaseDecision.Outcome.DENIED.value, "legal_basis": legal_basis.strip()},
+        )  # fmt: skip
+        _decide(locked, CaseDecision.Outcome.DENIED, actor, at, reason.strip(), legal_basis.strip())
+    return locked
+
+
+def certificate_issue(
+    *,
+    case: Case,
+    actor: User,
+    certificate_number: str | None = None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Issue the certificate (发证) of an approved case. Role: approver.
+
+    Without ``certificate_number`` one is generated
+    (``<region>-<yyyymmdd>-<case sequence>-C``, see ``numbering``); it is
+    stored on ``Case.certificate_number``. (The certificates app will take
+    over rendering and signing.) Timeline ``certificate_issued``; audit;
+    notifies (``certificate_ready``).
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = lock_case(case)
+        number = (certificate_number or "").strip() or certificate_number_for(locked.number)
+        locked = _officer_step(
+            locked, actor=actor, command="issue_certificate",
+            fields={"certificate_number": number}, expected_version=expected_version, at=at,
+            kind="certificate_issued", data={"certificate_number": number},
+            notify="certificate_ready",
+        )  # fmt: skip
+        locked.certificate_number = number
+        locked.save(update_fields=["certificate_number"])
+    return locked
+
+
+def case_complete(
+    *, case: Case, actor: User, expected_version: int | None = None, at: datetime | None = None
+) -> Case:
+    """Complete the case (办结); it closes and can be rated. Role: approver (licensing) or
+    handler (public service).
+
+    Timeline ``completed``; audit; notifies (``completed``).
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        return _officer_step(
+            case, actor=actor, command="complete", expected_version=expected_version, at=at,
+            kind="completed", notify="completed",
+        )  # fmt: skip
+
+
+def case_withdraw(
+    *, case: Case, applicant: User, reason: str = "", at: datetime | None = None
+) -> Case:
+    """The applicant withdraws the application (撤回) before a decision; the case closes.
+
+    Errors: CaseNotFound (404), CaseConflict (409) once decided.
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = lock_case(case)
+        require_applicant(locked, applicant)
+        execute(
+            locked, actor=applicant, command="withdraw", role=APPLICANT_ROLE,
+            fields={"reason": reason.strip()} if reason.strip() else None,
+            expected_version=None, at=at,
+        )  # fmt: skip
+        timeline(locked, "withdrawn", at, detail=reason.strip())
+        audit(applicant, "case.withdraw", locked, reason=reason.strip())
+    return locked
+
+
+_DISPATCH: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    "accept": (case_accept, ()),
+    "reject": (case_reject, ("reason", "legal_basis")),
+    "request_supplement": (supplement_request, ("items", "note")),
+    "start_special_procedure": (special_procedure_start, ("procedure", "reason", "expected_days")),
+    "finish_special_procedure": (special_procedure_finish, ("note",)),
+    "extend": (case_extend, ("reason",)),
+    "approve": (case_approve, ("reason", "legal_basis")),
+    "deny": (case_deny, ("reason", "legal_basis")),
+    "issue_certificate": (certificate_issue, ("certificate_number",)),
+    "complete": (case_complete, ()),
+}
+
+#: Fields each officer command takes (for forms and the API schema).
+COMMAND_FIELDS: dict[str, tuple[str, ...]] = {name: f for name, (_fn, f) in _DISPATCH.items()}
+
+_DEFAULTS: dict[str, Any] = {"items": [], "expected_days": 0, "certificate_number": None}
+
+
+def case_command(
+    *,
+    case: Case,
+    actor: User,
+    command: str,
+    fields: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Run the officer command ``command`` by name with ``fields`` (for the workbench and API).
+
+    Dispatches to the service above of the same workflow command (accept,
+    reject, request_supplement, start_special_procedure,
+    finish_special_procedure, extend, approve, deny, issue_certificate,
+    complete), passing the fields it takes; unknown fields are ignored.
+    Errors: those of the service; ValidationError (field ``command``) for an
+    unknown command name.
+    """
+    entry = _DISPATCH.get(command)
+    if entry is None:
+        raise ValidationError({"command": [_("Unknown action.")]})
+    service, names = entry
+    given = dict(fields or {})
+    kwargs: dict[str, Any] = {n: given.get(n, _DEFAULTS.get(n, "")) for n in names}
+    result = service(case=case, actor=actor, expected_version=expected_version, at=at, **kwargs)
+    if isinstance(result, SupplementRequest):
+        return Case.objects.select_related("department", "service_version").get(pk=result.case_id)
+    assert isinstance(result, Case)
+    return result
+
+
+def case_sync_from_workflow(*, case: Case, at: datetime | None = None) -> Case:
+    """Copy the workflow instance's state into the case's denormalised columns.
+
+    For the scheduler, after ``processes`` ticked the instance (deemed
+    acceptance, warnings): keeps ``step``, ``due_at``, ``warn_at``,
+    ``paused_light``, ``version`` and ``closed_at`` in line; adds a timeline
+    entry ``deemed_accepted`` when that happened. Idempotent; locks the case row.
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = lock_case(case)
+        instance = WorkflowInstance.objects.get(pk=locked.workflow_instance_id)
+        if instance.version == locked.version:
+            return locked
+        before = locked.step
+        locked.workflow_instance = instance
+        sync_case(locked, instance, at)
+        if before == "submitted" and locked.step == "under_review":
+            timeline(locked, "deemed_accepted", at)
+            timeline_due(locked)
+            audit(None, "case.deemed_accepted", locked)
+            notify_applicant(locked, "accepted")
+    return locked

@@ -1,0 +1,101 @@
+"""Words people read about a case: timeline titles, steps in plain words, what comes next.
+
+All translatable (English source, gettext_lazy); the Chinese terms officers
+know are in the comments.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: Timeline entry kind → title.
+TIMELINE_TITLES: dict[str, Promise] = {
+    "submitted": _("Application received"),  # 已收件
+    "accepted": _("Application accepted"),  # 已受理
+    "deemed_accepted": _("Accepted (intake limit passed)"),  # 逾期视为受理
+    "rejected": _("Application not accepted"),  # 不予受理
+    "supplement_requested": _("Supplements requested"),  # 补正告知
+    "supplement_answered": _("Supplements received"),  # 补正提交
+    "special_procedure_started": _("Special procedure started"),  # 特别程序
+    "special_procedure_finished": _("Special procedure finished"),
+    "extended": _("Time limit extended"),  # 延期
+    "approved": _("Approved"),  # 准予许可
+    "denied": _("Denied"),  # 不予许可
+    "certificate_issued": _("Certificate issued"),  # 发证
+    "completed": _("Completed"),  # 办结
+    "withdrawn": _("Application withdrawn"),  # 撤回
+    "assigned": _("Assigned"),
+    "reassigned": _("Reassigned"),
+    "rated": _("Service rated"),  # 评价
+    "rectification_replied": _("Department replied to your rating"),  # 整改答复
+    "rectification_followed_up": _("Follow-up rating received"),  # 回访
+}
+
+#: Workflow step → the case's status in plain words for the applicant.
+STEP_LABELS: dict[str, Promise] = {
+    "submitted": _("Waiting to be accepted"),
+    "intake_supplement": _("Waiting for your supplements"),
+    "rejected": _("Not accepted"),
+    "under_review": _("Under review"),
+    "review_supplement": _("Waiting for your supplements"),
+    "special_procedure": _("In a special procedure"),
+    "approved": _("Approved, certificate being prepared"),
+    "denied": _("Denied"),
+    "certificate_issued": _("Certificate ready"),
+    "completed": _("Completed"),
+    "withdrawn": _("Withdrawn"),
+    "accepted": _("Accepted, being handled"),
+    "supplement": _("Waiting for your supplements"),
+}
+
+#: Workflow step → what comes next for the applicant.
+NEXT_STEPS: dict[str, Promise] = {
+    "submitted": _("The department decides whether to accept your application"),
+    "intake_supplement": _("Upload the requested supplements"),
+    "review_supplement": _("Upload the requested supplements"),
+    "supplement": _("Upload the requested supplements"),
+    "under_review": _("The department decides on your application"),
+    "accepted": _("The department handles your application"),
+    "special_procedure": _("The special procedure ends, then the review continues"),
+    "approved": _("The certificate is issued"),
+    "certificate_issued": _("The case is completed"),
+}
+
+#: Steps where the applicant has to act.
+APPLICANT_STEPS = frozenset({"intake_supplement", "review_supplement", "supplement"})
+
+#: Special procedures (特别程序).
+PROCEDURES: dict[str, Promise] = {
+    "hearing": _("Hearing"),  # 听证
+    "inspection": _("Inspection"),  # 检验 / 现场核查
+    "testing": _("Testing"),  # 检测
+    "expert_review": _("Expert review"),  # 专家评审
+}
+
+
+def timeline_title(kind: str) -> str:
+    return str(TIMELINE_TITLES.get(kind, kind))
+
+
+def step_label(step: str) -> str:
+    return str(STEP_LABELS.get(step, step))
+
+
+#: Officer commands → the button's label.
+COMMAND_TITLES: dict[str, Promise] = {
+    "accept": _("Accept"),  # 受理
+    "reject": _("Reject at intake"),  # 不予受理
+    "request_supplement": _("Request supplements"),  # 一次性告知补正
+    "start_special_procedure": _("Start a special procedure"),  # 启动特别程序
+    "finish_special_procedure": _("End the special procedure"),
+    "extend": _("Extend the time limit"),  # 延期
+    "approve": _("Approve"),  # 准予许可
+    "deny": _("Deny"),  # 不予许可
+    "issue_certificate": _("Issue the certificate"),  # 发证
+    "complete": _("Complete"),  # 办结
+}
+
+
+def command_title(name: str) -> str:
+    return str(COMMAND_TITLES.get(name, name))
