@@ -64,6 +64,7 @@ openapi: setup
 
 bench: setup
 	YIWANG_ENV=test $(BIN)/python bench/catalog_search.py
+	YIWANG_ENV=test $(BIN)/python bench/workflow.py
 
 ## Production-like stack on the local PostgreSQL (see docs/deployment.md)
 prod-local: setup
