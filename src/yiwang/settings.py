@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.processes",
     "yiwang.cases",
+    "yiwang.workbench",
     "yiwang.portal",
     "yiwang.api",
     "yiwang.demo",

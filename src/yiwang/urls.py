@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("yiwang.identity.urls")),
+    path("workbench/", include("yiwang.workbench.urls")),
     path("", include("yiwang.portal.urls")),
 ]
 
