@@ -20,7 +20,18 @@ from django.utils import timezone
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import load_calendar
 from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
-from yiwang.workflow import Command, Definition, Event, State, apply, due_at, load_standard, start
+from yiwang.workflow import (
+    Command,
+    Definition,
+    Event,
+    Outcome,
+    State,
+    apply,
+    due_at,
+    load_standard,
+    start,
+    tick,
+)
 
 
 class WorkflowConflict(Exception):
@@ -128,32 +139,88 @@ def workflow_execute(
         definition = workflow_definition(instance.definition, instance.overrides)
         before = State.from_json(instance.state)
         outcome = apply(definition, before, command, at=at, calendar=load_calendar())
-        state = outcome.state
-        first_seq = instance.event_count + 1
-        instance.state = state.to_json()
-        instance.version = state.version
-        instance.status = state.status
-        instance.due_at = due_at(state)
-        instance.event_count += len(outcome.events)
-        instance.updated_at = timezone.now()
-        instance.save(
-            update_fields=["state", "version", "status", "due_at", "event_count", "updated_at"]
-        )
-        _record_events(instance, outcome.events, first_seq=first_seq)
-        audit_record(
+        _persist(
+            instance,
+            before,
+            outcome,
             actor=actor,
             action="workflow.execute",
-            target=instance,
-            data={
-                "command": command.name,
-                "role": command.role,
-                "branch": command.branch,
-                "from": {"status": before.status, "version": before.version},
-                "to": {"status": state.status, "version": state.version},
-                "events": [e.type for e in outcome.events],
-            },
+            data={"command": command.name, "role": command.role, "branch": command.branch},
         )
     return instance
+
+
+def workflow_tick(*, instance_id: int, at: datetime | None = None) -> list[Event]:
+    """Record the time-based changes due on the instance by ``at`` (default now).
+
+    What the scheduler calls for each instance ``workflow_instances_due`` finds:
+    deemed acceptance after the acceptance limit, warnings, overdue marks. Locks
+    the row; returns the events recorded (none when nothing was due, e.g.
+    because an officer acted meanwhile). Side effects as ``workflow_execute``,
+    with the audit action ``workflow.tick`` and the system as the actor.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
+        definition = workflow_definition(instance.definition, instance.overrides)
+        before = State.from_json(instance.state)
+        outcome = tick(definition, before, at=at, calendar=load_calendar())
+        if outcome.events:
+            _persist(instance, before, outcome, actor=None, action="workflow.tick", data={})
+        return list(outcome.events)
+
+
+def workflow_tick_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Tick up to ``limit`` due instances; returns the ids of those that changed.
+
+    Several schedulers may run at once: each claims due rows with
+    ``SELECT … FOR UPDATE SKIP LOCKED`` (where the database supports it), so
+    no instance is ticked twice concurrently.
+    """
+    now = now or timezone.now()
+    changed: list[int] = []
+    with transaction.atomic():
+        due = WorkflowInstance.objects.filter(due_at__lte=now).order_by("due_at", "id")
+        ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
+        for instance_id in ids:
+            if workflow_tick(instance_id=instance_id, at=now):
+                changed.append(instance_id)
+    return changed
+
+
+def _persist(
+    instance: WorkflowInstance,
+    before: State,
+    outcome: Outcome,
+    *,
+    actor: Any,
+    action: str,
+    data: dict[str, Any],
+) -> None:
+    """Save the outcome on the locked ``instance``; append its events and the audit entry."""
+    state = outcome.state
+    first_seq = instance.event_count + 1
+    instance.state = state.to_json()
+    instance.version = state.version
+    instance.status = state.status
+    instance.due_at = due_at(state)
+    instance.event_count += len(outcome.events)
+    instance.updated_at = timezone.now()
+    instance.save(
+        update_fields=["state", "version", "status", "due_at", "event_count", "updated_at"]
+    )
+    _record_events(instance, outcome.events, first_seq=first_seq)
+    audit_record(
+        actor=actor,
+        action=action,
+        target=instance,
+        data={
+            **data,
+            "from": {"status": before.status, "version": before.version},
+            "to": {"status": state.status, "version": state.version},
+            "events": [e.type for e in outcome.events],
+        },
+    )
 
 
 def _record_events(instance: WorkflowInstance, events: Iterable[Event], *, first_seq: int) -> None:
