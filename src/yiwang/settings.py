@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.processes",
     "yiwang.cases",
+    "yiwang.notifications",
     "yiwang.workbench",
     "yiwang.portal",
     "yiwang.api",
@@ -274,6 +275,8 @@ EMAIL_HOST_USER = env_str("YIWANG_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("YIWANG_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("YIWANG_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("YIWANG_EMAIL_FROM", "yiwang@localhost")
+# Text messages go through this class (``send(phone, text)``); the default only logs them.
+YIWANG_SMS_SENDER = env_str("YIWANG_SMS_SENDER", "yiwang.notifications.sms.LogSmsSender")
 
 # --- security --------------------------------------------------------------
 

@@ -1,0 +1,279 @@
+"""Every write of the notifications app.
+
+notify
+    the in-app notification and its e-mail/SMS deliveries, enqueued in the
+    caller's transaction (the transactional outbox)
+delivery_send
+    what the ``deliver_notification`` task does: claim, send once, record
+delivery_retry
+    send a failed delivery again (admin action)
+notification_mark_read, notification_mark_all_read
+    the inbox
+
+How the outbox holds (details in docs/notifications.md): ``notify`` writes
+the notification, its deliveries and their task rows (``django_tasks_db``'s
+``DBTaskResult``, created by ``Task.enqueue`` with a plain INSERT on the
+default connection) in one transaction, so they exist if and only if the
+change that caused them committed. The worker runs each task at least once;
+``delivery_send`` makes running it again harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+
+from yiwang.identity.models import User
+from yiwang.notifications import texts
+from yiwang.notifications.models import Notification, NotificationDelivery
+from yiwang.notifications.sms import get_sms_sender
+
+logger = logging.getLogger(__name__)
+
+#: A delivery claimed longer ago than this is taken to belong to a dead worker.
+SENDING_TIMEOUT = timedelta(minutes=10)
+#: Attempts per delivery, and the waits between them.
+MAX_ATTEMPTS = 5
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+
+
+class NotificationNotFound(Exception):
+    """No such notification for this user (404; someone else's is not revealed)."""
+
+
+def user_language(user: User) -> str:
+    """The language a person reads notifications in: theirs if known, else the site's (zh-hans)."""
+    language = str(getattr(user, "language", "") or "").lower()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _json_safe(context: Mapping[str, Any] | None) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(dict(context or {}), default=str))
+    return result
+
+
+def _case_url(case: models.Model | None) -> str:
+    get_url = getattr(case, "get_absolute_url", None)
+    return str(get_url()) if callable(get_url) else ""
+
+
+def _channels(user: User) -> list[tuple[str, str]]:
+    channels = []
+    if user.email:
+        channels.append((NotificationDelivery.Channel.EMAIL.value, user.email))
+    if user.phone:
+        channels.append((NotificationDelivery.Channel.SMS.value, user.phone))
+    return channels
+
+
+def _enqueue(delivery_id: int, *, run_after: datetime | None = None) -> None:
+    """Enqueue ``deliver_notification`` for the delivery, in the current transaction.
+
+    The database backend INSERTs the task row on the current connection, so it
+    commits or rolls back with the caller. Any other backend (the immediate
+    one in some test setups) would run or send the task at once, outside the
+    transaction: for those the enqueue waits for the commit, so a rolled-back
+    change still sends nothing.
+    """
+    from yiwang.notifications.tasks import deliver_notification
+
+    task = deliver_notification
+    backend = task.get_backend()
+    if run_after is not None:
+        if not backend.supports_defer:
+            logger.warning("delivery %s: backend cannot defer, retry left to an admin", delivery_id)
+            return
+        task = task.using(run_after=run_after)
+    if isinstance(backend, DatabaseBackend):
+        task.enqueue(delivery_id)
+    else:
+        transaction.on_commit(lambda: task.enqueue(delivery_id))
+
+
+def notify(
+    *,
+    user: User,
+    case: models.Model | None = None,
+    kind: str,
+    context: Mapping[str, Any] | None = None,
+) -> Notification:
+    """Tell ``user`` that something about ``case`` happened: in-app, by e-mail and by SMS.
+
+    Call it inside the transaction of the change (the cases services do).
+    Creates the Notification, in the recipient's language (see
+    ``user_language``; zh-hans by default), with a link to the case when the
+    case has one; one NotificationDelivery per channel the user has (e-mail
+    when they have an address, SMS when they have a phone number); and one
+    ``deliver_notification`` task per delivery, in the same transaction. If
+    the transaction rolls back, none of it exists and nothing is sent.
+    ``context`` must be JSON-serialisable (other values are stored as text).
+    """
+    values = _json_safe(context)
+    if case is not None:
+        values.setdefault("number", str(getattr(case, "number", "")))
+    language = user_language(user)
+    title, body = texts.render(kind, values, language)
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            user=user,
+            case=case,
+            kind=kind,
+            context=values,
+            language=language,
+            title=title[:200],
+            body=body,
+            url=str(values.get("url") or _case_url(case))[:500],
+        )
+        for channel, address in _channels(user):
+            delivery = NotificationDelivery.objects.create(
+                notification=notification, channel=channel, address=address
+            )
+            _enqueue(delivery.pk)
+    return notification
+
+
+def _send(delivery: NotificationDelivery) -> None:
+    notification = delivery.notification
+    if delivery.channel == NotificationDelivery.Channel.EMAIL:
+        message = EmailMessage(
+            subject=notification.title,
+            body=notification.body,
+            to=[delivery.address],
+            headers={"X-Yiwang-Delivery": str(delivery.pk)},
+        )
+        message.send(fail_silently=False)
+    elif delivery.channel == NotificationDelivery.Channel.SMS:
+        get_sms_sender().send(delivery.address, f"{notification.title}\n{notification.body}")
+    else:
+        raise ValueError(f"unknown channel {delivery.channel!r}")
+
+
+def delivery_send(*, delivery_id: int) -> str:
+    """Send one delivery, unless it was sent already; returns what happened.
+
+    Safe to run twice and from two workers at once: the delivery row is locked
+    (``SELECT … FOR UPDATE``) only to claim it (``pending`` → ``sending``,
+    attempt counted), never while the message goes out. Outcomes:
+
+    - ``sent``: handed to the e-mail backend / SMS sender, ``sent_at`` set;
+    - ``skipped``: already sent or failed for good, or gone;
+    - ``busy``: another worker claimed it less than ``SENDING_TIMEOUT`` ago; a
+      new task looks again when that claim expires (a worker that died while
+      sending leaves the claim behind, and this takes it over);
+    - ``retry`` / ``failed``: sending raised; the error is recorded and a
+      retry enqueued after ``RETRY_DELAYS``, until ``MAX_ATTEMPTS``.
+
+    A worker that dies after the message went out but before ``sent`` was
+    recorded makes the message go out again: at least once, not exactly once.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = (
+            NotificationDelivery.objects.select_for_update()
+            .select_related("notification")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status in (
+            NotificationDelivery.Status.SENT,
+            NotificationDelivery.Status.FAILED,
+        ):
+            return "skipped"
+        if (
+            delivery.status == NotificationDelivery.Status.SENDING
+            and delivery.claimed_at is not None
+            and delivery.claimed_at > now - SENDING_TIMEOUT
+        ):
+            _enqueue(delivery.pk, run_after=delivery.claimed_at + SENDING_TIMEOUT)
+            return "busy"
+        delivery.status = NotificationDelivery.Status.SENDING
+        delivery.claimed_at = now
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "claimed_at", "attempts"])
+
+    try:
+        _send(delivery)
+    except Exception as exc:
+        return _record_failure(delivery, exc)
+
+    NotificationDelivery.objects.filter(
+        pk=delivery.pk, status=NotificationDelivery.Status.SENDING, claimed_at=now
+    ).update(status=NotificationDelivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def _record_failure(delivery: NotificationDelivery, exc: Exception) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    final = delivery.attempts >= MAX_ATTEMPTS
+    logger.warning(
+        "delivery %s (%s) attempt %s failed: %s",
+        delivery.pk,
+        delivery.channel,
+        delivery.attempts,
+        error,
+    )
+    with transaction.atomic():
+        NotificationDelivery.objects.filter(pk=delivery.pk).update(
+            status=NotificationDelivery.Status.FAILED
+            if final
+            else NotificationDelivery.Status.PENDING,
+            last_error=error,
+        )
+        if not final:
+            delay = RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS)) - 1]
+            _enqueue(delivery.pk, run_after=timezone.now() + delay)
+    return "failed" if final else "retry"
+
+
+def delivery_retry(*, delivery_id: int) -> bool:
+    """Send a failed delivery again (one more attempt); False if it is not failed."""
+    with transaction.atomic():
+        updated = NotificationDelivery.objects.filter(
+            pk=delivery_id, status=NotificationDelivery.Status.FAILED
+        ).update(status=NotificationDelivery.Status.PENDING, attempts=MAX_ATTEMPTS - 1)
+        if updated:
+            _enqueue(delivery_id)
+    return bool(updated)
+
+
+def notification_mark_read(
+    *, user: User, notification_id: int, at: datetime | None = None
+) -> Notification:
+    """Mark one of ``user``'s notifications read (already read ones keep their time).
+
+    Errors: NotificationNotFound when it is not theirs.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, user_id=user.pk)
+            .first()
+        )
+        if notification is None:
+            raise NotificationNotFound(notification_id)
+        if notification.read_at is None:
+            notification.read_at = at
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user: User, at: datetime | None = None) -> int:
+    """Mark every unread notification of ``user`` read; returns how many."""
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
+        read_at=at or timezone.now()
+    )

@@ -1,0 +1,165 @@
+"""What a notification says, per kind, in the recipient's language.
+
+English source strings (gettext); the Chinese is in the zh_Hans catalogue.
+``render`` builds the title and the text from the kind and its context (the
+values the cases app passes: ``number``, ``step`` and, depending on the kind,
+``items``, ``reason``, ``outcome``, ``legal_basis``, ``certificate_number``,
+``reply``, ``procedure``, ``expected_days``). A missing optional value leaves
+its sentence out; an unknown kind gets a generic "your case was updated".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+Texts = tuple[str, str]
+
+
+def _items(context: Mapping[str, Any], english: bool) -> str:
+    lines = []
+    for item in context.get("items") or []:
+        if not isinstance(item, Mapping):
+            continue
+        name = str((english and item.get("name_en")) or item.get("name") or "")
+        reason = str(item.get("reason") or "")
+        lines.append(f"- {name}: {reason}" if reason else f"- {name}")
+    return "\n".join(lines)
+
+
+def _with_reason(text: str, context: Mapping[str, Any], key: str = "reason") -> str:
+    reason = str(context.get(key) or "").strip()
+    if not reason:
+        return text
+    return text + "\n" + _("Reason: %(reason)s") % {"reason": reason}
+
+
+def _submitted(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("Application received"), _(
+        "We have received your application %(number)s. The department will accept "
+        "it or tell you why not within 5 working days."
+    ) % {"number": c["number"]}
+
+
+def _accepted(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("Application accepted"), _(
+        "Your application %(number)s has been accepted. You can follow its progress under My cases."
+    ) % {"number": c["number"]}
+
+
+def _rejected(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _("Your application %(number)s was not accepted.") % {"number": c["number"]}
+    return _("Application not accepted"), _with_reason(body, c)
+
+
+def _supplement_requested(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _(
+        "Your application %(number)s needs supplements. Please provide all of "
+        "the following at once; the time limit is paused until you do."
+    ) % {"number": c["number"]}
+    items = _items(c, english)
+    return _("Supplements needed"), f"{body}\n{items}" if items else body
+
+
+def _special_procedure_started(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _(
+        "A special procedure has started for your case %(number)s. Its time "
+        "does not count towards the time limit."
+    ) % {"number": c["number"]}
+    if c.get("expected_days"):
+        body += "\n" + _("Expected to take %(days)s working days.") % {"days": c["expected_days"]}
+    return _("Special procedure started"), _with_reason(body, c)
+
+
+def _special_procedure_finished(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("Special procedure finished"), _(
+        "The special procedure for your case %(number)s has finished; the time limit runs again."
+    ) % {"number": c["number"]}
+
+
+def _extended(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _("The time limit of your case %(number)s has been extended.") % {"number": c["number"]}
+    return _("Time limit extended"), _with_reason(body, c)
+
+
+def _decided(c: Mapping[str, Any], english: bool) -> Texts:
+    number = {"number": c["number"]}
+    if c.get("outcome") == "denied":
+        body = _("Your application %(number)s has been denied.") % number
+        basis = str(c.get("legal_basis") or "").strip()
+        if basis:
+            body += "\n" + _("Legal basis: %(basis)s") % {"basis": basis}
+        return _("Decision: denied"), _with_reason(body, c)
+    if c.get("outcome") == "approved":
+        return _("Decision: approved"), _("Your application %(number)s has been approved.") % number
+    return _("Decision made"), _(
+        "A decision has been made on your application %(number)s."
+    ) % number
+
+
+def _certificate_ready(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _("The certificate for your case %(number)s is ready.") % {"number": c["number"]}
+    if c.get("certificate_number"):
+        body += "\n" + _("Certificate number: %(certificate)s") % {
+            "certificate": c["certificate_number"]
+        }
+    return _("Certificate ready"), body
+
+
+def _completed(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("Case completed"), _("Your case %(number)s is completed. Please rate our service.") % {
+        "number": c["number"]
+    }
+
+
+def _rectification_replied(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _("The department has replied to your rating of case %(number)s.") % {
+        "number": c["number"]
+    }
+    reply = str(c.get("reply") or "").strip()
+    return _("Reply to your rating"), f"{body}\n{reply}" if reply else body
+
+
+def _updated(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("Case updated"), _("There is news about your case %(number)s.") % {
+        "number": c.get("number", "")
+    }
+
+
+KINDS: dict[str, Callable[[Mapping[str, Any], bool], Texts]] = {
+    "submitted": _submitted,
+    "accepted": _accepted,
+    "rejected": _rejected,
+    "supplement_requested": _supplement_requested,
+    "supplements_needed": _supplement_requested,
+    "special_procedure_started": _special_procedure_started,
+    "special_procedure_finished": _special_procedure_finished,
+    "extended": _extended,
+    "decided": _decided,
+    "certificate_ready": _certificate_ready,
+    "completed": _completed,
+    "rectification_replied": _rectification_replied,
+}
+
+
+def render(kind: str, context: Mapping[str, Any], language: str) -> Texts:
+    """The title and the text of a notification of ``kind``, in ``language``."""
+    build = KINDS.get(kind, _updated)
+    values = {"number": "", **context}
+    with translation.override(language):
+        title, body = build(values, language.lower().startswith("en"))
+        return str(title), str(body)
+
+
+def shown(kind: str, context: Mapping[str, Any], stored: Texts) -> Texts:
+    """The title and text to show now, in the active language.
+
+    Known kinds are rendered again from their context, so the inbox follows the
+    reader's language switch; others keep the text stored when they were sent.
+    """
+    if kind not in KINDS:
+        return stored
+    return render(kind, context, translation.get_language() or "zh-hans")
