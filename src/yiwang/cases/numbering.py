@@ -11,7 +11,7 @@ the ``IMMEDIATE`` transaction gives the same guarantee.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -27,7 +27,7 @@ class SequenceExhausted(RuntimeError):
     """More than 999,999 cases in one region on one day."""
 
 
-def format_case_number(region_code: str, day: datetime | object, sequence: int) -> str:
+def format_case_number(region_code: str, day: date, sequence: int) -> str:
     """``370100``, 2026-11-24, 123 → ``370100-20261124-000123``."""
     return f"{region_code}-{day:%Y%m%d}-{sequence:06d}"
 
@@ -50,7 +50,7 @@ def case_number_next(*, region_code: str, at: datetime) -> str:
     return format_case_number(region_code, day, row.last)
 
 
-def _locked_row(region_code: str, day: object) -> CaseNumberSequence:
+def _locked_row(region_code: str, day: date) -> CaseNumberSequence:
     qs = CaseNumberSequence.objects.select_for_update()
     row = qs.filter(region_code=region_code, day=day).first()
     if row is not None:

@@ -89,7 +89,7 @@ def check_upload(file: File[Any], *, accepted: list[str] | tuple[str, ...]) -> C
         digest.update(chunk)
     if size == 0:
         raise UploadRejected({"file": [_("The file is empty.")]}, code="empty")
-    fmt = sniff_format(file)  # type: ignore[arg-type]
+    fmt = sniff_format(file)
     allowed = list(accepted) or list(CONTENT_TYPES)
     if fmt is None or fmt not in allowed:
         names = ", ".join(FORMAT_LABELS.get(f, f.upper()) for f in allowed)

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseConflict, CaseNotFound
@@ -205,13 +207,12 @@ def notify_applicant(case: Case, kind: str, context: Mapping[str, Any] | None = 
     ``notify`` enqueues its deliveries in the current transaction, so a
     rolled-back change sends nothing.
     """
-    try:
-        from yiwang.notifications.services import notify  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("yiwang.notifications"):
-            raise
+    if not apps.is_installed("yiwang.notifications"):
         logger.debug("notifications not installed: %s for case %s not sent", kind, case.number)
         return
+    # Looked up by name: the notifications app is optional and owned by its own module.
+    notify = import_string("yiwang.notifications.services.notify")
+
     notify(
         user=case.applicant,
         case=case,

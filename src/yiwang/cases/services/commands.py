@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseConflict
@@ -26,7 +27,6 @@ from yiwang.cases.services._common import (
     sync_case,
     timeline,
 )
-from yiwang.cases.services.applications import material_name
 from yiwang.cases.texts import PROCEDURES
 from yiwang.catalog.models import Material
 from yiwang.identity.models import User
@@ -161,7 +161,7 @@ def _supplement_items(case: Case, items: Sequence[Mapping[str, Any]]) -> list[di
                 problems.append(_("Item %(n)d: this material is listed twice.") % {"n": n})
                 continue
             seen.add(material.pk)
-            name = material_name(material)
+            name = material.name_zh
         elif not name:
             problems.append(_("Item %(n)d: choose a material or name the document.") % {"n": n})
             continue
@@ -174,6 +174,11 @@ def _supplement_items(case: Case, items: Sequence[Mapping[str, Any]]) -> list[di
     if problems:
         raise ValidationError({"items": problems})
     return out
+
+
+def _item_name(item: Mapping[str, Any]) -> str:
+    zh = (get_language() or "zh").lower().startswith("zh")
+    return str(item["name"] if zh else item.get("name_en") or item["name"])
 
 
 def supplement_request(
@@ -246,7 +251,7 @@ def supplement_answer(*, case: Case, applicant: User, at: datetime | None = None
         uploads = CaseMaterial.objects.filter(supplement_request=request, superseded=False)
         answered = set(uploads.values_list("material_id", flat=True))
         listed = [i for i in request.items if i.get("material_id")]
-        missing = [i["name"] for i in listed if i["material_id"] not in answered]
+        missing = [_item_name(i) for i in listed if i["material_id"] not in answered]
         if missing:
             raise ValidationError(
                 {"materials": [_("Upload “%(name)s”.") % {"name": name} for name in missing]}
