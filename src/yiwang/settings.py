@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.processes",
     "yiwang.cases",
+    "yiwang.integrations",
     "yiwang.notifications",
     "yiwang.workbench",
     "yiwang.portal",

@@ -1,0 +1,854 @@
+"""The cases REST API: applicants apply and follow their cases; officers work the queue.
+
+Two routers, both behind ``yiwang.api.auth`` (session or bearer token):
+
+- ``applicant_router`` (reads: ``cases:read``; writes: ``applications:write``):
+  drafts, uploads, the idempotent submit, "my cases", supplements, rating;
+- ``officer_router`` under ``/officer`` (reads: ``cases:read``; writes:
+  ``cases:write``): the department queue, the case page, workflow commands,
+  claim and assignment.
+
+Handlers parse, call one service or selector and shape the answer; what may
+be seen or done is decided by ``yiwang.cases.selectors`` and ``services``,
+and their typed errors become HTTP codes in ``yiwang.api.errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from ninja import Field, File, Form, Header, Query, Router, Schema, UploadedFile
+
+from yiwang.api.auth import api_auth, user_of
+from yiwang.api.errors import ApiError, ErrorOut
+from yiwang.cases import selectors, services
+from yiwang.cases.errors import CaseConflict, WorkflowConflict
+from yiwang.cases.models import Application, Case, CaseMaterial
+from yiwang.cases.permissions import officer_department_ids, workflow_roles_in_department
+from yiwang.core.audit import audit_record
+from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
+from yiwang.identity.models import User
+from yiwang.identity.selectors import enterprises_for_user
+from yiwang.identity.validators import normalize_uscc
+from yiwang.integrations.models import Scope
+
+applicant_router = Router(
+    tags=["applications"],
+    auth=api_auth(read=Scope.CASES_READ, write=Scope.APPLICATIONS_WRITE),
+)
+officer_router = Router(
+    tags=["officer"], auth=api_auth(read=Scope.CASES_READ, write=Scope.CASES_WRITE)
+)
+
+E401 = {401: ErrorOut}
+E403 = {403: ErrorOut}
+E404 = {404: ErrorOut}
+E409 = {409: ErrorOut}
+E422 = {422: ErrorOut}
+
+
+# --- schemas ----------------------------------------------------------------------
+
+
+class ApplicationCreateIn(Schema):
+    service_code: str = Field(..., min_length=1, max_length=60)
+    enterprise_uscc: str | None = Field(
+        None, description="Apply for this enterprise (unified social credit code)"
+    )
+
+
+class ApplicationUpdateIn(Schema):
+    form_data: dict[str, Any] = Field(..., description="Answers to the service's form schema")
+
+
+class MaterialOut(Schema):
+    id: int
+    material_id: int | None
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    superseded: bool
+    url: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    status: str
+    service_code: str
+    service_version: int
+    service_name_zh: str
+    service_name_en: str
+    enterprise_uscc: str | None
+    form_data: dict[str, Any]
+    form_schema: dict[str, Any]
+    materials: list[MaterialOut]
+    case_number: str | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+
+class CaseSummaryOut(Schema):
+    number: str
+    service_code: str
+    service_name_zh: str
+    service_name_en: str
+    department: str
+    step: str
+    status: str = Field(..., description="The step in plain words")
+    light: str = Field(..., description="green, yellow, red; empty when closed")
+    version: int
+    received_at: datetime
+    due_at: datetime | None
+    closed_at: datetime | None
+    url: str
+
+
+class CasePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    results: list[CaseSummaryOut]
+
+
+class TimelineOut(Schema):
+    at: datetime
+    kind: str
+    title: str
+    department: str
+    detail: str
+    data: dict[str, Any]
+
+
+class NextStepOut(Schema):
+    title: str
+    due_at: datetime | None
+    waiting_for_applicant: bool
+
+
+class SupplementOut(Schema):
+    id: int
+    requested_at: datetime
+    answered_at: datetime | None
+    items: list[dict[str, Any]]
+    note: str
+
+
+class DecisionOut(Schema):
+    outcome: str
+    reason: str
+    legal_basis: str
+    decided_at: datetime
+
+
+class RatingOut(Schema):
+    level: int
+    comment: str
+    rated_at: datetime
+
+
+class CaseDetailOut(CaseSummaryOut):
+    enterprise_uscc: str | None
+    form_data: dict[str, Any]
+    next_step: NextStepOut | None
+    timeline: list[TimelineOut]
+    supplements: list[SupplementOut]
+    materials: list[MaterialOut]
+    decision: DecisionOut | None
+    certificate_number: str | None
+    rating: RatingOut | None
+
+
+class RatingIn(Schema):
+    level: int = Field(..., description="5 非常满意 … 1 非常不满意")
+    comment: str = Field("", max_length=2000)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=2000)
+
+
+class AllowedCommandOut(Schema):
+    name: str
+    title: str
+    fields: list[str] = Field(..., description="The fields this command takes in `fields`")
+    choices: dict[str, list[str]]
+
+
+class CaseStateOut(Schema):
+    number: str
+    step: str
+    version: int
+    light: str
+    due_at: datetime | None
+    closed_at: datetime | None
+    assignee: str | None
+    allowed_commands: list[AllowedCommandOut]
+
+
+class QueueRowOut(Schema):
+    number: str
+    service_code: str
+    service_name_zh: str
+    department_code: str
+    applicant: str = Field(..., description="Masked")
+    received_at: datetime
+    due_at: datetime | None
+    light: str
+    step: str
+    assignee: str | None
+    version: int
+
+
+class QueueCountsOut(Schema):
+    red: int
+    yellow: int
+    open: int
+
+
+class QueuePageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    counts: QueueCountsOut
+    results: list[QueueRowOut]
+
+
+class QueueQuery(Schema):
+    service: str | None = Field(None, description="Service code")
+    step: str | None = Field(None, description="Workflow step")
+    light: Literal["red", "yellow", "green"] | None = None
+    assignee: str | None = Field(None, description='"me", "unassigned" or a user id')
+    sort: Literal["due", "-due", "received", "-received"] = "due"
+    include_closed: bool = False
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class PersonOut(Schema):
+    name: str
+    resident_id: str
+    phone: str
+    enterprise_name: str | None
+    enterprise_uscc: str | None
+    masked: bool
+
+
+class ClockOut(Schema):
+    clock: str
+    clock_title: str
+    light: str
+    started_at: datetime | None
+    deadline: datetime | None
+    paused: bool
+    paused_mode: str
+    elapsed_working_days: int
+    remaining_working_days: int | None
+    suspended_working_days: float
+    excluded_working_days: float
+    extensions: int
+    extensions_allowed: int
+    special_procedures: list[dict[str, Any]]
+    suspensions: list[dict[str, Any]]
+
+
+class OfficerCaseOut(CaseStateOut):
+    service_code: str
+    service_name_zh: str
+    department_code: str
+    received_at: datetime
+    applicant: PersonOut
+    form_data: dict[str, Any] | None = Field(
+        ..., description="Null for roles that do not need the answers in full"
+    )
+    materials: list[MaterialOut]
+    clock: ClockOut
+    timeline: list[TimelineOut]
+    supplements: list[SupplementOut]
+    decision: DecisionOut | None
+    certificate_number: str | None
+
+
+class CommandIn(Schema):
+    expected_version: int = Field(..., ge=0, description="The case version you saw")
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class AssignIn(Schema):
+    assignee_id: int
+    reason: str = Field(
+        "", max_length=2000, description="With a reason, a reassignment (转办) by the assignee"
+    )
+
+
+# --- shaping ----------------------------------------------------------------------
+
+
+def _material(row: CaseMaterial) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "material_id": row.material_id,
+        "original_name": row.original_name,
+        "content_type": row.content_type,
+        "size": row.size,
+        "sha256": row.sha256,
+        "uploaded_at": row.uploaded_at,
+        "superseded": row.superseded,
+        "url": f"/api/v1/materials/{row.pk}/file",
+    }
+
+
+def _application(app: Application) -> dict[str, Any]:
+    version = app.service_version
+    try:
+        case_number: str | None = app.case.number
+    except ObjectDoesNotExist:
+        case_number = None
+    return {
+        "id": app.pk,
+        "status": app.status,
+        "service_code": version.item.code,
+        "service_version": version.number,
+        "service_name_zh": version.name_zh,
+        "service_name_en": version.name_en,
+        "enterprise_uscc": app.enterprise.uscc if app.enterprise else None,
+        "form_data": app.form_data,
+        "form_schema": version.form_schema or {},
+        "materials": [_material(m) for m in app.materials.filter(superseded=False)],
+        "case_number": case_number,
+        "created_at": app.created_at,
+        "updated_at": app.updated_at,
+        "submitted_at": app.submitted_at,
+    }
+
+
+def _summary(case: Case) -> dict[str, Any]:
+    version = case.service_version
+    light = getattr(case, "light", None)
+    return {
+        "number": case.number,
+        "service_code": version.item.code,
+        "service_name_zh": version.name_zh,
+        "service_name_en": version.name_en,
+        "department": case.department.name_zh,
+        "step": case.step,
+        "status": selectors.case_status_label(case),
+        "light": light if light is not None else selectors.case_light(case),
+        "version": case.version,
+        "received_at": case.received_at,
+        "due_at": case.due_at,
+        "closed_at": case.closed_at,
+        "url": f"/api/v1/cases/{case.number}",
+    }
+
+
+def _timeline(case: Case, *, public_only: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": t.at,
+            "kind": t.kind,
+            "title": t.title,
+            "department": t.department,
+            "detail": t.detail,
+            "data": t.data,
+        }
+        for t in selectors.case_timeline(case, public_only=public_only)
+    ]
+
+
+def _supplements(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.pk,
+            "requested_at": s.requested_at,
+            "answered_at": s.answered_at,
+            "items": s.items,
+            "note": s.note,
+        }
+        for s in case.supplement_requests.order_by("requested_at", "id")
+    ]
+
+
+def _decision(case: Case) -> dict[str, Any] | None:
+    try:
+        d = case.decision
+    except ObjectDoesNotExist:
+        return None
+    return {
+        "outcome": d.outcome,
+        "reason": d.reason,
+        "legal_basis": d.legal_basis,
+        "decided_at": d.decided_at,
+    }
+
+
+def _rating(case: Case) -> dict[str, Any] | None:
+    try:
+        r = case.rating
+    except ObjectDoesNotExist:
+        return None
+    return {"level": r.level, "comment": r.comment, "rated_at": r.rated_at}
+
+
+def _applicant_detail(case: Case) -> dict[str, Any]:
+    next_step = selectors.case_next_step(case)
+    return {
+        **_summary(case),
+        "enterprise_uscc": case.enterprise.uscc if case.enterprise else None,
+        "form_data": case.application.form_data,
+        "next_step": next_step.__dict__ if next_step else None,
+        "timeline": _timeline(case, public_only=True),
+        "supplements": _supplements(case),
+        "materials": [_material(m) for m in selectors.case_materials(case)],
+        "decision": _decision(case),
+        "certificate_number": case.certificate_number or None,
+        "rating": _rating(case),
+    }
+
+
+def _assignee(case: Case) -> str | None:
+    return str(case.assignee) if case.assignee_id and case.assignee else None
+
+
+def _state(case: Case, officer: User) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "step": case.step,
+        "version": case.version,
+        "light": selectors.case_light(case),
+        "due_at": case.due_at,
+        "closed_at": case.closed_at,
+        "assignee": _assignee(case),
+        "allowed_commands": [
+            {
+                "name": c.name,
+                "title": c.title,
+                "fields": list(services.COMMAND_FIELDS.get(c.name, ())),
+                "choices": {k: list(v) for k, v in c.choices.items()},
+            }
+            for c in selectors.case_allowed_commands(case=case, officer=officer)
+        ],
+    }
+
+
+def _person(case: Case, *, masked: bool) -> dict[str, Any]:
+    applicant = case.applicant
+    try:
+        citizen = applicant.citizen
+    except ObjectDoesNotExist:
+        citizen = None
+    name = (citizen.name if citizen else "") or str(applicant)
+    resident_id = citizen.resident_id if citizen else ""
+    phone = (citizen.phone if citizen else "") or applicant.phone
+    enterprise = case.enterprise
+    if masked:
+        name, resident_id, phone = mask_name(name), mask_resident_id(resident_id), mask_phone(phone)
+    return {
+        "name": name,
+        "resident_id": resident_id,
+        "phone": phone,
+        "enterprise_name": enterprise.name if enterprise else None,
+        "enterprise_uscc": (
+            (mask_uscc(enterprise.uscc) if masked else enterprise.uscc) if enterprise else None
+        ),
+        "masked": masked,
+    }
+
+
+def _page(qs: QuerySet[Case], page: int, page_size: int) -> tuple[int, int, list[Case]]:
+    count = qs.count()
+    pages = max(1, -(-count // page_size))
+    if page > pages:
+        raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
+    start = (page - 1) * page_size
+    return count, pages, list(qs[start : start + page_size])
+
+
+def _own_application(request: HttpRequest, application_id: int) -> Application:
+    return selectors.application_get_for_applicant(
+        user=user_of(request), application_id=application_id
+    )
+
+
+def _own_case(request: HttpRequest, number: str) -> Case:
+    return selectors.case_get_for_applicant(user=user_of(request), number=number)
+
+
+def _officer(request: HttpRequest) -> User:
+    user = user_of(request)
+    if not officer_department_ids(user).exists():
+        raise PermissionDenied("Only officers of a department may use this endpoint.")
+    return user
+
+
+def _officer_case(request: HttpRequest, number: str) -> tuple[User, Case]:
+    officer = _officer(request)
+    return officer, selectors.case_get_for_officer(officer=officer, number=number)
+
+
+@contextmanager
+def _conflicts_carry_version(number: str, officer: User) -> Iterator[None]:
+    """A 409 tells the caller the case's current version, so they can reload and retry."""
+    try:
+        yield
+    except (CaseConflict, WorkflowConflict) as exc:
+        if isinstance(exc, CaseConflict):
+            current = selectors.case_get_for_officer(officer=officer, number=number)
+            exc.current_version = current.version  # type: ignore[attr-defined]
+        raise
+
+
+# --- applicant endpoints ------------------------------------------------------------
+
+
+@applicant_router.post(
+    "/applications",
+    response={201: ApplicationOut, **E401, **E403, **E404, **E422},
+    summary="Start a draft application",
+)
+def application_create(request: HttpRequest, payload: ApplicationCreateIn) -> Any:
+    user = user_of(request)
+    enterprise = None
+    if payload.enterprise_uscc:
+        uscc = normalize_uscc(payload.enterprise_uscc)
+        enterprise = enterprises_for_user(user).filter(uscc=uscc).first()
+        if enterprise is None:
+            raise PermissionDenied("You do not act for this enterprise.")
+    app = services.application_create_draft(
+        applicant=user, service_code=payload.service_code, enterprise=enterprise
+    )
+    return 201, _application(app)
+
+
+@applicant_router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **E401, **E404},
+    summary="One of my applications",
+)
+def application_detail(request: HttpRequest, application_id: int) -> Any:
+    return _application(_own_application(request, application_id))
+
+
+@applicant_router.patch(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **E401, **E404, **E409, **E422},
+    summary="Save the form answers of a draft",
+)
+def application_update(
+    request: HttpRequest, application_id: int, payload: ApplicationUpdateIn
+) -> Any:
+    app = services.application_update_draft(
+        application=_own_application(request, application_id),
+        applicant=user_of(request),
+        form_data=payload.form_data,
+    )
+    return _application(app)
+
+
+@applicant_router.post(
+    "/applications/{application_id}/materials",
+    response={201: MaterialOut, **E401, **E404, **E409, 413: ErrorOut, **E422},
+    summary="Upload a material (PDF, JPEG, PNG, OFD; type checked from the content)",
+)
+def application_material_upload(
+    request: HttpRequest,
+    application_id: int,
+    file: File[UploadedFile],
+    material_id: Form[int | None] = None,
+    name: Form[str] = "",
+) -> Any:
+    row = services.material_upload(
+        actor=user_of(request),
+        file=file,
+        material_id=material_id,
+        application=_own_application(request, application_id),
+        name=name,
+    )
+    return 201, _material(row)
+
+
+@applicant_router.post(
+    "/applications/{application_id}/submit",
+    response={200: CaseDetailOut, 201: CaseDetailOut, **E401, **E404, **E409, **E422},
+    summary="Submit a draft; idempotent",
+    description=(
+        "Creates the case (201). Repeating the request with the same `Idempotency-Key`, "
+        "or submitting an application already submitted, returns the same case (200): "
+        "never a second case."
+    ),
+)
+def application_submit(
+    request: HttpRequest,
+    application_id: int,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+) -> Any:
+    at = timezone.now()
+    case = services.application_submit(
+        application=_own_application(request, application_id),
+        applicant=user_of(request),
+        idempotency_key=idempotency_key,
+        at=at,
+    )
+    created = case.received_at == at
+    case = selectors.case_get_for_applicant(user=user_of(request), number=case.number)
+    return (201 if created else 200), _applicant_detail(case)
+
+
+@applicant_router.get(
+    "/cases", response={200: CasePageOut, **E401}, summary="My cases, newest first"
+)
+def case_list(
+    request: HttpRequest,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(20, ge=1, le=100),
+) -> Any:
+    qs = selectors.case_list_for_applicant(user=user_of(request)).select_related(
+        "service_version__item"
+    )
+    count, pages, rows = _page(qs, page, page_size)
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "pages": pages,
+        "results": [_summary(c) for c in rows],
+    }
+
+
+@applicant_router.get(
+    "/cases/{number}",
+    response={200: CaseDetailOut, **E401, **E404},
+    summary="One of my cases, with its timeline",
+)
+def case_detail(request: HttpRequest, number: str) -> Any:
+    return _applicant_detail(_own_case(request, number))
+
+
+@applicant_router.post(
+    "/cases/{number}/supplements/materials",
+    response={201: MaterialOut, **E401, **E404, **E409, 413: ErrorOut, **E422},
+    summary="Upload a material asked for in the open request for supplements",
+)
+def supplement_material_upload(
+    request: HttpRequest,
+    number: str,
+    file: File[UploadedFile],
+    material_id: Form[int | None] = None,
+    name: Form[str] = "",
+) -> Any:
+    row = services.material_upload(
+        actor=user_of(request),
+        file=file,
+        material_id=material_id,
+        case=_own_case(request, number),
+        name=name,
+    )
+    return 201, _material(row)
+
+
+@applicant_router.post(
+    "/cases/{number}/supplements/answer",
+    response={200: CaseDetailOut, **E401, **E404, **E409, **E422},
+    summary="Hand in the supplements; the clock restarts",
+)
+def supplement_answer(request: HttpRequest, number: str) -> Any:
+    case = services.supplement_answer(case=_own_case(request, number), applicant=user_of(request))
+    return _applicant_detail(_own_case(request, case.number))
+
+
+@applicant_router.post(
+    "/cases/{number}/withdraw",
+    response={200: CaseDetailOut, **E401, **E404, **E409},
+    summary="Withdraw the application before a decision",
+)
+def case_withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> Any:
+    services.case_withdraw(
+        case=_own_case(request, number), applicant=user_of(request), reason=payload.reason
+    )
+    return _applicant_detail(_own_case(request, number))
+
+
+@applicant_router.post(
+    "/cases/{number}/rating",
+    response={201: RatingOut, **E401, **E404, **E409, **E422},
+    summary="Rate a closed case (好差评)",
+)
+def case_rate(request: HttpRequest, number: str, payload: RatingIn) -> Any:
+    rating = services.rating_submit(
+        case=_own_case(request, number),
+        applicant=user_of(request),
+        level=payload.level,
+        comment=payload.comment,
+    )
+    return 201, {"level": rating.level, "comment": rating.comment, "rated_at": rating.rated_at}
+
+
+@applicant_router.get(
+    "/materials/{material_id}/file",
+    response={200: None, **E401, **E404},
+    summary="Download an uploaded file (the applicant's own, or an officer's case)",
+)
+def material_file(request: HttpRequest, material_id: int) -> FileResponse:
+    user = user_of(request)
+    row = selectors.material_get_for_user(user=user, material_id=material_id)
+    if row.application.applicant_id != user.pk:
+        audit_record(
+            actor=user,
+            action="material.view",
+            target=row,
+            data={"case": row.case.number if row.case else None},
+        )
+    return FileResponse(
+        row.file.open("rb"), content_type=row.content_type, filename=row.original_name
+    )
+
+
+# --- officer endpoints --------------------------------------------------------------
+
+
+@officer_router.get(
+    "/cases",
+    response={200: QueuePageOut, **E401, **E403, **E422},
+    summary="The queue of my departments' cases",
+)
+def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
+    officer = _officer(request)
+    assignee: str | int | None = query.assignee
+    if assignee not in (None, "", "me", "unassigned"):
+        if not str(assignee).isdigit():
+            raise ApiError(422, 'Use "me", "unassigned" or a user id.', field="assignee")
+        assignee = int(str(assignee))
+    filters = selectors.CaseFilters(
+        service_code=query.service,
+        step=query.step,
+        light=query.light,
+        assignee=assignee,
+        include_closed=query.include_closed,
+        sort=query.sort,
+    )
+    qs = selectors.case_list_for_officer(officer=officer, filters=filters)
+    count, pages, rows = _page(qs, query.page, query.page_size)
+    counts = selectors.case_queue_counts(officer=officer)
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "pages": pages,
+        "counts": counts.__dict__,
+        "results": [
+            {
+                "number": c.number,
+                "service_code": c.service_version.item.code,
+                "service_name_zh": c.service_version.name_zh,
+                "department_code": c.department.code,
+                "applicant": mask_name(_person(c, masked=True)["name"]),
+                "received_at": c.received_at,
+                "due_at": c.due_at,
+                "light": getattr(c, "light", ""),
+                "step": c.step,
+                "assignee": _assignee(c),
+                "version": c.version,
+            }
+            for c in rows
+        ],
+    }
+
+
+@officer_router.get(
+    "/cases/{number}",
+    response={200: OfficerCaseOut, **E401, **E403, **E404},
+    summary="A case of my department: answers, materials, clock, timeline, allowed commands",
+    description=(
+        "Officers who process the case (intake clerk, reviewer, approver, handler) see the "
+        "applicant's personal data in full, and the view is written to the audit log; "
+        "others (a supervisor) see it masked and no form answers."
+    ),
+)
+def officer_case_detail(request: HttpRequest, number: str) -> Any:
+    officer, case = _officer_case(request, number)
+    full = bool(workflow_roles_in_department(officer, case.department_id))
+    if full:
+        audit_record(actor=officer, action="case.view", target=case, data={"number": number})
+    clock = selectors.case_clock(case)
+    return {
+        **_state(case, officer),
+        "service_code": case.service_version.item.code,
+        "service_name_zh": case.service_version.name_zh,
+        "department_code": case.department.code,
+        "received_at": case.received_at,
+        "applicant": _person(case, masked=not full),
+        "form_data": case.application.form_data if full else None,
+        "materials": [_material(m) for m in selectors.case_materials(case)],
+        "clock": clock.__dict__,
+        "timeline": _timeline(case, public_only=False),
+        "supplements": _supplements(case),
+        "decision": _decision(case),
+        "certificate_number": case.certificate_number or None,
+    }
+
+
+@officer_router.post(
+    "/cases/{number}/commands/{command}",
+    response={200: CaseStateOut, **E401, **E403, **E404, **E409, **E422},
+    summary="Run a workflow command (accept, reject, request_supplement, approve, …)",
+    description=(
+        "`expected_version` is the case version you saw: if someone acted meanwhile the "
+        "answer is 409 with `current_version`. `fields` are the command's fields (see "
+        "`allowed_commands[].fields` of the case), e.g. request_supplement: "
+        '`{"items": [{"material_id": 12, "reason": "…"}], "note": "…"}`.'
+    ),
+)
+def officer_command(request: HttpRequest, number: str, command: str, payload: CommandIn) -> Any:
+    officer, case = _officer_case(request, number)
+    with _conflicts_carry_version(number, officer):
+        case = services.case_command(
+            case=case,
+            actor=officer,
+            command=command,
+            fields=payload.fields,
+            expected_version=payload.expected_version,
+        )
+    return _state(selectors.case_get_for_officer(officer=officer, number=number), officer)
+
+
+@officer_router.post(
+    "/cases/{number}/claim",
+    response={200: CaseStateOut, **E401, **E403, **E404, **E409},
+    summary="Take an unassigned case (认领)",
+)
+def officer_claim(request: HttpRequest, number: str) -> Any:
+    officer, case = _officer_case(request, number)
+    with _conflicts_carry_version(number, officer):
+        services.case_claim(case=case, officer=officer)
+    return _state(selectors.case_get_for_officer(officer=officer, number=number), officer)
+
+
+@officer_router.post(
+    "/cases/{number}/assign",
+    response={200: CaseStateOut, **E401, **E403, **E404, **E409, **E422},
+    summary="Assign (supervisor) or, with a reason, reassign (转办) a case",
+)
+def officer_assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
+    officer, case = _officer_case(request, number)
+    assignee = User.objects.filter(pk=payload.assignee_id, is_active=True).first()
+    if assignee is None:
+        raise ApiError(422, "No such active user.", field="assignee_id")
+    with _conflicts_carry_version(number, officer):
+        if payload.reason.strip():
+            services.case_reassign(
+                case=case, actor=officer, assignee=assignee, reason=payload.reason
+            )
+        else:
+            services.case_assign(case=case, supervisor=officer, assignee=assignee)
+    return _state(selectors.case_get_for_officer(officer=officer, number=number), officer)

@@ -1,0 +1,1 @@
+"""Integration with other systems: API tokens with scopes, and signed webhooks."""

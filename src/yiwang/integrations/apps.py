@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationsConfig(AppConfig):
+    name = "yiwang.integrations"
+    label = "integrations"
+    verbose_name = _("Integrations (API tokens, webhooks)")
+
+    def ready(self) -> None:
+        # Cross-cutting hook: every case timeline entry (written inside the case
+        # service's transaction) becomes a webhook event; see receivers.py.
+        from yiwang.integrations import receivers
+
+        receivers.connect()
