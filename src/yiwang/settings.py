@@ -262,6 +262,11 @@ if env_str("YIWANG_S3_BUCKET"):
         },
     }
 
+# Largest file an applicant may upload (bytes); larger ones are refused (HTTP 413).
+YIWANG_UPLOAD_MAX_BYTES = env_int("YIWANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Working days a department has to answer a bad rating (差评整改).
+YIWANG_RECTIFICATION_DAYS = env_int("YIWANG_RECTIFICATION_DAYS", 5)
+
 # --- e-mail ----------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(

@@ -11,7 +11,8 @@ Officer side (workflow commands; each takes ``expected_version``)
 Assignment and supervision
     case_claim, case_assign, case_reassign, rectification_reply
 Upkeep
-    case_sync_from_workflow (after the scheduler ticked the instance)
+    case_sync_from_workflow (after the scheduler ticked the instance),
+    cases_tick_due (the scheduler: ``manage.py run_scheduler``)
 
 The functions live in submodules (applications, commands, assignment,
 ratings); import them from here.
@@ -83,6 +84,7 @@ from yiwang.cases.services.ratings import (
     rectification_follow_up,
     rectification_reply,
 )
+from yiwang.cases.services.scheduling import cases_tick_due
 
 __all__ = [
     "COMMAND_FIELDS",
@@ -108,6 +110,7 @@ __all__ = [
     "case_reject",
     "case_sync_from_workflow",
     "case_withdraw",
+    "cases_tick_due",
     "certificate_issue",
     "material_delete",
     "material_upload",
