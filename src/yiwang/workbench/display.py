@@ -1,0 +1,232 @@
+"""What the case page shows, prepared from a case already allowed by the selectors.
+
+Pure presentation: no writes, no permission decisions beyond *how much* of
+the personal data an officer's role needs (脱敏): intake clerks, reviewers and
+approvers of the case's department see it in full, other officers (supervisors,
+handlers) masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+
+from yiwang.cases.models import Case, CaseMaterial
+from yiwang.cases.permissions import roles_in_department
+from yiwang.cases.selectors import TimelineItem
+from yiwang.identity import masking
+from yiwang.identity.models import Role, User
+
+#: Identity roles that need the applicant's personal data in full to decide.
+FULL_DATA_ROLES = frozenset({Role.INTAKE_CLERK, Role.REVIEWER, Role.APPROVER})
+
+# Form properties holding personal data, masked for roles that do not need it.
+_ID_KEYS = frozenset(
+    {
+        "resident_id",
+        "id_number",
+        "id_card",
+        "id_card_number",
+        "identity_number",
+        "applicant_id_number",
+    }
+)
+_PHONE_KEYS = frozenset({"phone", "mobile", "contact_phone", "telephone", "applicant_phone"})
+_NAME_KEYS = frozenset(
+    {"name", "applicant_name", "full_name", "person_name", "contact_name", "legal_representative"}
+)
+_HIDDEN_KEYS = frozenset({"address", "applicant_address", "contact_address", "home_address"})
+
+
+def sees_full_personal_data(officer: User, case: Case) -> bool:
+    """Whether ``officer``'s roles in the case's department need the personal data in full."""
+    return bool(roles_in_department(officer, case.department_id) & FULL_DATA_ROLES)
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+    masked: bool = False
+
+
+def applicant_name(case: Case) -> str:
+    """The queue's applicant column: the enterprise's name, else the citizen's name masked."""
+    if case.enterprise_id is not None and case.enterprise is not None:
+        return case.enterprise.name
+    return masking.mask_name(_person_name(case.applicant))
+
+
+def _citizen(user: User) -> Any:
+    try:
+        return user.citizen
+    except ObjectDoesNotExist:
+        return None
+
+
+def _person_name(user: User) -> str:
+    citizen = _citizen(user)
+    return (citizen.name if citizen else "") or user.display_name or user.username
+
+
+def applicant_facts(case: Case, *, full: bool) -> list[Fact]:
+    """The applicant's (and the enterprise's) details, masked unless ``full``."""
+    user = case.applicant
+    citizen = _citizen(user)
+    name = _person_name(user)
+    resident_id = citizen.resident_id if citizen else ""
+    phone = (citizen.phone if citizen else "") or user.phone
+    address = citizen.address if citizen else ""
+    facts: list[Fact] = []
+    if case.enterprise is not None:
+        enterprise = case.enterprise
+        facts += [
+            Fact(_("Enterprise"), enterprise.name),
+            Fact(_("Unified social credit code"), enterprise.uscc),
+            Fact(
+                _("Legal representative"),
+                enterprise.legal_representative
+                if full
+                else masking.mask_name(enterprise.legal_representative),
+                masked=not full,
+            ),
+        ]
+        if enterprise.address:
+            facts.append(Fact(_("Registered address"), enterprise.address))
+    person = _("Agent") if case.enterprise is not None else _("Name")
+    facts.append(Fact(person, name if full else masking.mask_name(name), masked=not full))
+    if resident_id:
+        facts.append(
+            Fact(
+                _("Resident ID number"),
+                resident_id if full else masking.mask_resident_id(resident_id),
+                masked=not full,
+            )
+        )
+    if phone:
+        facts.append(
+            Fact(_("Phone"), phone if full else masking.mask_phone(phone), masked=not full)
+        )
+    if address:
+        facts.append(
+            Fact(_("Address"), address if full else _("(not shown to your role)"), masked=not full)
+        )
+    return facts
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    value: str
+    depth: int = 0
+
+
+def form_answers(schema: Mapping[str, Any], data: Mapping[str, Any], *, full: bool) -> list[Answer]:
+    """The form answers as labelled rows, in the schema's order (labels from ``title``).
+
+    Nested objects and repeating groups become indented rows; answers the
+    schema does not describe are listed last under their key.
+    """
+    rows: list[Answer] = []
+    _object_rows(rows, schema or {}, data or {}, depth=0, full=full)
+    return rows
+
+
+def _object_rows(
+    rows: list[Answer],
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any],
+    *,
+    depth: int,
+    full: bool,
+) -> None:
+    properties: Mapping[str, Any] = schema.get("properties") or {}
+    keys = [k for k in properties if k in data] + [k for k in data if k not in properties]
+    for key in keys:
+        sub = properties.get(key) or {}
+        label = str(sub.get("title") or key)
+        value = data[key]
+        if isinstance(value, Mapping):
+            rows.append(Answer(label, "", depth))
+            _object_rows(rows, sub, value, depth=depth + 1, full=full)
+        elif isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
+            items = sub.get("items") or {}
+            for n, item in enumerate(value, start=1):
+                rows.append(Answer(f"{label} {n}", "", depth))
+                if isinstance(item, Mapping):
+                    _object_rows(rows, items, item, depth=depth + 1, full=full)
+                else:
+                    rows.append(Answer("", _scalar(item), depth + 1))
+        else:
+            rows.append(Answer(label, _masked(key, _scalar(value), full=full), depth))
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return ", ".join(_scalar(v) for v in value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _masked(key: str, value: str, *, full: bool) -> str:
+    if full:
+        return value
+    if key in _ID_KEYS:
+        return masking.mask_resident_id(value)
+    if key in _PHONE_KEYS:
+        return masking.mask_phone(value)
+    if key in _NAME_KEYS:
+        return masking.mask_name(value)
+    if key in _HIDDEN_KEYS:
+        return _("(not shown to your role)")
+    return value
+
+
+def preview_kind(material: CaseMaterial) -> str:
+    """How the case page shows a file: "image", "pdf", or "" (download only, e.g. OFD)."""
+    if material.content_type in {"image/png", "image/jpeg"}:
+        return "image"
+    if material.content_type == "application/pdf":
+        return "pdf"
+    return ""
+
+
+def file_size(size: int) -> str:
+    if size < 1024:
+        return _("%(n)d bytes") % {"n": size}
+    if size < 1024 * 1024:
+        return _("%(n).0f KB") % {"n": size / 1024}
+    return _("%(n).1f MB") % {"n": size / 1024 / 1024}
+
+
+def officer_label(user: User) -> str:
+    """How officers are named to each other: display name, else full name, else username."""
+    return user.display_name or user.get_full_name() or user.username
+
+
+def officer_names(timeline: list[TimelineItem]) -> dict[int, str]:
+    """Names of the officers the assignment entries of ``timeline`` mention (one query, or none)."""
+    ids = {
+        item.data.get(key)
+        for item in timeline
+        if item.kind in ("assigned", "reassigned")
+        for key in ("assignee", "previous")
+    } - {None}
+    if not ids:
+        return {}
+    return {u.pk: officer_label(u) for u in User.objects.filter(pk__in=ids)}
+
+
+def related_or_none(case: Case, name: str) -> Any:
+    """A reverse one-to-one of the case (decision, rating) or None when there is none."""
+    try:
+        return getattr(case, name)
+    except ObjectDoesNotExist:
+        return None
