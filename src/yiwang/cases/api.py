@@ -24,7 +24,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import Field, File, Form, Header, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
 
 from yiwang.api.auth import api_auth, user_of
 from yiwang.api.errors import ApiError, ErrorOut
@@ -528,7 +528,7 @@ def application_create(request: HttpRequest, payload: ApplicationCreateIn) -> An
     app = services.application_create_draft(
         applicant=user, service_code=payload.service_code, enterprise=enterprise
     )
-    return 201, _application(app)
+    return Status(201, _application(app))
 
 
 @applicant_router.get(
@@ -575,7 +575,7 @@ def application_material_upload(
         application=_own_application(request, application_id),
         name=name,
     )
-    return 201, _material(row)
+    return Status(201, _material(row))
 
 
 @applicant_router.post(
@@ -602,7 +602,7 @@ def application_submit(
     )
     created = case.received_at == at
     case = selectors.case_get_for_applicant(user=user_of(request), number=case.number)
-    return (201 if created else 200), _applicant_detail(case)
+    return Status(201 if created else 200, _applicant_detail(case))
 
 
 @applicant_router.get(
@@ -654,7 +654,7 @@ def supplement_material_upload(
         case=_own_case(request, number),
         name=name,
     )
-    return 201, _material(row)
+    return Status(201, _material(row))
 
 
 @applicant_router.post(
@@ -691,7 +691,9 @@ def case_rate(request: HttpRequest, number: str, payload: RatingIn) -> Any:
         level=payload.level,
         comment=payload.comment,
     )
-    return 201, {"level": rating.level, "comment": rating.comment, "rated_at": rating.rated_at}
+    return Status(
+        201, {"level": rating.level, "comment": rating.comment, "rated_at": rating.rated_at}
+    )
 
 
 @applicant_router.get(

@@ -111,6 +111,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 class WebhookEndpointAddForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         label=_("event types"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -237,10 +238,16 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the history is evidence: view only
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description=_("Retry the selected deliveries now"), permissions=["change"])
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return super().has_change_permission(request)
+
+    @admin.action(description=_("Retry the selected deliveries now"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for delivery in queryset:
             services.webhook_delivery_retry(delivery=delivery, actor=request.user)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from yiwang.api.auth import api_auth, user_of
 from yiwang.api.errors import ApiError, ErrorOut
@@ -100,7 +100,7 @@ def webhook_register(request: HttpRequest, payload: EndpointIn) -> Any:
         event_types=payload.event_types,
         description=payload.description,
     )
-    return 201, {**_endpoint(registered.endpoint), "secret": registered.secret}
+    return Status(201, {**_endpoint(registered.endpoint), "secret": registered.secret})
 
 
 @router.delete("/webhooks/{endpoint_id}", response={204: None, **ERRORS}, summary="Stop a webhook")
@@ -108,7 +108,7 @@ def webhook_deactivate(request: HttpRequest, endpoint_id: int) -> Any:
     services.webhook_endpoint_deactivate(
         endpoint=_own(request, endpoint_id), actor=user_of(request)
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(

@@ -1,0 +1,405 @@
+"""The licensing path through the HTTP API, and who may use each cases endpoint."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.cases.factories import (
+    PDF_BYTES,
+    PNG_BYTES,
+    VALID_FORM,
+    accepted_case,
+    case_world,
+    citizen,
+    completed_case,
+    officer,
+    submitted_case,
+    upload,
+)
+from tests.factories import DepartmentFactory
+from yiwang.cases.models import Case
+from yiwang.core.models import AuditEntry
+from yiwang.identity.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world():
+    return case_world()
+
+
+@pytest.fixture
+def recent():
+    """Cases start six hours ago, so commands sent now meet running clocks."""
+    return timezone.now() - timedelta(hours=6)
+
+
+def test_the_licensing_path_through_the_api(world):
+    applicant = as_user(world.applicant)
+    clerk, reviewer, approver = (
+        as_user(world.clerk), as_user(world.reviewer), as_user(world.approver),
+    )  # fmt: skip
+    identity, premises = world.required_materials
+
+    # given a draft with its answers and a real PDF for each required material
+    draft = applicant.post(
+        "/api/v1/applications", {"service_code": world.service.item.code}, "application/json"
+    )
+    assert draft.status_code == 201, draft.json()
+    app_id = draft.json()["id"]
+    assert draft.json()["status"] == "draft"
+    saved = applicant.patch(
+        f"/api/v1/applications/{app_id}", {"form_data": VALID_FORM}, "application/json"
+    )
+    assert saved.status_code == 200, saved.json()
+    for material in (identity, premises):
+        uploaded = applicant.post(
+            f"/api/v1/applications/{app_id}/materials",
+            {"material_id": material.pk, "file": upload("scan.pdf", PDF_BYTES)},
+        )
+        assert uploaded.status_code == 201, uploaded.json()
+        body = uploaded.json()
+        assert body["content_type"] == "application/pdf"
+        assert body["size"] == len(PDF_BYTES)
+        assert len(body["sha256"]) == 64
+
+    # when it is submitted twice with the same Idempotency-Key
+    first = applicant.post(
+        f"/api/v1/applications/{app_id}/submit", headers={"Idempotency-Key": "k-1"}
+    )
+    again = applicant.post(
+        f"/api/v1/applications/{app_id}/submit", headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then there is one case: 201 first, 200 with the same number after
+    assert first.status_code == 201, first.json()
+    assert again.status_code == 200
+    number = first.json()["number"]
+    assert again.json()["number"] == number
+    assert Case.objects.filter(applicant=world.applicant).count() == 1
+    assert first.json()["step"] == "submitted"
+
+    # the clerk accepts with the version they saw
+    seen = clerk.get(f"/api/v1/officer/cases/{number}").json()
+    assert "accept" in {c["name"] for c in seen["allowed_commands"]}
+    accepted = clerk.post(
+        f"/api/v1/officer/cases/{number}/commands/accept",
+        {"expected_version": seen["version"], "fields": {}},
+        "application/json",
+    )
+    assert accepted.status_code == 200, accepted.json()
+    assert accepted.json()["step"] == "under_review"
+
+    # the reviewer asks for supplements: the premises proof
+    requested = reviewer.post(
+        f"/api/v1/officer/cases/{number}/commands/request_supplement",
+        {
+            "expected_version": accepted.json()["version"],
+            "fields": {
+                "items": [{"material_id": premises.pk, "reason": "The lease has expired."}],
+                "note": "Please upload a valid lease.",
+            },
+        },
+        "application/json",
+    )
+    assert requested.status_code == 200, requested.json()
+    assert requested.json()["step"] == "review_supplement"
+    mine = applicant.get(f"/api/v1/cases/{number}").json()
+    assert mine["next_step"]["waiting_for_applicant"] is True
+    assert mine["supplements"][0]["items"][0]["material_id"] == premises.pk
+
+    # the applicant uploads the material and answers
+    resent = applicant.post(
+        f"/api/v1/cases/{number}/supplements/materials",
+        {"material_id": premises.pk, "file": upload("lease.pdf", PDF_BYTES + b"%2")},
+    )
+    assert resent.status_code == 201, resent.json()
+    answered = applicant.post(f"/api/v1/cases/{number}/supplements/answer")
+    assert answered.status_code == 200, answered.json()
+    assert answered.json()["step"] == "under_review"
+
+    # the approver approves, issues the certificate and completes
+    version = answered.json()["version"]
+    for command in ("approve", "issue_certificate", "complete"):
+        done = approver.post(
+            f"/api/v1/officer/cases/{number}/commands/{command}",
+            {"expected_version": version, "fields": {}},
+            "application/json",
+        )
+        assert done.status_code == 200, (command, done.json())
+        version = done.json()["version"]
+    assert done.json()["step"] == "completed"
+    assert done.json()["closed_at"] is not None
+
+    # the applicant sees the decision and rates the service
+    final = applicant.get(f"/api/v1/cases/{number}").json()
+    assert final["decision"]["outcome"] == "approved"
+    assert final["certificate_number"]
+    kinds = [t["kind"] for t in final["timeline"]]
+    assert kinds == [
+        "submitted", "accepted", "supplement_requested", "supplement_answered", "approved",
+        "certificate_issued", "completed",
+    ]  # fmt: skip
+    rated = applicant.post(
+        f"/api/v1/cases/{number}/rating", {"level": 5, "comment": "快"}, "application/json"
+    )
+    assert rated.status_code == 201, rated.json()
+    assert applicant.get("/api/v1/cases").json()["results"][0]["number"] == number
+
+
+def test_my_cases_lists_only_mine(world, recent):
+    mine = submitted_case(world, at=recent)
+    other = citizen(name="李四")
+    submitted_case(world, applicant=other, at=recent)
+    body = as_user(world.applicant).get("/api/v1/cases").json()
+    assert [c["number"] for c in body["results"]] == [mine.number]
+
+
+def test_another_applicants_case_and_application_are_not_found(world, recent):
+    case = submitted_case(world, at=recent)
+    stranger = as_user(citizen(name="王五"))
+    for url in (
+        f"/api/v1/cases/{case.number}",
+        f"/api/v1/applications/{case.application_id}",
+    ):
+        response = stranger.get(url)
+        assert response.status_code == 404, url
+        assert set(response.json()) >= {"detail", "errors"}
+    assert stranger.post(f"/api/v1/cases/{case.number}/supplements/answer").status_code == 404
+    assert (
+        stranger.post(
+            f"/api/v1/cases/{case.number}/rating", {"level": 1}, "application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        stranger.patch(
+            f"/api/v1/applications/{case.application_id}",
+            {"form_data": {}},
+            "application/json",
+        ).status_code
+        == 404
+    )
+
+
+def test_without_authentication_every_cases_endpoint_answers_401(world, recent):
+    case = submitted_case(world, at=recent)
+    anonymous = Client()
+    for method, url in [
+        ("get", "/api/v1/cases"),
+        ("get", f"/api/v1/cases/{case.number}"),
+        ("post", "/api/v1/applications"),
+        ("get", f"/api/v1/applications/{case.application_id}"),
+        ("post", f"/api/v1/applications/{case.application_id}/submit"),
+        ("post", f"/api/v1/cases/{case.number}/rating"),
+        ("get", "/api/v1/officer/cases"),
+        ("get", f"/api/v1/officer/cases/{case.number}"),
+        ("post", f"/api/v1/officer/cases/{case.number}/commands/accept"),
+        ("post", f"/api/v1/officer/cases/{case.number}/claim"),
+    ]:
+        response = getattr(anonymous, method)(url)
+        assert response.status_code == 401, (method, url)
+        assert response.json()["detail"] == "Authentication required."
+
+
+def test_officer_endpoints_refuse_applicants(world, recent):
+    case = submitted_case(world, at=recent)
+    applicant = as_user(world.applicant)
+    assert applicant.get("/api/v1/officer/cases").status_code == 403
+    assert applicant.get(f"/api/v1/officer/cases/{case.number}").status_code == 403
+    response = applicant.post(
+        f"/api/v1/officer/cases/{case.number}/commands/accept",
+        {"expected_version": case.version},
+        "application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_officers_of_another_department_cannot_see_or_act(world, recent):
+    case = submitted_case(world, at=recent)
+    outsider = as_user(officer(DepartmentFactory(), Role.INTAKE_CLERK, Role.APPROVER))
+    assert outsider.get("/api/v1/officer/cases").json()["count"] == 0
+    assert outsider.get(f"/api/v1/officer/cases/{case.number}").status_code == 403
+    for path in ("commands/accept", "claim"):
+        response = outsider.post(
+            f"/api/v1/officer/cases/{case.number}/{path}",
+            {"expected_version": case.version},
+            "application/json",
+        )
+        assert response.status_code == 403, path
+    assert (
+        as_user(world.clerk).get("/api/v1/officer/cases/370100-20000101-999999").status_code == 404
+    )
+
+
+def test_a_clerk_cannot_approve_and_a_reviewer_cannot_accept(world, recent):
+    case = accepted_case(world, at=recent)
+    response = as_user(world.clerk).post(
+        f"/api/v1/officer/cases/{case.number}/commands/approve",
+        {"expected_version": case.version, "fields": {}},
+        "application/json",
+    )
+    assert response.status_code == 403
+    fresh = submitted_case(world, at=recent)
+    response = as_user(world.reviewer).post(
+        f"/api/v1/officer/cases/{fresh.number}/commands/accept",
+        {"expected_version": fresh.version, "fields": {}},
+        "application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_a_stale_expected_version_answers_409_with_the_current_version(world, recent):
+    case = submitted_case(world, at=recent)
+    clerk = as_user(world.clerk)
+    url = f"/api/v1/officer/cases/{case.number}/commands"
+    first = clerk.post(f"{url}/accept", {"expected_version": case.version}, "application/json")
+    assert first.status_code == 200
+    stale = clerk.post(
+        f"{url}/reject",
+        {"expected_version": case.version, "fields": {"reason": "Late."}},
+        "application/json",
+    )
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == first.json()["version"]
+    assert stale.json()["code"] == "stale"
+
+
+def test_a_command_that_does_not_apply_now_answers_409(world, recent):
+    case = accepted_case(world, at=recent)
+    response = as_user(world.clerk).post(
+        f"/api/v1/officer/cases/{case.number}/commands/accept",
+        {"expected_version": case.version},
+        "application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["current_version"] == case.version
+
+
+def test_a_missing_field_answers_422_naming_it(world, recent):
+    case = submitted_case(world, at=recent)
+    response = as_user(world.clerk).post(
+        f"/api/v1/officer/cases/{case.number}/commands/reject",
+        {"expected_version": case.version, "fields": {}},
+        "application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "reason"
+
+
+def test_an_oversized_file_answers_413_and_a_wrong_type_422(world, settings):
+    settings.YIWANG_UPLOAD_MAX_BYTES = 1024
+    applicant = as_user(world.applicant)
+    app_id = applicant.post(
+        "/api/v1/applications", {"service_code": world.service.item.code}, "application/json"
+    ).json()["id"]
+    material = world.required_materials[1]  # PDF only
+    big = applicant.post(
+        f"/api/v1/applications/{app_id}/materials",
+        {"material_id": material.pk, "file": upload("big.pdf", PDF_BYTES + b"0" * 2048)},
+    )
+    assert big.status_code == 413
+    assert big.json()["errors"][0]["field"] == "file"
+    png = applicant.post(
+        f"/api/v1/applications/{app_id}/materials",
+        {"material_id": material.pk, "file": upload("fake.pdf", PNG_BYTES)},
+    )
+    assert png.status_code == 422
+    assert png.json()["errors"][0]["field"] == "file"
+
+
+def test_submitting_an_incomplete_draft_names_what_is_missing(world):
+    applicant = as_user(world.applicant)
+    app_id = applicant.post(
+        "/api/v1/applications", {"service_code": world.service.item.code}, "application/json"
+    ).json()["id"]
+    response = applicant.post(f"/api/v1/applications/{app_id}/submit")
+    assert response.status_code == 422
+    assert "materials" in {e["field"] for e in response.json()["errors"]}
+
+
+def test_unknown_service_answers_404(world):
+    response = as_user(world.applicant).post(
+        "/api/v1/applications", {"service_code": "NOPE"}, "application/json"
+    )
+    assert response.status_code == 404
+
+
+def test_queue_filters_paginates_and_masks_the_applicant(world, recent):
+    first = submitted_case(world, at=recent)
+    accepted_case(world, at=recent)
+    clerk = as_user(world.clerk)
+    body = clerk.get("/api/v1/officer/cases", {"page_size": 1}).json()
+    assert body["count"] == 2 and body["pages"] == 2
+    assert body["counts"]["open"] == 2
+    assert body["results"][0]["applicant"] == "张*"
+    only = clerk.get("/api/v1/officer/cases", {"step": "submitted"}).json()
+    assert [r["number"] for r in only["results"]] == [first.number]
+    assert clerk.get("/api/v1/officer/cases", {"assignee": "me"}).json()["count"] == 0
+    assert clerk.get("/api/v1/officer/cases", {"light": "blue"}).status_code == 422
+
+
+def test_case_page_masks_personal_data_for_a_supervisor_and_audits_full_views(world, recent):
+    case = submitted_case(world, at=recent)
+    full = as_user(world.clerk).get(f"/api/v1/officer/cases/{case.number}").json()
+    assert full["applicant"]["masked"] is False
+    assert full["form_data"]["shop_name"] == "泉城小吃"
+    assert AuditEntry.objects.filter(action="case.view", actor=world.clerk).exists()
+    masked = as_user(world.supervisor).get(f"/api/v1/officer/cases/{case.number}").json()
+    assert masked["applicant"]["masked"] is True
+    assert masked["applicant"]["name"] == "张*"
+    assert "*" in masked["applicant"]["resident_id"]
+    assert masked["form_data"] is None
+    assert masked["allowed_commands"] == []
+
+
+def test_claim_and_assign(world, recent):
+    case = submitted_case(world, at=recent)
+    claimed = as_user(world.clerk).post(f"/api/v1/officer/cases/{case.number}/claim")
+    assert claimed.status_code == 200
+    assert claimed.json()["assignee"] == str(world.clerk)
+    taken = as_user(world.reviewer).post(f"/api/v1/officer/cases/{case.number}/claim")
+    assert taken.status_code == 409
+    not_supervisor = as_user(world.reviewer).post(
+        f"/api/v1/officer/cases/{case.number}/assign",
+        {"assignee_id": world.reviewer.pk},
+        "application/json",
+    )
+    assert not_supervisor.status_code == 403
+    assigned = as_user(world.supervisor).post(
+        f"/api/v1/officer/cases/{case.number}/assign",
+        {"assignee_id": world.reviewer.pk},
+        "application/json",
+    )
+    assert assigned.status_code == 200
+    assert assigned.json()["assignee"] == str(world.reviewer)
+
+
+def test_rating_a_case_twice_is_a_conflict(world, recent):
+    case = completed_case(world, at=recent)
+    applicant = as_user(world.applicant)
+    url = f"/api/v1/cases/{case.number}/rating"
+    assert applicant.post(url, {"level": 2}, "application/json").status_code == 201
+    assert applicant.post(url, {"level": 5}, "application/json").status_code == 409
+    assert applicant.post(url, {"level": 9}, "application/json").status_code in (409, 422)
+
+
+def test_materials_can_be_downloaded_by_the_applicant_and_the_department(world, recent):
+    case = submitted_case(world, at=recent)
+    row = case.materials.first()
+    url = f"/api/v1/materials/{row.pk}/file"
+    assert as_user(world.applicant).get(url).status_code == 200
+    assert as_user(world.clerk).get(url).status_code == 200
+    assert AuditEntry.objects.filter(action="material.view", actor=world.clerk).exists()
+    assert as_user(citizen(name="赵六")).get(url).status_code == 404
