@@ -131,7 +131,10 @@ class SupplementRequestForm(ActionForm):
             pick, reason = f"material_{material.pk}", f"material_{material.pk}_reason"
             self.fields[pick] = forms.BooleanField(label=_material_label(material), required=False)
             self.fields[reason] = forms.CharField(
-                label=_("What is missing or wrong"), required=False, max_length=500
+                label=_("What is missing or wrong"),
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": _("What is missing or wrong")}),
             )
             self.material_rows.append((material, pick, reason))
         self.other_rows: list[tuple[str, str]] = []
