@@ -1,0 +1,298 @@
+"""The applicant's cases (我的办件): the list, the parcel-tracker page, supplements, ratings.
+
+Views read through ``yiwang.cases.selectors`` (another applicant's case is
+404, never 403) and write through ``yiwang.cases.services``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from yiwang.cases import selectors as case_selectors
+from yiwang.cases import services as case_services
+from yiwang.cases.errors import CaseConflict, CaseNotFound, UploadTooLarge
+from yiwang.cases.models import Case, Rating
+from yiwang.cases.uploads import max_upload_bytes
+from yiwang.core.audit import audit_record
+from yiwang.portal.apply_views import UploadForm, all_messages, formats_label, upload_errors
+from yiwang.portal.templatetags.portal import translated
+
+LEVELS = [(str(value), label) for value, label in Rating.Level.choices]
+
+
+class RatingForm(forms.Form):
+    """好差评: five levels, 非常满意 … 非常不满意, and an optional comment."""
+
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with this service?"),
+        choices=LEVELS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose how satisfied you are.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comments"),
+        help_text=gettext_lazy("Tell us what went well or what could be better."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class FollowUpForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with the department's reply?"),
+        choices=LEVELS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose how satisfied you are.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="follow_up", **kwargs)
+
+
+def _light_label(light: str) -> str:
+    return str(Case.Light(light).label) if light in Case.Light.values else ""
+
+
+@login_required
+@require_safe
+def case_list(request: HttpRequest) -> HttpResponse:
+    """My cases: each with its status in plain words and its deadline light."""
+    cases = [
+        {
+            "case": case,
+            "status": case_selectors.case_status_label(case),
+            "light": case.light,
+            "light_label": _light_label(case.light),
+        }
+        for case in case_selectors.case_list_for_applicant(user=request.user)
+    ]
+    drafts = case_selectors.application_list_drafts(user=request.user).count()
+    return render(request, "portal/cases/list.html", {"cases": cases, "draft_count": drafts})
+
+
+def _own_case(request: HttpRequest, number: str) -> Case:
+    try:
+        return case_selectors.case_get_for_applicant(user=request.user, number=number)
+    except CaseNotFound:
+        raise Http404("case") from None
+
+
+def _one(case: Case, name: str) -> Any:
+    try:
+        return getattr(case, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _timeline(case: Case) -> list[dict[str, Any]]:
+    items = []
+    for entry in case_selectors.case_timeline(case):
+        due = entry.data.get("due_at") if isinstance(entry.data, dict) else None
+        items.append(
+            {
+                "entry": entry,
+                "due_at": parse_datetime(due) if isinstance(due, str) else None,
+                "items": entry.data.get("items") or [],
+                "level": Rating.Level(entry.data["level"]).label
+                if entry.data.get("level") in Rating.Level.values
+                else "",
+                "certificate_number": entry.data.get("certificate_number", ""),
+            }
+        )
+    return items
+
+
+def _supplement(case: Case, errors: dict[str, list[str]]) -> dict[str, Any] | None:
+    request = case.supplement_requests.filter(answered_at__isnull=True).last()
+    if request is None:
+        return None
+    uploads = list(request.materials.filter(superseded=False).select_related("material"))
+    by_material = {u.material_id: u for u in uploads if u.material_id}
+    others = [u for u in uploads if not u.material_id]
+    version_materials = {m.pk: m for m in case.service_version.materials.all()}
+    items = []
+    for n, item in enumerate(request.items, start=1):
+        material = version_materials.get(item.get("material_id"))
+        key = f"item-{n}"
+        items.append(
+            {
+                "key": key,
+                "name": translated(material, "name") if material else item.get("name", ""),
+                "reason": item.get("reason", ""),
+                "material": material,
+                "formats": formats_label(material.formats if material else []),
+                "upload": by_material.get(material.pk) if material else None,
+                "errors": errors.get(key, []),
+            }
+        )
+    return {"request": request, "items": items, "others": others}
+
+
+def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
+    errors: dict[str, list[str]] = extra.pop("errors", {})
+    rating = _one(case, "rating")
+    light = case_selectors.case_light(case)
+    context: dict[str, Any] = {
+        "case": case,
+        "version": case.service_version,
+        "status_label": case_selectors.case_status_label(case),
+        "light": light,
+        "light_label": _light_label(light),
+        "timeline": _timeline(case),
+        "next_step": case_selectors.case_next_step(case),
+        "decision": _one(case, "decision"),
+        "materials": case_selectors.case_materials(case),
+        "supplement": _supplement(case, errors),
+        "supplement_errors": errors.get("materials", []),
+        "rating": rating,
+        "rectification": _one(rating, "rectification") if rating else None,
+        "can_rate": case.closed_at is not None and case.step != "withdrawn" and rating is None,
+        "rating_form": RatingForm(),
+        "follow_up_form": FollowUpForm(),
+        "just_submitted": request.GET.get("submitted") == "1",
+        "max_upload_mib": f"{max_upload_bytes() / (1024 * 1024):g}",
+        **extra,
+    }
+    return render(request, "portal/cases/detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The tracker: status, timeline, what comes next, the decision, supplements, rating."""
+    return _detail(request, _own_case(request, number))
+
+
+def _back(case: Case, anchor: str) -> HttpResponse:
+    return redirect(f"{reverse('portal:case_detail', args=[case.number])}#{anchor}")
+
+
+@login_required
+@require_POST
+def supplement_upload(request: HttpRequest, number: str) -> HttpResponse:
+    """Upload one file that the open supplement request lists (``material_upload`` on the case)."""
+    case = _own_case(request, number)
+    form = UploadForm(request.POST, request.FILES)
+    key = request.POST.get("item", "")
+    if form.is_valid():
+        try:
+            row = case_services.material_upload(
+                actor=request.user,
+                file=form.cleaned_data["file"],
+                material_id=form.cleaned_data["material_id"],
+                name=form.cleaned_data["name"],
+                case=case,
+            )
+        except (UploadTooLarge, ValidationError) as exc:
+            messages_, status = upload_errors(form, exc)
+        except CaseConflict as exc:
+            messages_, status = [exc.message], 409
+        else:
+            messages.success(
+                request, _("“%(name)s” has been uploaded.") % {"name": row.original_name}
+            )
+            return _back(case, "supplements")
+    else:
+        messages_, status = all_messages(form.errors), 422
+    return _detail(request, case, status=status, errors={key: messages_})
+
+
+@login_required
+@require_POST
+def supplement_submit(request: HttpRequest, number: str) -> HttpResponse:
+    """Hand in the supplements (``supplement_answer``); the clock restarts."""
+    case = _own_case(request, number)
+    try:
+        case = case_services.supplement_answer(case=case, applicant=request.user)
+    except ValidationError as exc:
+        return _detail(request, case, status=422, errors=exc.message_dict)
+    except CaseConflict as exc:
+        messages.error(request, exc.message)
+        return _back(case, "main")
+    messages.success(request, _("Your supplements have been sent to the department."))
+    return _back(case, "main")
+
+
+@login_required
+@require_POST
+def case_rate(request: HttpRequest, number: str) -> HttpResponse:
+    """Rate a completed case (``rating_submit``)."""
+    case = _own_case(request, number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            case_services.rating_submit(
+                case=case,
+                applicant=request.user,
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+            )
+        except CaseConflict as exc:
+            # already rated (a second tab) or not closed: the page shows why
+            messages.error(request, exc.message)
+            return _back(case, "rating")
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Thank you for rating this service."))
+            return _back(case, "rating")
+    return _detail(request, case, status=422, rating_form=form)
+
+
+@login_required
+@require_POST
+def case_follow_up(request: HttpRequest, number: str) -> HttpResponse:
+    """Rate the department's reply to a bad rating (``rectification_follow_up``)."""
+    case = _own_case(request, number)
+    rating = _one(case, "rating")
+    task = _one(rating, "rectification") if rating else None
+    if task is None:
+        raise Http404("rectification")
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            case_services.rectification_follow_up(
+                task=task, applicant=request.user, level=form.cleaned_data["level"]
+            )
+        except (CaseConflict, ValidationError) as exc:
+            form.add_error(None, getattr(exc, "message", None) or exc.messages)
+        else:
+            messages.success(request, _("Thank you for rating the department's reply."))
+            return _back(case, "rating")
+    return _detail(request, case, status=422, follow_up_form=form)
+
+
+@login_required
+@require_safe
+def material_download(request: HttpRequest, material_id: int) -> FileResponse:
+    """Stream an uploaded file to its owner (or an officer of the case's department)."""
+    try:
+        row = case_selectors.material_get_for_user(user=request.user, material_id=material_id)
+    except CaseNotFound:
+        raise Http404("material") from None
+    if row.application.applicant_id != request.user.pk:
+        # An officer opening an applicant's document is a view of personal data.
+        audit_record(actor=request.user, action="material.view", target=row)
+    response = FileResponse(
+        row.file.open("rb"),
+        content_type=row.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=row.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

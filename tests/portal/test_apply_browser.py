@@ -1,0 +1,136 @@
+"""A citizen applies online in a real browser and finds the case in My cases.
+
+One journey (Playwright + Debian's Chromium); the citizen ↔ officer journey
+builds on the same element ids and labels.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.portal.test_apply import make_citizen, make_service
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# here (building the data) are still plain synchronous code.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def _accessibility_problems(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        f"{page.url}: [{v['impact']}] {v['id']}: {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def test_a_citizen_applies_with_a_file_and_finds_the_case_in_my_cases(page, tmp_path):
+    service = make_service()
+    make_citizen()
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(PDF)
+    problems: list[str] = []
+
+    # From the service guide, "Apply online" asks to sign in first, then comes back
+    page.goto(f"/services/{service.item.code}/")
+    page.locator("#apply-online").click()
+    page.get_by_label("Username").fill("zhangsan")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/services/{service.item.code}/apply/")
+
+    page.get_by_label("Myself (zhangsan)").check()
+    page.locator("#start-application").click()
+    page.wait_for_url("**/applications/*/form/")
+
+    # Part 1: the name and phone are prefilled from the profile
+    assert page.get_by_label("Applicant name").input_value() == "张三"
+    page.get_by_label("Opening date").fill("2026-12-01")
+    page.get_by_label("Food shop").check()
+    page.get_by_label("Employees").fill("none")
+    page.locator("#save-continue").click()
+    # a field that is not a number is reported next to it and in the summary
+    summary = page.locator("#error-summary")
+    assert summary.get_by_role("link", name="Employees: Enter a whole number.").is_visible()
+    problems += _accessibility_problems(page)
+    page.get_by_label("Employees").fill("12")
+    page.locator("#save-continue").click()
+
+    # Part 2: the address; part 3: the partners (a repeating group)
+    page.get_by_label("District").select_option("历下区")
+    page.get_by_label("Street and number").fill("泉城路1号")
+    page.locator("#save-continue").click()
+    page.get_by_label("Partner name").fill("李四")
+    page.locator("#save-continue").click()
+
+    # Materials: upload the letter
+    page.wait_for_url("**/materials/")
+    page.get_by_label("File for Application letter").set_input_files(letter)
+    page.locator(f"#material-{service.materials.get(name_en='Application letter').pk}").get_by_role(
+        "button", name="Upload"
+    ).click()
+    assert page.get_by_text("“letter.pdf” has been uploaded.").is_visible()
+    problems += _accessibility_problems(page)
+    page.locator("#materials-continue").click()
+
+    # Check and submit
+    answers = page.locator("#answers")
+    assert answers.get_by_text("泉城路1号").is_visible()
+    problems += _accessibility_problems(page)
+    page.locator("#submit-application").click()
+    page.wait_for_url("**/cases/*/?submitted=1")
+    number = page.locator("#case-number").inner_text()
+    assert page.locator("#confirmation").get_by_text(number).is_visible()
+    assert page.locator("#case-status").inner_text() == "Waiting to be accepted"
+    assert page.locator("#timeline").get_by_text("Application received").is_visible()
+    problems += _accessibility_problems(page)
+
+    # My cases lists it
+    page.goto("/cases/")
+    card = page.locator(f'[data-case-number="{number}"]')
+    assert card.get_by_text("Waiting to be accepted").is_visible()
+    card.get_by_role("link").click()
+    page.wait_for_url(f"**/cases/{number}/")
+
+    assert not problems, "\n".join(problems)
