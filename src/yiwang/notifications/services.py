@@ -24,11 +24,12 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
@@ -36,6 +37,9 @@ from yiwang.identity.models import User
 from yiwang.notifications import texts
 from yiwang.notifications.models import Notification, NotificationDelivery
 from yiwang.notifications.sms import get_sms_sender
+
+if TYPE_CHECKING:
+    from yiwang.cases.models import Case
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +70,17 @@ def _json_safe(context: Mapping[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-def _case_url(case: models.Model | None) -> str:
+def _case_url(case: Case | None) -> str:
+    """The applicant's page of the case (the portal's My cases), when there is one."""
+    if case is None:
+        return ""
     get_url = getattr(case, "get_absolute_url", None)
-    return str(get_url()) if callable(get_url) else ""
+    if callable(get_url):
+        return str(get_url())
+    try:
+        return reverse("portal:case_detail", kwargs={"number": case.number})
+    except NoReverseMatch:
+        return ""
 
 
 def _channels(user: User) -> list[tuple[str, str]]:
@@ -107,7 +119,7 @@ def _enqueue(delivery_id: int, *, run_after: datetime | None = None) -> None:
 def notify(
     *,
     user: User,
-    case: models.Model | None = None,
+    case: Case | None = None,
     kind: str,
     context: Mapping[str, Any] | None = None,
 ) -> Notification:
