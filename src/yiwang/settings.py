@@ -267,6 +267,12 @@ YIWANG_UPLOAD_MAX_BYTES = env_int("YIWANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Working days a department has to answer a bad rating (差评整改).
 YIWANG_RECTIFICATION_DAYS = env_int("YIWANG_RECTIFICATION_DAYS", 5)
 
+# Webhooks: how long to wait for an integrator's server, how often to retry,
+# and the first retry delay (doubling each time).
+YIWANG_WEBHOOK_TIMEOUT_SECONDS = env_int("YIWANG_WEBHOOK_TIMEOUT_SECONDS", 10)
+YIWANG_WEBHOOK_MAX_ATTEMPTS = env_int("YIWANG_WEBHOOK_MAX_ATTEMPTS", 8)
+YIWANG_WEBHOOK_BACKOFF_SECONDS = env_int("YIWANG_WEBHOOK_BACKOFF_SECONDS", 60)
+
 # --- e-mail ----------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(
@@ -280,6 +286,8 @@ EMAIL_PORT = env_int("YIWANG_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("YIWANG_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("YIWANG_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("YIWANG_EMAIL_USE_TLS", False)
+# A hanging mail server must not hold a worker longer than a task's lease.
+EMAIL_TIMEOUT = env_int("YIWANG_EMAIL_TIMEOUT_SECONDS", 30)
 DEFAULT_FROM_EMAIL = env_str("YIWANG_EMAIL_FROM", "yiwang@localhost")
 # Text messages go through this class (``send(phone, text)``); the default only logs them.
 YIWANG_SMS_SENDER = env_str("YIWANG_SMS_SENDER", "yiwang.notifications.sms.LogSmsSender")

@@ -163,3 +163,25 @@ def test_conditional_material_must_say_when():
     )  # fmt: skip
     with pytest.raises(ValidationError, match="委托书"):
         services.service_version_publish(version=draft, actor=None)
+
+
+def test_the_order_of_form_fields_is_recorded_so_jsonb_cannot_lose_it():
+    schema = {
+        "type": "object",
+        "properties": {
+            "zeta_name": {"type": "string", "title": "姓名"},
+            "address": {
+                "type": "object",
+                "title": "地址",
+                "properties": {
+                    "street": {"type": "string", "title": "街道"},
+                    "city": {"type": "string", "title": "城市"},
+                },
+            },
+            "age": {"type": "integer", "title": "年龄"},
+        },
+    }
+    version = publish_service(form_schema=schema)
+    version.refresh_from_db()
+    assert version.form_schema["x-order"] == ["zeta_name", "address", "age"]
+    assert version.form_schema["properties"]["address"]["x-order"] == ["street", "city"]

@@ -217,7 +217,7 @@ def test_service_guide_shows_everything_an_applicant_needs(client, catalog):
     assert "开办企业" in html
     assert "版本 2" in html
     assert reverse("portal:service_version", args=[catalog.company.item.code, 1]) in html
-    assert "在线申请即将开通" in html
+    assert 'id="apply-online"' in html
 
 
 def test_service_guide_lists_fees(client, catalog):

@@ -115,6 +115,8 @@ class ServiceVersionForm(forms.ModelForm):
         errors = services.form_schema_errors(data.get("form_schema"))
         if errors:
             self.add_error("form_schema", errors)
+        elif "form_schema" in data:
+            data["form_schema"] = services.form_schema_with_order(data["form_schema"])
         return data
 
 

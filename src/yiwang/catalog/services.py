@@ -31,6 +31,23 @@ VERSION_COPY_FIELDS = [
 ]
 
 
+def form_schema_with_order(schema: Any) -> Any:
+    """The schema with an ``x-order`` list on every object, recording its fields' order.
+
+    PostgreSQL's jsonb does not keep the order of keys, and a form's questions
+    must come in the order the administrator wrote them; the portal's form
+    builder reads ``x-order``. An ``x-order`` already present is kept.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    result = {key: form_schema_with_order(value) for key, value in schema.items()}
+    properties = result.get("properties")
+    if isinstance(properties, dict):
+        result["properties"] = {k: form_schema_with_order(v) for k, v in properties.items()}
+        result.setdefault("x-order", list(properties))
+    return result
+
+
 def form_schema_errors(schema: Any) -> list[str]:
     """What is wrong with a version's form schema, as messages (empty when it is fine).
 
@@ -75,6 +92,8 @@ def service_item_create(
 ) -> ServiceVersion:
     """Create a service item with its first draft version. Returns the draft."""
     topics = version_fields.pop("topics", [])
+    if "form_schema" in version_fields:
+        version_fields["form_schema"] = form_schema_with_order(version_fields["form_schema"])
     item = ServiceItem(code=code, department=department)
     item.full_clean()
     item.save()
@@ -220,6 +239,8 @@ def service_version_update_draft(
             % {"number": version.number}
         )
     topics = changes.pop("topics", None)
+    if "form_schema" in changes:
+        changes["form_schema"] = form_schema_with_order(changes["form_schema"])
     for name, value in changes.items():
         setattr(version, name, value)
     version.full_clean()

@@ -313,8 +313,11 @@ def account_rows() -> list[AccountRow]:
 
 
 def _spec_snapshot(spec: dict[str, Any]) -> dict[str, Any]:
+    version = dict(spec["version"])
+    if "form_schema" in version:  # stored with its fields' order recorded (x-order)
+        version["form_schema"] = catalog_services.form_schema_with_order(version["form_schema"])
     return {
-        "version": spec["version"],
+        "version": version,
         "topics": sorted(spec["topics"]),
         "materials": [
             {**{k: m[k] for k in MATERIAL_FIELDS}, "certificate_type": m["certificate_type"]}
