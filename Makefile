@@ -24,7 +24,11 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  yiwang is starting on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  with a background worker (notifications, webhooks) and the scheduler (deadlines)."
 	@echo ""
+	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	$(BIN)/python manage.py run_scheduler --interval 30 & scheduler=$$!; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: set up, lint, check migrations, run the suite on SQLite, then on PostgreSQL
