@@ -23,12 +23,20 @@ be a ceiling of the stack but a second database path.)
 
 Set-up, not timed: create the database (dropped and recreated each run),
 migrate, load the Jinan demo city, create one citizen per application (users
-and profiles in bulk, API tokens through ``api_token_create``), then over
-HTTP, BENCH_THREADS at a time, each applicant's draft: create it, save the
-form answers (generated from the service's JSON Schema), upload a small
-valid PDF (or PNG) per required material. That preparation is the rest of the
-applicant path and is reported too (drafts/s and latency per request kind),
-but the submit figures time exactly the submit request.
+and profiles in bulk, API tokens through ``api_token_create``) and, in bulk,
+each one's complete draft: form answers generated from the service's JSON
+Schema (plus the profile prefill) and one upload per required material (a
+small valid PDF, or PNG). The submit figures time exactly the submit request.
+
+Beside each figure: the CPU per request of gunicorn (master and workers) and
+of the PostgreSQL backends of the bench database, read from /proc, so the
+cost of a request can be compared on a machine that is busy with other work
+(the load average before the run is printed too).
+
+Second figure, the whole applicant path over HTTP: BENCH_PATH more
+applicants (default 32), BENCH_THREADS at a time, each creating a draft,
+saving the answers, uploading each required material and submitting:
+applications per second and the latency of each kind of request.
 
 Checked after the runs and printed, not asserted: every submit answered 201,
 one case per submit in the database, no case number twice, and resending a
@@ -45,7 +53,7 @@ proxy. The client runs on the same machine as the server and the database
 
 Environment: BENCH_PG_URL (server, default postgres://postgres@127.0.0.1:5432),
 BENCH_DB (database name, default yiwang_bench_submit), BENCH_SEQ, BENCH_CONC,
-BENCH_THREADS, BENCH_SERVICE (a published demo service code for natural
+BENCH_THREADS, BENCH_PATH, BENCH_SERVICE (a published demo service code for natural
 persons; default the catering food business licence, a licensing case with
 five required materials), BENCH_KEEP_DB=1 (keep the database afterwards),
 GUNICORN_WORKERS. Worker recycling (GUNICORN_MAX_REQUESTS) is off unless set,
