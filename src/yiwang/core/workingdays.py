@@ -24,9 +24,10 @@ per year and calendar: never a silent guess.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Final, Literal
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Final, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,25 @@ END_OF_DAY: Final = time.max  # 23:59:59.999999
 
 _ONE_DAY: Final = timedelta(days=1)
 _SATURDAY: Final = 5
+_MAX_ORDINAL: Final = date.max.toordinal()
+_CACHE_SIZE: Final = 4096  # answers remembered per calendar and kind, then forgotten at once
+# Zones whose utcoffset() is never None: an aware datetime in one needs no further check.
+_ALWAYS_AWARE: Final = frozenset({ZoneInfo, timezone})
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _weekdays_through(o: int) -> int:
+    """How many Mondays to Fridays have an ordinal from 1 to ``o`` (ordinal 1 was a Monday)."""
+    weeks, rest = divmod(o, 7)
+    return 5 * weeks + (rest if rest < 5 else 5)
+
+
+def _nth_weekday(t: int) -> int:
+    """The ordinal of the ``t``-th Monday to Friday from ordinal 1 on (0 or less for ``t <= 0``)."""
+    weeks, rest = divmod(t - 1, 5)
+    return 7 * weeks + rest + 1
 
 
 class CalendarYearMissing(LookupError):
@@ -67,10 +87,32 @@ class WorkingCalendar:
     on a weekend or a workday on a weekday changes nothing and is accepted.
 
     Instances are immutable apart from remembering which missing years were
-    already warned about, and safe to share between threads.
+    already warned about and the instants already built, and safe to share
+    between threads.
+
+    Counting is arithmetic, not a walk: the number of working days up to a
+    day is the number of Mondays to Fridays up to it, plus the worked
+    weekends and minus the weekday holidays up to it (a bisection in the few
+    dozen exceptions a year has). Any span answers in the same time.
     """
 
-    __slots__ = ("_fallback", "_holidays", "_warned", "_workdays", "_years", "tz")
+    __slots__ = (
+        "_adjust_at",
+        "_adjust_sum",
+        "_adjust_through",
+        "_after",
+        "_before",
+        "_between",
+        "_covered_runs",
+        "_fallback",
+        "_holidays",
+        "_mornings",
+        "_nights",
+        "_warned",
+        "_workdays",
+        "_years",
+        "tz",
+    )
 
     def __init__(
         self,
@@ -95,6 +137,39 @@ class WorkingCalendar:
         self._fallback: FallbackPolicy = fallback
         self._warned: set[int] = set()
         self.tz = tz
+        self._index()
+        # Remembered answers, only those that met no uncovered year (a warning or an error
+        # must happen on every call that meets one): (ordinal, n) -> day, (a, b) -> count.
+        self._after: dict[tuple[int, int], date] = {}
+        self._before: dict[tuple[int, int], date] = {}
+        self._between: dict[tuple[int, int], int] = {}
+        self._nights: dict[date, datetime] = {}
+        self._mornings: dict[date, datetime] = {}
+
+    def _index(self) -> None:
+        """The exceptions that change a count, in order, and the covered spans of days."""
+        changes = sorted(
+            [(d.toordinal(), -1) for d in self._holidays if not is_weekend(d)]
+            + [(d.toordinal(), 1) for d in self._workdays if is_weekend(d)]
+        )
+        # _adjust_at[k]: the k-th exception's ordinal; _adjust_sum[k]: the exceptions up to
+        # and including it; _adjust_through[k]: the working days up to and including it.
+        self._adjust_at = [o for o, _ in changes]
+        self._adjust_sum: list[int] = []
+        self._adjust_through: list[int] = []
+        total = 0
+        for o, change in changes:
+            total += change
+            self._adjust_sum.append(total)
+            self._adjust_through.append(_weekdays_through(o) + total)
+        runs: list[tuple[int, int]] = []
+        for year in sorted(self._years):
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            if runs and runs[-1][1] + 1 == first:
+                runs[-1] = (runs[-1][0], last)
+            else:
+                runs.append((first, last))
+        self._covered_runs = tuple(runs)
 
     def __repr__(self) -> str:
         return (
@@ -139,13 +214,43 @@ class WorkingCalendar:
         """
         if n < 0:
             raise ValueError(f"n must be 0 or more, not {n}")
-        d = start
-        remaining = n
-        while remaining:
-            d += _ONE_DAY
-            if self.is_working_day(d):
-                remaining -= 1
-        return d
+        if not n:
+            return start
+        if type(start) is not date:  # a datetime: the walk, which keeps its time of day
+            return self._walk_forward(start, n)
+        key = (start.toordinal(), n)
+        due = self._after.get(key)
+        if due is None:
+            first = key[0]
+            found = self._nth_working(self._through(first) + n)
+            if not self._check_years(first + 1, found):
+                return date.fromordinal(found)
+            due = date.fromordinal(found)
+            _remember(self._after, key, due)
+        return due
+
+    def sub_working_days(self, end: date, n: int) -> date:
+        """The ``n``-th working day before ``end``; ``end`` itself is never counted.
+
+        The mirror of :meth:`add_working_days`: ``n == 0`` returns ``end``
+        unchanged, and a negative ``n`` is an error.
+        """
+        if n < 0:
+            raise ValueError(f"n must be 0 or more, not {n}")
+        if not n:
+            return end
+        if type(end) is not date:
+            return self._walk_back(end, n)
+        key = (end.toordinal(), n)
+        due = self._before.get(key)
+        if due is None:
+            last = key[0] - 1
+            found = self._nth_working(self._through(last) - n + 1)
+            if not self._check_years(found, last, backwards=True):
+                return date.fromordinal(found)
+            due = date.fromordinal(found)
+            _remember(self._before, key, due)
+        return due
 
     def working_days_between(self, a: date, b: date) -> int:
         """The number of working days ``d`` with ``a < d <= b``.
@@ -157,23 +262,41 @@ class WorkingCalendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
-        count = 0
-        d = a + _ONE_DAY
-        while d <= b:
-            if self.is_working_day(d):
-                count += 1
-            d += _ONE_DAY
+        if type(a) is not date or type(b) is not date:
+            return self._walk_between(a, b)
+        key = (a.toordinal(), b.toordinal())
+        count = self._between.get(key)
+        if count is None:
+            first, last = key
+            if first == _MAX_ORDINAL:
+                raise OverflowError("date value out of range")
+            count = self._through(last) - self._through(first)
+            if first == last or self._check_years(first + 1, last):
+                _remember(self._between, key, count)
         return count
 
     def local_date(self, moment: datetime) -> date:
         """The calendar's local date of an aware datetime."""
-        if moment.tzinfo is None or moment.utcoffset() is None:
+        zone = moment.tzinfo
+        if zone is None or (type(zone) not in _ALWAYS_AWARE and moment.utcoffset() is None):
             raise ValueError(f"a naive datetime has no local date: {moment!r}")
         return moment.astimezone(self.tz).date()
 
     def end_of_day(self, d: date) -> datetime:
         """The last instant of ``d`` in the calendar's zone: 23:59:59.999999 local."""
-        return datetime.combine(d, END_OF_DAY, tzinfo=self.tz)
+        night = self._nights.get(d)
+        if night is None:
+            night = datetime.combine(d, END_OF_DAY, tzinfo=self.tz)
+            _remember(self._nights, d, night)
+        return night
+
+    def start_of_day(self, d: date) -> datetime:
+        """The first instant of ``d`` in the calendar's zone: 00:00 local."""
+        morning = self._mornings.get(d)
+        if morning is None:
+            morning = datetime.combine(d, time.min, tzinfo=self.tz)
+            _remember(self._mornings, d, morning)
+        return morning
 
     def deadline(self, start: datetime, n: int) -> datetime:
         """The end of the ``n``-th working day after ``start``'s local date.
@@ -187,6 +310,76 @@ class WorkingCalendar:
         """
         return self.end_of_day(self.add_working_days(self.local_date(start), n))
 
+    # --- counting -----------------------------------------------------------------------------
+
+    def _through(self, o: int) -> int:
+        """How many working days have an ordinal up to ``o`` (uncovered years: Monday–Friday)."""
+        k = bisect_right(self._adjust_at, o)
+        return _weekdays_through(o) + (self._adjust_sum[k - 1] if k else 0)
+
+    def _nth_working(self, t: int) -> int:
+        """The ordinal of the ``t``-th working day, the first day with ``_through(day) == t``."""
+        # The first exception with t or more working days up to it bounds the answer; before
+        # it (and after the previous one) the days are plain Mondays to Fridays.
+        k = bisect_left(self._adjust_through, t)
+        found = _nth_weekday(t - (self._adjust_sum[k - 1] if k else 0))
+        if k < len(self._adjust_at) and found > self._adjust_at[k]:
+            return self._adjust_at[k]
+        return found
+
+    def _check_years(self, first: int, last: int, *, backwards: bool = False) -> bool:
+        """Refuse (or warn about) each uncovered year from day ``first`` to day ``last``.
+
+        In the order a walk meets them, so the error names the first one met.
+        True when every one of those days is covered.
+        """
+        for low, high in self._covered_runs:
+            if low <= first and last <= high:
+                return True
+        if first > _MAX_ORDINAL or last < 1:  # the walk's first step leaves the calendar
+            raise OverflowError("date value out of range")
+        overflow = first < 1 or last > _MAX_ORDINAL
+        begin = date.fromordinal(max(first, 1)).year
+        end = date.fromordinal(min(last, _MAX_ORDINAL)).year
+        years = range(end, begin - 1, -1) if backwards else range(begin, end + 1)
+        covered = True
+        for year in years:
+            if year not in self._years:
+                covered = False
+                self._missing(year)
+        if overflow:
+            raise OverflowError("date value out of range")
+        return covered
+
+    # --- walking, for dates that are really datetimes ------------------------------------------
+
+    def _walk_forward(self, start: date, n: int) -> date:
+        d = start
+        remaining = n
+        while remaining:
+            d += _ONE_DAY
+            if self.is_working_day(d):
+                remaining -= 1
+        return d
+
+    def _walk_back(self, end: date, n: int) -> date:
+        d = end
+        remaining = n
+        while remaining:
+            d -= _ONE_DAY
+            if self.is_working_day(d):
+                remaining -= 1
+        return d
+
+    def _walk_between(self, a: date, b: date) -> int:
+        count = 0
+        d = a + _ONE_DAY
+        while d <= b:
+            if self.is_working_day(d):
+                count += 1
+            d += _ONE_DAY
+        return count
+
     def _missing(self, year: int) -> None:
         if self._fallback == "error":
             raise CalendarYearMissing(year)
@@ -198,3 +391,9 @@ class WorkingCalendar:
                 year,
                 year,
             )
+
+
+def _remember(memo: dict[_K, _V], key: _K, value: _V) -> None:
+    if len(memo) >= _CACHE_SIZE:
+        memo.clear()
+    memo[key] = value

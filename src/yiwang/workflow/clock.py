@@ -16,7 +16,7 @@ Conventions (docs/workflow.md, "The clock"):
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from yiwang.core.workingdays import WorkingCalendar
 from yiwang.workflow.definition import ClockDef
@@ -26,11 +26,11 @@ INSTANT = timedelta(microseconds=1)
 
 
 def start_of_day(calendar: WorkingCalendar, d: date) -> datetime:
-    return datetime.combine(d, time.min, tzinfo=calendar.tz)
+    return calendar.start_of_day(d)
 
 
 def first_deadline(
-    clock: ClockDef, start: datetime, calendar: WorkingCalendar, *, carried: float = 0
+    clock: ClockDef, start: datetime, calendar: WorkingCalendar, carried: float = 0
 ) -> datetime:
     """The deadline of ``clock`` started at ``start``; ``carried`` paused time is added."""
     if clock.unit == "hours":
@@ -45,28 +45,25 @@ def warn_at(
     extensions: int,
     calendar: WorkingCalendar,
 ) -> datetime:
-    """When ``clock`` turns yellow: the start of its warning window, never before its start."""
+    """When ``clock`` turns yellow: the start of its warning window, never before its start.
+
+    A window of n working days opens at the start of the n-th working day counted back
+    from the deadline's day, that day included.
+    """
     window = clock.warning
-    total = clock.limit + extensions * (clock.extension or 0)
     if window.unit == "hours" or (clock.unit == "hours" and window.unit == "fraction"):
+        total = clock.limit + extensions * (clock.extension or 0)
         hours = window.amount if window.unit == "hours" else window.amount * total
         moment = deadline - timedelta(hours=hours)
     else:
-        days = window.amount if window.unit == "working_days" else window.amount * total
-        moment = start_of_day(
-            calendar, _working_days_back(calendar, deadline, max(1, math.ceil(days)) - 1)
-        )
-    return max(moment, started_at)
-
-
-def _working_days_back(calendar: WorkingCalendar, deadline: datetime, n: int) -> date:
-    """The working day ``n`` working days before the deadline's (working) day."""
-    d = calendar.local_date(deadline)
-    while n > 0:
-        d -= timedelta(days=1)
-        if calendar.is_working_day(d):
-            n -= 1
-    return d
+        if window.unit == "working_days":
+            days = window.amount
+        else:
+            days = window.amount * (clock.limit + extensions * (clock.extension or 0))
+        last_day = calendar.local_date(deadline)
+        first_day = calendar.sub_working_days(last_day, max(1, math.ceil(days)) - 1)
+        moment = calendar.start_of_day(first_day)
+    return started_at if started_at > moment else moment  # max(), the first on a tie
 
 
 def paused_amount(clock: ClockState, at: datetime, calendar: WorkingCalendar) -> float:
@@ -124,7 +121,7 @@ def light(clock: ClockState, at: datetime) -> Light:
 
 def next_due(clock: ClockState) -> datetime | None:
     """The next instant ``clock`` needs attention: its warning, then its overdue instant."""
-    if not clock.running or clock.overdue:
+    if clock.mode != "runs" or clock.overdue:
         return None
     if not clock.warned:
         return min(clock.warn_at, clock.deadline + INSTANT)

@@ -16,7 +16,7 @@ scheduler never lets a command act on a stale state.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from yiwang.core.workingdays import WorkingCalendar
@@ -43,6 +43,9 @@ from yiwang.workflow.model import (
     Outcome,
     State,
     aware,
+    iso_moment,
+    new_event,
+    new_outcome,
 )
 
 _LIGHT_ORDER = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
@@ -65,12 +68,12 @@ class _Run:
 
     def emit(self, type_: str, at: datetime, data: dict[str, Any]) -> None:
         data["version"] = self.version
-        event = Event(type_, at, data)
+        event = new_event(type_, at, data)
         self.state = evolve(self.definition, self.state, event)
         self.events.append(event)
 
     def outcome(self) -> Outcome:
-        return Outcome(self.state, tuple(self.events))
+        return new_outcome(self.state, tuple(self.events))
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -79,7 +82,7 @@ class _Run:
 def start(definition: Definition, *, at: datetime, calendar: WorkingCalendar) -> Outcome:
     """A new case in the initial state (version 0), its clocks started at ``at``."""
     aware(at)
-    first = Event(
+    first = new_event(
         "started", at, {"workflow": definition.name, "status": definition.initial, "version": 0}
     )
     run = _Run(definition, evolve(definition, None, first), calendar, 0)
@@ -104,7 +107,8 @@ def apply(
     """
     _check(definition, state, at)
     run = _Run(definition, state, calendar, state.version + 1)
-    _tick(run, at)
+    if state.clocks:
+        _tick(run, at)
     ticked = run.outcome() if run.events else None
     try:
         _command(run, command, at)
@@ -155,8 +159,12 @@ def deadline_light(state: State, at: datetime, *, calendar: WorkingCalendar | No
 
 def due_at(state: State) -> datetime | None:
     """The next instant :func:`tick` has something to do for this case; None when nothing will."""
-    moments = [m for c in state.clocks if (m := clk.next_due(c)) is not None]
-    return min(moments) if moments else None
+    earliest = None
+    for c in state.clocks:
+        moment = clk.next_due(c)
+        if moment is not None and (earliest is None or moment < earliest):
+            earliest = moment  # strictly earlier: on a tie the first one stays, as with min()
+    return earliest
 
 
 def available(definition: Definition, state: State) -> list[tuple[Transition, str | None]]:
@@ -207,7 +215,8 @@ def _command(run: _Run, command: Command, at: datetime) -> None:
         data["branch"] = branch.name
     if fields:
         data["fields"] = fields
-    running_before = {c.name for c in state.clocks}
+    restarts = transition.restarts
+    running_before = {c.name for c in state.clocks} if restarts else set()
     run.emit("transitioned", at, data)
     if branch is not None:
         _maybe_join(run, at)
@@ -215,7 +224,7 @@ def _command(run: _Run, command: Command, at: datetime) -> None:
     if target != source:
         _leave(run, source, target, at)
         _enter(run, source, target, at, fields=fields)
-    for name in transition.restarts:
+    for name in restarts:
         if name in running_before:  # a clock the move itself started is fresh already
             _restart(run, name, at)
     if transition.extends is not None:
@@ -264,6 +273,8 @@ def _fields(specs: tuple[FieldSpec, ...], given: Mapping[str, Any]) -> dict[str,
         problem = _field_problem(spec, value)
         if problem is not None:
             raise MissingField(f"field {spec.name!r} {problem}", field=spec.name)
+    if not given:
+        return {}
     return {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
 
 
@@ -389,14 +400,14 @@ def _start_clock(
     suspended = excluded = 0.0
     if carried is not None and carried.unit == cdef.unit:
         suspended, excluded = carried.suspended, carried.excluded
-    deadline = clk.first_deadline(cdef, begin, run.calendar, carried=suspended + excluded)
+    deadline = clk.first_deadline(cdef, begin, run.calendar, suspended + excluded)
     warn = clk.warn_at(cdef, begin, deadline, 0, run.calendar)
     data: dict[str, Any] = {
         "clock": name,
         "unit": cdef.unit,
         "started_at": begin.isoformat(),
-        "deadline": deadline.isoformat(),
-        "warn_at": warn.isoformat(),
+        "deadline": iso_moment(deadline),
+        "warn_at": iso_moment(warn),
         "mode": mode,
     }
     if suspended or excluded:
@@ -411,7 +422,7 @@ def _stop(run: _Run, current: ClockState, at: datetime) -> None:
         at,
         {
             "clock": current.name,
-            "deadline": current.deadline.isoformat(),
+            "deadline": iso_moment(current.deadline),
             "on_time": moment <= current.deadline,
         },
     )
@@ -429,8 +440,8 @@ def _resume(run: _Run, current: ClockState, at: datetime) -> None:
         at,
         {
             "clock": current.name,
-            "deadline": deadline.isoformat(),
-            "warn_at": warn.isoformat(),
+            "deadline": iso_moment(deadline),
+            "warn_at": iso_moment(warn),
             "paused": amount,
             "suspended": suspended,
             "excluded": excluded,
@@ -461,8 +472,8 @@ def _extend(run: _Run, name: str, at: datetime, reason: Any) -> None:
         at,
         {
             "clock": name,
-            "deadline": deadline.isoformat(),
-            "warn_at": warn.isoformat(),
+            "deadline": iso_moment(deadline),
+            "warn_at": iso_moment(warn),
             "by": cdef.extension,
             "reason": reason,
             "warned": current.warned and moment >= warn,
@@ -488,6 +499,8 @@ def _maybe_join(run: _Run, at: datetime) -> None:
 
 def _tick(run: _Run, at: datetime) -> None:
     for _ in range(64):  # each round settles one clock event; a case has a handful at most
+        if not _anything_due(run.state.clocks, at):
+            return
         due = [(m, c) for c in run.state.clocks if (m := clk.next_due(c)) is not None and m <= at]
         if not due:
             return
@@ -498,7 +511,7 @@ def _tick(run: _Run, at: datetime) -> None:
             run.emit(
                 "clock_warning",
                 when,
-                {"clock": current.name, "deadline": current.deadline.isoformat()},
+                {"clock": current.name, "deadline": iso_moment(current.deadline)},
             )
         elif cdef.on_expiry is not None:
             _expire(run, current, when)
@@ -506,9 +519,29 @@ def _tick(run: _Run, at: datetime) -> None:
             run.emit(
                 "clock_overdue",
                 when,
-                {"clock": current.name, "deadline": current.deadline.isoformat()},
+                {"clock": current.name, "deadline": iso_moment(current.deadline)},
             )
     raise RuntimeError("clock events do not settle; is a clock's limit zero?")  # pragma: no cover
+
+
+def _anything_due(clocks: tuple[ClockState, ...], at: datetime) -> bool:
+    """Whether ``next_due(c) <= at`` for some clock: the common "no" without building instants.
+
+    ``deadline + INSTANT <= at`` is ``deadline < at`` in a fixed-offset zone, which is what
+    states hold (read from ISO text); a clock in another zone takes the exact test.
+    """
+    for c in clocks:
+        if c.mode != "runs" or c.overdue:
+            continue
+        if not c.warned and c.warn_at <= at:
+            return True
+        deadline = c.deadline
+        if type(deadline.tzinfo) is timezone:
+            if deadline < at:
+                return True
+        elif deadline + clk.INSTANT <= at:
+            return True
+    return False
 
 
 def _expire(run: _Run, current: ClockState, when: datetime) -> None:
@@ -524,7 +557,7 @@ def _expire(run: _Run, current: ClockState, when: datetime) -> None:
             "clock": current.name,
             "from": source,
             "to": expiry.to,
-            "deadline": current.deadline.isoformat(),
+            "deadline": iso_moment(current.deadline),
             "effective_at": effective.isoformat(),
         },
     )

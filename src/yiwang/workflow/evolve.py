@@ -6,12 +6,19 @@ replaying the recorded events gives the live state by construction.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Any
 
 from yiwang.workflow.definition import Definition
-from yiwang.workflow.model import BranchState, ClockState, Event, State
+from yiwang.workflow.model import (
+    BranchState,
+    ClockState,
+    Event,
+    State,
+    new_clock,
+    new_state,
+    parse_moment,
+)
 
 
 def evolve(definition: Definition, state: State | None, event: Event) -> State:
@@ -19,38 +26,53 @@ def evolve(definition: Definition, state: State | None, event: Event) -> State:
     data, at = event.data, event.at
     kind = event.type
     if kind == "started":
-        return State(
-            workflow=data["workflow"],
-            status=data["status"],
-            version=data.get("version", 0),
-            started_at=at,
-            updated_at=at,
-        )
+        return new_state(data["workflow"], data["status"], data.get("version", 0), at, at, (), ())
     if state is None:
         raise ValueError(f"event {kind!r} before 'started'")
-    changes: dict[str, Any] = {"updated_at": at, "version": data.get("version", state.version)}
+    version = data.get("version", state.version)
+    # The two commonest kinds first: a move of the main state, and a clock's change.
+    if kind == "transitioned" and "branch" not in data:
+        return new_state(
+            state.workflow,
+            data["to"],
+            version,
+            state.started_at,
+            at,
+            state.branches,
+            state.clocks,
+        )
+    if kind.startswith("clock_") and kind not in definition.expiry_events:
+        return new_state(
+            state.workflow,
+            state.status,
+            version,
+            state.started_at,
+            at,
+            state.branches,
+            _evolve_clock(state, kind, at, data),
+        )
+    status, branches, clocks = state.status, state.branches, state.clocks
     if kind == "transitioned":
         if "branch" in data:
-            changes["branches"] = tuple(
-                BranchState(b.name, data["to"]) if b.name == data["branch"] else b
-                for b in state.branches
+            branches = tuple(
+                BranchState(b.name, data["to"]) if b.name == data["branch"] else b for b in branches
             )
         else:
-            changes["status"] = data["to"]
+            status = data["to"]
     elif kind in definition.expiry_events:
-        changes["status"] = data["to"]
+        status = data["to"]
     elif kind == "forked":
-        changes["branches"] = tuple(BranchState(name, data["start"]) for name in data["branches"])
+        branches = tuple(BranchState(name, data["start"]) for name in data["branches"])
     elif kind == "joined":
-        changes["status"] = data["state"]
-        changes["branches"] = ()
+        status = data["state"]
+        branches = ()
     elif kind == "branches_cancelled":
-        changes["branches"] = ()
+        branches = ()
     elif kind.startswith("clock_"):
-        changes["clocks"] = _evolve_clock(state, kind, at, data)
+        clocks = _evolve_clock(state, kind, at, data)
     else:
         raise ValueError(f"unknown event type {kind!r} for workflow {definition.name!r}")
-    return dataclasses.replace(state, **changes)
+    return new_state(state.workflow, status, version, state.started_at, at, branches, clocks)
 
 
 def _evolve_clock(
@@ -59,55 +81,64 @@ def _evolve_clock(
     name = data["clock"]
     if kind == "clock_started":
         mode = data["mode"]
-        new = ClockState(
-            name=name,
-            unit=data["unit"],
-            started_at=datetime.fromisoformat(data["started_at"]),
-            deadline=datetime.fromisoformat(data["deadline"]),
-            warn_at=datetime.fromisoformat(data["warn_at"]),
-            mode=mode,
-            paused_at=None if mode == "runs" else at,
-            suspended=data.get("suspended", 0),
-            excluded=data.get("excluded", 0),
+        new = new_clock(
+            name,
+            data["unit"],
+            datetime.fromisoformat(data["started_at"]),  # one of a kind: not remembered
+            parse_moment(data["deadline"]),
+            parse_moment(data["warn_at"]),
+            mode,
+            None if mode == "runs" else at,
+            data.get("suspended", 0),
+            data.get("excluded", 0),
+            0,
+            False,
+            False,
         )
-        return (*(c for c in state.clocks if c.name != name), new)
+        if not state.clocks:
+            return (new,)
+        return (*[c for c in state.clocks if c.name != name], new)
     if kind == "clock_stopped":
-        return tuple(c for c in state.clocks if c.name != name)
-    out = []
-    for c in state.clocks:
-        if c.name == name:
-            c = _clock_change(c, kind, at, data)
-        out.append(c)
-    return tuple(out)
+        return tuple([c for c in state.clocks if c.name != name])
+    return tuple([_clock_change(c, kind, at, data) if c.name == name else c for c in state.clocks])
 
 
 def _clock_change(c: ClockState, kind: str, at: datetime, data: dict[str, Any]) -> ClockState:
+    deadline, warn_at, mode, paused_at = c.deadline, c.warn_at, c.mode, c.paused_at
+    suspended, excluded, extensions = c.suspended, c.excluded, c.extensions
+    warned, overdue = c.warned, c.overdue
     if kind == "clock_suspended":
-        return dataclasses.replace(c, mode="suspended", paused_at=at)
-    if kind == "clock_excluded":
-        return dataclasses.replace(c, mode="excluded", paused_at=at)
-    if kind == "clock_resumed":
-        return dataclasses.replace(
-            c,
-            mode="runs",
-            paused_at=None,
-            deadline=datetime.fromisoformat(data["deadline"]),
-            warn_at=datetime.fromisoformat(data["warn_at"]),
-            suspended=data["suspended"],
-            excluded=data["excluded"],
-            warned=data["warned"],
-            overdue=data["overdue"],
-        )
-    if kind == "clock_extended":
-        return dataclasses.replace(
-            c,
-            deadline=datetime.fromisoformat(data["deadline"]),
-            warn_at=datetime.fromisoformat(data["warn_at"]),
-            extensions=c.extensions + 1,
-            warned=data["warned"],
-        )
-    if kind == "clock_warning":
-        return dataclasses.replace(c, warned=True)
-    if kind == "clock_overdue":
-        return dataclasses.replace(c, warned=True, overdue=True)
-    raise ValueError(f"unknown clock event {kind!r}")
+        mode, paused_at = "suspended", at
+    elif kind == "clock_excluded":
+        mode, paused_at = "excluded", at
+    elif kind == "clock_resumed":
+        mode, paused_at = "runs", None
+        deadline = parse_moment(data["deadline"])
+        warn_at = parse_moment(data["warn_at"])
+        suspended, excluded = data["suspended"], data["excluded"]
+        warned, overdue = data["warned"], data["overdue"]
+    elif kind == "clock_extended":
+        deadline = parse_moment(data["deadline"])
+        warn_at = parse_moment(data["warn_at"])
+        extensions += 1
+        warned = data["warned"]
+    elif kind == "clock_warning":
+        warned = True
+    elif kind == "clock_overdue":
+        warned = overdue = True
+    else:
+        raise ValueError(f"unknown clock event {kind!r}")
+    return new_clock(
+        c.name,
+        c.unit,
+        c.started_at,
+        deadline,
+        warn_at,
+        mode,
+        paused_at,
+        suspended,
+        excluded,
+        extensions,
+        warned,
+        overdue,
+    )

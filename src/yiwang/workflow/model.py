@@ -3,25 +3,61 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 ClockMode = Literal["runs", "suspended", "excluded"]
 ClockUnit = Literal["working_days", "hours"]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+_T = TypeVar("_T")
+# Zones whose utcoffset() is never None: an aware datetime in one needs no further check.
+_ALWAYS_AWARE = frozenset({ZoneInfo, timezone})
 
 
 def aware(moment: datetime, what: str = "at") -> datetime:
     """``moment`` itself if aware; a naive datetime is refused (no zone is ever assumed)."""
     if not isinstance(moment, datetime):
         raise TypeError(f"{what} must be a datetime, not {type(moment).__name__}")
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    zone = moment.tzinfo
+    if zone is None or (type(zone) not in _ALWAYS_AWARE and moment.utcoffset() is None):
         raise ValueError(f"{what} must be an aware datetime, not naive {moment!r}")
     return moment
+
+
+# Deadlines and warning instants recur: every case due on the same day shares one. Both
+# conversions remember their recent answers (up to _MEMO entries, then start afresh).
+_MEMO = 4096
+_PARSED: dict[str, datetime] = {}
+_FORMATTED: dict[int, tuple[datetime, str]] = {}
+
+
+def parse_moment(text: str) -> datetime:
+    """``datetime.fromisoformat(text)``, remembered: equal texts give the same instance."""
+    moment = _PARSED.get(text)
+    if moment is None:
+        moment = datetime.fromisoformat(text)
+        if len(_PARSED) >= _MEMO:
+            _PARSED.clear()
+        _PARSED[text] = moment
+    return moment
+
+
+def iso_moment(moment: datetime) -> str:
+    """``moment.isoformat()``, remembered per instance (by identity, so never mistaken for
+    an equal instant in another zone; the entry holds the instance, so its id stays its own)."""
+    hit = _FORMATTED.get(id(moment))
+    if hit is not None and hit[0] is moment:
+        return hit[1]
+    text = moment.isoformat()
+    if len(_FORMATTED) >= _MEMO:
+        _FORMATTED.clear()
+    _FORMATTED[id(moment)] = (moment, text)
+    return text
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -203,9 +239,50 @@ class State:
         )
 
 
+# --- building instances on the hot path ------------------------------------------------------
+#
+# A frozen dataclass's __init__ sets each field through object.__setattr__, and calling a
+# class with a Python __init__ is slow in itself: together they cost more than everything
+# else evolve does. The engine builds its events, clocks and states with a plain function
+# instead, on a twin class (the same slots, no __init__, plain assignments); the instance
+# then becomes the frozen class, as ``__class__`` may change between classes of the same
+# layout. The result is an ordinary instance of the dataclass, equal to one built by its
+# __init__.
+
+
+def _fast_constructor(cls: type[_T]) -> Callable[..., _T]:
+    """A constructor of frozen slots dataclass ``cls`` taking every field, in order."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    slots: tuple[str, ...] = cls.__dict__["__slots__"]
+    if tuple(names) != slots:
+        raise TypeError(f"{cls.__name__}: its fields are not its slots, in the same order")
+    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": slots})
+    assigns = "".join(f"    self.{name} = {name}\n" for name in names)
+    source = (
+        f"def new_{cls.__name__}({', '.join(names)}):\n"
+        f"    self = twin()\n{assigns}    self.__class__ = frozen\n    return self\n"
+    )
+    namespace: dict[str, Any] = {}
+    # As dataclasses writes __init__: from the class's own field names, nothing else.
+    exec(source, {"twin": twin, "frozen": cls}, namespace)  # noqa: S102
+    return cast("Callable[..., _T]", namespace[f"new_{cls.__name__}"])
+
+
+#: ``Event(type, at, data)``.
+new_event = _fast_constructor(Event)
+#: ``ClockState(...)`` with all twelve fields, in declaration order.
+new_clock = _fast_constructor(ClockState)
+#: ``State(...)`` with all seven fields, in declaration order.
+new_state = _fast_constructor(State)
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """The new state and the events that led to it, in order (record them all)."""
 
     state: State
     events: tuple[Event, ...]
+
+
+#: ``Outcome(state, events)``.
+new_outcome = _fast_constructor(Outcome)
