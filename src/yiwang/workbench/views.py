@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
@@ -246,18 +247,22 @@ def _apply_errors(form: Form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-#: Flash message after each action.
+#: Flash message after each action (lazy: rendered in the language of the request).
 DONE = {
-    "accept": _("The application was accepted."),
-    "reject": _("The application was not accepted. The applicant is told why."),
-    "request_supplement": _("The request for supplements was sent. The clock is stopped."),
-    "start_special_procedure": _("The special procedure started. The applicant is told."),
-    "finish_special_procedure": _("The special procedure ended. The clock runs again."),
-    "extend": _("The time limit was extended."),
-    "approve": _("The application was approved."),
-    "deny": _("The application was denied. The applicant is told why."),
-    "issue_certificate": _("The certificate was issued."),
-    "complete": _("The case is completed."),
+    "accept": gettext_lazy("The application was accepted."),
+    "reject": gettext_lazy("The application was not accepted. The applicant is told why."),
+    "request_supplement": gettext_lazy(
+        "The request for supplements was sent. The clock is stopped."
+    ),
+    "start_special_procedure": gettext_lazy(
+        "The special procedure started. The applicant is told."
+    ),
+    "finish_special_procedure": gettext_lazy("The special procedure ended. The clock runs again."),
+    "extend": gettext_lazy("The time limit was extended."),
+    "approve": gettext_lazy("The application was approved."),
+    "deny": gettext_lazy("The application was denied. The applicant is told why."),
+    "issue_certificate": gettext_lazy("The certificate was issued."),
+    "complete": gettext_lazy("The case is completed."),
 }
 
 
