@@ -1,0 +1,274 @@
+"""一网通办 end to end: a citizen and the officers of a department handle one case in Chromium.
+
+The journey of issue 4, once, through the real pages of the demo city: the
+citizen applies for a food business licence with PDF uploads, the intake clerk
+accepts, the reviewer asks for a supplement, the citizen answers it, the
+approver approves, issues the certificate and completes the case, and the
+citizen reads the decision and rates the service. Two browser contexts stand
+for the two people; the officers take turns in theirs by signing out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from yiwang.catalog.models import ServiceVersion
+from yiwang.demo.data.accounts import CITIZEN, DEMO_PASSWORD, USERS
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# here (loading the demo city, the final checks) are still plain synchronous code.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [
+    pytest.mark.browser,
+    # serialized_rollback: the flush after the test must not lose the working-day
+    # calendar that a data migration loads.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVICE = "Food business licence for catering (new)"  # 食品经营许可（餐饮服务）（新办）, 市场监管局
+SUPPLEMENT_REASON = "The layout plan has no scale and does not show the washing area."
+COMMENT = "Clear request for the missing plan; quick decision."
+
+
+def minimal_pdf(title: str) -> bytes:
+    """A one-page PDF with a correct cross-reference table, as small as a PDF can be."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+    ]
+    text = f"BT /F1 12 Tf 72 770 Td ({title}) Tj ET".encode("ascii")
+    objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def pdf_file(name: str) -> dict[str, object]:
+    return {"name": name, "mimeType": "application/pdf", "buffer": minimal_pdf(name)}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Pages in fresh browser contexts (one per person), English UI, closed after the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def display_name(username: str) -> str:
+    return next(user["display_name"] for user in USERS if user["username"] == username)
+
+
+def sign_in(page, username: str, *, next_url: str) -> None:
+    """Through the real login page, as a person would."""
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_url}", wait_until="domcontentloaded")
+
+
+def sign_out(page) -> None:
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.get_by_role("button", name="Sign out").click()
+
+
+def act(page, command: str, button: str) -> None:
+    """Press an action of the workbench's case page and wait for the page to come back.
+
+    Not for its "load" event: that waits for Chromium's PDF viewer in every preview.
+    """
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.locator(f'form[data-action="{command}"]').get_by_role("button", name=button).click()
+
+
+def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
+    from playwright.sync_api import expect
+
+    call_command("load_demo", "--quiet")
+    version = ServiceVersion.objects.get(name_en=SERVICE, status="published")
+    code = version.item.code
+    required = list(version.materials.filter(requirement="required").order_by("pk"))
+    layout_plan = version.materials.get(name_en__startswith="Layout plan")
+    citizen, officer = new_page(), new_page()
+
+    # The citizen starts from the service guide and is asked to sign in first
+    citizen.goto(f"/services/{code}/")
+    citizen.locator("#apply-online").click()
+    citizen.wait_for_url("**/accounts/login/**")
+    citizen.get_by_label("Username").fill("citizen")
+    citizen.get_by_label("Password").fill(DEMO_PASSWORD)
+    citizen.get_by_role("button", name="Sign in").click()
+    citizen.wait_for_url(f"**/services/{code}/apply/")
+    citizen.get_by_label(f"Myself ({CITIZEN['name']})").check()
+    citizen.locator("#start-application").click()
+    citizen.wait_for_url("**/applications/*/form/")
+
+    # The form (the demo catalog titles its questions in Chinese only)
+    citizen.locator("#id_operator_name").fill("张明小吃店")
+    citizen.locator("#id_uscc").fill("92370102MA3CXK7B1X")
+    citizen.locator("#id_premises").fill("济南市历下区芙蓉街70号")
+    citizen.locator("#id_district").select_option("历下区")
+    citizen.get_by_label("餐饮服务经营者", exact=True).check()
+    citizen.locator("#id_business_items").select_option("热食类食品制售")
+    citizen.locator("#id_area_m2").fill("45")
+    citizen.locator("#id_food_safety_manager").fill("张明")
+    citizen.locator("#save-continue").click()
+    citizen.wait_for_url("**/applications/*/materials/")
+
+    # One PDF for each required material
+    for material in required:
+        name = f"material-{material.pk}.pdf"
+        citizen.locator(f"#file-{material.pk}").set_input_files(pdf_file(name))
+        citizen.locator(f"#upload-{material.pk}").click()
+        expect(citizen.get_by_text(f"“{name}” has been uploaded.")).to_be_visible()
+        expect(citizen.locator(f"#material-{material.pk}")).to_contain_text("Uploaded")
+    citizen.locator("#materials-continue").click()
+    citizen.wait_for_url("**/applications/*/check/")
+    expect(citizen.get_by_text("张明小吃店")).to_be_visible()
+    citizen.locator("#submit-application").click()
+    citizen.wait_for_url("**/cases/*/?submitted=1")
+    number = citizen.locator("#case-number").inner_text()
+    expect(citizen.locator("#confirmation")).to_contain_text(number)
+    expect(citizen.locator("#case-status")).to_have_text("Waiting to be accepted")
+    expect(citizen.locator("#timeline")).to_contain_text("Application received")
+
+    # My cases lists it
+    citizen.goto("/cases/")
+    expect(citizen.locator(f'[data-case-number="{number}"]')).to_contain_text(
+        "Waiting to be accepted"
+    )
+
+    # The intake clerk finds it in the queue, claims it and accepts it
+    sign_in(officer, "clerk_scjg", next_url="/workbench/")
+    row = officer.locator(f'tr[data-case="{number}"]')
+    expect(row).to_contain_text(SERVICE)
+    with officer.expect_navigation(wait_until="domcontentloaded"):
+        row.get_by_role("button", name=f"Claim {number}").click()
+    expect(row).to_contain_text(display_name("clerk_scjg"))
+    row.get_by_role("link", name=number).click()
+    officer.wait_for_url(f"**/workbench/cases/{number}/", wait_until="domcontentloaded")
+    for material in required:
+        expect(officer.locator(".wb-materials")).to_contain_text(f"material-{material.pk}.pdf")
+    act(officer, "accept", "Accept the application")
+    expect(officer.locator("dd[data-step]")).to_have_text("Under review")
+    expect(officer.locator(".wb-timeline")).to_contain_text("Application accepted")
+    sign_out(officer)
+
+    # The reviewer asks for a better layout plan, saying why
+    sign_in(officer, "reviewer_scjg", next_url=f"/workbench/cases/{number}/")
+    request_form = officer.locator('form[data-action="request_supplement"]')
+    request_form.locator(f"#id_request_supplement_material_{layout_plan.pk}").check()
+    request_form.locator(f"#id_request_supplement_material_{layout_plan.pk}_reason").fill(
+        SUPPLEMENT_REASON
+    )
+    act(officer, "request_supplement", "Send the request for supplements")
+    expect(officer.locator("dd[data-step]")).to_have_text("Supplements requested in review")
+    sign_out(officer)
+
+    # The citizen reads what is missing and why, and sends a new plan
+    citizen.goto(f"/cases/{number}/")
+    expect(citizen.locator("#case-status")).to_have_text("Waiting for your supplements")
+    expect(citizen.locator("#next-step")).to_contain_text("Waiting for you")
+    item = citizen.locator("#supplements #item-1")
+    expect(item).to_contain_text(layout_plan.name_en)
+    expect(item).to_contain_text(SUPPLEMENT_REASON)
+    expect(citizen.locator("#timeline")).to_contain_text("Supplements requested")
+    citizen.locator("#supplement-file-1").set_input_files(pdf_file("layout-plan-v2.pdf"))
+    citizen.locator("#supplement-upload-1").click()
+    expect(citizen.get_by_text("“layout-plan-v2.pdf” has been uploaded.")).to_be_visible()
+    expect(citizen.locator("#item-1")).to_contain_text("Uploaded")
+    citizen.locator("#submit-supplements").click()
+    expect(
+        citizen.get_by_text("Your supplements have been sent to the department.")
+    ).to_be_visible()
+    expect(citizen.locator("#case-status")).to_have_text("Under review")
+    expect(citizen.locator("#supplements")).to_have_count(0)
+    expect(citizen.locator("#timeline")).to_contain_text("Supplements received")
+
+    # The approver sees the new file, approves, issues the certificate and completes
+    sign_in(officer, "approver_scjg", next_url=f"/workbench/cases/{number}/")
+    expect(officer.locator(".wb-material", has_text="layout-plan-v2.pdf")).to_contain_text(
+        "Supplement"
+    )
+    act(officer, "approve", "Approve the application")
+    expect(officer.locator("dd[data-step]")).to_have_text("Approved, certificate to issue")
+    act(officer, "issue_certificate", "Issue the certificate")
+    expect(officer.locator("dd[data-step]")).to_have_text("Certificate issued, to complete")
+    outcome = officer.locator("section[aria-labelledby=outcome-title] div")
+    certificate = outcome.filter(has=officer.locator("dt", has_text="Certificate")).locator("dd")
+    certificate_number = certificate.inner_text()
+    assert certificate_number.strip()
+    act(officer, "complete", "Complete the case")
+    expect(officer.locator("dd[data-step]")).to_have_text("Completed")
+    expect(officer.get_by_text("The case is closed.")).to_be_visible()
+
+    # The citizen reads the decision and the certificate number, then rates the service
+    citizen.goto(f"/cases/{number}/")
+    expect(citizen.locator("#case-status")).to_have_text("Completed")
+    expect(citizen.locator("#decision")).to_contain_text("Decision: Approved")
+    expect(citizen.locator("#certificate-number")).to_have_text(certificate_number)
+    timeline = citizen.locator("#timeline")
+    for title in ("Approved", "Certificate issued", "Completed"):
+        expect(
+            timeline.locator(".tracker__title", has_text=re.compile(f"^{title}$"))
+        ).to_be_visible()
+    rating = citizen.locator("#rating-form")
+    rating.get_by_label("Satisfied", exact=True).check()
+    rating.get_by_label("Comments").fill(COMMENT)
+    citizen.locator("#submit-rating").click()
+    expect(citizen.get_by_text("Thank you for rating this service.")).to_be_visible()
+    expect(citizen.locator("#rating")).to_contain_text("You rated this service “Satisfied”")
+    expect(citizen.locator("#rating .quote")).to_have_text(COMMENT)
+    expect(citizen.locator("#rating-form")).to_have_count(0)
+
+    # Every step left an unbroken audit trail
+    from yiwang.core.audit import audit_verify
+
+    verification = audit_verify()
+    assert verification.ok, verification
