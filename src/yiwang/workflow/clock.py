@@ -20,9 +20,22 @@ from datetime import date, datetime, timedelta
 
 from yiwang.core.workingdays import WorkingCalendar
 from yiwang.workflow.definition import ClockDef
-from yiwang.workflow.model import ClockState, Light
+from yiwang.workflow.model import ClockState, Light, iso_moment
 
 INSTANT = timedelta(microseconds=1)
+
+# A working-day clock started on a given local day always gets the same deadline and the
+# same warning window, whatever the time of day: both instants and their texts are
+# remembered per (calendar, clock, day, carried time), up to _MEMO entries, then afresh.
+# Only the comparison with the start instant itself (the warning is never before the start)
+# is made on every call. The clock definition is keyed by identity and held in the entry,
+# so its id stays its own. A calendar that refuses an uncovered year raises before
+# anything is remembered; one that falls back to weekdays has already logged its warning
+# (once per year) on the first call, so remembering changes nothing it does.
+_MEMO = 4096
+_STARTS: dict[
+    tuple[WorkingCalendar, int, date, float], tuple[ClockDef, datetime, str, datetime, str]
+] = {}
 
 
 def start_of_day(calendar: WorkingCalendar, d: date) -> datetime:
@@ -38,6 +51,37 @@ def first_deadline(
     return calendar.deadline(start, int(clock.limit + carried))
 
 
+def start_instants(
+    clock: ClockDef,
+    start: datetime,
+    start_text: str,
+    calendar: WorkingCalendar,
+    carried: float = 0,
+) -> tuple[datetime, str, datetime, str]:
+    """The deadline and warning instant of ``clock`` started at ``start``, with their ISO
+    texts: ``first_deadline`` and ``warn_at`` (no extension yet) in one step.
+
+    ``start_text`` is ``start.isoformat()``, the warning's text when it is the start itself.
+    """
+    if clock.unit == "hours":
+        deadline = first_deadline(clock, start, calendar, carried)
+        warn = warn_at(clock, start, deadline, 0, calendar)
+        return deadline, iso_moment(deadline), warn, iso_moment(warn)
+    key = (calendar, id(clock), calendar.local_date(start), carried)
+    hit = _STARTS.get(key)
+    if hit is None or hit[0] is not clock:
+        deadline = first_deadline(clock, start, calendar, carried)
+        window = _window_start(clock, deadline, 0, calendar)
+        hit = (clock, deadline, iso_moment(deadline), window, iso_moment(window))
+        if len(_STARTS) >= _MEMO:
+            _STARTS.clear()
+        _STARTS[key] = hit
+    _clock, deadline, deadline_text, window, window_text = hit
+    if start > window:  # as warn_at: max(), the window's start on a tie
+        return deadline, deadline_text, start, start_text
+    return deadline, deadline_text, window, window_text
+
+
 def warn_at(
     clock: ClockDef,
     started_at: datetime,
@@ -50,20 +94,26 @@ def warn_at(
     A window of n working days opens at the start of the n-th working day counted back
     from the deadline's day, that day included.
     """
+    moment = _window_start(clock, deadline, extensions, calendar)
+    return started_at if started_at > moment else moment  # max(), the first on a tie
+
+
+def _window_start(
+    clock: ClockDef, deadline: datetime, extensions: int, calendar: WorkingCalendar
+) -> datetime:
+    """Where the warning window before ``deadline`` opens, before the start is considered."""
     window = clock.warning
     if window.unit == "hours" or (clock.unit == "hours" and window.unit == "fraction"):
         total = clock.limit + extensions * (clock.extension or 0)
         hours = window.amount if window.unit == "hours" else window.amount * total
-        moment = deadline - timedelta(hours=hours)
+        return deadline - timedelta(hours=hours)
+    if window.unit == "working_days":
+        days = window.amount
     else:
-        if window.unit == "working_days":
-            days = window.amount
-        else:
-            days = window.amount * (clock.limit + extensions * (clock.extension or 0))
-        last_day = calendar.local_date(deadline)
-        first_day = calendar.sub_working_days(last_day, max(1, math.ceil(days)) - 1)
-        moment = calendar.start_of_day(first_day)
-    return started_at if started_at > moment else moment  # max(), the first on a tie
+        days = window.amount * (clock.limit + extensions * (clock.extension or 0))
+    last_day = calendar.local_date(deadline)
+    first_day = calendar.sub_working_days(last_day, max(1, math.ceil(days)) - 1)
+    return calendar.start_of_day(first_day)
 
 
 def paused_amount(clock: ClockState, at: datetime, calendar: WorkingCalendar) -> float:

@@ -32,7 +32,7 @@ from yiwang.workflow.errors import (
     WrongRole,
     WrongState,
 )
-from yiwang.workflow.evolve import evolve
+from yiwang.workflow.evolve import Draft, evolve, fold
 from yiwang.workflow.model import (
     BranchState,
     ClockMode,
@@ -53,7 +53,11 @@ _PAUSE_EVENT: dict[ClockMode, str] = {"suspended": "clock_suspended", "excluded"
 
 
 class _Run:
-    """One outcome being decided: emits events and folds each into the state at once."""
+    """One outcome being decided: emits events and folds each into the state at once.
+
+    The state is a :class:`Draft` that every event is folded into, frozen into a State
+    only for the outcome.
+    """
 
     __slots__ = ("calendar", "definition", "events", "state", "version")
 
@@ -61,7 +65,7 @@ class _Run:
         self, definition: Definition, state: State, calendar: WorkingCalendar, version: int
     ) -> None:
         self.definition = definition
-        self.state = state
+        self.state = Draft(state)
         self.calendar = calendar
         self.version = version
         self.events: list[Event] = []
@@ -69,11 +73,11 @@ class _Run:
     def emit(self, type_: str, at: datetime, data: dict[str, Any]) -> None:
         data["version"] = self.version
         event = new_event(type_, at, data)
-        self.state = evolve(self.definition, self.state, event)
+        fold(self.definition, self.state, event)
         self.events.append(event)
 
     def outcome(self) -> Outcome:
-        return new_outcome(self.state, tuple(self.events))
+        return new_outcome(self.state.freeze(), tuple(self.events))
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -138,12 +142,15 @@ def replay(
 
     ``calendar`` is accepted for symmetry and not needed: events carry their deadlines.
     """
-    state: State | None = None
+    draft: Draft | None = None
     for event in events:
-        state = evolve(definition, state, event)
-    if state is None:
+        if draft is None:
+            draft = Draft(evolve(definition, None, event))
+        else:
+            fold(definition, draft, event)
+    if draft is None:
         raise ValueError("nothing to replay: no events")
-    return state
+    return draft.freeze()
 
 
 def deadline_light(state: State, at: datetime, *, calendar: WorkingCalendar | None = None) -> Light:
@@ -232,7 +239,7 @@ def _command(run: _Run, command: Command, at: datetime) -> None:
 
 
 def _find(
-    definition: Definition, state: State, command: Command
+    definition: Definition, state: Draft, command: Command
 ) -> tuple[Transition, BranchState | None]:
     name = command.name
     if command.branch is not None:
@@ -263,7 +270,7 @@ def _find(
     raise WrongState(f"{name!r} is not possible in state {state.status!r}")
 
 
-def _open(state: State) -> str:
+def _open(state: Draft) -> str:
     return ", ".join(b.name for b in state.branches) or "none"
 
 
@@ -400,14 +407,16 @@ def _start_clock(
     suspended = excluded = 0.0
     if carried is not None and carried.unit == cdef.unit:
         suspended, excluded = carried.suspended, carried.excluded
-    deadline = clk.first_deadline(cdef, begin, run.calendar, suspended + excluded)
-    warn = clk.warn_at(cdef, begin, deadline, 0, run.calendar)
+    begin_text = begin.isoformat()
+    _deadline, deadline_text, _warn, warn_text = clk.start_instants(
+        cdef, begin, begin_text, run.calendar, suspended + excluded
+    )
     data: dict[str, Any] = {
         "clock": name,
         "unit": cdef.unit,
-        "started_at": begin.isoformat(),
-        "deadline": iso_moment(deadline),
-        "warn_at": iso_moment(warn),
+        "started_at": begin_text,
+        "deadline": deadline_text,
+        "warn_at": warn_text,
         "mode": mode,
     }
     if suspended or excluded:

@@ -23,60 +23,100 @@ from yiwang.workflow.model import (
 
 def evolve(definition: Definition, state: State | None, event: Event) -> State:
     """``state`` with ``event`` folded in. The only place where a state changes."""
+    if state is None:
+        if event.type != "started":
+            raise ValueError(f"event {event.type!r} before 'started'")
+        data, at = event.data, event.at
+        return new_state(data["workflow"], data["status"], data.get("version", 0), at, at, (), ())
+    draft = Draft(state)
+    fold(definition, draft, event)
+    return draft.freeze()
+
+
+class Draft:
+    """A state while events are folded into it: the fields of :class:`State`, mutable.
+
+    An outcome has several events; folding each into a frozen State would build a
+    State per event. The engine and :func:`replay` fold them all into one Draft and
+    freeze it once; :func:`evolve` is the same fold on a Draft of one event.
+    """
+
+    __slots__ = ("branches", "clocks", "started_at", "status", "updated_at", "version", "workflow")
+
+    def __init__(self, state: State) -> None:
+        self.workflow = state.workflow
+        self.status = state.status
+        self.version = state.version
+        self.started_at = state.started_at
+        self.updated_at = state.updated_at
+        self.branches = state.branches
+        self.clocks = state.clocks
+
+    def freeze(self) -> State:
+        """The State this draft stands for now."""
+        return new_state(
+            self.workflow,
+            self.status,
+            self.version,
+            self.started_at,
+            self.updated_at,
+            self.branches,
+            self.clocks,
+        )
+
+    def clock(self, name: str) -> ClockState | None:
+        for c in self.clocks:
+            if c.name == name:
+                return c
+        return None
+
+    def branch(self, name: str) -> BranchState | None:
+        for b in self.branches:
+            if b.name == name:
+                return b
+        return None
+
+
+def fold(definition: Definition, draft: Draft, event: Event) -> None:
+    """Fold ``event`` into ``draft``: what :func:`evolve` does, in place.
+
+    On an unknown event the draft is left as it was and ValueError is raised.
+    """
     data, at = event.data, event.at
     kind = event.type
-    if kind == "started":
-        return new_state(data["workflow"], data["status"], data.get("version", 0), at, at, (), ())
-    if state is None:
-        raise ValueError(f"event {kind!r} before 'started'")
-    version = data.get("version", state.version)
     # The two commonest kinds first: a move of the main state, and a clock's change.
     if kind == "transitioned" and "branch" not in data:
-        return new_state(
-            state.workflow,
-            data["to"],
-            version,
-            state.started_at,
-            at,
-            state.branches,
-            state.clocks,
+        draft.status = data["to"]
+    elif kind.startswith("clock_") and kind not in definition.expiry_events:
+        draft.clocks = _evolve_clock(draft.clocks, kind, at, data)
+    elif kind == "transitioned":
+        draft.branches = tuple(
+            BranchState(b.name, data["to"]) if b.name == data["branch"] else b
+            for b in draft.branches
         )
-    if kind.startswith("clock_") and kind not in definition.expiry_events:
-        return new_state(
-            state.workflow,
-            state.status,
-            version,
-            state.started_at,
-            at,
-            state.branches,
-            _evolve_clock(state, kind, at, data),
-        )
-    status, branches, clocks = state.status, state.branches, state.clocks
-    if kind == "transitioned":
-        if "branch" in data:
-            branches = tuple(
-                BranchState(b.name, data["to"]) if b.name == data["branch"] else b for b in branches
-            )
-        else:
-            status = data["to"]
     elif kind in definition.expiry_events:
-        status = data["to"]
+        draft.status = data["to"]
     elif kind == "forked":
-        branches = tuple(BranchState(name, data["start"]) for name in data["branches"])
+        draft.branches = tuple(BranchState(name, data["start"]) for name in data["branches"])
     elif kind == "joined":
-        status = data["state"]
-        branches = ()
+        draft.status = data["state"]
+        draft.branches = ()
     elif kind == "branches_cancelled":
-        branches = ()
-    elif kind.startswith("clock_"):
-        clocks = _evolve_clock(state, kind, at, data)
+        draft.branches = ()
+    elif kind == "started":
+        draft.workflow, draft.status = data["workflow"], data["status"]
+        draft.version = data.get("version", 0)
+        draft.started_at = draft.updated_at = at
+        draft.branches = draft.clocks = ()
+        return
     else:
         raise ValueError(f"unknown event type {kind!r} for workflow {definition.name!r}")
-    return new_state(state.workflow, status, version, state.started_at, at, branches, clocks)
+    draft.version = data.get("version", draft.version)
+    draft.updated_at = at
 
 
 def _evolve_clock(
-    state: State, kind: str, at: datetime, data: dict[str, Any]
+    clocks: tuple[ClockState, ...], kind: str, at: datetime, data: dict[str, Any]
 ) -> tuple[ClockState, ...]:
     name = data["clock"]
     if kind == "clock_started":
@@ -95,12 +135,12 @@ def _evolve_clock(
             False,
             False,
         )
-        if not state.clocks:
+        if not clocks:
             return (new,)
-        return (*[c for c in state.clocks if c.name != name], new)
+        return (*[c for c in clocks if c.name != name], new)
     if kind == "clock_stopped":
-        return tuple([c for c in state.clocks if c.name != name])
-    return tuple([_clock_change(c, kind, at, data) if c.name == name else c for c in state.clocks])
+        return tuple([c for c in clocks if c.name != name])
+    return tuple([_clock_change(c, kind, at, data) if c.name == name else c for c in clocks])
 
 
 def _clock_change(c: ClockState, kind: str, at: datetime, data: dict[str, Any]) -> ClockState:
