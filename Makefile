@@ -43,12 +43,17 @@ lint: setup
 	YIWANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 	YIWANG_ENV=test $(BIN)/python manage.py export_openapi --check
 
+# Browser tests share one live server per process; they run in a pass of their own.
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
 test-sqlite: setup
-	YIWANG_ENV=test DATABASE_URL= $(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 -m "not browser"
+	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m browser
 
 test-postgres: setup
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
-		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider; \
+		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 -m "not browser" && \
+		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m browser; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is required on CI but not reachable" >&2; exit 1; \
 	else \

@@ -17,6 +17,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     on_postgres = connection.vendor == "postgresql"
     deselected = []
     for item in list(items):
+        _restore_data_after_flush(item)
         if item.get_closest_marker("postgres") and not on_postgres:
             if ON_CI:
                 # On CI they run in the PostgreSQL pass of `make test`, never skipped.
@@ -34,6 +35,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
     if deselected:
         config.hook.pytest_deselected(items=deselected)
+
+
+def _restore_data_after_flush(item: pytest.Item) -> None:
+    """Transactional tests end by emptying every table, and data migrations
+    (the holiday calendar, the role groups) would then be missing for the
+    tests that follow in the same worker. ``serialized_rollback`` restores
+    them, and must be on for every transactional test: one without it also
+    re-runs post-migrate hooks, whose rows then clash with the next restore.
+    """
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False) or "live_server" in getattr(
+        item, "fixturenames", ()
+    )
+    if transactional and not marker.kwargs.get("serialized_rollback", False):
+        kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
 @pytest.fixture(autouse=True)

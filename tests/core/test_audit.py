@@ -105,7 +105,14 @@ def test_rows_cut_off_the_end_are_caught_by_the_anchor(chain):
     assert _verify("--anchor", anchor).startswith("Audit log OK")
     _raw("DELETE FROM {table} WHERE id = %s", [chain[-1].pk])
 
-    assert _verify().startswith("Audit log OK: 4 entries checked")  # the chain alone can't tell
+    # the recorded head of the chain tells without an anchor…
+    with pytest.raises(CommandError) as error:
+        _verify()
+    assert error.value.returncode == 1
+    assert "entries were removed" in str(error.value)
+    # …and an anchor kept elsewhere tells even if the head row was rewritten too
+    _raw("UPDATE core_auditchainhead SET hash = %s", [chain[-2].hash])
+    assert _verify().startswith("Audit log OK: 4 entries checked")
     with pytest.raises(CommandError) as error:
         _verify("--anchor", anchor)
 

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from yiwang.core.models import AuditEntry
+from yiwang.core.models import AuditChainHead, AuditEntry
 
 
 def _entry_hash(entry: AuditEntry) -> str:
@@ -50,7 +50,7 @@ def audit_record(
     newest entry (``SELECT … FOR UPDATE``) to serialise appends.
     """
     with transaction.atomic():
-        head = AuditEntry.objects.select_for_update().order_by("-id").only("hash").first()
+        head = _locked_head()
         entry = AuditEntry(
             created_at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
@@ -60,11 +60,34 @@ def audit_record(
             target_id=str(target.pk) if target is not None else "",
             target_label=str(target)[:200] if target is not None else "",
             data=json.loads(json.dumps(data or {}, default=str)),
-            prev_hash=head.hash if head else "",
+            prev_hash=head.hash,
         )
         entry.hash = _entry_hash(entry)
         entry.save(force_insert=True)
+        head.entry_id, head.hash = entry.id, entry.hash
+        head.save(update_fields=["entry_id", "hash"])
         return entry
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain's head row, locked until the transaction ends (created on first use).
+
+    Locking one fixed row serialises appends: locking the newest entry is not
+    enough, since under READ COMMITTED a writer that waited on it would still
+    link to it after another writer had appended a newer one.
+    """
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    latest = AuditEntry.objects.order_by("-id").only("id", "hash").first()
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(
+                pk=1, entry_id=latest.id if latest else None, hash=latest.hash if latest else ""
+            )
+    except IntegrityError:
+        pass  # another writer created it first
+    return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 @dataclass(frozen=True)
@@ -79,7 +102,11 @@ class AuditVerification:
 
 
 def audit_verify() -> AuditVerification:
-    """Walk the chain from the first entry and report the first broken link."""
+    """Walk the chain from the first entry and report the first broken link.
+
+    Also compares the end of the chain with the recorded head, so entries cut
+    off the end are found too.
+    """
     prev = ""
     checked = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
@@ -89,4 +116,9 @@ def audit_verify() -> AuditVerification:
             return AuditVerification(checked, entry.id, "content does not match its hash")
         prev = entry.hash
         checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.hash != prev:
+        return AuditVerification(
+            checked, head.entry_id, "the chain ends before its recorded head: entries were removed"
+        )
     return AuditVerification(checked, None)

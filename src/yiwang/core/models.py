@@ -91,3 +91,21 @@ class AuditEntry(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
         )
+
+
+class AuditChainHead(models.Model):
+    """The one row that says where the audit chain ends (its newest entry's hash).
+
+    Appending locks this row (``SELECT … FOR UPDATE``), so concurrent writers
+    queue up and each links to the entry the previous one wrote; and a check
+    can tell when entries were cut off the end of the chain.
+    """
+
+    entry_id = models.BigIntegerField(null=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return self.hash or "(empty)"
