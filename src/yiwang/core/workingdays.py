@@ -108,6 +108,7 @@ class WorkingCalendar:
         "_holidays",
         "_mornings",
         "_nights",
+        "_tz_aware",
         "_warned",
         "_workdays",
         "_years",
@@ -137,6 +138,7 @@ class WorkingCalendar:
         self._fallback: FallbackPolicy = fallback
         self._warned: set[int] = set()
         self.tz = tz
+        self._tz_aware = type(tz) in _ALWAYS_AWARE  # its utcoffset() is never None
         self._index()
         # Remembered answers, only those that met no uncovered year (a warning or an error
         # must happen on every call that meets one): (ordinal, n) -> day, (a, b) -> count.
@@ -278,6 +280,10 @@ class WorkingCalendar:
     def local_date(self, moment: datetime) -> date:
         """The calendar's local date of an aware datetime."""
         zone = moment.tzinfo
+        if zone is self.tz and self._tz_aware:
+            # Already local (the usual case for the instant an engine call is made at): its
+            # own date, which astimezone() would return after parsing its arguments.
+            return moment.date()
         if zone is None or (type(zone) not in _ALWAYS_AWARE and moment.utcoffset() is None):
             raise ValueError(f"a naive datetime has no local date: {moment!r}")
         return moment.astimezone(self.tz).date()

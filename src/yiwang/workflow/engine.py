@@ -34,6 +34,7 @@ from yiwang.workflow.errors import (
 )
 from yiwang.workflow.evolve import Draft, evolve, fold
 from yiwang.workflow.model import (
+    ALWAYS_AWARE,
     BranchState,
     ClockMode,
     ClockState,
@@ -52,32 +53,47 @@ _LIGHT_ORDER = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 _PAUSE_EVENT: dict[ClockMode, str] = {"suspended": "clock_suspended", "excluded": "clock_excluded"}
 
 
-class _Run:
+class _Run(Draft):
     """One outcome being decided: emits events and folds each into the state at once.
 
-    The state is a :class:`Draft` that every event is folded into, frozen into a State
-    only for the outcome.
+    The run is itself the :class:`Draft` every event is folded into (one object and one
+    __init__ per outcome, not a run holding a draft), frozen into a State only for the
+    outcome. ``at`` is the outcome's instant as the caller gave it, which events record;
+    ``now`` the same instant for comparisons with the clocks' instants (see _comparable).
     """
 
-    __slots__ = ("calendar", "definition", "events", "state", "version")
+    __slots__ = ("at", "calendar", "definition", "events", "next_version", "now")
 
     def __init__(
-        self, definition: Definition, state: State, calendar: WorkingCalendar, version: int
+        self,
+        definition: Definition,
+        state: State,
+        calendar: WorkingCalendar,
+        version: int,
+        at: datetime,
     ) -> None:
+        # Draft.__init__, inlined: this runs once per outcome.
+        self.workflow = state.workflow
+        self.status = state.status
+        self.version = state.version
+        self.started_at = state.started_at
+        self.updated_at = state.updated_at
+        self.branches = state.branches
+        self.clocks = state.clocks
         self.definition = definition
-        self.state = Draft(state)
         self.calendar = calendar
-        self.version = version
+        self.next_version = version
         self.events: list[Event] = []
+        self.at = self.now = at
 
     def emit(self, type_: str, at: datetime, data: dict[str, Any]) -> None:
-        data["version"] = self.version
+        data["version"] = self.next_version
         event = new_event(type_, at, data)
-        fold(self.definition, self.state, event)
+        fold(self.definition, self, event)
         self.events.append(event)
 
     def outcome(self) -> Outcome:
-        return new_outcome(self.state.freeze(), tuple(self.events))
+        return new_outcome(self.freeze(), tuple(self.events))
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -89,7 +105,7 @@ def start(definition: Definition, *, at: datetime, calendar: WorkingCalendar) ->
     first = new_event(
         "started", at, {"workflow": definition.name, "status": definition.initial, "version": 0}
     )
-    run = _Run(definition, evolve(definition, None, first), calendar, 0)
+    run = _Run(definition, evolve(definition, None, first), calendar, 0, at)
     run.events.append(first)
     _enter(run, None, definition.initial, at, fields={})
     return run.outcome()
@@ -110,9 +126,9 @@ def apply(
     them (record them anyway).
     """
     _check(definition, state, at)
-    run = _Run(definition, state, calendar, state.version + 1)
+    run = _Run(definition, state, calendar, state.version + 1, at)
     if state.clocks:
-        _tick(run, at)
+        _tick(run)
     ticked = run.outcome() if run.events else None
     try:
         _command(run, command, at)
@@ -130,8 +146,8 @@ def tick(
     With nothing due the outcome has no events and the state is unchanged.
     """
     _check(definition, state, at)
-    run = _Run(definition, state, calendar, state.version + 1)
-    _tick(run, at)
+    run = _Run(definition, state, calendar, state.version + 1, at)
+    _tick(run)
     return run.outcome() if run.events else Outcome(state, ())
 
 
@@ -188,7 +204,8 @@ def available(definition: Definition, state: State) -> list[tuple[Transition, st
 
 
 def _check(definition: Definition, state: State, at: datetime) -> None:
-    aware(at)
+    if type(at) is not datetime or type(at.tzinfo) not in ALWAYS_AWARE:
+        aware(at)  # the full check; a datetime in a ZoneInfo or a timezone is aware already
     if state.workflow != definition.name:
         raise ValueError(f"state of workflow {state.workflow!r} given to {definition.name!r}")
     if at < state.updated_at:
@@ -198,7 +215,7 @@ def _check(definition: Definition, state: State, at: datetime) -> None:
 
 
 def _command(run: _Run, command: Command, at: datetime) -> None:
-    definition, state = run.definition, run.state
+    definition, state = run.definition, run  # the run is the state being decided
     if definition.states[state.status].final:
         raise FinalState(f"the case is {state.status!r}, a final state: it accepts no command")
     if command.name not in definition.commands:
@@ -223,7 +240,7 @@ def _command(run: _Run, command: Command, at: datetime) -> None:
     if fields:
         data["fields"] = fields
     restarts = transition.restarts
-    running_before = {c.name for c in state.clocks} if restarts else set()
+    running_before = {c.name for c in state.clocks} if restarts else ()
     run.emit("transitioned", at, data)
     if branch is not None:
         _maybe_join(run, at)
@@ -306,7 +323,7 @@ def _field_problem(spec: FieldSpec, value: Any) -> str | None:
 
 
 def _check_extension(run: _Run, name: str, at: datetime) -> None:
-    state_clock = run.state.clock(name)
+    state_clock = run.clock(name)
     cdef = run.definition.clocks[name]
     if state_clock is None:
         raise WrongState(f"clock {name!r} is not running, there is nothing to extend")
@@ -336,8 +353,8 @@ def _leave(
     carried: ClockState | None = None,
 ) -> None:
     """Close the branches ``source`` had open and move the clocks to ``target``'s."""
-    if run.state.branches:
-        names = [b.name for b in run.state.branches]
+    if run.branches:
+        names = [b.name for b in run.branches]
         run.emit("branches_cancelled", at, {"state": source, "branches": names})
     _move_clocks(run, source, target, at, effective=effective, carried=carried)
 
@@ -380,7 +397,7 @@ def _move_clocks(
     else:
         changes = definition.clock_changes(source, target)
     for name, _before, after in changes:
-        current = run.state.clock(name)
+        current = run.clock(name)
         if after is None:
             if current is not None:
                 _stop(run, current, at)
@@ -426,6 +443,8 @@ def _start_clock(
 
 def _stop(run: _Run, current: ClockState, at: datetime) -> None:
     moment = current.paused_at or at
+    if moment is run.at:
+        moment = run.now  # the same instant, quicker to compare with the deadline
     run.emit(
         "clock_stopped",
         at,
@@ -461,7 +480,7 @@ def _resume(run: _Run, current: ClockState, at: datetime) -> None:
 
 
 def _restart(run: _Run, name: str, at: datetime) -> None:
-    current = run.state.clock(name)
+    current = run.clock(name)
     if current is None:
         return
     mode = current.mode
@@ -470,7 +489,7 @@ def _restart(run: _Run, name: str, at: datetime) -> None:
 
 
 def _extend(run: _Run, name: str, at: datetime, reason: Any) -> None:
-    current = run.state.clock(name)
+    current = run.clock(name)
     assert current is not None
     cdef = run.definition.clocks[name]
     deadline = clk.extended_deadline(current, cdef, run.calendar)
@@ -491,7 +510,7 @@ def _extend(run: _Run, name: str, at: datetime, reason: Any) -> None:
 
 
 def _maybe_join(run: _Run, at: datetime) -> None:
-    state, definition = run.state, run.definition
+    state, definition = run, run.definition  # the run is the state being decided
     fork = definition.states[state.status].fork
     assert fork is not None
     finished = [b.name for b in state.branches if b.status == fork.join]
@@ -506,15 +525,17 @@ def _maybe_join(run: _Run, at: datetime) -> None:
 # --- time -------------------------------------------------------------------------------------
 
 
-def _tick(run: _Run, at: datetime) -> None:
+def _tick(run: _Run) -> None:
+    """Apply the time-based changes due by the run's instant, each as of when it fell due."""
+    now = run.now = _comparable(run.at, run.clocks)
     for _ in range(64):  # each round settles one clock event; a case has a handful at most
-        if not _anything_due(run.state.clocks, at):
+        if not _anything_due(run.clocks, now):
             return
-        due = [(m, c) for c in run.state.clocks if (m := clk.next_due(c)) is not None and m <= at]
+        due = [(m, c) for c in run.clocks if (m := clk.next_due(c)) is not None and m <= now]
         if not due:
             return
         moment, current = min(due, key=lambda pair: pair[0])
-        when = max(moment, run.state.updated_at)
+        when = max(moment, run.updated_at)
         cdef = run.definition.clocks[current.name]
         if moment <= current.deadline:
             run.emit(
@@ -531,6 +552,26 @@ def _tick(run: _Run, at: datetime) -> None:
                 {"clock": current.name, "deadline": iso_moment(current.deadline)},
             )
     raise RuntimeError("clock events do not settle; is a clock's limit zero?")  # pragma: no cover
+
+
+def _comparable(at: datetime, clocks: tuple[ClockState, ...]) -> datetime:
+    """``at`` in the zone of the first running clock's deadline, to compare with the clocks.
+
+    Instants read from ISO text share one fixed-offset tzinfo object per offset
+    (model.parse_moment). Two datetimes with the same tzinfo object compare by their fields
+    alone; any other pair first calls utcoffset() on both, several times slower. A caller's
+    ``at`` is usually in a ZoneInfo: converted once per outcome, it compares quickly with
+    every deadline and warning instant in that offset. It is the same instant, so every
+    comparison answers the same (a fixed offset has no folds); it is never recorded, the
+    events keep the caller's ``at``. With no running clock there is nothing to compare.
+    """
+    for c in clocks:
+        if c.mode == "runs":
+            zone = c.deadline.tzinfo
+            if at.tzinfo is not zone and type(zone) is timezone:
+                return at.astimezone(zone)
+            return at
+    return at
 
 
 def _anything_due(clocks: tuple[ClockState, ...], at: datetime) -> bool:
@@ -557,7 +598,7 @@ def _expire(run: _Run, current: ClockState, when: datetime) -> None:
     cdef = run.definition.clocks[current.name]
     expiry = cdef.on_expiry
     assert expiry is not None
-    source = run.state.status
+    source = run.status
     effective = current.started_at if expiry.backdate else when
     run.emit(
         expiry.event,

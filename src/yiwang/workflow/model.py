@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ ClockUnit = Literal["working_days", "hours"]
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _T = TypeVar("_T")
 # Zones whose utcoffset() is never None: an aware datetime in one needs no further check.
-_ALWAYS_AWARE = frozenset({ZoneInfo, timezone})
+ALWAYS_AWARE = frozenset({ZoneInfo, timezone})
 
 
 def aware(moment: datetime, what: str = "at") -> datetime:
@@ -24,7 +24,7 @@ def aware(moment: datetime, what: str = "at") -> datetime:
     if not isinstance(moment, datetime):
         raise TypeError(f"{what} must be a datetime, not {type(moment).__name__}")
     zone = moment.tzinfo
-    if zone is None or (type(zone) not in _ALWAYS_AWARE and moment.utcoffset() is None):
+    if zone is None or (type(zone) not in ALWAYS_AWARE and moment.utcoffset() is None):
         raise ValueError(f"{what} must be an aware datetime, not naive {moment!r}")
     return moment
 
@@ -36,11 +36,28 @@ _PARSED: dict[str, datetime] = {}
 _FORMATTED: dict[int, tuple[datetime, str]] = {}
 
 
+# One tzinfo object per UTC offset for the instants parse_moment reads. Two datetimes that
+# share one tzinfo *object* compare by their fields alone; any other pair first asks both
+# for utcoffset(), several times slower. fromisoformat builds a new timezone per call, so
+# two deadlines (or a deadline and an ``at`` the engine converted to their zone, see
+# engine._comparable) would never share one. The shared objects are equal to the ones
+# fromisoformat builds (a timezone is its offset), with the same repr: nothing else changes.
+_ZONES: dict[tzinfo, tzinfo] = {}
+
+
 def parse_moment(text: str) -> datetime:
-    """``datetime.fromisoformat(text)``, remembered: equal texts give the same instance."""
+    """``datetime.fromisoformat(text)``, remembered: equal texts give the same instance, and
+    equal offsets the same tzinfo object."""
     moment = _PARSED.get(text)
     if moment is None:
         moment = datetime.fromisoformat(text)
+        zone = moment.tzinfo
+        if zone is not None:
+            if len(_ZONES) >= _MEMO:  # a handful of offsets in practice; bounded all the same
+                _ZONES.clear()
+            shared = _ZONES.setdefault(zone, zone)
+            if shared is not zone:
+                moment = moment.replace(tzinfo=shared)
         if len(_PARSED) >= _MEMO:
             _PARSED.clear()
         _PARSED[text] = moment
