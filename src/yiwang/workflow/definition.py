@@ -165,13 +165,7 @@ class Definition:
         key = (source, target)
         changes = self._clock_changes.get(key)
         if changes is None:
-            a, b = self.states[source].clocks, self.states[target].clocks
-            changes = tuple(
-                (name, a.get(name), b.get(name))
-                for name in self.clocks
-                if a.get(name) != b.get(name)
-            )
-            self._clock_changes[key] = changes
+            changes = self._clock_changes[key] = _clock_changes(self, source, target)
         return changes
 
     def successors(self, state: str) -> set[str]:
@@ -185,6 +179,15 @@ class Definition:
             if expiry is not None:
                 out.add(expiry.to)
         return out & self.states.keys()
+
+
+def _clock_changes(definition: Definition, source: str, target: str) -> tuple[ClockChange, ...]:
+    # Apart from the remembering method: its comprehension would make its variables cells,
+    # created on every call.
+    a, b = definition.states[source].clocks, definition.states[target].clocks
+    return tuple(
+        (name, a.get(name), b.get(name)) for name in definition.clocks if a.get(name) != b.get(name)
+    )
 
 
 def _reachable(definition: Definition, starts: set[str]) -> set[str]:

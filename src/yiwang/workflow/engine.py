@@ -32,7 +32,7 @@ from yiwang.workflow.errors import (
     WrongRole,
     WrongState,
 )
-from yiwang.workflow.evolve import Draft, evolve, fold
+from yiwang.workflow.evolve import Draft, draft_of, evolve, fold
 from yiwang.workflow.model import (
     ALWAYS_AWARE,
     BranchState,
@@ -56,35 +56,21 @@ _PAUSE_EVENT: dict[ClockMode, str] = {"suspended": "clock_suspended", "excluded"
 class _Run(Draft):
     """One outcome being decided: emits events and folds each into the state at once.
 
-    The run is itself the :class:`Draft` every event is folded into (one object and one
-    __init__ per outcome, not a run holding a draft), frozen into a State only for the
-    outcome. ``at`` is the outcome's instant as the caller gave it, which events record;
-    ``now`` the same instant for comparisons with the clocks' instants (see _comparable).
+    The run is itself the :class:`Draft` every event is folded into (one object per
+    outcome, not a run holding a draft), frozen into a State only for the outcome; built
+    by :func:`_begin`. ``at`` is the outcome's instant as the caller gave it, which events
+    record; ``now`` the same instant for comparisons with the clocks' instants (see
+    _comparable).
     """
 
     __slots__ = ("at", "calendar", "definition", "events", "next_version", "now")
 
-    def __init__(
-        self,
-        definition: Definition,
-        state: State,
-        calendar: WorkingCalendar,
-        version: int,
-        at: datetime,
-    ) -> None:
-        # Draft.__init__, inlined: this runs once per outcome.
-        self.workflow = state.workflow
-        self.status = state.status
-        self.version = state.version
-        self.started_at = state.started_at
-        self.updated_at = state.updated_at
-        self.branches = state.branches
-        self.clocks = state.clocks
-        self.definition = definition
-        self.calendar = calendar
-        self.next_version = version
-        self.events: list[Event] = []
-        self.at = self.now = at
+    definition: Definition
+    calendar: WorkingCalendar
+    next_version: int
+    events: list[Event]
+    at: datetime
+    now: datetime
 
     def emit(self, type_: str, at: datetime, data: dict[str, Any]) -> None:
         data["version"] = self.next_version
@@ -96,6 +82,20 @@ class _Run(Draft):
         return new_outcome(self.freeze(), tuple(self.events))
 
 
+def _begin(
+    definition: Definition, state: State, calendar: WorkingCalendar, version: int, at: datetime
+) -> _Run:
+    """A run from ``state``: an outcome of ``version`` at ``at`` (no __init__: see Draft)."""
+    run = _Run()
+    run.take(state)
+    run.definition = definition
+    run.calendar = calendar
+    run.next_version = version
+    run.events = []
+    run.at = run.now = at
+    return run
+
+
 # --- public API -------------------------------------------------------------------------------
 
 
@@ -105,7 +105,7 @@ def start(definition: Definition, *, at: datetime, calendar: WorkingCalendar) ->
     first = new_event(
         "started", at, {"workflow": definition.name, "status": definition.initial, "version": 0}
     )
-    run = _Run(definition, evolve(definition, None, first), calendar, 0, at)
+    run = _begin(definition, evolve(definition, None, first), calendar, 0, at)
     run.events.append(first)
     _enter(run, None, definition.initial, at, fields={})
     return run.outcome()
@@ -126,7 +126,7 @@ def apply(
     them (record them anyway).
     """
     _check(definition, state, at)
-    run = _Run(definition, state, calendar, state.version + 1, at)
+    run = _begin(definition, state, calendar, state.version + 1, at)
     if state.clocks:
         _tick(run)
     ticked = run.outcome() if run.events else None
@@ -146,7 +146,7 @@ def tick(
     With nothing due the outcome has no events and the state is unchanged.
     """
     _check(definition, state, at)
-    run = _Run(definition, state, calendar, state.version + 1, at)
+    run = _begin(definition, state, calendar, state.version + 1, at)
     _tick(run)
     return run.outcome() if run.events else Outcome(state, ())
 
@@ -161,7 +161,7 @@ def replay(
     draft: Draft | None = None
     for event in events:
         if draft is None:
-            draft = Draft(evolve(definition, None, event))
+            draft = draft_of(evolve(definition, None, event))
         else:
             fold(definition, draft, event)
     if draft is None:
@@ -273,7 +273,7 @@ def _find(
     if t is not None:
         return t, None
     if state.branches:
-        candidates = [b for b in state.branches if (b.status, name) in definition.table]
+        candidates = _branches_for(definition, state.branches, name)
         if len(candidates) == 1:
             return definition.table[candidates[0].status, name], candidates[0]
         if candidates:
@@ -285,6 +285,17 @@ def _find(
     if state.status in definition.decided_after.get(name, ()):
         raise AlreadyDecided(f"{name!r} was already decided: the case is now {state.status!r}")
     raise WrongState(f"{name!r} is not possible in state {state.status!r}")
+
+
+def _branches_for(
+    definition: Definition, branches: tuple[BranchState, ...], name: str
+) -> list[BranchState]:
+    """The open branches where command ``name`` is possible.
+
+    A function of its own: a comprehension in _find would make its variables cells,
+    created on every call.
+    """
+    return [b for b in branches if (b.status, name) in definition.table]
 
 
 def _open(state: Draft) -> str:
@@ -531,10 +542,16 @@ def _tick(run: _Run) -> None:
     for _ in range(64):  # each round settles one clock event; a case has a handful at most
         if not _anything_due(run.clocks, now):
             return
-        due = [(m, c) for c in run.clocks if (m := clk.next_due(c)) is not None and m <= now]
-        if not due:
+        # The clock due first (the first one on a tie, as min() would), in a plain loop: a
+        # comprehension here would make ``now`` a cell, created on every call.
+        found: tuple[datetime, ClockState] | None = None
+        for c in run.clocks:
+            m = clk.next_due(c)
+            if m is not None and m <= now and (found is None or m < found[0]):
+                found = (m, c)
+        if found is None:
             return
-        moment, current = min(due, key=lambda pair: pair[0])
+        moment, current = found
         when = max(moment, run.updated_at)
         cdef = run.definition.clocks[current.name]
         if moment <= current.deadline:

@@ -28,7 +28,7 @@ def evolve(definition: Definition, state: State | None, event: Event) -> State:
             raise ValueError(f"event {event.type!r} before 'started'")
         data, at = event.data, event.at
         return new_state(data["workflow"], data["status"], data.get("version", 0), at, at, (), ())
-    draft = Draft(state)
+    draft = draft_of(state)
     fold(definition, draft, event)
     return draft.freeze()
 
@@ -39,11 +39,24 @@ class Draft:
     An outcome has several events; folding each into a frozen State would build a
     State per event. The engine and :func:`replay` fold them all into one Draft and
     freeze it once; :func:`evolve` is the same fold on a Draft of one event.
+
+    No ``__init__``: calling a class whose ``__init__`` is written in Python takes a slow
+    path, and the engine builds one (its run is a Draft) per outcome. Build one with
+    :func:`draft_of`, or call it and then :meth:`take`.
     """
 
     __slots__ = ("branches", "clocks", "started_at", "status", "updated_at", "version", "workflow")
 
-    def __init__(self, state: State) -> None:
+    workflow: str
+    status: str
+    version: int
+    started_at: datetime
+    updated_at: datetime
+    branches: tuple[BranchState, ...]
+    clocks: tuple[ClockState, ...]
+
+    def take(self, state: State) -> None:
+        """Stand for ``state``: take its fields."""
         self.workflow = state.workflow
         self.status = state.status
         self.version = state.version
@@ -77,6 +90,13 @@ class Draft:
         return None
 
 
+def draft_of(state: State) -> Draft:
+    """A Draft standing for ``state``."""
+    draft = Draft()
+    draft.take(state)
+    return draft
+
+
 def fold(definition: Definition, draft: Draft, event: Event) -> None:
     """Fold ``event`` into ``draft``: what :func:`evolve` does, in place.
 
@@ -90,14 +110,11 @@ def fold(definition: Definition, draft: Draft, event: Event) -> None:
     elif kind.startswith("clock_") and kind not in definition.expiry_events:
         draft.clocks = _evolve_clock(draft.clocks, kind, at, data)
     elif kind == "transitioned":
-        draft.branches = tuple(
-            BranchState(b.name, data["to"]) if b.name == data["branch"] else b
-            for b in draft.branches
-        )
+        draft.branches = _moved(draft.branches, data["branch"], data["to"])
     elif kind in definition.expiry_events:
         draft.status = data["to"]
     elif kind == "forked":
-        draft.branches = tuple(BranchState(name, data["start"]) for name in data["branches"])
+        draft.branches = _forked(data["branches"], data["start"])
     elif kind == "joined":
         draft.status = data["state"]
         draft.branches = ()
@@ -113,6 +130,18 @@ def fold(definition: Definition, draft: Draft, event: Event) -> None:
         raise ValueError(f"unknown event type {kind!r} for workflow {definition.name!r}")
     draft.version = data.get("version", draft.version)
     draft.updated_at = at
+
+
+# The comprehensions that build branches are functions of their own: in fold, they would
+# make ``data`` a cell, created on every call (the same holds for the loops below).
+
+
+def _moved(branches: tuple[BranchState, ...], name: str, to: str) -> tuple[BranchState, ...]:
+    return tuple(BranchState(b.name, to) if b.name == name else b for b in branches)
+
+
+def _forked(names: list[str], start: str) -> tuple[BranchState, ...]:
+    return tuple(BranchState(name, start) for name in names)
 
 
 def _evolve_clock(
@@ -137,10 +166,21 @@ def _evolve_clock(
         )
         if not clocks:
             return (new,)
-        return (*[c for c in clocks if c.name != name], new)
+        return (*_without(clocks, name), new)
     if kind == "clock_stopped":
-        return tuple([c for c in clocks if c.name != name])
-    return tuple([_clock_change(c, kind, at, data) if c.name == name else c for c in clocks])
+        return tuple(_without(clocks, name))
+    changed: list[ClockState] = []
+    for c in clocks:  # a plain loop: see _moved
+        changed.append(_clock_change(c, kind, at, data) if c.name == name else c)
+    return tuple(changed)
+
+
+def _without(clocks: tuple[ClockState, ...], name: str) -> list[ClockState]:
+    kept: list[ClockState] = []
+    for c in clocks:  # a plain loop: see _moved
+        if c.name != name:
+            kept.append(c)
+    return kept
 
 
 def _clock_change(c: ClockState, kind: str, at: datetime, data: dict[str, Any]) -> ClockState:
