@@ -16,7 +16,7 @@ Conventions (docs/workflow.md, "The clock"):
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from yiwang.core.workingdays import WorkingCalendar
 from yiwang.workflow.definition import ClockDef
@@ -36,6 +36,29 @@ _MEMO = 4096
 _STARTS: dict[
     tuple[WorkingCalendar, int, date, float], tuple[ClockDef, datetime, str, datetime, str]
 ] = {}
+
+
+def deadline_date(calendar: WorkingCalendar, deadline: datetime) -> date:
+    """``calendar.local_date(deadline)``, remembered for deadlines in a fixed offset.
+
+    Deadlines and warning instants read from ISO text have a fixed offset and recur (every
+    case due that day shares one); converting one into the calendar's ZoneInfo is costly.
+    Two equal datetimes in fixed offsets are the same instant (no folds), so the key is
+    exact. Only for such recurring instants: an ``at`` would only fill the memo.
+    """
+    if type(deadline.tzinfo) is not timezone:
+        return calendar.local_date(deadline)
+    key = (calendar, deadline)
+    day = _DATES.get(key)
+    if day is None:
+        day = calendar.local_date(deadline)
+        if len(_DATES) >= _MEMO:
+            _DATES.clear()
+        _DATES[key] = day
+    return day
+
+
+_DATES: dict[tuple[WorkingCalendar, datetime], date] = {}
 
 
 def start_of_day(calendar: WorkingCalendar, d: date) -> datetime:
@@ -111,7 +134,7 @@ def _window_start(
         days = window.amount
     else:
         days = window.amount * (clock.limit + extensions * (clock.extension or 0))
-    last_day = calendar.local_date(deadline)
+    last_day = deadline_date(calendar, deadline)
     first_day = calendar.sub_working_days(last_day, max(1, math.ceil(days)) - 1)
     return calendar.start_of_day(first_day)
 
@@ -135,7 +158,7 @@ def resumed_deadline(clock: ClockState, at: datetime, calendar: WorkingCalendar)
     if clock.unit == "hours":
         return deadline + (at - paused_at)
     left = calendar.working_days_between(
-        calendar.local_date(paused_at), calendar.local_date(deadline)
+        calendar.local_date(paused_at), deadline_date(calendar, deadline)
     )
     restart = calendar.local_date(at)
     if left > 0:
@@ -155,7 +178,7 @@ def extended_deadline(
     if clock.unit == "hours":
         return clock.deadline + timedelta(hours=extra)
     return calendar.end_of_day(
-        calendar.add_working_days(calendar.local_date(clock.deadline), int(extra))
+        calendar.add_working_days(deadline_date(calendar, clock.deadline), int(extra))
     )
 
 

@@ -163,10 +163,11 @@ class Definition:
     def clock_changes(self, source: str, target: str) -> tuple[ClockChange, ...]:
         """Each clock whose mode differs between ``source`` and ``target``: (clock, from, to)."""
         key = (source, target)
-        changes = self._clock_changes.get(key)
-        if changes is None:
+        try:
+            return self._clock_changes[key]  # no .get(): a method call costs more than a miss
+        except KeyError:
             changes = self._clock_changes[key] = _clock_changes(self, source, target)
-        return changes
+            return changes
 
     def successors(self, state: str) -> set[str]:
         """States one step from ``state``: transitions, a fork's branch start and join, expiries."""

@@ -104,10 +104,11 @@ def fold(definition: Definition, draft: Draft, event: Event) -> None:
     """
     data, at = event.data, event.at
     kind = event.type
-    # The two commonest kinds first: a move of the main state, and a clock's change.
+    # The two commonest kinds first: a move of the main state, and a clock's change (a set
+    # lookup: a str method call costs more; any other "clock_..." kind is refused below).
     if kind == "transitioned" and "branch" not in data:
         draft.status = data["to"]
-    elif kind.startswith("clock_") and kind not in definition.expiry_events:
+    elif kind in _CLOCK_KINDS and kind not in definition.expiry_events:
         draft.clocks = _evolve_clock(draft.clocks, kind, at, data)
     elif kind == "transitioned":
         draft.branches = _moved(draft.branches, data["branch"], data["to"])
@@ -126,10 +127,27 @@ def fold(definition: Definition, draft: Draft, event: Event) -> None:
         draft.started_at = draft.updated_at = at
         draft.branches = draft.clocks = ()
         return
+    elif kind.startswith("clock_") and kind not in definition.expiry_events:
+        draft.clocks = _evolve_clock(draft.clocks, kind, at, data)  # raises: unknown
     else:
         raise ValueError(f"unknown event type {kind!r} for workflow {definition.name!r}")
-    draft.version = data.get("version", draft.version)
+    if "version" in data:  # as data.get("version", draft.version), without a method call
+        draft.version = data["version"]
     draft.updated_at = at
+
+
+_CLOCK_KINDS = frozenset(
+    {
+        "clock_started",
+        "clock_stopped",
+        "clock_suspended",
+        "clock_excluded",
+        "clock_resumed",
+        "clock_extended",
+        "clock_warning",
+        "clock_overdue",
+    }
+)
 
 
 # The comprehensions that build branches are functions of their own: in fold, they would

@@ -48,28 +48,31 @@ _ZONES: dict[tzinfo, tzinfo] = {}
 def parse_moment(text: str) -> datetime:
     """``datetime.fromisoformat(text)``, remembered: equal texts give the same instance, and
     equal offsets the same tzinfo object."""
-    moment = _PARSED.get(text)
-    if moment is None:
-        moment = datetime.fromisoformat(text)
-        zone = moment.tzinfo
-        if zone is not None:
-            if len(_ZONES) >= _MEMO:  # a handful of offsets in practice; bounded all the same
-                _ZONES.clear()
-            shared = _ZONES.setdefault(zone, zone)
-            if shared is not zone:
-                moment = moment.replace(tzinfo=shared)
-        if len(_PARSED) >= _MEMO:
-            _PARSED.clear()
-        _PARSED[text] = moment
+    # A hit is a subscript, not .get(): no method call on the common path.
+    if text in _PARSED:
+        return _PARSED[text]
+    moment = datetime.fromisoformat(text)
+    zone = moment.tzinfo
+    if zone is not None:
+        if len(_ZONES) >= _MEMO:  # a handful of offsets in practice; bounded all the same
+            _ZONES.clear()
+        shared = _ZONES.setdefault(zone, zone)
+        if shared is not zone:
+            moment = moment.replace(tzinfo=shared)
+    if len(_PARSED) >= _MEMO:
+        _PARSED.clear()
+    _PARSED[text] = moment
     return moment
 
 
 def iso_moment(moment: datetime) -> str:
     """``moment.isoformat()``, remembered per instance (by identity, so never mistaken for
     an equal instant in another zone; the entry holds the instance, so its id stays its own)."""
-    hit = _FORMATTED.get(id(moment))
-    if hit is not None and hit[0] is moment:
-        return hit[1]
+    key = id(moment)
+    if key in _FORMATTED:  # and a subscript: no method call on the common path
+        hit = _FORMATTED[key]
+        if hit[0] is moment:
+            return hit[1]
     text = moment.isoformat()
     if len(_FORMATTED) >= _MEMO:
         _FORMATTED.clear()
