@@ -47,6 +47,7 @@ from yiwang.workflow.model import (
     iso_moment,
     new_event,
     new_outcome,
+    new_state,
 )
 
 _LIGHT_ORDER = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
@@ -79,20 +80,45 @@ class _Run(Draft):
         self.events.append(event)
 
     def outcome(self) -> Outcome:
-        return new_outcome(self.freeze(), tuple(self.events))
+        # self.freeze(), inlined: once per outcome.
+        state = new_state(
+            self.workflow,
+            self.status,
+            self.version,
+            self.started_at,
+            self.updated_at,
+            self.branches,
+            self.clocks,
+        )
+        return new_outcome(state, tuple(self.events))
 
 
 def _begin(
-    definition: Definition, state: State, calendar: WorkingCalendar, version: int, at: datetime
+    definition: Definition,
+    state: State | None,
+    calendar: WorkingCalendar,
+    version: int,
+    at: datetime,
 ) -> _Run:
-    """A run from ``state``: an outcome of ``version`` at ``at`` (no __init__: see Draft)."""
+    """A run from ``state``: an outcome of ``version`` at ``at`` (no __init__: see Draft).
+
+    Without a state (a new case), the caller folds the "started" event into it first.
+    """
     run = _Run()
-    run.take(state)
     run.definition = definition
     run.calendar = calendar
     run.next_version = version
     run.events = []
     run.at = run.now = at
+    if state is not None:
+        # run.take(state), inlined: once per outcome.
+        run.workflow = state.workflow
+        run.status = state.status
+        run.version = state.version
+        run.started_at = state.started_at
+        run.updated_at = state.updated_at
+        run.branches = state.branches
+        run.clocks = state.clocks
     return run
 
 
@@ -105,7 +131,8 @@ def start(definition: Definition, *, at: datetime, calendar: WorkingCalendar) ->
     first = new_event(
         "started", at, {"workflow": definition.name, "status": definition.initial, "version": 0}
     )
-    run = _begin(definition, evolve(definition, None, first), calendar, 0, at)
+    run = _begin(definition, None, calendar, 0, at)
+    fold(definition, run, first)  # "started" sets every field of the state
     run.events.append(first)
     _enter(run, None, definition.initial, at, fields={})
     return run.outcome()
@@ -224,7 +251,9 @@ def _command(run: _Run, command: Command, at: datetime) -> None:
     if command.role not in transition.roles:
         roles = ", ".join(sorted(transition.roles))
         raise WrongRole(f"{command.name!r} may be issued by {roles}, not by {command.role!r}")
-    fields = _fields(transition.requires, command.fields)
+    fields: dict[str, Any] = {}
+    if transition.requires or command.fields:  # most commands have none: no call for them
+        fields = _fields(transition.requires, command.fields)
     if transition.extends is not None:
         _check_extension(run, transition.extends, at)
     source = branch.status if branch is not None else state.status
@@ -367,7 +396,7 @@ def _leave(
     if run.branches:
         names = [b.name for b in run.branches]
         run.emit("branches_cancelled", at, {"state": source, "branches": names})
-    _move_clocks(run, source, target, at, effective=effective, carried=carried)
+    _move_clocks(run, source, target, at, False, effective, carried)
 
 
 def _enter(
@@ -396,8 +425,7 @@ def _move_clocks(
     source: str,
     target: str,
     at: datetime,
-    *,
-    fresh: bool = False,
+    fresh: bool = False,  # not keyword-only: _leave passes them by position (quicker)
     effective: datetime | None = None,
     carried: ClockState | None = None,
 ) -> None:
