@@ -120,20 +120,16 @@ def test_rows_cut_off_the_end_are_caught_by_the_anchor(chain):
     assert "anchor entry" in str(error.value)
 
 
+@pytest.mark.postgres  # the in-memory SQLite test database is not visible to another process
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_python_m_yiwang_verify_audit(chain, tmp_path):
     """The operator's command line, in a real process against the same database."""
     env = {**os.environ, "YIWANG_ENV": "test", "PYTHONPATH": "src"}
     db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-    else:
-        password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    if connection.vendor == "sqlite" and str(db["NAME"]).startswith(("file:", ":memory:")):
-        pytest.skip("the in-memory SQLite test database is not visible to another process")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
 
     ok = subprocess.run(
         [sys.executable, "-m", "yiwang", "verify-audit"], env=env, capture_output=True, text=True
