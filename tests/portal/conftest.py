@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +11,16 @@ import pytest
 from tests.factories import DepartmentFactory, TopicFactory
 from yiwang.catalog import services
 from yiwang.catalog.models import CertificateType, Fee, Material, ServiceVersion, Topic
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 STEPS = [
     {"name_zh": "申请", "name_en": "Application"},
@@ -251,3 +262,16 @@ def english(client):
     """Switch the test client to English the way a visitor does: through set_language."""
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     return client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, one per browser-test module (Playwright imported lazily)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -29,9 +29,21 @@ def _filter_form(request: HttpRequest) -> CatalogFilterForm:
     return form
 
 
+def _services_page(
+    request: HttpRequest, template: str, filters: CatalogFilters, **context: object
+) -> HttpResponse:
+    """A paginated list of published services (filtered, a department's, a topic's)."""
+    versions = selectors.published_versions(filters)
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, template, {**context, "page": page, "result_count": page.paginator.count}
+    )
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     departments = list(selectors.departments_with_services())
+    online = selectors.published_versions(CatalogFilters(fully_online=True))
     return render(
         request,
         "portal/home.html",
@@ -39,11 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "person_topics": selectors.topics_with_counts(Topic.Audience.PERSON),
             "business_topics": selectors.topics_with_counts(Topic.Audience.BUSINESS),
             "departments": departments,
-            "popular": selectors.published_versions(CatalogFilters(fully_online=True))[
-                :HOME_POPULAR_COUNT
-            ],
+            "popular": online[:HOME_POPULAR_COUNT],
             "service_count": selectors.published_item_count(),
-            "online_count": selectors.published_versions(CatalogFilters(fully_online=True)).count(),
+            "online_count": online.count(),
             "department_count": len(departments),
         },
     )
@@ -65,13 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def service_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
-    versions = selectors.published_versions(form.filters())
-    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portal/service_list.html",
-        {"form": form, "page": page, "result_count": page.paginator.count},
-    )
+    return _services_page(request, "portal/service_list.html", form.filters(), form=form)
 
 
 @require_safe
@@ -88,12 +92,11 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     department = selectors.department_by_code(code)
     if department is None:
         raise Http404(code)
-    versions = selectors.published_versions(CatalogFilters(department=code))
-    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return _services_page(
         request,
         "portal/department_detail.html",
-        {"department": department, "page": page, "result_count": page.paginator.count},
+        CatalogFilters(department=code),
+        department=department,
     )
 
 
@@ -114,12 +117,8 @@ def topic_detail(request: HttpRequest, code: str) -> HttpResponse:
     topic = selectors.topic_by_code(code)
     if topic is None:
         raise Http404(code)
-    versions = selectors.published_versions(CatalogFilters(topic=code))
-    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portal/topic_detail.html",
-        {"topic": topic, "page": page, "result_count": page.paginator.count},
+    return _services_page(
+        request, "portal/topic_detail.html", CatalogFilters(topic=code), topic=topic
     )
 
 
