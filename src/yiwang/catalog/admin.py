@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -294,11 +294,18 @@ class ServiceItemAdmin(admin.ModelAdmin):
     def current_version(self, obj: ServiceItem) -> str:
         return f"v{obj.published_version.number}" if obj.published_version else _("not published")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceItem]:
+        # The open draft's id, for add_version_link without a query per row.
+        drafts = ServiceVersion.objects.filter(
+            item=OuterRef("pk"), status=ServiceVersion.Status.DRAFT
+        )
+        return super().get_queryset(request).annotate(draft_id=Subquery(drafts.values("pk")[:1]))
+
     @admin.display(description=_("edit"))
     def add_version_link(self, obj: ServiceItem) -> str:
-        draft = obj.versions.filter(status=ServiceVersion.Status.DRAFT).first()
-        if draft:
-            url = reverse("admin:catalog_serviceversion_change", args=[draft.pk])
+        draft_id = obj.draft_id  # type: ignore[attr-defined]
+        if draft_id:
+            url = reverse("admin:catalog_serviceversion_change", args=[draft_id])
             return format_html('<a href="{}">{}</a>', url, _("edit draft"))
         if obj.published_version:
             url = reverse("admin:catalog_serviceversion_change", args=[obj.published_version.pk])

@@ -153,20 +153,17 @@ class Hit:
     score: int
 
 
+def _matches_as_prefix(token: str) -> bool:
+    """A single Chinese character, or an English word of 3+ letters, matches terms it starts."""
+    return len(token) == 1 if _IS_CJK.match(token) else len(token) >= 3
+
+
 def _token_filter(token: str) -> Q:
-    if _IS_CJK.match(token):
-        if len(token) == 1:
-            return Q(term__startswith=token)
-        return Q(term=token)
-    if len(token) >= 3:
-        return Q(term__startswith=token)
-    return Q(term=token)
+    return Q(term__startswith=token) if _matches_as_prefix(token) else Q(term=token)
 
 
 def _token_matches(token: str, term: str) -> bool:
-    if _IS_CJK.match(token):
-        return term.startswith(token) if len(token) == 1 else term == token
-    return term.startswith(token) if len(token) >= 3 else term == token
+    return term.startswith(token) if _matches_as_prefix(token) else term == token
 
 
 def rank(query: str, candidates: QuerySet[ServiceVersion] | None = None) -> list[Hit]:

@@ -86,6 +86,15 @@ def form_schema_errors(schema: Any) -> list[str]:
     return errors
 
 
+def _part_fields(part: Material | Fee) -> dict[str, Any]:
+    """A material's or fee's own values, to copy it into another version."""
+    return {
+        f.attname: getattr(part, f.attname)
+        for f in part._meta.concrete_fields
+        if f.name not in {"id", "version"}
+    }
+
+
 @transaction.atomic
 def service_item_create(
     *, code: str, department: Department, actor: Any, **version_fields: Any
@@ -129,27 +138,9 @@ def service_version_create_draft(*, item: ServiceItem, actor: Any) -> ServiceVer
     draft.save()
     draft.topics.set(source.topics.all())
     Material.objects.bulk_create(
-        Material(
-            version=draft,
-            **{
-                f.name: getattr(m, f.name)
-                for f in Material._meta.concrete_fields
-                if f.name not in {"id", "version"}
-            },
-        )
-        for m in source.materials.all()
+        Material(version=draft, **_part_fields(m)) for m in source.materials.all()
     )
-    Fee.objects.bulk_create(
-        Fee(
-            version=draft,
-            **{
-                f.name: getattr(fee, f.name)
-                for f in Fee._meta.concrete_fields
-                if f.name not in {"id", "version"}
-            },
-        )
-        for fee in source.fees.all()
-    )
+    Fee.objects.bulk_create(Fee(version=draft, **_part_fields(fee)) for fee in source.fees.all())
     audit_record(
         actor=actor,
         action="catalog.draft_create",

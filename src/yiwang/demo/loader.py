@@ -29,6 +29,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
+from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog import services as catalog_services
 from yiwang.catalog.models import (
     CertificateType,
@@ -451,7 +452,7 @@ def load_demo() -> LoadReport:
         "departments": Department.objects.count(),
         "topics": Topic.objects.count(),
         "certificate types": CertificateType.objects.count(),
-        "published services": ServiceItem.objects.filter(published_version__isnull=False).count(),
+        "published services": catalog_selectors.published_item_count(),
         "users": User.objects.count(),
     }
     report.accounts = account_rows()

@@ -28,8 +28,15 @@ def workflow_instances_due(now: datetime) -> QuerySet[WorkflowInstance]:
 
 def workflow_events(instance: WorkflowInstance) -> list[Event]:
     """The instance's recorded events, in order, as engine events."""
-    records = WorkflowEventRecord.objects.filter(instance=instance).order_by("seq")
-    return [Event(type=r.type, at=r.at, data=r.data) for r in records]
+    return [_as_event(r) for r in _event_records(instance)]
+
+
+def _event_records(instance: WorkflowInstance) -> list[WorkflowEventRecord]:
+    return list(WorkflowEventRecord.objects.filter(instance=instance).order_by("seq"))
+
+
+def _as_event(record: WorkflowEventRecord) -> Event:
+    return Event(type=record.type, at=record.at, data=record.data)
 
 
 @dataclass(frozen=True)
@@ -51,12 +58,12 @@ def workflow_replay_check(instance: WorkflowInstance) -> ReplayCheck:
     version and status columns agree with the state.
     """
     stored = State.from_json(instance.state)
-    records = list(WorkflowEventRecord.objects.filter(instance=instance).order_by("seq"))
+    records = _event_records(instance)
     seqs = [r.seq for r in records]
     if seqs != list(range(1, len(records) + 1)) or len(records) != instance.event_count:
         return ReplayCheck(False, stored, None, len(records), "the event sequence has gaps")
     definition = workflow_definition(instance.definition, instance.overrides)
-    events = [Event(type=r.type, at=r.at, data=r.data) for r in records]
+    events = [_as_event(r) for r in records]
     try:
         replayed = replay(definition, events)
     except ValueError as exc:
