@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -36,6 +38,26 @@ def test_the_inbox_lists_my_notifications_only(client, me):
     assert "370100-20260302-000001" in page and "370100-20260302-000002" in page
     assert "370100-20260302-000099" not in page
     assert "You have 2 unread notifications." in page
+
+
+def test_the_inbox_counts_unread_notifications_once(client, me):
+    # given two unread notifications
+    _notify(me, "370100-20260302-000001")
+    _notify(me, "370100-20260302-000002")
+    client.force_login(me)
+
+    # when the inbox is shown (its lead sentence and the header's badge)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("notifications:inbox"), HTTP_ACCEPT_LANGUAGE="en")
+
+    # then the unread count was queried once for both
+    page = response.content.decode()
+    assert "You have 2 unread notifications." in page and 'data-unread="2"' in page
+    counts = [
+        q["sql"] for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper() and "read_at" in q["sql"]
+    ]  # fmt: skip
+    assert len(counts) == 1
 
 
 def test_the_inbox_follows_the_readers_language(client, me):

@@ -28,11 +28,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {
-            "page": page,
-            "unread_only": unread_only,
-            "unread_count": selectors.notification_unread_count(user=request.user),
-        },
+        # The unread count comes from {% unread_notifications %}, counted once per
+        # request for both this page and the header's badge.
+        {"page": page, "unread_only": unread_only},
     )
 
 
