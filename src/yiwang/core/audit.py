@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from yiwang.core.models import AuditChainHead, AuditEntry
+from yiwang.core.serialize import json_safe
 
 
 def _entry_hash(entry: AuditEntry) -> str:
@@ -59,7 +60,7 @@ def audit_record(
             target_type=target._meta.label if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
             target_label=str(target)[:200] if target is not None else "",
-            data=json.loads(json.dumps(data or {}, default=str)),
+            data=json_safe(data or {}),
             prev_hash=head.hash,
         )
         entry.hash = _entry_hash(entry)

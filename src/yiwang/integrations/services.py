@@ -46,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
+from yiwang.core.serialize import json_safe
 from yiwang.identity.models import Role, User
 from yiwang.identity.selectors import user_has_role
 from yiwang.integrations.models import (
@@ -102,6 +103,11 @@ def webhook_backoff_seconds() -> int:
 def webhook_backoff(attempt: int) -> timedelta:
     """The wait after failed attempt number ``attempt`` (1-based): base × 2^(attempt-1)."""
     return timedelta(seconds=webhook_backoff_seconds() * 2 ** max(0, attempt - 1))
+
+
+def webhook_claim_lease() -> timedelta:
+    """How long a claimed delivery is left to its worker: two request timeouts and 30 s."""
+    return timedelta(seconds=webhook_timeout_seconds() * 2 + 30)
 
 
 def _now(at: datetime | None) -> datetime:
@@ -207,11 +213,12 @@ def api_token_authenticate(*, secret: str, at: datetime | None = None) -> ApiTok
     minute, without an audit entry: it is bookkeeping, not a state change).
     """
     at = _now(at)
-    parts = secret.strip().split("_", 2)
+    secret = secret.strip()
+    parts = secret.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1]:
         return None
     token = ApiToken.objects.select_related("owner").filter(prefix=parts[1]).first()
-    if token is None or not hmac.compare_digest(token.secret_hash, _hash(secret.strip())):
+    if token is None or not hmac.compare_digest(token.secret_hash, _hash(secret)):
         return None
     if not token.is_usable(at) or not token.owner.is_active:
         return None
@@ -338,11 +345,8 @@ def webhook_event_publish(
     if not endpoints:
         return []
     event_id = uuid.uuid4()
-    event = json.loads(
-        json.dumps(
-            {"id": str(event_id), "type": type, "created_at": at.isoformat(), "data": payload},
-            default=str,
-        )
+    event = json_safe(
+        {"id": str(event_id), "type": type, "created_at": at.isoformat(), "data": payload}
     )
     out: list[WebhookDelivery] = []
     with transaction.atomic():
@@ -487,7 +491,7 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
             return None
         attempt = delivery.attempts + 1
         delivery.attempts = attempt
-        delivery.next_attempt_at = at + timedelta(seconds=timeout * 2 + 30)
+        delivery.next_attempt_at = at + webhook_claim_lease()
         delivery.save(update_fields=["attempts", "next_attempt_at"])
     endpoint = delivery.endpoint
     body = webhook_body(delivery)
@@ -577,7 +581,9 @@ def webhook_deliveries_requeue(*, at: datetime | None = None) -> int:
     webhooks_requeue``, run periodically) picks them up. Returns the count.
     """
     at = _now(at)
-    lease = timedelta(seconds=webhook_timeout_seconds() * 2 + 60)
+    # A further 30 s past the claim's lease, so a worker that is merely slow
+    # records its attempt before the delivery is taken for lost.
+    lease = webhook_claim_lease() + timedelta(seconds=30)
     count = 0
     with transaction.atomic():
         stale = WebhookDelivery.objects.select_for_update(skip_locked=True).filter(

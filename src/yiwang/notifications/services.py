@@ -20,7 +20,6 @@ change that caused them committed. The worker runs each task at least once;
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
+from yiwang.core.serialize import json_safe
 from yiwang.identity.models import User
 from yiwang.notifications import texts
 from yiwang.notifications.models import Notification, NotificationDelivery
@@ -63,11 +63,6 @@ def user_language(user: User) -> str:
     """The language a person reads notifications in: theirs if known, else the site's (zh-hans)."""
     language = str(getattr(user, "language", "") or "").lower()
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
-def _json_safe(context: Mapping[str, Any] | None) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(json.dumps(dict(context or {}), default=str))
-    return result
 
 
 def _case_url(case: Case | None) -> str:
@@ -134,7 +129,7 @@ def notify(
     the transaction rolls back, none of it exists and nothing is sent.
     ``context`` must be JSON-serialisable (other values are stored as text).
     """
-    values = _json_safe(context)
+    values: dict[str, Any] = json_safe(dict(context or {}))
     if case is not None:
         values.setdefault("number", str(getattr(case, "number", "")))
     language = user_language(user)
