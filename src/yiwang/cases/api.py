@@ -601,6 +601,7 @@ def application_submit(
         at=at,
     )
     created = case.received_at == at
+    # Re-read, not the in-memory case: the response shows instants as stored (UTC).
     case = selectors.case_get_for_applicant(user=user_of(request), number=case.number)
     return Status(201 if created else 200, _applicant_detail(case))
 
@@ -814,7 +815,7 @@ def officer_case_detail(request: HttpRequest, number: str) -> Any:
 def officer_command(request: HttpRequest, number: str, command: str, payload: CommandIn) -> Any:
     officer, case = _officer_case(request, number)
     with _conflicts_carry_version(number, officer):
-        case = services.case_command(
+        services.case_command(
             case=case,
             actor=officer,
             command=command,

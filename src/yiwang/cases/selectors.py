@@ -324,7 +324,7 @@ def case_get_for_applicant(*, user: User, number: str) -> Case:
     """The case ``number`` if ``user`` applied for it; otherwise CaseNotFound (404)."""
     case = (
         case_list_for_applicant(user=user)
-        .select_related("workflow_instance", "application")
+        .select_related("service_version__item", "workflow_instance", "application")
         .filter(number=number)
         .first()
     )
