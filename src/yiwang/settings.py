@@ -228,10 +228,11 @@ YIWANG_CITY_NAME = env_str("YIWANG_CITY_NAME", "济南市")
 YIWANG_CITY_NAME_EN = env_str("YIWANG_CITY_NAME_EN", "Jinan")
 YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "370100")
 
-# What the working-day calendar does for a year with no published schedule:
-# "error" (default) raises CalendarYearMissing; "weekdays" counts Monday to
-# Friday as working days and logs a warning.
-YIWANG_CALENDAR_FALLBACK = env_str("YIWANG_CALENDAR_FALLBACK", "error")
+# How the working-day calendar counts a year whose holiday schedule is not
+# entered yet: "statutory" (default) counts its statutory holidays and marks
+# every deadline through it provisional until the schedule is entered (see
+# docs/calendar.md); "error" raises CalendarYearMissing, for tests and tools only.
+YIWANG_CALENDAR_FALLBACK = env_str("YIWANG_CALENDAR_FALLBACK", "statutory")
 
 # --- static and media files ------------------------------------------------
 

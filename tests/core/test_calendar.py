@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -135,30 +134,27 @@ def test_working_days_between_counts_the_end_and_is_antisymmetric():
     assert cal.working_days_between(b, a) == -5
 
 
-def test_a_year_without_a_schedule_is_an_error_naming_the_year():
-    cal = shipped_calendar()
+def test_the_error_policy_refuses_a_year_without_a_schedule_naming_it():
+    cal = shipped_calendar(fallback="error")
 
     with pytest.raises(CalendarYearMissing, match="2027") as excinfo:
         cal.add_working_days(date(2026, 12, 30), 2)
 
     assert excinfo.value.year == 2027
-    assert "YIWANG_CALENDAR_FALLBACK" in str(excinfo.value)
+    assert "YIWANG_CALENDAR_FALLBACK=statutory" in str(excinfo.value)
 
 
-def test_the_weekdays_fallback_counts_monday_to_friday_and_warns_once(caplog):
-    # Given
-    cal = shipped_calendar(fallback="weekdays")
+def test_by_default_a_year_without_a_schedule_counts_its_statutory_holidays():
+    # Given: the shipped calendar (2025, 2026) and the default policy
+    cal = shipped_calendar()
 
-    # When: Thu Dec 31 2026 + 2 working days in an unknown 2027
-    with caplog.at_level(logging.WARNING, logger="yiwang.core.workingdays"):
-        due = cal.add_working_days(date(2026, 12, 31), 2)
-        cal.add_working_days(date(2026, 12, 31), 3)
+    # When: Thu 31 Dec 2026 + 2 working days, into 2027 (no schedule yet)
+    due = cal.add_working_days(date(2026, 12, 31), 2)
 
-    # Then: Fri Jan 1 (no holiday known!), Mon Jan 4
-    assert due == date(2027, 1, 4)
-    warnings = [r for r in caplog.records if "2027" in r.getMessage()]
-    assert len(warnings) == 1
-    assert "Monday to Friday" in warnings[0].getMessage()
+    # Then: Fri 1 Jan 2027 is New Year's Day (statutory), so Mon 4, Tue 5 Jan
+    assert due == date(2027, 1, 5)
+    assert cal.is_provisional(date(2026, 12, 31), due)
+    assert not cal.covers(due)
 
 
 def test_a_calendar_rejects_contradictory_data():
@@ -256,17 +252,11 @@ def test_a_missing_year_in_the_database_raises(settings):
 
 
 @pytest.mark.django_db
-def test_the_fallback_setting_counts_weekdays_with_a_warning(settings, caplog):
-    # Given
-    settings.YIWANG_CALENDAR_FALLBACK = "weekdays"
-
-    # When: 1 Oct 2024 (a Tuesday; no schedule for 2024 is loaded)
-    with caplog.at_level(logging.WARNING):
-        working = calendar.is_working_day(date(2024, 10, 1))
-
-    # Then: counted as a weekday, and said so
-    assert working is True
-    assert any("2024" in r.getMessage() for r in caplog.records)
+def test_by_default_a_missing_year_in_the_database_counts_its_statutory_holidays():
+    # 2024 is not in the database: 1 Oct 2024 (a Tuesday) is National Day, 8 Oct a working day
+    assert calendar.is_working_day(date(2024, 10, 1)) is False
+    assert calendar.is_working_day(date(2024, 10, 8)) is True
+    assert calendar.load_calendar().is_provisional(date(2024, 10, 1), date(2024, 10, 8))
 
 
 @pytest.mark.django_db
@@ -278,6 +268,14 @@ def test_an_unknown_fallback_setting_is_a_configuration_error(settings):
 
 
 @pytest.mark.django_db
+def test_the_retired_weekdays_setting_is_refused_with_its_replacement_named(settings):
+    settings.YIWANG_CALENDAR_FALLBACK = "weekdays"
+
+    with pytest.raises(ImproperlyConfigured, match="statutory"):
+        calendar.is_working_day(date(2026, 1, 8))
+
+
+@pytest.mark.django_db
 def test_a_new_year_is_seen_at_once_and_a_year_without_holidays_counts_as_missing():
     # Given: the calendar has been used
     assert calendar.is_working_day(date(2026, 9, 30))
@@ -285,18 +283,21 @@ def test_a_new_year_is_seen_at_once_and_a_year_without_holidays_counts_as_missin
     # When: an administrator starts 2027 but has not entered a holiday yet
     year_2027 = CalendarYear.objects.create(year=2027, source="国办发明电〔2026〕x号")
 
-    # Then: 2027 is still missing, rather than silently all weekdays
-    with pytest.raises(CalendarYearMissing):
-        calendar.is_working_day(date(2027, 1, 1))
+    # Then: 2027 is still counted provisionally, on its statutory holidays (Mon 8 Feb
+    # 2027 is 正月初三), rather than as a schedule without any holiday
+    assert calendar.is_working_day(date(2027, 2, 8)) is False
+    assert not calendar.load_calendar().covers(date(2027, 2, 8))
 
-    # When: the holiday is entered
+    # When: a holiday is entered
     CalendarDay.objects.create(
         calendar_year=year_2027, date=date(2027, 1, 1), kind="holiday", name_zh="元旦"
     )
 
-    # Then: no explicit invalidation needed for a new row
+    # Then: no explicit invalidation needed for a new row, and the schedule as entered is
+    # the authority (it says nothing of 8 Feb: a working day)
     assert calendar.is_working_day(date(2027, 1, 1)) is False
-    assert calendar.is_working_day(date(2027, 1, 4)) is True
+    assert calendar.is_working_day(date(2027, 2, 8)) is True
+    assert calendar.load_calendar().covers(date(2027, 2, 8))
 
 
 @pytest.mark.django_db

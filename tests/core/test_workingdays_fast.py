@@ -1,14 +1,13 @@
-"""The arithmetic calendar against a day-by-day walk: same answers, same errors, same warnings.
+"""The arithmetic calendar against a day-by-day walk: same answers, same errors.
 
 ``WorkingCalendar`` counts with bisection over its exceptions and remembers
 answers; the oracle here walks one day at a time, as the calendar once did,
 over the shipped years, random ones, and the years around them where the
-fallback policy decides.
+fallback policy decides (their statutory holidays, or an error).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yiwang.core.holidays import shipped_calendar
+from yiwang.core.holidays.statutory import statutory_weekday_holidays
 from yiwang.core.workingdays import CITY_ZONE, CalendarYearMissing, WorkingCalendar, is_weekend
 
 ONE_DAY = timedelta(days=1)
@@ -24,14 +24,14 @@ SETTINGS = settings(max_examples=300, deadline=None)
 # 2024 and 2027 lie outside the shipped years (2025–2026): the fallback policy answers there.
 days = st.dates(min_value=date(2024, 7, 1), max_value=date(2027, 6, 30))
 counts = st.integers(min_value=0, max_value=300)
-policies = st.sampled_from(["error", "weekdays"])
+policies = st.sampled_from(["error", "statutory"])
 
 
 def oracle_is_working_day(cal: WorkingCalendar, d: date, policy: str) -> bool:
     if d.year not in cal.years:
         if policy == "error":
             raise CalendarYearMissing(d.year)
-        return not is_weekend(d)
+        return not is_weekend(d) and d not in statutory_weekday_holidays(d.year)
     return cal.is_working_day(d)  # a covered year: the calendar's sets decide, nothing counted
 
 
@@ -135,7 +135,7 @@ def test_random_calendars_with_gaps_match_the_walk(cal, start, n, span):
 
 
 def test_the_error_names_the_first_missing_year_the_walk_meets():
-    cal = WorkingCalendar(years=[2026, 2028])
+    cal = WorkingCalendar(years=[2026, 2028], fallback="error")
 
     with pytest.raises(CalendarYearMissing) as forward:
         cal.add_working_days(date(2026, 12, 1), 500)  # 2027 before 2029
@@ -146,19 +146,20 @@ def test_the_error_names_the_first_missing_year_the_walk_meets():
     assert backward.value.year == 2027
 
 
-def test_an_answer_in_a_missing_year_warns_once_and_is_the_same_again(caplog):
-    cal = shipped_calendar(fallback="weekdays")
+def test_an_answer_in_a_missing_year_is_the_same_again_and_provisional():
+    cal = shipped_calendar(fallback="statutory")
 
-    with caplog.at_level(logging.WARNING, logger="yiwang.core.workingdays"):
-        first = cal.add_working_days(date(2026, 12, 20), 10)
-        second = cal.add_working_days(date(2026, 12, 20), 10)
+    first = cal.add_working_days(date(2026, 12, 20), 10)
+    second = cal.add_working_days(date(2026, 12, 20), 10)
 
-    assert first == second == oracle_add(cal, date(2026, 12, 20), 10, "weekdays")
-    assert sum("2027" in r.getMessage() for r in caplog.records) == 1  # once per year
+    # Hand-counted: 21–24, 25, 28–31 Dec 2026 (9), 1 Jan 2027 is New Year's Day, 4 Jan.
+    assert first == second == date(2027, 1, 4)
+    assert cal.is_provisional(date(2026, 12, 20), first)
+    assert not cal.is_provisional(date(2026, 12, 1), date(2026, 12, 31))
 
 
 def test_an_error_is_raised_again_on_every_call():
-    cal = shipped_calendar()
+    cal = shipped_calendar(fallback="error")
 
     for _ in range(2):
         with pytest.raises(CalendarYearMissing):
@@ -174,8 +175,19 @@ def test_end_and_start_of_day_are_the_same_instants_as_before():
     assert cal.start_of_day(d) == datetime(2026, 10, 8, tzinfo=CITY_ZONE)
 
 
+def test_years_beyond_the_statutory_rule_raise_under_either_policy():
+    cal = shipped_calendar(fallback="statutory")
+
+    with pytest.raises(CalendarYearMissing) as late:
+        cal.is_working_day(date(2100, 1, 4))
+    with pytest.raises(CalendarYearMissing) as early:
+        cal.working_days_between(date(1949, 12, 1), date(1950, 1, 10))
+
+    assert (late.value.year, early.value.year) == (2100, 1949)
+
+
 def test_the_edges_of_the_date_range_overflow_as_a_walk_would():
-    cal = WorkingCalendar(fallback="weekdays")
+    cal = WorkingCalendar(years=[1, 9999], fallback="error")  # counted: no holiday at all
 
     with pytest.raises(OverflowError):
         cal.add_working_days(date.max, 1)

@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "yiwang.cases"
     label = "cases"
     verbose_name = _("Applications and cases")
+
+    def ready(self) -> None:
+        # Cross-cutting hook: an edit of the holiday calendar (core) reschedules the
+        # deadlines counted through the years it touched; see receivers.py.
+        from yiwang.cases import receivers
+
+        receivers.connect()

@@ -4,8 +4,9 @@ An :class:`Application` is what an applicant fills in (a draft until submitted).
 Submitting it creates exactly one :class:`Case`, which pins the service version,
 gets a readable number and runs a workflow instance (``yiwang.processes``).
 The case keeps a few denormalised copies of the engine's state (``step``,
-``due_at``, ``warn_at``, ``paused_light``, ``version``) so that officers'
-queues filter and sort in SQL; they are written only by ``cases.services``.
+``due_at``, ``warn_at``, ``due_provisional``, ``paused_light``, ``version``)
+so that officers' queues filter and sort in SQL; they are written only by
+``cases.services``.
 
 Rows are written only by :mod:`yiwang.cases.services`.
 """
@@ -155,6 +156,14 @@ class Case(models.Model):
     )
     warn_at = models.DateTimeField(
         _("warning from"), null=True, blank=True, help_text=_("When the light turns yellow.")
+    )
+    due_provisional = models.BooleanField(
+        _("due date provisional"),
+        default=False,
+        help_text=_(
+            "The due date was counted through a year whose holiday schedule is not published "
+            "yet; it is counted again when the schedule is entered."
+        ),
     )
     paused_light = models.CharField(
         _("light while paused"),

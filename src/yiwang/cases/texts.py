@@ -20,6 +20,7 @@ TIMELINE_TITLES: dict[str, Promise] = {
     "special_procedure_started": _("Special procedure started"),  # 特别程序
     "special_procedure_finished": _("Special procedure finished"),
     "extended": _("Time limit extended"),  # 延期
+    "deadline_recounted": _("Time limit counted again on the holiday schedule"),  # 时限重算
     "approved": _("Approved"),  # 准予许可
     "denied": _("Denied"),  # 不予许可
     "certificate_issued": _("Certificate issued"),  # 发证

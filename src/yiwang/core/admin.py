@@ -3,9 +3,9 @@
 A calendar year is edited with its days inline. Only exceptions to the
 Monday–Friday week are stored, so the forms reject a holiday on a Saturday or
 Sunday and an adjusted working day on a weekday, and a day outside its year.
-Every save or delete makes all processes reload the calendar
-(``calendar_changed``) and is recorded in the audit log, since the calendar
-decides statutory deadlines.
+Every save or delete is recorded by ``services.calendar_edit_record``: all
+processes reload the calendar, the audit log has the edit, and the open
+cases whose deadlines count through the year are counted again.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from django.http import HttpRequest
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.core.audit import audit_record
-from yiwang.core.calendar import calendar_changed
 from yiwang.core.models import AuditEntry, CalendarDay, CalendarYear
+from yiwang.core.services import calendar_edit_record
 from yiwang.core.workingdays import is_weekend
 
 
@@ -148,11 +147,12 @@ class ScheduleStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _audit_deleted(request: HttpRequest, calendar_year: CalendarYear) -> None:
-    audit_record(
+def _record_year_deleted(request: HttpRequest, calendar_year: CalendarYear) -> None:
+    calendar_edit_record(
         actor=request.user,
         action="calendar.year.delete",
         target=calendar_year,
+        years=[calendar_year.year],
         data={"year": calendar_year.year},
     )
 
@@ -194,11 +194,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
             added += [str(day.date) for day in getattr(formset, "new_objects", [])]
             changed += [str(day.date) for day, _f in getattr(formset, "changed_objects", [])]
             deleted += [str(day.date) for day in getattr(formset, "deleted_objects", [])]
-        calendar_changed(year=calendar_year)
-        audit_record(
+        calendar_edit_record(
             actor=request.user,
             action="calendar.year.change" if change else "calendar.year.add",
             target=calendar_year,
+            years=[calendar_year],
             data={
                 "year": calendar_year.year,
                 "fields": form.changed_data,
@@ -208,16 +208,16 @@ class CalendarYearAdmin(admin.ModelAdmin):
             },
         )
 
+    # Recorded before the rows go, while they still have their ids; the deadlines are
+    # counted again only after the commit, when they are gone.
     def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
-        _audit_deleted(request, obj)
+        _record_year_deleted(request, obj)
         super().delete_model(request, obj)
-        calendar_changed()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
         for calendar_year in queryset:
-            _audit_deleted(request, calendar_year)
+            _record_year_deleted(request, calendar_year)
         super().delete_queryset(request, queryset)
-        calendar_changed()
 
 
 @admin.register(CalendarDay)
@@ -238,13 +238,14 @@ class CalendarDayAdmin(admin.ModelAdmin):
         if change and obj.pk:
             previous_year = CalendarDay.objects.get(pk=obj.pk).calendar_year
         super().save_model(request, obj, form, change)
+        years = [obj.calendar_year]
         if previous_year is not None and previous_year.pk != obj.calendar_year_id:
-            calendar_changed(year=previous_year)
-        calendar_changed(year=obj.calendar_year)
-        audit_record(
+            years.append(previous_year)
+        calendar_edit_record(
             actor=request.user,
             action="calendar.day.change" if change else "calendar.day.add",
             target=obj,
+            years=years,
             data={"date": str(obj.date), "kind": obj.kind, "fields": form.changed_data},
         )
 
@@ -252,17 +253,15 @@ class CalendarDayAdmin(admin.ModelAdmin):
         self.delete_queryset(request, CalendarDay.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
-        days = list(queryset.select_related("calendar_year"))
-        for day in days:
-            audit_record(
+        for day in queryset.select_related("calendar_year"):
+            calendar_edit_record(
                 actor=request.user,
                 action="calendar.day.delete",
                 target=day,
+                years=[day.calendar_year],
                 data={"date": str(day.date), "kind": day.kind},
             )
         super().delete_queryset(request, queryset)
-        for calendar_year in {day.calendar_year for day in days}:
-            calendar_changed(year=calendar_year)
 
 
 @admin.register(AuditEntry)

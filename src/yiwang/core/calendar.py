@@ -16,11 +16,12 @@ changed, so an edit made in the admin of any process is seen at once by all.
 Code that edits ``CalendarDay`` rows outside the admin should still call
 :func:`calendar_changed`, which touches the year and settles any doubt.
 
-Dates in a year that has no schedule raise :class:`CalendarYearMissing`, or
-count Monday to Friday with a logged warning when ``YIWANG_CALENDAR_FALLBACK``
-is ``"weekdays"``. A ``CalendarYear`` without a single holiday is treated as
-missing: every real schedule has weekday holidays, so an empty year is one
-an administrator has started but not finished entering.
+A year that has no schedule is counted on its statutory holidays, and the
+answers through it are provisional (``YIWANG_CALENDAR_FALLBACK="statutory"``,
+the default); ``"error"`` makes such dates raise :class:`CalendarYearMissing`
+instead, for tests and tools. A ``CalendarYear`` without a single holiday is
+treated as missing: every real schedule has weekday holidays, so an empty year
+is one an administrator has started but not finished entering.
 
 See docs/calendar.md.
 """
@@ -76,10 +77,16 @@ def _calendar_models() -> tuple[type[Model], type[Model]]:
 
 def fallback_policy() -> FallbackPolicy:
     """The ``YIWANG_CALENDAR_FALLBACK`` setting, checked."""
-    value = getattr(settings, "YIWANG_CALENDAR_FALLBACK", "error")
+    value = getattr(settings, "YIWANG_CALENDAR_FALLBACK", "statutory")
     if value not in FALLBACK_POLICIES:
+        hint = (
+            ' ("weekdays" is gone: it ignored the statutory holidays; "statutory" counts them)'
+            if value == "weekdays"
+            else ""
+        )
         raise ImproperlyConfigured(
-            f"YIWANG_CALENDAR_FALLBACK must be one of {', '.join(FALLBACK_POLICIES)}, not {value!r}"
+            f"YIWANG_CALENDAR_FALLBACK must be one of {', '.join(FALLBACK_POLICIES)}, "
+            f"not {value!r}{hint}"
         )
     return cast(FallbackPolicy, value)
 

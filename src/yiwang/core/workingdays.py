@@ -15,25 +15,30 @@ statutory period is counted):
 - A period ends at the end of its last working day, 23:59:59.999999 local
   time (Asia/Shanghai); an act done at that instant is still on time.
 
-Only years whose schedule is known are answered. For a date in any other year
-the calendar raises :class:`CalendarYearMissing` (policy ``"error"``), or,
-with policy ``"weekdays"``, counts Monday to Friday and logs a warning once
-per year and calendar: never a silent guess.
+A year whose schedule is not known (the State Council publishes it only in
+November or December) is counted on its **statutory holidays** plus weekends
+(policy ``"statutory"``, the default; see :mod:`yiwang.core.holidays.statutory`),
+and every answer that reached into such a year is *provisional*
+(:meth:`WorkingCalendar.is_provisional`): callers mark the deadlines they
+store, and recompute them once the schedule is entered. With policy
+``"error"`` (an explicit opt-in for tests and tools) such a date raises
+:class:`CalendarYearMissing` instead. Years outside the statutory rule's
+range (before 1950, after 2099) raise under either policy.
 """
 
 from __future__ import annotations
 
-import logging
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Final, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-logger = logging.getLogger(__name__)
-
-FallbackPolicy = Literal["error", "weekdays"]
-FALLBACK_POLICIES: Final[tuple[FallbackPolicy, ...]] = ("error", "weekdays")
+FallbackPolicy = Literal["statutory", "error"]
+FALLBACK_POLICIES: Final[tuple[FallbackPolicy, ...]] = ("statutory", "error")
+#: The years the statutory rule can count: the lunisolar tables behind it are reliable for
+#: 1901–2099, and the People's Republic's holidays begin in 1950.
+STATUTORY_YEARS: Final = range(1950, 2100)
 
 CITY_ZONE: Final = ZoneInfo("Asia/Shanghai")
 END_OF_DAY: Final = time.max  # 23:59:59.999999
@@ -62,15 +67,31 @@ def _nth_weekday(t: int) -> int:
 
 
 class CalendarYearMissing(LookupError):
-    """A date falls in a year whose holiday schedule has not been loaded."""
+    """A date falls in a year that the calendar cannot count.
+
+    Under policy ``"error"``: any year without a loaded schedule. Under
+    ``"statutory"``: only a year outside :data:`STATUTORY_YEARS`.
+    """
 
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
             f"No working-day calendar for {year}: add the State Council's holiday schedule "
-            f"for {year} in the admin (Core › Calendar years), or set "
-            f"YIWANG_CALENDAR_FALLBACK=weekdays to count Monday to Friday."
+            f"for {year} in the admin (Core › Calendar years)"
+            + (
+                "."
+                if year not in STATUTORY_YEARS
+                else ", or set YIWANG_CALENDAR_FALLBACK=statutory to count it provisionally "
+                "on its statutory holidays."
+            )
         )
+
+
+def _statutory_weekday_holidays(year: int) -> frozenset[date]:
+    # Imported here: yiwang.core.holidays imports this module (for shipped_calendar).
+    from yiwang.core.holidays.statutory import statutory_weekday_holidays
+
+    return statutory_weekday_holidays(year)
 
 
 def is_weekend(d: date) -> bool:
@@ -85,10 +106,11 @@ class WorkingCalendar:
     working days); ``workdays`` are adjusted working days (weekend days that
     are worked); ``years`` are the years whose schedule is complete. A holiday
     on a weekend or a workday on a weekday changes nothing and is accepted.
+    Any other year in :data:`STATUTORY_YEARS` counts its statutory holidays
+    (policy ``"statutory"``) or raises (``"error"``).
 
-    Instances are immutable apart from remembering which missing years were
-    already warned about and the instants already built, and safe to share
-    between threads.
+    Instances are immutable apart from the answers and instants they
+    remember, and safe to share between threads.
 
     Counting is arithmetic, not a walk: the number of working days up to a
     day is the number of Mondays to Fridays up to it, plus the worked
@@ -108,8 +130,8 @@ class WorkingCalendar:
         "_holidays",
         "_mornings",
         "_nights",
+        "_provisional_holidays",
         "_tz_aware",
-        "_warned",
         "_workdays",
         "_years",
         "tz",
@@ -121,7 +143,7 @@ class WorkingCalendar:
         holidays: Iterable[date] = (),
         workdays: Iterable[date] = (),
         years: Iterable[int] = (),
-        fallback: FallbackPolicy = "error",
+        fallback: FallbackPolicy = "statutory",
         tz: tzinfo = CITY_ZONE,
     ) -> None:
         if fallback not in FALLBACK_POLICIES:
@@ -136,12 +158,19 @@ class WorkingCalendar:
         if outside:
             raise ValueError(f"dates outside the covered years {sorted(self._years)}: {outside}")
         self._fallback: FallbackPolicy = fallback
-        self._warned: set[int] = set()
+        # The statutory weekday holidays of every year without a schedule that the rule counts.
+        self._provisional_holidays: frozenset[date] = (
+            frozenset().union(
+                *(_statutory_weekday_holidays(y) for y in STATUTORY_YEARS if y not in self._years)
+            )
+            if fallback == "statutory"
+            else frozenset()
+        )
         self.tz = tz
         self._tz_aware = type(tz) in _ALWAYS_AWARE  # its utcoffset() is never None
         self._index()
-        # Remembered answers, only those that met no uncovered year (a warning or an error
-        # must happen on every call that meets one): (ordinal, n) -> day, (a, b) -> count.
+        # Remembered answers, only those that raised nothing (an error must happen on every
+        # call that meets an uncountable year): (ordinal, n) -> day, (a, b) -> count.
         self._after: dict[tuple[int, int], date] = {}
         self._before: dict[tuple[int, int], date] = {}
         self._between: dict[tuple[int, int], int] = {}
@@ -152,6 +181,7 @@ class WorkingCalendar:
         """The exceptions that change a count, in order, and the covered spans of days."""
         changes = sorted(
             [(d.toordinal(), -1) for d in self._holidays if not is_weekend(d)]
+            + [(d.toordinal(), -1) for d in self._provisional_holidays]
             + [(d.toordinal(), 1) for d in self._workdays if is_weekend(d)]
         )
         # _adjust_at[k]: the k-th exception's ordinal; _adjust_sum[k]: the exceptions up to
@@ -192,11 +222,26 @@ class WorkingCalendar:
         """Whether ``d`` falls in a year whose schedule is known."""
         return d.year in self._years
 
+    def uncovered_years(self, first: date, last: date) -> list[int]:
+        """The years from ``first``'s to ``last``'s (either order) whose schedule is unknown."""
+        low, high = sorted((first.year, last.year))
+        return [y for y in range(low, high + 1) if y not in self._years]
+
+    def is_provisional(self, first: date, last: date) -> bool:
+        """Whether a count over the days from ``first`` to ``last`` (either order) met a year
+        without a schedule: its answer holds only until that year's schedule is entered."""
+        low, high = (first, last) if first <= last else (last, first)
+        o, p = low.toordinal(), high.toordinal()
+        for run_first, run_last in self._covered_runs:
+            if run_first <= o and p <= run_last:
+                return False
+        return True
+
     def is_working_day(self, d: date) -> bool:
-        """Whether ``d`` is a working day. Raises CalendarYearMissing (policy "error")."""
+        """Whether ``d`` is a working day. Raises CalendarYearMissing (see the policies)."""
         if d.year not in self._years:
             self._missing(d.year)
-            return not is_weekend(d)
+            return not is_weekend(d) and d not in self._provisional_holidays
         if d in self._holidays:
             return False
         if d in self._workdays:
@@ -225,8 +270,7 @@ class WorkingCalendar:
         if due is None:
             first = key[0]
             found = self._nth_working(self._through(first) + n)
-            if not self._check_years(first + 1, found):
-                return date.fromordinal(found)
+            self._check_years(first + 1, found)
             due = date.fromordinal(found)
             _remember(self._after, key, due)
         return due
@@ -248,8 +292,7 @@ class WorkingCalendar:
         if due is None:
             last = key[0] - 1
             found = self._nth_working(self._through(last) - n + 1)
-            if not self._check_years(found, last, backwards=True):
-                return date.fromordinal(found)
+            self._check_years(found, last, backwards=True)
             due = date.fromordinal(found)
             _remember(self._before, key, due)
         return due
@@ -273,8 +316,9 @@ class WorkingCalendar:
             if first == _MAX_ORDINAL:
                 raise OverflowError("date value out of range")
             count = self._through(last) - self._through(first)
-            if first == last or self._check_years(first + 1, last):
-                _remember(self._between, key, count)
+            if first != last:
+                self._check_years(first + 1, last)
+            _remember(self._between, key, count)
         return count
 
     def local_date(self, moment: datetime) -> date:
@@ -319,7 +363,7 @@ class WorkingCalendar:
     # --- counting -----------------------------------------------------------------------------
 
     def _through(self, o: int) -> int:
-        """How many working days have an ordinal up to ``o`` (uncovered years: Monday–Friday)."""
+        """How many working days have an ordinal up to ``o`` (uncovered years: statutory)."""
         k = bisect_right(self._adjust_at, o)
         return _weekdays_through(o) + (self._adjust_sum[k - 1] if k else 0)
 
@@ -333,29 +377,25 @@ class WorkingCalendar:
             return self._adjust_at[k]
         return found
 
-    def _check_years(self, first: int, last: int, *, backwards: bool = False) -> bool:
-        """Refuse (or warn about) each uncovered year from day ``first`` to day ``last``.
+    def _check_years(self, first: int, last: int, *, backwards: bool = False) -> None:
+        """Refuse each year from day ``first`` to day ``last`` that cannot be counted.
 
         In the order a walk meets them, so the error names the first one met.
-        True when every one of those days is covered.
         """
         for low, high in self._covered_runs:
             if low <= first and last <= high:
-                return True
+                return
         if first > _MAX_ORDINAL or last < 1:  # the walk's first step leaves the calendar
             raise OverflowError("date value out of range")
         overflow = first < 1 or last > _MAX_ORDINAL
         begin = date.fromordinal(max(first, 1)).year
         end = date.fromordinal(min(last, _MAX_ORDINAL)).year
         years = range(end, begin - 1, -1) if backwards else range(begin, end + 1)
-        covered = True
         for year in years:
             if year not in self._years:
-                covered = False
                 self._missing(year)
         if overflow:
             raise OverflowError("date value out of range")
-        return covered
 
     # --- walking, for dates that are really datetimes ------------------------------------------
 
@@ -387,16 +427,9 @@ class WorkingCalendar:
         return count
 
     def _missing(self, year: int) -> None:
-        if self._fallback == "error":
+        """A year without a schedule was met: raise unless the statutory rule counts it."""
+        if self._fallback == "error" or year not in STATUTORY_YEARS:
             raise CalendarYearMissing(year)
-        if year not in self._warned:
-            self._warned.add(year)
-            logger.warning(
-                "No working-day calendar for %s: counting Monday to Friday as working days "
-                "(YIWANG_CALENDAR_FALLBACK=weekdays). Add the State Council's schedule for %s.",
-                year,
-                year,
-            )
 
 
 def _remember(memo: dict[_K, _V], key: _K, value: _V) -> None:

@@ -41,6 +41,10 @@ class EventType(models.TextChoices):
         _("Special procedure finished"),
     )
     CASE_EXTENDED = "case.extended", _("Time limit extended")
+    CASE_DEADLINE_CHANGED = (
+        "case.deadline_changed",
+        _("Time limit counted again (a holiday schedule was entered or changed)"),
+    )
     CASE_DECIDED = "case.decided", _("Case decided (approved or denied)")
     CASE_CERTIFICATE_ISSUED = "case.certificate_issued", _("Certificate issued")
     CASE_COMPLETED = "case.completed", _("Case completed")

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.serialize import json_safe
+from yiwang.core.tasks import enqueue_with_transaction
 from yiwang.identity.models import Role, User
 from yiwang.identity.selectors import user_has_role
 from yiwang.integrations.models import (
@@ -76,6 +77,7 @@ CASE_EVENTS: dict[str, str] = {
     "special_procedure_started": EventType.CASE_SPECIAL_PROCEDURE_STARTED,
     "special_procedure_finished": EventType.CASE_SPECIAL_PROCEDURE_FINISHED,
     "extended": EventType.CASE_EXTENDED,
+    "deadline_recounted": EventType.CASE_DEADLINE_CHANGED,
     "approved": EventType.CASE_DECIDED,
     "denied": EventType.CASE_DECIDED,
     "certificate_issued": EventType.CASE_CERTIFICATE_ISSUED,
@@ -325,8 +327,7 @@ def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, actor: User | None
 def _enqueue(delivery: WebhookDelivery, run_after: datetime | None = None) -> None:
     from yiwang.integrations.tasks import webhook_deliver_task
 
-    task = webhook_deliver_task.using(run_after=run_after) if run_after else webhook_deliver_task
-    task.enqueue(delivery.pk)
+    enqueue_with_transaction(webhook_deliver_task, delivery.pk, run_after=run_after)
 
 
 def webhook_event_publish(

@@ -30,9 +30,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
 
 from yiwang.core.serialize import json_safe
+from yiwang.core.tasks import enqueue_with_transaction
 from yiwang.identity.models import User
 from yiwang.notifications import texts
 from yiwang.notifications.models import Notification, NotificationDelivery
@@ -88,27 +88,11 @@ def _channels(user: User) -> list[tuple[str, str]]:
 
 
 def _enqueue(delivery_id: int, *, run_after: datetime | None = None) -> None:
-    """Enqueue ``deliver_notification`` for the delivery, in the current transaction.
-
-    The database backend INSERTs the task row on the current connection, so it
-    commits or rolls back with the caller. Any other backend (the immediate
-    one in some test setups) would run or send the task at once, outside the
-    transaction: for those the enqueue waits for the commit, so a rolled-back
-    change still sends nothing.
-    """
+    """Enqueue ``deliver_notification`` for the delivery, with the current transaction."""
     from yiwang.notifications.tasks import deliver_notification
 
-    task = deliver_notification
-    backend = task.get_backend()
-    if run_after is not None:
-        if not backend.supports_defer:
-            logger.warning("delivery %s: backend cannot defer, retry left to an admin", delivery_id)
-            return
-        task = task.using(run_after=run_after)
-    if isinstance(backend, DatabaseBackend):
-        task.enqueue(delivery_id)
-    else:
-        transaction.on_commit(lambda: task.enqueue(delivery_id))
+    if not enqueue_with_transaction(deliver_notification, delivery_id, run_after=run_after):
+        logger.warning("delivery %s: backend cannot defer, retry left to an admin", delivery_id)
 
 
 def notify(

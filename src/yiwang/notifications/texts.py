@@ -11,12 +11,20 @@ its sentence out; an unknown kind gets a generic "your case was updated".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 Texts = tuple[str, str]
+
+
+def _local_day(iso: Any) -> str:
+    """An ISO instant as the city's local date (2027-01-05), or "–" when there is none."""
+    if not iso:
+        return "–"
+    return timezone.localdate(datetime.fromisoformat(str(iso))).isoformat()
 
 
 def _items(context: Mapping[str, Any], english: bool) -> str:
@@ -85,6 +93,25 @@ def _extended(c: Mapping[str, Any], english: bool) -> Texts:
     return _("Time limit extended"), _with_reason(body, c)
 
 
+def _deadline_changed(c: Mapping[str, Any], english: bool) -> Texts:
+    years = (", " if english else "、").join(map(str, c.get("years") or []))
+    body = _(
+        "The holiday schedule for %(years)s has been published, so the time limit of your "
+        "case %(number)s was counted again: it now ends on %(due)s (it was %(previous)s)."
+    ) % {
+        "years": years,
+        "number": c["number"],
+        "due": _local_day(c.get("due_at")),
+        "previous": _local_day(c.get("previous_due_at")),
+    }
+    if c.get("provisional"):
+        body += "\n" + _(
+            "This date is still provisional until the holiday schedule of every year it "
+            "counts through is published."
+        )
+    return _("Time limit counted again"), body
+
+
 def _decided(c: Mapping[str, Any], english: bool) -> Texts:
     number = {"number": c["number"]}
     if c.get("outcome") == "denied":
@@ -138,6 +165,7 @@ KINDS: dict[str, Callable[[Mapping[str, Any], bool], Texts]] = {
     "special_procedure_started": _special_procedure_started,
     "special_procedure_finished": _special_procedure_finished,
     "extended": _extended,
+    "deadline_changed": _deadline_changed,
     "decided": _decided,
     "certificate_ready": _certificate_ready,
     "completed": _completed,

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.workflow import Event
+
 
 class WorkflowInstance(models.Model):
     """One run of a workflow definition, with its current state.
@@ -22,6 +24,12 @@ class WorkflowInstance(models.Model):
     warning window opens, a limit runs out, acceptance is deemed); it is empty
     when nothing is pending, e.g. in a final state. A scheduler wakes only the
     rows with ``due_at <= now`` (see ``selectors.workflow_instances_due``).
+
+    ``counts_from``/``counts_until`` span the local days the working-day
+    clocks count over (start to deadline); when the holiday schedule of a
+    year in that span changes, the instance is rescheduled
+    (``services.workflow_reschedule``). ``provisional`` says a deadline
+    reached a year whose schedule is not entered yet.
     """
 
     definition = models.CharField(
@@ -39,6 +47,25 @@ class WorkflowInstance(models.Model):
     )
     status = models.CharField(_("status"), max_length=60)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    provisional = models.BooleanField(
+        _("provisional deadline"),
+        default=False,
+        help_text=_(
+            "A deadline was counted through a year whose holiday schedule is not entered yet."
+        ),
+    )
+    counts_from = models.DateField(
+        _("counts from"),
+        null=True,
+        blank=True,
+        help_text=_("First local day of the days its working-day clocks count over."),
+    )
+    counts_until = models.DateField(
+        _("counts until"),
+        null=True,
+        blank=True,
+        help_text=_("Last local day of the days its working-day clocks count over."),
+    )
     event_count = models.PositiveIntegerField(
         _("events"), default=0, help_text=_("Number of recorded events (the last seq).")
     )
@@ -57,10 +84,23 @@ class WorkflowInstance(models.Model):
                 condition=Q(due_at__isnull=False),
             ),
             models.Index(fields=["definition", "status"], name="processes_instance_status"),
+            # Partial: only instances with a working-day clock, found by the years they span
+            # when a year's holiday schedule is entered or edited.
+            models.Index(
+                fields=["counts_until", "counts_from"],
+                name="processes_instance_counts",
+                condition=Q(counts_until__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.definition} #{self.pk} ({self.status})"
+
+
+class WorkflowEventRecordQuerySet(models.QuerySet["WorkflowEventRecord"]):
+    def of(self, instance: WorkflowInstance) -> WorkflowEventRecordQuerySet:
+        """The instance's events in order (seq 1, 2, 3 …)."""
+        return self.filter(instance=instance).order_by("seq")
 
 
 class WorkflowEventRecord(models.Model):
@@ -82,6 +122,8 @@ class WorkflowEventRecord(models.Model):
     at = models.DateTimeField(_("at"))
     data = models.JSONField(_("data"), default=dict, blank=True)
 
+    objects = WorkflowEventRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["instance", "seq"]
         verbose_name = _("workflow event")
@@ -92,3 +134,7 @@ class WorkflowEventRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instance_id}/{self.seq} {self.type}"
+
+    def as_event(self) -> Event:
+        """The engine's event this row records."""
+        return Event(type=self.type, at=self.at, data=self.data)

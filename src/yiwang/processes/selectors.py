@@ -7,10 +7,11 @@ decide who may see it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
 from yiwang.processes.services import workflow_definition
@@ -28,15 +29,22 @@ def workflow_instances_due(now: datetime) -> QuerySet[WorkflowInstance]:
 
 def workflow_events(instance: WorkflowInstance) -> list[Event]:
     """The instance's recorded events, in order, as engine events."""
-    return [_as_event(r) for r in _event_records(instance)]
+    return [r.as_event() for r in WorkflowEventRecord.objects.of(instance)]
 
 
-def _event_records(instance: WorkflowInstance) -> list[WorkflowEventRecord]:
-    return list(WorkflowEventRecord.objects.filter(instance=instance).order_by("seq"))
+def workflow_instances_counting_through(years: Iterable[int]) -> QuerySet[WorkflowInstance]:
+    """Instances whose working-day clocks count over a day of one of ``years``, by id.
 
-
-def _as_event(record: WorkflowEventRecord) -> Event:
-    return Event(type=record.type, at=record.at, data=record.data)
+    What to reschedule when those years' holiday schedules change. Served by
+    the partial index on ``(counts_until, counts_from)``: instances without a
+    working-day clock (finished ones among them) are not in it.
+    """
+    span = Q()
+    for year in sorted(set(years)):
+        span |= Q(counts_until__gte=date(year, 1, 1), counts_from__lte=date(year, 12, 31))
+    if not span:
+        return WorkflowInstance.objects.none()
+    return WorkflowInstance.objects.filter(span).order_by("id")
 
 
 @dataclass(frozen=True)
@@ -58,12 +66,12 @@ def workflow_replay_check(instance: WorkflowInstance) -> ReplayCheck:
     version and status columns agree with the state.
     """
     stored = State.from_json(instance.state)
-    records = _event_records(instance)
+    records = list(WorkflowEventRecord.objects.of(instance))
     seqs = [r.seq for r in records]
     if seqs != list(range(1, len(records) + 1)) or len(records) != instance.event_count:
         return ReplayCheck(False, stored, None, len(records), "the event sequence has gaps")
     definition = workflow_definition(instance.definition, instance.overrides)
-    events = [_as_event(r) for r in records]
+    events = [r.as_event() for r in records]
     try:
         replayed = replay(definition, events)
     except ValueError as exc:

@@ -11,14 +11,14 @@ on, gets :class:`WorkflowConflict`. See docs/decisions/0003-workflow-persistence
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from yiwang.core.audit import audit_record
-from yiwang.core.calendar import load_calendar
+from yiwang.core.calendar import WorkingCalendar, load_calendar
 from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
 from yiwang.workflow import (
     Command,
@@ -29,6 +29,7 @@ from yiwang.workflow import (
     apply,
     due_at,
     load_standard,
+    reschedule,
     start,
     tick,
 )
@@ -69,16 +70,18 @@ def workflow_start(
 
     Side effects: inserts the instance and its first events, appends a
     ``workflow.start`` audit entry. Raises ``LookupError`` for an unknown
-    name, ``DefinitionError`` for invalid overrides, and ``CalendarYearMissing`` when a clock would
-    run into a year without a calendar.
+    name and ``DefinitionError`` for invalid overrides. A clock that runs into
+    a year without a holiday schedule gets a provisional deadline (never an
+    error, unless ``YIWANG_CALENDAR_FALLBACK="error"`` was chosen).
     """
     at = at or timezone.now()
     overrides_dict = dict(overrides or {})
     definition = workflow_definition(definition_name, overrides_dict)
     with transaction.atomic():
-        outcome = start(definition, at=at, calendar=load_calendar())
+        calendar = load_calendar()
+        outcome = start(definition, at=at, calendar=calendar)
         state = outcome.state
-        instance = WorkflowInstance.objects.create(
+        instance = WorkflowInstance(
             definition=definition_name,
             overrides=overrides_dict,
             state=state.to_json(),
@@ -89,6 +92,8 @@ def workflow_start(
             created_at=at,
             updated_at=timezone.now(),
         )
+        _set_calendar_columns(instance, state, calendar)
+        instance.save(force_insert=True)
         _record_events(instance, outcome.events, first_seq=1)
         audit_record(
             actor=actor,
@@ -138,11 +143,13 @@ def workflow_execute(
             )
         definition = workflow_definition(instance.definition, instance.overrides)
         before = State.from_json(instance.state)
-        outcome = apply(definition, before, command, at=at, calendar=load_calendar())
+        calendar = load_calendar()
+        outcome = apply(definition, before, command, at=at, calendar=calendar)
         _persist(
             instance,
             before,
             outcome,
+            calendar,
             actor=actor,
             action="workflow.execute",
             data={"command": command.name, "role": command.role, "branch": command.branch},
@@ -164,9 +171,50 @@ def workflow_tick(*, instance_id: int, at: datetime | None = None) -> list[Event
         instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
         definition = workflow_definition(instance.definition, instance.overrides)
         before = State.from_json(instance.state)
-        outcome = tick(definition, before, at=at, calendar=load_calendar())
+        calendar = load_calendar()
+        outcome = tick(definition, before, at=at, calendar=calendar)
         if outcome.events:
-            _persist(instance, before, outcome, actor=None, action="workflow.tick", data={})
+            _persist(
+                instance, before, outcome, calendar, actor=None, action="workflow.tick", data={}
+            )
+        return list(outcome.events)
+
+
+def workflow_reschedule(
+    *, instance_id: int, at: datetime | None = None, actor: Any = None, reason: str = ""
+) -> list[Event]:
+    """Count the instance's working-day deadlines again on the calendar as it is now.
+
+    What follows an edit of the holiday calendar (a year's schedule entered,
+    corrected or removed): ``yiwang.workflow.reschedule`` recounts every
+    clock from the instance's recorded events; a clock whose deadline,
+    warning instant or provisional mark changed gets a ``clock_rescheduled``
+    event. Locks the row; returns the events recorded (none when nothing
+    changed, so running it twice changes nothing the second time). Side
+    effects as ``workflow_execute``, with the audit action
+    ``workflow.reschedule`` (``reason`` in its data).
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
+        definition = workflow_definition(instance.definition, instance.overrides)
+        before = State.from_json(instance.state)
+        calendar = load_calendar()
+        history = [r.as_event() for r in WorkflowEventRecord.objects.of(instance)]
+        moment = max(at, before.updated_at)  # the engine acts no earlier than the last change
+        outcome = reschedule(definition, before, history, at=moment, calendar=calendar)
+        if outcome.events:
+            _persist(
+                instance,
+                before,
+                outcome,
+                calendar,
+                actor=actor,
+                action="workflow.reschedule",
+                data={"reason": reason},
+            )
+        elif _set_calendar_columns(instance, before, calendar):
+            instance.save(update_fields=_CALENDAR_COLUMNS)
         return list(outcome.events)
 
 
@@ -188,10 +236,34 @@ def workflow_tick_due(*, now: datetime | None = None, limit: int = 500) -> list[
     return changed
 
 
+_CALENDAR_COLUMNS = ["provisional", "counts_from", "counts_until"]
+
+
+def _set_calendar_columns(
+    instance: WorkflowInstance, state: State, calendar: WorkingCalendar
+) -> bool:
+    """Set the span of days the state's working-day clocks count over and the provisional
+    mark (any of their deadlines provisional); True when a value changed."""
+    first: date | None = None
+    last: date | None = None
+    for c in state.clocks:
+        if c.unit != "working_days":
+            continue
+        begin, end = calendar.local_date(c.started_at), calendar.local_date(c.deadline)
+        first = begin if first is None or begin < first else first
+        last = end if last is None or end > last else last
+    values = (any(c.provisional for c in state.clocks), first, last)
+    if values == (instance.provisional, instance.counts_from, instance.counts_until):
+        return False
+    instance.provisional, instance.counts_from, instance.counts_until = values
+    return True
+
+
 def _persist(
     instance: WorkflowInstance,
     before: State,
     outcome: Outcome,
+    calendar: WorkingCalendar,
     *,
     actor: Any,
     action: str,
@@ -206,8 +278,17 @@ def _persist(
     instance.due_at = due_at(state)
     instance.event_count += len(outcome.events)
     instance.updated_at = timezone.now()
+    _set_calendar_columns(instance, state, calendar)
     instance.save(
-        update_fields=["state", "version", "status", "due_at", "event_count", "updated_at"]
+        update_fields=[
+            "state",
+            "version",
+            "status",
+            "due_at",
+            "event_count",
+            "updated_at",
+            *_CALENDAR_COLUMNS,
+        ]
     )
     _record_events(instance, outcome.events, first_seq=first_seq)
     audit_record(

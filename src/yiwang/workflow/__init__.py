@@ -28,6 +28,7 @@ from yiwang.workflow.errors import (
 )
 from yiwang.workflow.evolve import evolve
 from yiwang.workflow.model import BranchState, ClockState, Command, Event, Light, Outcome, State
+from yiwang.workflow.reschedule import recount, reschedule
 from yiwang.workflow.schema import STANDARD, load_definition, load_standard
 
 __all__ = [
@@ -60,7 +61,9 @@ __all__ = [
     "evolve",
     "load_definition",
     "load_standard",
+    "recount",
     "replay",
+    "reschedule",
     "start",
     "tick",
 ]

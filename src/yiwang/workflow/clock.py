@@ -30,11 +30,12 @@ INSTANT = timedelta(microseconds=1)
 # Only the comparison with the start instant itself (the warning is never before the start)
 # is made on every call. The clock definition is keyed by identity and held in the entry,
 # so its id stays its own. A calendar that refuses an uncovered year raises before
-# anything is remembered; one that falls back to weekdays has already logged its warning
-# (once per year) on the first call, so remembering changes nothing it does.
+# anything is remembered; one that counts it on its statutory holidays answers the same
+# every time, so remembering changes nothing it does.
 _MEMO = 4096
 _STARTS: dict[
-    tuple[WorkingCalendar, int, date, float], tuple[ClockDef, datetime, str, datetime, str]
+    tuple[WorkingCalendar, int, date, float],
+    tuple[ClockDef, datetime, str, datetime, str, bool],
 ] = {}
 
 
@@ -74,35 +75,53 @@ def first_deadline(
     return calendar.deadline(start, int(clock.limit + carried))
 
 
+def is_provisional(
+    unit: str, started_at: datetime, deadline: datetime, calendar: WorkingCalendar
+) -> bool:
+    """Whether a deadline was counted through a year without a published holiday schedule.
+
+    Only working days depend on the schedule; an hours clock never is. The count covers the
+    days from the clock's start to its deadline (pauses and extensions included).
+    """
+    if unit == "hours":
+        return False
+    return calendar.is_provisional(
+        calendar.local_date(started_at), deadline_date(calendar, deadline)
+    )
+
+
 def start_instants(
     clock: ClockDef,
     start: datetime,
     start_text: str,
     calendar: WorkingCalendar,
     carried: float = 0,
-) -> tuple[datetime, str, datetime, str]:
+) -> tuple[datetime, str, datetime, str, bool]:
     """The deadline and warning instant of ``clock`` started at ``start``, with their ISO
-    texts: ``first_deadline`` and ``warn_at`` (no extension yet) in one step.
+    texts and whether the deadline is provisional: ``first_deadline``, ``warn_at`` (no
+    extension yet) and ``is_provisional`` in one step.
 
     ``start_text`` is ``start.isoformat()``, the warning's text when it is the start itself.
     """
     if clock.unit == "hours":
         deadline = first_deadline(clock, start, calendar, carried)
         warn = warn_at(clock, start, deadline, 0, calendar)
-        return deadline, iso_moment(deadline), warn, iso_moment(warn)
-    key = (calendar, id(clock), calendar.local_date(start), carried)
+        return deadline, iso_moment(deadline), warn, iso_moment(warn), False
+    day = calendar.local_date(start)
+    key = (calendar, id(clock), day, carried)
     hit = _STARTS.get(key)
     if hit is None or hit[0] is not clock:
         deadline = first_deadline(clock, start, calendar, carried)
         window = _window_start(clock, deadline, 0, calendar)
-        hit = (clock, deadline, iso_moment(deadline), window, iso_moment(window))
+        provisional = calendar.is_provisional(day, deadline_date(calendar, deadline))
+        hit = (clock, deadline, iso_moment(deadline), window, iso_moment(window), provisional)
         if len(_STARTS) >= _MEMO:
             _STARTS.clear()
         _STARTS[key] = hit
-    _clock, deadline, deadline_text, window, window_text = hit
+    _clock, deadline, deadline_text, window, window_text, provisional = hit
     if start > window:  # as warn_at: max(), the window's start on a tie
-        return deadline, deadline_text, start, start_text
-    return deadline, deadline_text, window, window_text
+        return deadline, deadline_text, start, start_text, provisional
+    return deadline, deadline_text, window, window_text, provisional
 
 
 def warn_at(

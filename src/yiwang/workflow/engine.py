@@ -467,7 +467,7 @@ def _start_clock(
     if carried is not None and carried.unit == cdef.unit:
         suspended, excluded = carried.suspended, carried.excluded
     begin_text = begin.isoformat()
-    _deadline, deadline_text, _warn, warn_text = clk.start_instants(
+    _deadline, deadline_text, _warn, warn_text, provisional = clk.start_instants(
         cdef, begin, begin_text, run.calendar, suspended + excluded
     )
     data: dict[str, Any] = {
@@ -480,6 +480,8 @@ def _start_clock(
     }
     if suspended or excluded:
         data["suspended"], data["excluded"] = suspended, excluded
+    if provisional:
+        data["provisional"] = True
     run.emit("clock_started", at, data)
 
 
@@ -505,20 +507,19 @@ def _resume(run: _Run, current: ClockState, at: datetime) -> None:
     amount = clk.paused_amount(current, at, run.calendar)
     suspended = current.suspended + (amount if current.mode == "suspended" else 0)
     excluded = current.excluded + (amount if current.mode == "excluded" else 0)
-    run.emit(
-        "clock_resumed",
-        at,
-        {
-            "clock": current.name,
-            "deadline": iso_moment(deadline),
-            "warn_at": iso_moment(warn),
-            "paused": amount,
-            "suspended": suspended,
-            "excluded": excluded,
-            "warned": current.warned and at >= warn,
-            "overdue": current.overdue and at > deadline,
-        },
-    )
+    data: dict[str, Any] = {
+        "clock": current.name,
+        "deadline": iso_moment(deadline),
+        "warn_at": iso_moment(warn),
+        "paused": amount,
+        "suspended": suspended,
+        "excluded": excluded,
+        "warned": current.warned and at >= warn,
+        "overdue": current.overdue and at > deadline,
+    }
+    if clk.is_provisional(current.unit, current.started_at, deadline, run.calendar):
+        data["provisional"] = True
+    run.emit("clock_resumed", at, data)
 
 
 def _restart(run: _Run, name: str, at: datetime) -> None:
@@ -537,18 +538,17 @@ def _extend(run: _Run, name: str, at: datetime, reason: Any) -> None:
     deadline = clk.extended_deadline(current, cdef, run.calendar)
     warn = clk.warn_at(cdef, current.started_at, deadline, current.extensions + 1, run.calendar)
     moment = current.paused_at or at
-    run.emit(
-        "clock_extended",
-        at,
-        {
-            "clock": name,
-            "deadline": iso_moment(deadline),
-            "warn_at": iso_moment(warn),
-            "by": cdef.extension,
-            "reason": reason,
-            "warned": current.warned and moment >= warn,
-        },
-    )
+    data: dict[str, Any] = {
+        "clock": name,
+        "deadline": iso_moment(deadline),
+        "warn_at": iso_moment(warn),
+        "by": cdef.extension,
+        "reason": reason,
+        "warned": current.warned and moment >= warn,
+    }
+    if clk.is_provisional(current.unit, current.started_at, deadline, run.calendar):
+        data["provisional"] = True
+    run.emit("clock_extended", at, data)
 
 
 def _maybe_join(run: _Run, at: datetime) -> None:

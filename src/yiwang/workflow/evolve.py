@@ -146,6 +146,7 @@ _CLOCK_KINDS = frozenset(
         "clock_extended",
         "clock_warning",
         "clock_overdue",
+        "clock_rescheduled",
     }
 )
 
@@ -181,6 +182,7 @@ def _evolve_clock(
             0,
             False,
             False,
+            data.get("provisional") is True,
         )
         if not clocks:
             return (new,)
@@ -204,7 +206,7 @@ def _without(clocks: tuple[ClockState, ...], name: str) -> list[ClockState]:
 def _clock_change(c: ClockState, kind: str, at: datetime, data: dict[str, Any]) -> ClockState:
     deadline, warn_at, mode, paused_at = c.deadline, c.warn_at, c.mode, c.paused_at
     suspended, excluded, extensions = c.suspended, c.excluded, c.extensions
-    warned, overdue = c.warned, c.overdue
+    warned, overdue, provisional = c.warned, c.overdue, c.provisional
     if kind == "clock_suspended":
         mode, paused_at = "suspended", at
     elif kind == "clock_excluded":
@@ -215,11 +217,19 @@ def _clock_change(c: ClockState, kind: str, at: datetime, data: dict[str, Any]) 
         warn_at = parse_moment(data["warn_at"])
         suspended, excluded = data["suspended"], data["excluded"]
         warned, overdue = data["warned"], data["overdue"]
+        provisional = data.get("provisional") is True
     elif kind == "clock_extended":
         deadline = parse_moment(data["deadline"])
         warn_at = parse_moment(data["warn_at"])
         extensions += 1
         warned = data["warned"]
+        provisional = data.get("provisional") is True
+    elif kind == "clock_rescheduled":  # counted again on a changed calendar
+        deadline = parse_moment(data["deadline"])
+        warn_at = parse_moment(data["warn_at"])
+        suspended, excluded = data["suspended"], data["excluded"]
+        warned, overdue = data["warned"], data["overdue"]
+        provisional = data.get("provisional") is True
     elif kind == "clock_warning":
         warned = True
     elif kind == "clock_overdue":
@@ -239,4 +249,5 @@ def _clock_change(c: ClockState, kind: str, at: datetime, data: dict[str, Any]) 
         extensions,
         warned,
         overdue,
+        provisional,
     )

@@ -132,6 +132,9 @@ class ClockState:
     warning window opens. While paused (``paused_at`` set, ``mode`` suspended
     or excluded) neither comes due. ``suspended`` and ``excluded`` add up the
     paused time in the clock's unit (working days, or seconds for an hours clock).
+    ``provisional``: the deadline was counted through a year whose holiday
+    schedule was not known yet (on its statutory holidays); it holds until
+    the schedule is entered and the clock is rescheduled.
     """
 
     name: str
@@ -146,9 +149,10 @@ class ClockState:
     extensions: int = 0
     warned: bool = False
     overdue: bool = False
+    provisional: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        raw = {
             "name": self.name,
             "unit": self.unit,
             "started_at": self.started_at.isoformat(),
@@ -162,6 +166,9 @@ class ClockState:
             "warned": self.warned,
             "overdue": self.overdue,
         }
+        if self.provisional:  # only then: states from before the flag stay as they were
+            raw["provisional"] = True
+        return raw
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> ClockState:
@@ -180,6 +187,7 @@ class ClockState:
             extensions=raw.get("extensions", 0),
             warned=raw.get("warned", False),
             overdue=raw.get("overdue", False),
+            provisional=raw.get("provisional", False),
         )
 
     @property
@@ -290,7 +298,7 @@ def _fast_constructor(cls: type[_T]) -> Callable[..., _T]:
 
 #: ``Event(type, at, data)``.
 new_event = _fast_constructor(Event)
-#: ``ClockState(...)`` with all twelve fields, in declaration order.
+#: ``ClockState(...)`` with all thirteen fields, in declaration order.
 new_clock = _fast_constructor(ClockState)
 #: ``State(...)`` with all seven fields, in declaration order.
 new_state = _fast_constructor(State)

@@ -12,7 +12,8 @@ Assignment and supervision
     case_claim, case_assign, case_reassign, rectification_reply
 Upkeep
     case_sync_from_workflow (after the scheduler ticked the instance),
-    cases_tick_due (the scheduler: ``manage.py run_scheduler``)
+    cases_tick_due (the scheduler: ``manage.py run_scheduler``),
+    cases_reschedule (deadlines counted again after a holiday calendar edit)
 
 The functions live in submodules (applications, commands, assignment,
 ratings); import them from here.
@@ -84,7 +85,7 @@ from yiwang.cases.services.ratings import (
     rectification_follow_up,
     rectification_reply,
 )
-from yiwang.cases.services.scheduling import cases_tick_due
+from yiwang.cases.services.scheduling import cases_reschedule, cases_tick_due
 
 __all__ = [
     "COMMAND_FIELDS",
@@ -110,6 +111,7 @@ __all__ = [
     "case_reject",
     "case_sync_from_workflow",
     "case_withdraw",
+    "cases_reschedule",
     "cases_tick_due",
     "certificate_issue",
     "material_delete",

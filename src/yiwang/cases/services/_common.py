@@ -29,7 +29,15 @@ from yiwang.workflow import clock as workflow_clock
 
 logger = logging.getLogger(__name__)
 
-CASE_FIELDS_SYNCED = ["step", "version", "due_at", "warn_at", "paused_light", "closed_at"]
+CASE_FIELDS_SYNCED = [
+    "step",
+    "version",
+    "due_at",
+    "warn_at",
+    "due_provisional",
+    "paused_light",
+    "closed_at",
+]
 
 
 def now_or(at: datetime | None) -> datetime:
@@ -151,7 +159,8 @@ def sync_case(case: Case, instance: WorkflowInstance, at: datetime) -> None:
 
 
 def apply_state(case: Case, instance: WorkflowInstance, at: datetime) -> None:
-    """Set (without saving) step, version, due/warn instants, paused light and closed_at."""
+    """Set (without saving) step, version, due/warn instants and whether the due date is
+    provisional, paused light and closed_at."""
     state = State.from_json(instance.state)
     definition = definition_of(instance)
     case.step = state.status
@@ -159,16 +168,19 @@ def apply_state(case: Case, instance: WorkflowInstance, at: datetime) -> None:
     if definition.states[state.status].final:
         case.closed_at = case.closed_at or at
         case.due_at = case.warn_at = None
+        case.due_provisional = False
         case.paused_light = ""
         return
     case.closed_at = None
     clock = main_clock(state)
     if clock is None:
         case.due_at = case.warn_at = None
+        case.due_provisional = False
         case.paused_light = ""
         return
     case.due_at = clock.deadline
     case.warn_at = clock.warn_at
+    case.due_provisional = clock.provisional
     case.paused_light = "" if clock.running else str(workflow_clock.light(clock, at))
 
 

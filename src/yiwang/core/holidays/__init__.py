@@ -20,7 +20,7 @@ SHIPPED: Final = MappingProxyType({s.year: s for s in (y2025.SCHEDULE, y2026.SCH
 __all__ = ["SHIPPED", "Day", "Period", "Schedule", "shipped_calendar"]
 
 
-def shipped_calendar(fallback: FallbackPolicy = "error") -> WorkingCalendar:
+def shipped_calendar(fallback: FallbackPolicy = "statutory") -> WorkingCalendar:
     """A calendar of the shipped years straight from this package, without a database.
 
     For the workflow engine's tests and for tools; the product uses

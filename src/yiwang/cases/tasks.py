@@ -1,0 +1,26 @@
+"""Background jobs of the cases app. They take plain values and are safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from yiwang.cases.services import cases_reschedule
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def deadlines_reschedule(years: list[int]) -> int:
+    """Count again the deadlines through ``years`` after their holiday schedule changed.
+
+    See ``services.cases_reschedule``; logs and returns how many cases changed.
+    """
+    changed = cases_reschedule(years=years)
+    logger.info(
+        "Deadlines counted again for %s: %d case(s) changed",
+        ", ".join(map(str, years)),
+        changed,
+    )
+    return changed
