@@ -24,7 +24,21 @@ DUE = datetime(2026, 3, 9, 23, 59, 59, 999999, tzinfo=TZ)
 
 
 def test_each_fast_constructor_equals_the_dataclass_init():
-    clock_fields = ("decision", "working_days", AT, DUE, AT, "runs", None, 0, 0, 0, False, False, True)
+    clock_fields = (
+        "decision",
+        "working_days",
+        AT,
+        DUE,
+        AT,
+        "runs",
+        None,
+        0,
+        0,
+        0,
+        False,
+        False,
+        True,
+    )
     clock = ClockState(*clock_fields)
     state_fields = ("licensing", "under_review", 3, AT, AT, (BranchState("a", "b"),), (clock,))
     state = State(*state_fields)

@@ -109,6 +109,14 @@ class CaseSummaryOut(Schema):
     version: int
     received_at: datetime
     due_at: datetime | None
+    due_provisional: bool = Field(
+        ...,
+        description=(
+            "True while the due date counts through a year whose holiday schedule is not "
+            "published yet: counted on that year's statutory holidays, it is counted again "
+            "(and may move) when the schedule is entered."
+        ),
+    )
     closed_at: datetime | None
     url: str
 
@@ -133,6 +141,7 @@ class TimelineOut(Schema):
 class NextStepOut(Schema):
     title: str
     due_at: datetime | None
+    due_provisional: bool = Field(..., description="See the case's `due_provisional`.")
     waiting_for_applicant: bool
 
 
@@ -191,6 +200,14 @@ class CaseStateOut(Schema):
     version: int
     light: str
     due_at: datetime | None
+    due_provisional: bool = Field(
+        ...,
+        description=(
+            "True while the due date counts through a year whose holiday schedule is not "
+            "published yet: counted on that year's statutory holidays, it is counted again "
+            "(and may move) when the schedule is entered."
+        ),
+    )
     closed_at: datetime | None
     assignee: str | None
     allowed_commands: list[AllowedCommandOut]
@@ -204,6 +221,7 @@ class QueueRowOut(Schema):
     applicant: str = Field(..., description="Masked")
     received_at: datetime
     due_at: datetime | None
+    due_provisional: bool = Field(..., description="See the case's `due_provisional`.")
     light: str
     step: str
     assignee: str | None
@@ -251,6 +269,10 @@ class ClockOut(Schema):
     light: str
     started_at: datetime | None
     deadline: datetime | None
+    provisional: bool = Field(
+        ...,
+        description="The deadline counts through a year whose holiday schedule is not published.",
+    )
     paused: bool
     paused_mode: str
     elapsed_working_days: int
@@ -348,6 +370,7 @@ def _summary(case: Case) -> dict[str, Any]:
         "version": case.version,
         "received_at": case.received_at,
         "due_at": case.due_at,
+        "due_provisional": case.due_provisional,
         "closed_at": case.closed_at,
         "url": f"/api/v1/cases/{case.number}",
     }
@@ -428,6 +451,7 @@ def _state(case: Case, officer: User) -> dict[str, Any]:
         "version": case.version,
         "light": selectors.case_light(case),
         "due_at": case.due_at,
+        "due_provisional": case.due_provisional,
         "closed_at": case.closed_at,
         "assignee": _assignee(case),
         "allowed_commands": [
@@ -758,6 +782,7 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
                 "applicant": mask_name(_person(c, masked=True)["name"]),
                 "received_at": c.received_at,
                 "due_at": c.due_at,
+                "due_provisional": c.due_provisional,
                 "light": getattr(c, "light", ""),
                 "step": c.step,
                 "assignee": _assignee(c),

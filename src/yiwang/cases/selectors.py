@@ -114,6 +114,7 @@ class NextStep:
 
     title: str
     due_at: datetime | None
+    due_provisional: bool  # the due date counts through a year without a published schedule
     waiting_for_applicant: bool
 
 
@@ -133,6 +134,7 @@ class CaseClock:
     started_at: datetime | None
     deadline: datetime | None
     warn_at: datetime | None
+    provisional: bool  # the deadline counts through a year without a published schedule
     paused: bool
     paused_mode: str  # "" / suspended / excluded
     elapsed_working_days: int
@@ -408,7 +410,7 @@ def case_clock(case: Case, at: datetime | None = None) -> CaseClock:
     if clock is None:
         return CaseClock(
             at=at, clock="", clock_title="", light=light, started_at=None, deadline=None,
-            warn_at=None, paused=False, paused_mode="", elapsed_working_days=0,
+            warn_at=None, provisional=False, paused=False, paused_mode="", elapsed_working_days=0,
             remaining_working_days=None, suspended_working_days=0, excluded_working_days=0,
             extensions=0, extensions_allowed=0, special_procedures=procedures,
             suspensions=suspensions,
@@ -429,6 +431,7 @@ def case_clock(case: Case, at: datetime | None = None) -> CaseClock:
         started_at=clock.started_at,
         deadline=clock.deadline,
         warn_at=clock.warn_at,
+        provisional=clock.provisional,
         paused=not clock.running,
         paused_mode="" if clock.running else clock.mode,
         elapsed_working_days=elapsed,
@@ -478,9 +481,11 @@ def case_next_step(case: Case) -> NextStep | None:
         return None
     waiting = case.step in APPLICANT_STEPS
     title = NEXT_STEPS.get(case.step)
+    due_at = None if waiting or case.paused_light else case.due_at
     return NextStep(
         title=str(title) if title is not None else step_label(case.step),
-        due_at=None if waiting or case.paused_light else case.due_at,
+        due_at=due_at,
+        due_provisional=due_at is not None and case.due_provisional,
         waiting_for_applicant=waiting,
     )
 

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "yiwang.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from yiwang.core import checks  # noqa: F401  (registers the system checks)

@@ -57,6 +57,7 @@ __all__ = [
     "is_working_day",
     "load_calendar",
     "next_working_day",
+    "schedule_missing_years",
     "working_days_between",
 ]
 
@@ -170,6 +171,26 @@ def calendar_changed(*, year: Model | None = None) -> None:
         calendar_year._default_manager.filter(pk=year.pk).update(updated_at=timezone.now())
     with _lock:
         _cached = None
+
+
+#: From this month on, next year's schedule is awaited (the State Council publishes it in
+#: November or December; the notice for 2026 came on 4 November 2025).
+NEXT_YEAR_AWAITED_FROM_MONTH = 10
+
+
+def schedule_missing_years(now: datetime | None = None) -> list[int]:
+    """The years whose holiday schedule administrators should enter now, soonest first.
+
+    The current year when it has none (deadlines through it are provisional),
+    and from 1 October next year too while it has none. ``now`` is aware
+    (default: the current instant); its local date in ``TIME_ZONE`` decides.
+    """
+    today = timezone.localdate(now or timezone.now())
+    covered = load_calendar().years
+    wanted = [today.year]
+    if today.month >= NEXT_YEAR_AWAITED_FROM_MONTH:
+        wanted.append(today.year + 1)
+    return [year for year in wanted if year not in covered]
 
 
 def is_working_day(d: date) -> bool:

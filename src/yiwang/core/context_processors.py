@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from yiwang.core.calendar import schedule_missing_years
+
 
 def _is_officer(request: HttpRequest) -> bool:
     from yiwang.cases.permissions import OFFICER_ROLES
@@ -22,4 +24,6 @@ def site(request: HttpRequest) -> dict[str, object]:
         "yiwang_env": settings.YIWANG_ENV,
         # Evaluated only by the pages that ask (one query): shows the workbench link.
         "is_officer": SimpleLazyObject(lambda: _is_officer(request)),
+        # Evaluated only by the pages that show the notice (the workbench, the admin home).
+        "calendar_missing_years": SimpleLazyObject(schedule_missing_years),
     }

@@ -104,7 +104,7 @@ def _deadline_changed(c: Mapping[str, Any], english: bool) -> Texts:
         "due": _local_day(c.get("due_at")),
         "previous": _local_day(c.get("previous_due_at")),
     }
-    if c.get("provisional"):
+    if c.get("due_provisional"):
         body += "\n" + _(
             "This date is still provisional until the holiday schedule of every year it "
             "counts through is published."

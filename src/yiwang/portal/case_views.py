@@ -103,10 +103,13 @@ def _timeline(case: Case) -> list[dict[str, Any]]:
     items = []
     for entry in case_selectors.case_timeline(case):
         due = entry.data.get("due_at") if isinstance(entry.data, dict) else None
+        previous = entry.data.get("previous_due_at") if isinstance(entry.data, dict) else None
         items.append(
             {
                 "entry": entry,
                 "due_at": parse_datetime(due) if isinstance(due, str) else None,
+                "due_provisional": entry.data.get("due_provisional") is True,
+                "previous_due_at": parse_datetime(previous) if isinstance(previous, str) else None,
                 "items": entry.data.get("items") or [],
                 "level": Rating.Level(entry.data["level"]).label
                 if entry.data.get("level") in Rating.Level.values

@@ -98,10 +98,14 @@ def case_accept(
 
 
 def timeline_due(case: Case) -> None:
-    """Put the new due date on the entry just written (the tracker shows it)."""
+    """Put the new due date on the entry just written (the tracker shows it), and whether it
+    is provisional (counted through a year whose holiday schedule is not published yet)."""
     entry = case.timeline.order_by("-id").first()
     if entry is not None and case.due_at is not None:
-        entry.data = {**entry.data, "due_at": case.due_at.isoformat()}
+        due: dict[str, object] = {"due_at": case.due_at.isoformat()}
+        if case.due_provisional:
+            due["due_provisional"] = True
+        entry.data = {**entry.data, **due}
         entry.save(update_fields=["data"])
 
 

@@ -107,8 +107,8 @@ def _reschedule_one(instance_id: int, *, years: list[int], at: datetime) -> bool
         if moved or case.due_provisional != previously_provisional:
             details = {
                 "due_at": _iso(case.due_at),
+                "due_provisional": case.due_provisional,
                 "previous_due_at": _iso(previous_due),
-                "provisional": case.due_provisional,
                 "years": years,
             }
             timeline(case, "deadline_recounted", at, data=details)
