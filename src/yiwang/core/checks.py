@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from yiwang.core.calendar import schedule_missing_years
 
 
-@register(deploy=True)
+@register("yiwang_calendar", deploy=True)
 def check_holiday_schedule(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Warn while the current year's, or from October next year's, holiday schedule is missing."""
     try:

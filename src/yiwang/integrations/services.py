@@ -381,6 +381,7 @@ def case_event_payload(case: Case) -> dict[str, Any]:
         "version": case.version,
         "received_at": _iso(case.received_at),
         "due_at": _iso(case.due_at),
+        "due_provisional": case.due_provisional,
         "closed_at": _iso(case.closed_at),
         "certificate_number": case.certificate_number or None,
         "url": f"/api/v1/cases/{case.number}",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from yiwang.cases.models import Case
 from yiwang.cases.services._common import audit, notify_applicant, now_or, sync_case, timeline
@@ -119,4 +120,5 @@ def _reschedule_one(instance_id: int, *, years: list[int], at: datetime) -> bool
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+    """In the city's time, as the other timeline entries write due dates."""
+    return None if moment is None else timezone.localtime(moment).isoformat()
