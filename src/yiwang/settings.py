@@ -233,6 +233,12 @@ YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "370100")
 # every deadline through it provisional until the schedule is entered (see
 # docs/calendar.md); "error" raises CalendarYearMissing, for tests and tools only.
 YIWANG_CALENDAR_FALLBACK = env_str("YIWANG_CALENDAR_FALLBACK", "statutory")
+if IS_PRODUCTION and YIWANG_CALENDAR_FALLBACK == "error":
+    raise ImproperlyConfigured(
+        "YIWANG_CALENDAR_FALLBACK=error is for tests and tools: in production it would refuse "
+        "applications whose deadlines reach a year without a published holiday schedule. "
+        "Use statutory (the default)."
+    )
 
 # --- static and media files ------------------------------------------------
 

@@ -24,13 +24,15 @@ from tests.cases.factories import (
     VALID_FORM,
     accepted_case,
     case_world,
+    completed_case,
     submitted_case,
     upload,
 )
 from tests.factories import UserFactory
-from yiwang.cases.models import Case, CaseTimelineEntry
-from yiwang.cases.services import cases_reschedule
-from yiwang.core.models import AuditEntry, CalendarYear
+from yiwang.cases.models import Case, CaseTimelineEntry, RectificationTask
+from yiwang.cases.services import cases_reschedule, rating_submit
+from yiwang.core.calendar import calendar_changed
+from yiwang.core.models import AuditEntry, CalendarDay, CalendarYear
 from yiwang.notifications.models import Notification
 
 
@@ -272,3 +274,55 @@ def test_a_rejected_calendar_edit_reschedules_nothing():
     assert response.status_code == 200
     assert not CalendarYear.objects.filter(year=2027).exists()
     assert snapshot(case) == before
+
+
+def enter_invented_2027() -> None:
+    """The invented 2027 schedule, written as a script would (no admin, so no job)."""
+    year = CalendarYear.objects.create(year=2027, source="测试")
+    for day in ("01-01", "02-05", "02-08", "02-09", "02-10", "02-11", "02-12"):
+        CalendarDay.objects.create(
+            calendar_year=year, date=f"2027-{day}", kind="holiday", name_zh="节"
+        )
+    CalendarDay.objects.create(calendar_year=year, date="2027-02-20", kind="workday", name_zh="节")
+    calendar_changed(year=year)
+
+
+@pytest.mark.django_db
+def test_the_scheduler_recounts_a_provisional_case_whose_job_was_lost():
+    # Given: a provisional case, and 2027 entered without the recount job
+    world = case_world()
+    with time_machine.travel(local(2027, 2, 1, 11), tick=False):
+        case = accepted_case(world, at=local(2027, 2, 1, 9))
+    enter_invented_2027()
+
+    # When: the scheduler runs a round
+    out = StringIO()
+    call_command("run_scheduler", "--once", "--now", "2027-02-03T10:00:00+08:00", stdout=out)
+
+    # Then
+    case.refresh_from_db()
+    assert (case.due_at, case.due_provisional) == (end_of(2027, 2, 22), False)
+    assert "1 case(s) updated" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_reply_limit_of_a_bad_rating_is_provisional_and_counted_again():
+    # Given: a case completed and rated 非常不满意 on Mon 1 Feb 2027; the department owes a
+    # reply within 5 working days: 2–4 Feb, (5, 8 Feb off), 9, 10 Feb → Wed 10 Feb
+    world = case_world()
+    with time_machine.travel(local(2027, 2, 1, 15), tick=False):
+        case = completed_case(world, at=local(2027, 2, 1, 9))
+        rating_submit(case=case, applicant=world.applicant, level=1, at=local(2027, 2, 1, 14))
+    task = RectificationTask.objects.get(rating__case=case)
+    assert (task.due_at, task.due_provisional) == (end_of(2027, 2, 10), True)
+
+    # When: the 2027 schedule is entered (5–13 Feb off) and the job runs
+    enter_invented_2027()
+    with time_machine.travel(local(2027, 2, 3), tick=False):
+        changed = cases_reschedule(years=[2027])
+
+    # Then: 2–4 Feb, 15, 16 Feb → Tue 16 Feb, no longer provisional, and audited
+    task.refresh_from_db()
+    assert changed == 1
+    assert (task.due_at, task.due_provisional) == (end_of(2027, 2, 16), False)
+    assert AuditEntry.objects.filter(action="rectification.deadline_recounted").count() == 1

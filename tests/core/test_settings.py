@@ -69,6 +69,22 @@ def test_production_without_allowed_hosts_refuses_to_start(tmp_path):
     assert "YIWANG_ALLOWED_HOSTS is required in production" in result.stderr
 
 
+def test_production_refuses_the_calendar_error_policy(tmp_path):
+    result = run_settings(
+        PRINT_SECRET_KEY,
+        {
+            "YIWANG_ENV": "production",
+            "YIWANG_SECRET_KEY": "x" * 50,
+            "YIWANG_ALLOWED_HOSTS": "yiwang.example",
+            "YIWANG_CALENDAR_FALLBACK": "error",
+        },
+        tmp_path / "var",
+    )
+
+    assert result.returncode != 0
+    assert "YIWANG_CALENDAR_FALLBACK=error is for tests and tools" in result.stderr
+
+
 def test_production_with_both_starts_safe_and_exempts_the_probes_from_https(tmp_path):
     # Given production with its two required variables and nothing else
     code = """

@@ -417,6 +417,17 @@ class RectificationTask(models.Model):
         verbose_name=_("department"),
     )
     due_at = models.DateTimeField(_("due"))
+    limit_days = models.PositiveSmallIntegerField(
+        _("limit (working days)"), default=5, help_text=_("Working days to reply, from creation.")
+    )
+    due_provisional = models.BooleanField(
+        _("due date provisional"),
+        default=False,
+        help_text=_(
+            "The due date was counted through a year whose holiday schedule is not published "
+            "yet; it is counted again when the schedule is entered."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )

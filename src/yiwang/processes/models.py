@@ -91,6 +91,13 @@ class WorkflowInstance(models.Model):
                 name="processes_instance_counts",
                 condition=Q(counts_until__isnull=False),
             ),
+            # Partial: the few provisional instances, for the scheduler's check that none is
+            # left provisional once its years are entered.
+            models.Index(
+                fields=["counts_from", "counts_until"],
+                name="processes_instance_provisional",
+                condition=Q(provisional=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,28 @@ def workflow_instances_counting_through(years: Iterable[int]) -> QuerySet[Workfl
     return WorkflowInstance.objects.filter(span).order_by("id")
 
 
+def workflow_instances_provisional_but_covered(
+    years: Iterable[int],
+) -> QuerySet[WorkflowInstance]:
+    """Provisional instances all of whose counted days now lie in ``years`` (the years with a
+    schedule): left behind if a recount job was lost; by id.
+
+    Served by the partial index on provisional instances.
+    """
+    runs: list[tuple[int, int]] = []
+    for year in sorted(set(years)):
+        if runs and runs[-1][1] + 1 == year:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    covered = Q()
+    for first, last in runs:
+        covered |= Q(counts_from__gte=date(first, 1, 1), counts_until__lte=date(last, 12, 31))
+    if not covered:
+        return WorkflowInstance.objects.none()
+    return WorkflowInstance.objects.filter(covered, provisional=True).order_by("id")
+
+
 @dataclass(frozen=True)
 class ReplayCheck:
     """The result of replaying an instance's events: ``ok`` when it gives the stored state."""

@@ -13,7 +13,8 @@ Assignment and supervision
 Upkeep
     case_sync_from_workflow (after the scheduler ticked the instance),
     cases_tick_due (the scheduler: ``manage.py run_scheduler``),
-    cases_reschedule (deadlines counted again after a holiday calendar edit)
+    cases_reschedule (deadlines counted again after a holiday calendar edit),
+    cases_reschedule_settled (the scheduler's safety net for it)
 
 The functions live in submodules (applications, commands, assignment,
 ratings); import them from here.
@@ -85,7 +86,11 @@ from yiwang.cases.services.ratings import (
     rectification_follow_up,
     rectification_reply,
 )
-from yiwang.cases.services.scheduling import cases_reschedule, cases_tick_due
+from yiwang.cases.services.scheduling import (
+    cases_reschedule,
+    cases_reschedule_settled,
+    cases_tick_due,
+)
 
 __all__ = [
     "COMMAND_FIELDS",
@@ -112,6 +117,7 @@ __all__ = [
     "case_sync_from_workflow",
     "case_withdraw",
     "cases_reschedule",
+    "cases_reschedule_settled",
     "cases_tick_due",
     "certificate_issue",
     "material_delete",

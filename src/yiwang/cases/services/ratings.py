@@ -68,9 +68,17 @@ def rating_submit(
         )
         data: dict[str, object] = {"level": level}
         if rating.is_bad:
-            due = load_calendar().deadline(at, rectification_days())
+            calendar, days = load_calendar(), rectification_days()
+            due = calendar.deadline(at, days)
             task = RectificationTask.objects.create(
-                rating=rating, department_id=locked.department_id, due_at=due, created_at=at
+                rating=rating,
+                department_id=locked.department_id,
+                due_at=due,
+                limit_days=days,
+                due_provisional=calendar.is_provisional(
+                    calendar.local_date(at), calendar.local_date(due)
+                ),
+                created_at=at,
             )
             data["rectification_due_at"] = due.isoformat()
             data["rectification"] = task.pk

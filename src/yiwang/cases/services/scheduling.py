@@ -7,15 +7,19 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from yiwang.cases.models import Case
+from yiwang.cases.models import Case, RectificationTask
 from yiwang.cases.services._common import audit, notify_applicant, now_or, sync_case, timeline
 from yiwang.cases.services.commands import case_sync_from_workflow
+from yiwang.core.audit import audit_record
+from yiwang.core.calendar import load_calendar
 from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.selectors import (
     workflow_instances_counting_through,
     workflow_instances_due,
+    workflow_instances_provisional_but_covered,
 )
 from yiwang.processes.services import workflow_reschedule, workflow_tick
 
@@ -67,8 +71,10 @@ def cases_reschedule(
     is added (public: the applicant sees the new date, and whether it is
     still provisional), the change is audited (``case.deadline_recounted``,
     by the system), and the applicant is notified when the date moved.
-    Idempotent: run again, it changes nothing and returns 0. Returns the
-    number of cases (and instances of no case) that changed.
+    The reply limits of open rectification tasks (差评整改) are counted again
+    too (audited as ``rectification.deadline_recounted``). Idempotent: run
+    again, it changes nothing and returns 0. Returns the number of cases
+    (and instances of no case, and tasks) that changed.
     """
     at = now_or(at)
     years = sorted(set(years))
@@ -81,10 +87,29 @@ def cases_reschedule(
             .values_list("id", flat=True)[:batch_size]
         )
         if not ids:
-            return changed
+            break
         after = ids[-1]
         for instance_id in ids:
             changed += _reschedule_one(instance_id, years=years, at=at)
+    for task_id in _open_tasks_counting_through(years):
+        changed += _reschedule_task(task_id, years=years)
+    return changed
+
+
+def cases_reschedule_settled(*, at: datetime | None = None, limit: int = 500) -> int:
+    """Recount the cases still marked provisional whose years all have a schedule now.
+
+    The scheduler's safety net behind ``cases_reschedule``: should the job
+    enqueued by a calendar edit be lost or fail, no deadline stays
+    provisional once its years are entered. Nothing to do (one indexed
+    query) in the usual case. Returns the number of cases that changed.
+    """
+    at = now_or(at)
+    years = sorted(load_calendar().years)
+    ids = list(
+        workflow_instances_provisional_but_covered(years).values_list("id", flat=True)[:limit]
+    )
+    return sum(_reschedule_one(instance_id, years=years, at=at) for instance_id in ids)
 
 
 def _reschedule_one(instance_id: int, *, years: list[int], at: datetime) -> bool:
@@ -122,3 +147,48 @@ def _reschedule_one(instance_id: int, *, years: list[int], at: datetime) -> bool
 def _iso(moment: datetime | None) -> str | None:
     """In the city's time, as the other timeline entries write due dates."""
     return None if moment is None else timezone.localtime(moment).isoformat()
+
+
+def _open_tasks_counting_through(years: list[int]) -> list[int]:
+    """Open rectification tasks whose reply limit counts over a day of one of ``years``."""
+    span = Q()
+    for year in years:
+        first = timezone.make_aware(datetime(year, 1, 1))
+        span |= Q(due_at__gte=first, created_at__lt=first.replace(year=year + 1))
+    if not span:
+        return []
+    open_tasks = RectificationTask.objects.filter(status=RectificationTask.Status.OPEN)
+    return list(open_tasks.filter(span).order_by("id").values_list("id", flat=True))
+
+
+def _reschedule_task(task_id: int, *, years: list[int]) -> bool:
+    """The reply limit of a bad rating's rectification task (差评整改), counted again."""
+    with transaction.atomic():
+        task = (
+            RectificationTask.objects.select_for_update(of=("self",))
+            .select_related("rating__case")
+            .get(pk=task_id)
+        )
+        calendar = load_calendar()
+        due = calendar.deadline(task.created_at, task.limit_days)
+        provisional = calendar.is_provisional(
+            calendar.local_date(task.created_at), calendar.local_date(due)
+        )
+        if (due, provisional) == (task.due_at, task.due_provisional):
+            return False
+        previous = task.due_at
+        task.due_at, task.due_provisional = due, provisional
+        task.save(update_fields=["due_at", "due_provisional"])
+        audit_record(
+            actor=None,
+            action="rectification.deadline_recounted",
+            target=task,
+            data={
+                "case": task.rating.case.number,
+                "due_at": _iso(due),
+                "due_provisional": provisional,
+                "previous_due_at": _iso(previous),
+                "years": years,
+            },
+        )
+        return True

@@ -61,5 +61,9 @@ class Migration(migrations.Migration):
             model_name='workflowinstance',
             index=models.Index(condition=models.Q(('counts_until__isnull', False)), fields=['counts_until', 'counts_from'], name='processes_instance_counts'),
         ),
+        migrations.AddIndex(
+            model_name='workflowinstance',
+            index=models.Index(condition=models.Q(('provisional', True)), fields=['counts_from', 'counts_until'], name='processes_instance_provisional'),
+        ),
         migrations.RunPython(fill_spans, migrations.RunPython.noop, elidable=True),
     ]

@@ -4,6 +4,9 @@ Each round (every ``--interval`` seconds):
 
 - records deadlines as they pass on the cases that are due — deemed
   acceptance, warnings, overdue marks (``cases_tick_due``);
+- counts again the provisional deadlines whose years have a holiday schedule
+  by now, should the job a calendar edit enqueued have been lost
+  (``cases_reschedule_settled``);
 - puts background tasks back in the queue whose worker died after claiming
   them (``stale_tasks_requeue``, older than ``--stale-after`` minutes);
 - re-enqueues webhook deliveries a crashed worker left pending.
@@ -16,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yiwang.cases.services import cases_tick_due
+from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
 from yiwang.integrations.services import webhook_deliveries_requeue
 from yiwang.notifications.recovery import stale_tasks_requeue
 
@@ -49,6 +52,7 @@ class Command(BaseCommand):
                 raise CommandError("--now needs a time zone offset and goes with --once")
         while True:
             changed = cases_tick_due(now=at)
+            changed += cases_reschedule_settled(at=at)
             requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
             webhooks = webhook_deliveries_requeue(at=at)
             if changed or requeued or webhooks or once:
