@@ -134,16 +134,13 @@ def workflow_execute(
     """
     at = at or timezone.now()
     with transaction.atomic():
-        instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
+        instance, definition, before, calendar = _locked(instance_id)
         if expected_version is not None and expected_version != instance.version:
             raise WorkflowConflict(
                 instance_id=instance.pk,
                 expected_version=expected_version,
                 current_version=instance.version,
             )
-        definition = workflow_definition(instance.definition, instance.overrides)
-        before = State.from_json(instance.state)
-        calendar = load_calendar()
         outcome = apply(definition, before, command, at=at, calendar=calendar)
         _persist(
             instance,
@@ -168,10 +165,7 @@ def workflow_tick(*, instance_id: int, at: datetime | None = None) -> list[Event
     """
     at = at or timezone.now()
     with transaction.atomic():
-        instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
-        definition = workflow_definition(instance.definition, instance.overrides)
-        before = State.from_json(instance.state)
-        calendar = load_calendar()
+        instance, definition, before, calendar = _locked(instance_id)
         outcome = tick(definition, before, at=at, calendar=calendar)
         if outcome.events:
             _persist(
@@ -196,10 +190,7 @@ def workflow_reschedule(
     """
     at = at or timezone.now()
     with transaction.atomic():
-        instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
-        definition = workflow_definition(instance.definition, instance.overrides)
-        before = State.from_json(instance.state)
-        calendar = load_calendar()
+        instance, definition, before, calendar = _locked(instance_id)
         history = [r.as_event() for r in WorkflowEventRecord.objects.of(instance)]
         moment = max(at, before.updated_at)  # the engine acts no earlier than the last change
         outcome = reschedule(definition, before, history, at=moment, calendar=calendar)
@@ -234,6 +225,15 @@ def workflow_tick_due(*, now: datetime | None = None, limit: int = 500) -> list[
             if workflow_tick(instance_id=instance_id, at=now):
                 changed.append(instance_id)
     return changed
+
+
+def _locked(
+    instance_id: int,
+) -> tuple[WorkflowInstance, Definition, State, WorkingCalendar]:
+    """The instance row, locked until the transaction ends, with what acting on it needs."""
+    instance = WorkflowInstance.objects.select_for_update().get(pk=instance_id)
+    definition = workflow_definition(instance.definition, instance.overrides)
+    return instance, definition, State.from_json(instance.state), load_calendar()
 
 
 _CALENDAR_COLUMNS = ["provisional", "counts_from", "counts_until"]
