@@ -8,8 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.cases.factories import case_world, citizen, submitted_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, case_world, citizen, submitted_case
 from yiwang.integrations.models import ApiToken, Scope
 from yiwang.integrations.services import api_token_create, api_token_revoke
 

@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.cases.factories import (
+from tests.factories import (
     PDF_BYTES,
     PNG_BYTES,
     VALID_FORM,
+    DepartmentFactory,
     accepted_case,
     case_world,
     citizen,
@@ -20,7 +21,6 @@ from tests.cases.factories import (
     submitted_case,
     upload,
 )
-from tests.factories import DepartmentFactory
 from yiwang.cases.models import Case
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Role

@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection
 
-from tests.cases.factories import HOUR, T0, case_world, submitted_case
+from tests.factories import HOUR, T0, case_world, submitted_case
 from yiwang.cases import services
 from yiwang.cases.errors import WorkflowConflict
 from yiwang.cases.models import Case, CaseTimelineEntry

@@ -98,7 +98,7 @@ def test_chinese_texts_come_from_the_catalogue():
 
 
 def test_the_cases_services_notify_the_applicant():
-    from tests.cases.factories import accepted_case, case_world
+    from tests.factories import accepted_case, case_world
 
     world = case_world()
     case = accepted_case(world)
