@@ -13,13 +13,9 @@ keeps a second acceptance out; claiming takes only the case row.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
+from tests.concurrency import race, slowed
 from tests.factories import HOUR, T0, case_world, officer, submitted_case
 from yiwang.cases import services
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
@@ -35,16 +31,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-DELAY = 0.3  # seconds: long enough for the other thread to reach the lock
-
-
-def slowed(function: Callable) -> Callable:
-    def slow(*args, **kwargs):
-        time.sleep(DELAY)
-        return function(*args, **kwargs)
-
-    return slow
-
 
 @pytest.fixture
 def slow_engine(monkeypatch):
@@ -56,29 +42,6 @@ def slow_engine(monkeypatch):
 def slow_claim(monkeypatch):
     """The claim's permission check, run while the case row is locked and before it is written."""
     monkeypatch.setattr(assignment, "is_officer_of", slowed(assignment.is_officer_of))
-
-
-def race(*actions: Callable[[], object]) -> list[object]:
-    """Run the actions in threads released together; what each returned or raised, in order."""
-    barrier = threading.Barrier(len(actions), timeout=10)
-    results: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[index] = action()
-        except Exception as exc:  # collected and asserted on by the test
-            results[index] = exc
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def two_clerks():

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import DepartmentFactory, TopicFactory, add_parts, publish_service
+from tests.factories import DepartmentFactory, TopicFactory, add_parts, citizen, publish_service
 from yiwang.catalog import services
 from yiwang.catalog.models import CertificateType, Material, ServiceVersion, Topic
 
@@ -245,4 +245,18 @@ def catalog(db) -> Catalog:
 def english(client):
     """Switch the test client to English the way a visitor does: through set_language."""
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    return client
+
+
+@pytest.fixture(name="citizen")
+def citizen_zhangsan(db):
+    """张三, a citizen signed in as ``zhangsan``."""
+    return citizen(username="zhangsan")
+
+
+@pytest.fixture
+def client_en(client, citizen):
+    """The test client signed in as the citizen, asking for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(citizen)
     return client

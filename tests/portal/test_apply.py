@@ -105,18 +105,6 @@ def service(db) -> ServiceVersion:
     return make_service()
 
 
-@pytest.fixture(name="citizen")
-def citizen_zhangsan(db):
-    return citizen(username="zhangsan")
-
-
-@pytest.fixture
-def client_en(client, citizen):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(citizen)
-    return client
-
-
 def start(client, service, choice: str = "self") -> Application:
     response = client.post(
         reverse("portal:application_start", args=[service.item.code]), {"applicant": choice}

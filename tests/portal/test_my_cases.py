@@ -25,18 +25,6 @@ def service(db):
     return make_service(form_schema=SIMPLE_SCHEMA)
 
 
-@pytest.fixture(name="citizen")
-def citizen_zhangsan(db):
-    return citizen(username="zhangsan")
-
-
-@pytest.fixture
-def client_en(client, citizen):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(citizen)
-    return client
-
-
 @pytest.fixture
 def case(citizen, service):
     """Submitted now through the services, with its PDF; the pages are read now too."""
