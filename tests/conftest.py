@@ -55,6 +55,38 @@ def _restore_data_after_flush(item: pytest.Item) -> None:
         item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, one per browser-test module (Playwright imported lazily).
+
+    Playwright's sync API keeps an event loop running in the test's thread,
+    and Django refuses ORM calls from a thread with a running loop. The test
+    code (building data, checking it) and the database fixtures' teardown are
+    still plain synchronous code, so Django's async-safety check is switched
+    off while this browser is open, and back on when it closes.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,12 +1,49 @@
-"""factory_boy factories shared by the suite, with presets for common shapes."""
+"""Everything the suite builds its data with: factories, people, services, files and cases.
+
+One of each, shared by every app's tests. Data goes through the services
+wherever one exists (citizens, enterprises, catalog drafts and publishing,
+applications, case commands), so a preset never holds a state the platform
+could not reach.
+
+    world = case_world()                      # a department, its officers, a service, a citizen
+    case = submitted_case(world)              # received at T0, step "submitted"
+    case = accepted_case(world)               # accepted an hour later, "under_review"
+    case = completed_case(world)              # approved, certificate issued, completed
+
+The case presets act at fixed instants from ``T0`` (a working Monday in 2026,
+the calendar's data), one hour apart, so deadlines are predictable; pass
+``at=`` to move them.
+"""
 
 from __future__ import annotations
 
-import factory
-from django.utils import timezone
+import io
+import itertools
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from yiwang.catalog.models import Material, ServiceItem, ServiceVersion, Topic
-from yiwang.identity.models import Department, Region, User
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yiwang.cases import services as case_services
+from yiwang.cases.models import Application, Case
+from yiwang.catalog import services as catalog_services
+from yiwang.catalog.models import Fee, Material, ServiceVersion, Topic
+from yiwang.identity import services as identity_services
+from yiwang.identity.models import Department, Enterprise, Region, Role, User
+from yiwang.identity.validators import resident_id_check_character, uscc_check_character
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)  # Monday, a working day far from holidays
+HOUR = timedelta(hours=1)
+
+_ids = itertools.count(1)
+
+# --- model factories ---------------------------------------------------------------------------
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -56,53 +93,64 @@ class TopicFactory(factory.django.DjangoModelFactory):
     audience = Topic.Audience.PERSON
 
 
-class ServiceItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceItem
-
-    code = factory.Sequence(lambda n: f"11370100TEST{n:06d}")
-    department = factory.SubFactory(DepartmentFactory)
+# --- identity numbers and people ---------------------------------------------------------------
 
 
-class ServiceVersionFactory(factory.django.DjangoModelFactory):
-    """A draft version; ``ServiceVersionFactory(published=True)`` publishes it directly."""
+def resident_id(first17: str | None = None) -> str:
+    """A valid 18-digit resident ID: ``first17`` with its check character, else a fresh one.
 
-    class Meta:
-        model = ServiceVersion
-        skip_postgeneration_save = True
-
-    class Params:
-        published = factory.Trait(
-            status=ServiceVersion.Status.PUBLISHED,
-            published_at=factory.LazyFunction(timezone.now),
-        )
-
-    item = factory.SubFactory(ServiceItemFactory)
-    number = 1
-    name_zh = factory.Sequence(lambda n: f"测试事项{n}")
-    name_en = factory.Sequence(lambda n: f"Test service {n}")
-    kind = ServiceVersion.Kind.LICENSING
-    service_object = ServiceVersion.ServiceObject.BOTH
-    legal_limit_days = 20
-    promised_limit_days = 10
-    visits = 0
-
-    @factory.post_generation
-    def _link_published(obj, create, extracted, **kwargs):
-        if create and obj.status == ServiceVersion.Status.PUBLISHED:
-            ServiceItem.objects.filter(pk=obj.item_id).update(published_version=obj)
-            obj.item.published_version = obj
+    Fresh ones are unique in the run (born 1950-03-07 in 历下区 370102).
+    """
+    if first17 is None:
+        n = next(_ids)
+        first17 = f"370102{1950 + n // 1000 % 60}0307{n % 1000:03d}"
+    return first17 + resident_id_check_character(first17)
 
 
-class MaterialFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Material
+def uscc(first17: str | None = None) -> str:
+    """A valid unified social credit code (GB 32100): ``first17`` and its check character,
+    else a fresh one."""
+    if first17 is None:
+        first17 = f"91370100MA{next(_ids):07d}"
+    return first17 + uscc_check_character(first17)
 
-    version = factory.SubFactory(ServiceVersionFactory)
-    name_zh = factory.Sequence(lambda n: f"材料{n}")
-    name_en = factory.Sequence(lambda n: f"Material {n}")
-    formats = ["pdf", "jpg"]
 
+def citizen(
+    *,
+    name: str = "张三",
+    phone: str = "13812345678",
+    id_number: str | None = None,
+    address: str = "济南市历下区",
+    **user_fields: Any,
+) -> User:
+    """A user with a citizen profile (自然人), registered through the identity services."""
+    user = UserFactory(**user_fields)
+    identity_services.citizen_register(
+        user=user, name=name, resident_id=id_number or resident_id(), phone=phone, address=address
+    )
+    return user
+
+
+def enterprise_for(user: User, *, name: str = "济南泉城餐饮有限公司") -> Enterprise:
+    """An enterprise (法人) registered through the identity services, ``user`` its agent."""
+    return identity_services.enterprise_register(
+        user=user,
+        name=name,
+        uscc=uscc(),
+        legal_representative="李四",
+        address="济南市历下区经十路 1 号",
+    )
+
+
+def officer(department: Department, *roles: str, **user_fields: Any) -> User:
+    """A user given ``roles`` for ``department`` through the identity services."""
+    user = UserFactory(**user_fields)
+    for role in roles:
+        identity_services.role_assign(user=user, role=role, department=department, actor=None)
+    return user
+
+
+# --- the catalog -------------------------------------------------------------------------------
 
 VALID_FORM_SCHEMA = {
     "type": "object",
@@ -113,18 +161,41 @@ VALID_FORM_SCHEMA = {
     "required": ["applicant_name"],
 }
 
+_service_codes = itertools.count(1)
+
+
+def add_parts(
+    draft: ServiceVersion,
+    *,
+    materials: Iterable[Mapping[str, Any]] = (),
+    fees: Iterable[Mapping[str, Any]] = (),
+) -> None:
+    """Give a draft version its materials (in order; PDF unless ``formats`` says) and fees.
+
+    Straight on the draft's rows: the catalog has no service for a draft's
+    parts (the admin edits them inline). Only a draft takes them; publishing
+    freezes them with the version.
+    """
+    for order, material in enumerate(materials):
+        Material.objects.create(version=draft, order=order, **{"formats": ["pdf"], **material})
+    for fee in fees:
+        Fee.objects.create(version=draft, **fee)
+
 
 def publish_service(
     *,
     code: str | None = None,
     department: Department | None = None,
-    materials: list[dict] | None = None,
+    materials: Iterable[Mapping[str, Any]] | None = None,
+    fees: Iterable[Mapping[str, Any]] = (),
     topics: list[Topic] | None = None,
-    **fields,
+    **fields: Any,
 ) -> ServiceVersion:
-    """Create and publish a service through the catalog services (indexed for search)."""
-    from yiwang.catalog import services
+    """A published service, the way an administrator makes one: draft, parts, publish.
 
+    Through the catalog services, so it is validated and indexed for search.
+    ``materials`` defaults to one ID document; pass ``[]`` for none.
+    """
     defaults = {
         "name_zh": "测试事项",
         "name_en": "Test service",
@@ -137,13 +208,202 @@ def publish_service(
         "form_schema": VALID_FORM_SCHEMA,
     }
     defaults.update(fields)
-    draft = services.service_item_create(
-        code=code or ServiceItemFactory.build().code,
+    draft = catalog_services.service_item_create(
+        code=code or f"11370100TEST{next(_service_codes):06d}",
         department=department or DepartmentFactory(),
         actor=None,
         topics=topics or [],
         **defaults,
     )
-    for order, material in enumerate(materials or [{"name_zh": "身份证明", "name_en": "ID"}]):
-        Material.objects.create(version=draft, order=order, formats=["pdf"], **material)
-    return services.service_version_publish(version=draft, actor=None)
+    if materials is None:
+        materials = [{"name_zh": "身份证明", "name_en": "ID"}]
+    add_parts(draft, materials=materials, fees=fees)
+    return catalog_services.service_version_publish(version=draft, actor=None)
+
+
+FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "applicant_name": {"type": "string", "title": "申请人姓名", "minLength": 2},
+        "id_number": {"type": "string", "title": "身份证号"},
+        "phone": {"type": "string", "title": "联系电话", "pattern": "^1[3-9][0-9]{9}$"},
+        "shop_name": {"type": "string", "title": "店铺名称"},
+        "opening_date": {"type": "string", "format": "date", "title": "开业日期"},
+        "area_m2": {"type": "number", "minimum": 1, "title": "经营面积"},
+        "address": {
+            "type": "object",
+            "title": "经营地址",
+            "properties": {
+                "district": {"type": "string", "enum": ["历下区", "市中区", "槐荫区"]},
+                "street": {"type": "string"},
+            },
+            "required": ["district", "street"],
+        },
+    },
+    "required": ["applicant_name", "shop_name", "address"],
+}
+
+VALID_FORM: dict[str, Any] = {
+    "applicant_name": "张三",
+    "shop_name": "泉城小吃",
+    "opening_date": "2026-04-01",
+    "area_m2": 35,
+    "address": {"district": "历下区", "street": "泉城路 1 号"},
+}
+
+MATERIALS = [
+    {
+        "name_zh": "身份证明",
+        "name_en": "Proof of identity",
+        "formats": ["pdf", "jpg", "png", "ofd"],
+    },
+    {"name_zh": "经营场所证明", "name_en": "Proof of premises", "formats": ["pdf"]},
+    {
+        "name_zh": "委托书",
+        "name_en": "Power of attorney",
+        "formats": ["pdf"],
+        "requirement": "conditional",
+        "condition_zh": "委托他人办理的",
+        "condition_en": "When someone applies for you",
+    },
+]
+
+
+def licensing_service(
+    *, department: Department | None = None, promised_limit_days: int = 10, **fields: Any
+) -> ServiceVersion:
+    """A published licensing service with the shop form and three materials (one conditional)."""
+    fields.setdefault("form_schema", FORM_SCHEMA)
+    fields.setdefault("materials", MATERIALS)
+    return publish_service(
+        department=department or DepartmentFactory(),
+        promised_limit_days=promised_limit_days,
+        **fields,
+    )
+
+
+# --- files -------------------------------------------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
+
+
+def ofd_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'/>")
+        archive.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    return buffer.getvalue()
+
+
+def upload(name: str = "scan.pdf", content: bytes = PDF_BYTES, content_type: str = "") -> Any:
+    """An uploaded file as a view would receive it (the name and type are the client's claim)."""
+    return SimpleUploadedFile(name, content, content_type=content_type or "application/pdf")
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseWorld:
+    """A department with one officer per role, a published licensing service and a citizen."""
+
+    department: Department
+    service: ServiceVersion
+    applicant: User
+    clerk: User
+    reviewer: User
+    approver: User
+    supervisor: User
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def materials(self) -> list[Any]:
+        return list(self.service.materials.order_by("order"))
+
+    @property
+    def required_materials(self) -> list[Any]:
+        return [m for m in self.materials if m.requirement == "required"]
+
+
+def case_world(**service_fields: Any) -> CaseWorld:
+    department = DepartmentFactory()
+    return CaseWorld(
+        department=department,
+        service=licensing_service(department=department, **service_fields),
+        applicant=citizen(),
+        clerk=officer(department, Role.INTAKE_CLERK),
+        reviewer=officer(department, Role.REVIEWER),
+        approver=officer(department, Role.APPROVER),
+        supervisor=officer(department, Role.SUPERVISOR),
+    )
+
+
+def draft_application(
+    world: CaseWorld | None = None,
+    *,
+    service: ServiceVersion | None = None,
+    applicant: User | None = None,
+    form_data: dict[str, Any] | None = None,
+    upload_required: bool = True,
+    at: datetime = T0,
+) -> Application:
+    """A draft with valid answers and (by default) every required material uploaded.
+
+    For ``world``'s service and applicant, or for ``service`` and ``applicant``
+    given on their own (then pass the ``form_data`` that service's form wants).
+    """
+    if service is None or applicant is None:
+        world = world or case_world()
+        service = service or world.service
+        applicant = applicant or world.applicant
+    application = case_services.application_create_draft(
+        applicant=applicant, service_code=service.item.code, at=at
+    )
+    application = case_services.application_update_draft(
+        application=application,
+        applicant=applicant,
+        form_data=VALID_FORM if form_data is None else form_data,
+        at=at,
+    )
+    if upload_required:
+        for material in service.materials.filter(requirement="required").order_by("order"):
+            case_services.material_upload(
+                actor=applicant, application=application, material_id=material.pk,
+                file=upload(f"{material.name_en}.pdf"), at=at,
+            )  # fmt: skip
+    return application
+
+
+def submitted_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: Any) -> Case:
+    """Received at ``at``: step ``submitted``, the 5-working-day acceptance clock running.
+
+    ``kw`` goes to :func:`draft_application` (``service``, ``applicant``, ``form_data``…).
+    """
+    application = draft_application(world, at=at, **kw)
+    return case_services.application_submit(
+        application=application, applicant=application.applicant, at=at
+    )
+
+
+def accepted_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: Any) -> Case:
+    """Accepted by the clerk an hour after receipt: ``under_review``, the decision clock running."""
+    world = world or case_world()
+    case = submitted_case(world, at=at, **kw)
+    return case_services.case_accept(case=case, actor=world.clerk, at=at + HOUR)
+
+
+def approved_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: Any) -> Case:
+    """Approved two hours after receipt (step ``approved``)."""
+    world = world or case_world()
+    case = accepted_case(world, at=at, **kw)
+    return case_services.case_approve(case=case, actor=world.approver, at=at + 2 * HOUR)
+
+
+def completed_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: Any) -> Case:
+    """Approved, certificate issued and completed (step ``completed``, closed) by ``at`` + 4 h."""
+    world = world or case_world()
+    case = approved_case(world, at=at, **kw)
+    case = case_services.certificate_issue(case=case, actor=world.approver, at=at + 3 * HOUR)
+    return case_services.case_complete(case=case, actor=world.approver, at=at + 4 * HOUR)

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.cases.factories import case_world, citizen, submitted_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, case_world, citizen, submitted_case
+from tests.snapshots import snapshot
 from yiwang.integrations.models import ApiToken, Scope
 from yiwang.integrations.services import api_token_create, api_token_revoke
 
@@ -40,11 +40,14 @@ def test_a_token_acts_as_its_owner_for_reads(world, case):
     assert response.status_code == 200
     assert [c["number"] for c in response.json()["results"]] == [case.number]
     other = token_for(citizen(name="李四"), Scope.CASES_READ)
+    before = snapshot(case)
     assert Client().get(f"/api/v1/cases/{case.number}", headers=bearer(other)).status_code == 404
+    assert snapshot(case) == before
 
 
 def test_a_token_without_the_write_scope_is_forbidden(world):
     secret = token_for(world.applicant, Scope.CASES_READ)
+    before = snapshot()
     response = Client().post(
         "/api/v1/applications",
         {"service_code": world.service.item.code},
@@ -53,6 +56,7 @@ def test_a_token_without_the_write_scope_is_forbidden(world):
     )
     assert response.status_code == 403
     assert "applications:write" in response.json()["detail"]
+    assert snapshot() == before
 
 
 def test_a_token_with_the_write_scope_applies_without_csrf(world):
@@ -67,7 +71,9 @@ def test_a_token_with_the_write_scope_applies_without_csrf(world):
     assert response.status_code == 201, response.json()
     # but reading needs cases:read
     app_id = response.json()["id"]
+    before = snapshot()
     assert client.get(f"/api/v1/applications/{app_id}", headers=bearer(secret)).status_code == 403
+    assert snapshot() == before
 
 
 def test_officer_commands_need_cases_write(world, case):
@@ -76,14 +82,17 @@ def test_officer_commands_need_cases_write(world, case):
     url = f"/api/v1/officer/cases/{case.number}/commands/accept"
     body = {"expected_version": case.version}
     assert Client().get("/api/v1/officer/cases", headers=bearer(read_only)).status_code == 200
+    before = snapshot(case)
     assert (
         Client().post(url, body, "application/json", headers=bearer(read_only)).status_code == 403
     )
+    assert snapshot(case) == before
     assert Client().post(url, body, "application/json", headers=bearer(writer)).status_code == 200
 
 
 def test_applicant_writes_scope_does_not_open_officer_commands(world, case):
     secret = token_for(world.clerk, Scope.APPLICATIONS_WRITE)
+    before = snapshot(case)
     response = Client().post(
         f"/api/v1/officer/cases/{case.number}/commands/accept",
         {"expected_version": case.version},
@@ -91,6 +100,7 @@ def test_applicant_writes_scope_does_not_open_officer_commands(world, case):
         headers=bearer(secret),
     )
     assert response.status_code == 403
+    assert snapshot(case) == before
 
 
 @pytest.mark.parametrize(
@@ -102,16 +112,22 @@ def test_applicant_writes_scope_does_not_open_officer_commands(world, case):
 )
 def test_bad_tokens_answer_401(world, make):
     secret = make(world.applicant)
+    before = snapshot()
     response = Client().get("/api/v1/cases", headers=bearer(secret))
     assert response.status_code == 401
     assert response.json() == {"detail": "Authentication required.", "errors": []}
+    assert snapshot() == before
 
 
 def test_a_revoked_token_answers_401(world):
     created = api_token_create(owner=world.applicant, name="t", scopes=[Scope.CASES_READ])
     assert Client().get("/api/v1/cases", headers=bearer(created.secret)).status_code == 200
     api_token_revoke(token=created.token, actor=None)
+    used = ApiToken.objects.get(pk=created.token.pk).last_used_at
+    before = snapshot()
     assert Client().get("/api/v1/cases", headers=bearer(created.secret)).status_code == 401
+    assert snapshot() == before
+    assert ApiToken.objects.get(pk=created.token.pk).last_used_at == used
 
 
 def test_an_expired_token_answers_401(world):
@@ -156,9 +172,11 @@ def test_session_writes_need_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.applicant)
     body = {"service_code": world.service.item.code}
+    before = snapshot()
     refused = client.post("/api/v1/applications", body, "application/json")
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
+    assert snapshot() == before
     token = "a" * 32  # what the csrftoken cookie holds and the page's script sends back
     client.cookies["csrftoken"] = token
     accepted = client.post(
@@ -168,10 +186,12 @@ def test_session_writes_need_the_csrf_token(world):
 
 
 def test_anonymous_writes_answer_401_not_a_csrf_error(world):
+    before = snapshot()
     response = Client(enforce_csrf_checks=True).post(
-        "/api/v1/applications", {"service_code": "x"}, "application/json"
+        "/api/v1/applications", {"service_code": world.service.item.code}, "application/json"
     )
     assert response.status_code == 401
+    assert snapshot() == before
 
 
 def test_the_catalog_stays_public(world):

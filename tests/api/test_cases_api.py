@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.cases.factories import (
+from tests.factories import (
     PDF_BYTES,
     PNG_BYTES,
     VALID_FORM,
+    DepartmentFactory,
     accepted_case,
     case_world,
     citizen,
@@ -20,7 +21,7 @@ from tests.cases.factories import (
     submitted_case,
     upload,
 )
-from tests.factories import DepartmentFactory
+from tests.snapshots import snapshot
 from yiwang.cases.models import Case
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Role
@@ -169,6 +170,7 @@ def test_my_cases_lists_only_mine(world, recent):
 def test_another_applicants_case_and_application_are_not_found(world, recent):
     case = submitted_case(world, at=recent)
     stranger = as_user(citizen(name="王五"))
+    before = snapshot(case)
     for url in (
         f"/api/v1/cases/{case.number}",
         f"/api/v1/applications/{case.application_id}",
@@ -191,11 +193,17 @@ def test_another_applicants_case_and_application_are_not_found(world, recent):
         ).status_code
         == 404
     )
+    withdraw = stranger.post(
+        f"/api/v1/cases/{case.number}/withdraw", {"reason": "Changed my mind."}, "application/json"
+    )
+    assert withdraw.status_code == 404
+    assert snapshot(case) == before
 
 
 def test_without_authentication_every_cases_endpoint_answers_401(world, recent):
     case = submitted_case(world, at=recent)
     anonymous = Client()
+    before = snapshot(case)
     for method, url in [
         ("get", "/api/v1/cases"),
         ("get", f"/api/v1/cases/{case.number}"),
@@ -211,24 +219,29 @@ def test_without_authentication_every_cases_endpoint_answers_401(world, recent):
         response = getattr(anonymous, method)(url)
         assert response.status_code == 401, (method, url)
         assert response.json()["detail"] == "Authentication required."
+    assert snapshot(case) == before
 
 
 def test_officer_endpoints_refuse_applicants(world, recent):
     case = submitted_case(world, at=recent)
     applicant = as_user(world.applicant)
+    before = snapshot(case)
     assert applicant.get("/api/v1/officer/cases").status_code == 403
     assert applicant.get(f"/api/v1/officer/cases/{case.number}").status_code == 403
-    response = applicant.post(
-        f"/api/v1/officer/cases/{case.number}/commands/accept",
-        {"expected_version": case.version},
-        "application/json",
-    )
-    assert response.status_code == 403
+    for path in ("commands/accept", "claim"):
+        response = applicant.post(
+            f"/api/v1/officer/cases/{case.number}/{path}",
+            {"expected_version": case.version},
+            "application/json",
+        )
+        assert response.status_code == 403, path
+    assert snapshot(case) == before
 
 
 def test_officers_of_another_department_cannot_see_or_act(world, recent):
     case = submitted_case(world, at=recent)
     outsider = as_user(officer(DepartmentFactory(), Role.INTAKE_CLERK, Role.APPROVER))
+    before = snapshot(case)
     assert outsider.get("/api/v1/officer/cases").json()["count"] == 0
     assert outsider.get(f"/api/v1/officer/cases/{case.number}").status_code == 403
     for path in ("commands/accept", "claim"):
@@ -241,23 +254,26 @@ def test_officers_of_another_department_cannot_see_or_act(world, recent):
     assert (
         as_user(world.clerk).get("/api/v1/officer/cases/370100-20000101-999999").status_code == 404
     )
+    assert snapshot(case) == before
 
 
 def test_a_clerk_cannot_approve_and_a_reviewer_cannot_accept(world, recent):
     case = accepted_case(world, at=recent)
+    fresh = submitted_case(world, at=recent)
+    before = snapshot(case, fresh)
     response = as_user(world.clerk).post(
         f"/api/v1/officer/cases/{case.number}/commands/approve",
         {"expected_version": case.version, "fields": {}},
         "application/json",
     )
     assert response.status_code == 403
-    fresh = submitted_case(world, at=recent)
     response = as_user(world.reviewer).post(
         f"/api/v1/officer/cases/{fresh.number}/commands/accept",
         {"expected_version": fresh.version, "fields": {}},
         "application/json",
     )
     assert response.status_code == 403
+    assert snapshot(case, fresh) == before
 
 
 def test_a_stale_expected_version_answers_409_with_the_current_version(world, recent):
@@ -266,6 +282,7 @@ def test_a_stale_expected_version_answers_409_with_the_current_version(world, re
     url = f"/api/v1/officer/cases/{case.number}/commands"
     first = clerk.post(f"{url}/accept", {"expected_version": case.version}, "application/json")
     assert first.status_code == 200
+    before = snapshot(case)
     stale = clerk.post(
         f"{url}/reject",
         {"expected_version": case.version, "fields": {"reason": "Late."}},
@@ -274,10 +291,12 @@ def test_a_stale_expected_version_answers_409_with_the_current_version(world, re
     assert stale.status_code == 409
     assert stale.json()["current_version"] == first.json()["version"]
     assert stale.json()["code"] == "stale"
+    assert snapshot(case) == before
 
 
 def test_a_command_that_does_not_apply_now_answers_409(world, recent):
     case = accepted_case(world, at=recent)
+    before = snapshot(case)
     response = as_user(world.clerk).post(
         f"/api/v1/officer/cases/{case.number}/commands/accept",
         {"expected_version": case.version},
@@ -285,10 +304,13 @@ def test_a_command_that_does_not_apply_now_answers_409(world, recent):
     )
     assert response.status_code == 409
     assert response.json()["current_version"] == case.version
+    assert response.json()["code"] == "already_decided"
+    assert snapshot(case) == before
 
 
 def test_a_missing_field_answers_422_naming_it(world, recent):
     case = submitted_case(world, at=recent)
+    before = snapshot(case)
     response = as_user(world.clerk).post(
         f"/api/v1/officer/cases/{case.number}/commands/reject",
         {"expected_version": case.version, "fields": {}},
@@ -296,6 +318,7 @@ def test_a_missing_field_answers_422_naming_it(world, recent):
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "reason"
+    assert snapshot(case) == before
 
 
 def test_an_oversized_file_answers_413_and_a_wrong_type_422(world, settings):
@@ -369,14 +392,17 @@ def test_claim_and_assign(world, recent):
     claimed = as_user(world.clerk).post(f"/api/v1/officer/cases/{case.number}/claim")
     assert claimed.status_code == 200
     assert claimed.json()["assignee"] == str(world.clerk)
+    before = snapshot(case)
     taken = as_user(world.reviewer).post(f"/api/v1/officer/cases/{case.number}/claim")
     assert taken.status_code == 409
+    assert taken.json()["code"] == "already_assigned"
     not_supervisor = as_user(world.reviewer).post(
         f"/api/v1/officer/cases/{case.number}/assign",
         {"assignee_id": world.reviewer.pk},
         "application/json",
     )
     assert not_supervisor.status_code == 403
+    assert snapshot(case) == before
     assigned = as_user(world.supervisor).post(
         f"/api/v1/officer/cases/{case.number}/assign",
         {"assignee_id": world.reviewer.pk},
@@ -391,8 +417,15 @@ def test_rating_a_case_twice_is_a_conflict(world, recent):
     applicant = as_user(world.applicant)
     url = f"/api/v1/cases/{case.number}/rating"
     assert applicant.post(url, {"level": 2}, "application/json").status_code == 201
-    assert applicant.post(url, {"level": 5}, "application/json").status_code == 409
-    assert applicant.post(url, {"level": 9}, "application/json").status_code in (409, 422)
+    before = snapshot(case)
+    again = applicant.post(url, {"level": 5}, "application/json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_rated"
+    # a level outside 1–5 is invalid input (422, named by its field) whatever the case's state
+    invalid = applicant.post(url, {"level": 9}, "application/json")
+    assert invalid.status_code == 422
+    assert [e["field"] for e in invalid.json()["errors"]] == ["level"]
+    assert snapshot(case) == before
 
 
 def test_materials_can_be_downloaded_by_the_applicant_and_the_department(world, recent):
@@ -402,4 +435,7 @@ def test_materials_can_be_downloaded_by_the_applicant_and_the_department(world, 
     assert as_user(world.applicant).get(url).status_code == 200
     assert as_user(world.clerk).get(url).status_code == 200
     assert AuditEntry.objects.filter(action="material.view", actor=world.clerk).exists()
-    assert as_user(citizen(name="赵六")).get(url).status_code == 404
+    stranger = as_user(citizen(name="赵六"))
+    before = snapshot(case)
+    assert stranger.get(url).status_code == 404
+    assert snapshot(case) == before

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.cases.factories import T0, case_world, submitted_case
+from tests.factories import T0, case_world, submitted_case
 from yiwang.cases import selectors, services
 from yiwang.cases.models import Case
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.cases.factories import (
+from tests.factories import (
     HOUR,
     T0,
     accepted_case,
@@ -19,6 +19,7 @@ from tests.cases.factories import (
 from yiwang.cases import selectors, services
 from yiwang.cases.selectors import CaseFilters
 from yiwang.identity.models import Role
+from yiwang.identity.services import role_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +116,7 @@ def test_the_queue_holds_only_the_officers_departments_and_no_closed_cases():
     services.case_withdraw(case=submitted_case(world), applicant=world.applicant, at=T0 + HOUR)
     assert _numbers(selectors.case_list_for_officer(officer=world.clerk, now=T0)) == [mine.number]
     both = officer(world.department, Role.REVIEWER)
-    from yiwang.identity.models import RoleAssignment
-
-    RoleAssignment.objects.create(user=both, role=Role.REVIEWER, department=other.department)
+    role_assign(user=both, role=Role.REVIEWER, department=other.department, actor=None)
     assert len(selectors.case_list_for_officer(officer=both, now=T0)) == 2
     assert list(selectors.case_list_for_officer(officer=world.applicant, now=T0)) == []
     everything = selectors.case_list_for_officer(

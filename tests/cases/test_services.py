@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.cases.factories import (
+from tests.factories import (
     HOUR,
     SHANGHAI,
     T0,
@@ -166,7 +166,7 @@ def test_intake_supplement_then_accept():
         case=case, actor=world.clerk, at=T0 + HOUR,
         items=[{"material_id": identity.pk, "reason": "Unreadable scan."}],
     )  # fmt: skip
-    from tests.cases.factories import PNG_BYTES
+    from tests.factories import PNG_BYTES
 
     services.material_upload(
         actor=world.applicant, case=case, material_id=identity.pk,

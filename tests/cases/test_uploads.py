@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.cases.factories import (
+from tests.factories import (
     JPEG_BYTES,
     PDF_BYTES,
     PNG_BYTES,
@@ -114,7 +114,7 @@ def test_a_new_upload_supersedes_the_previous_one_and_drafts_can_drop_files():
 
 
 def test_no_upload_to_a_case_without_an_open_supplement_request():
-    from tests.cases.factories import submitted_case
+    from tests.factories import submitted_case
 
     world = case_world()
     case = submitted_case(world)

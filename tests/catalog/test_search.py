@@ -1,11 +1,11 @@
 """The catalog's search index: segmentation, matching rules and ranking."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import DepartmentFactory, publish_service
-from yiwang.catalog import search, selectors
+from yiwang.catalog import search, selectors, services
 from yiwang.catalog.models import ServiceVersion
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,60 @@ def test_nonsense_finds_nothing():
     assert len(selectors.catalog_search("xyzzy")) == 0
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.text(max_size=40))
-def test_any_query_is_handled_without_error(query):
+SEARCHABLE = [
+    ("营业执照", "Business licence"),
+    ("个体工商户注销登记", "Sole proprietor deregistration"),
+    ("居民身份证换领", "ID card renewal"),
+    ("食品经营许可", "Food business licence"),
+]
+WORDS = ["执照", "营业", "注销", "登记", "身份证", "食品", "许可", "飞船", "驾驶", "business",
+         "licence", "license", "busin", "renewal", "id", "xyzzy", "我要", "办理", "的"]  # fmt: skip
+queries = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).flatmap(
+        lambda words: st.sampled_from(["", " "]).map(lambda sep: sep.join(words))
+    ),
+)
+
+
+@pytest.fixture
+def searchable(db):
+    """The services above, and a superseded first version of the first one."""
+    published = [publish_service(name_zh=zh, name_en=en) for zh, en in SEARCHABLE]
+    draft = services.service_version_create_draft(item=published[0].item, actor=None)
+    published[0] = services.service_version_publish(version=draft, actor=None)
+    return published
+
+
+def _searchable_text(version: ServiceVersion) -> str:
+    department = version.item.department
+    return " ".join(
+        [version.name_zh, version.name_en, department.name_zh, department.name_en]
+    ).lower()
+
+
+def _occurs(token: str, text: str) -> bool:
+    """The query word is in the text, or (Chinese, 3+ characters) every pair of its characters."""
+    if token in text:
+        return True
+    pairs = [token[i : i + 2] for i in range(len(token) - 1)]
+    chinese = all("\u4e00" <= c <= "\u9fff" for c in token)
+    return len(token) > 2 and chinese and all(p in text for p in pairs)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=queries)
+def test_any_query_finds_only_current_services_that_match_half_its_words(searchable, query):
     tokens = search.query_tokens(query)
     assert all(t and len(t) <= search.MAX_TERM_LENGTH for t in tokens)
-    assert search.rank(query, ServiceVersion.objects.none()) == []
+
+    found = list(selectors.catalog_search(query))
+
+    event("found something" if found else "found nothing")
+    assert len({v.pk for v in found}) == len(found)
+    assert {v.pk for v in found} <= {v.pk for v in searchable}  # never a superseded version
+    for version in found:
+        matched = [t for t in tokens if _occurs(t, _searchable_text(version))]
+        assert 2 * len(matched) >= len(tokens), (query, tokens, version.name_zh)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.factories import DepartmentFactory, publish_service
+from tests.factories import DepartmentFactory, add_parts, publish_service
 from yiwang.catalog import selectors, services
 from yiwang.catalog.models import (
     ImmutableVersionError,
@@ -126,8 +126,7 @@ def test_drafts_are_never_shown_as_guides():
 def test_publishing_refuses_an_invalid_form_schema_and_says_why(schema, message):
     v1 = publish_service()
     draft = services.service_version_create_draft(item=v1.item, actor=None)
-    ServiceVersion.objects.filter(pk=draft.pk).update(form_schema=schema)
-    draft.refresh_from_db()
+    draft = services.service_version_update_draft(version=draft, actor=None, form_schema=schema)
 
     with pytest.raises(ValidationError) as excinfo:
         services.service_version_publish(version=draft, actor=None)
@@ -141,8 +140,7 @@ def test_publishing_refuses_an_invalid_form_schema_and_says_why(schema, message)
 def test_publishing_refuses_promised_limit_beyond_legal_limit_and_missing_fees():
     v1 = publish_service()
     draft = services.service_version_create_draft(item=v1.item, actor=None)
-    ServiceVersion.objects.filter(pk=draft.pk).update(is_free=False)
-    draft.refresh_from_db()
+    draft = services.service_version_update_draft(version=draft, actor=None, is_free=False)
     with pytest.raises(ValidationError) as excinfo:
         services.service_version_publish(version=draft, actor=None)
     assert "is_free" in excinfo.value.message_dict
@@ -157,10 +155,9 @@ def test_publishing_refuses_promised_limit_beyond_legal_limit_and_missing_fees()
 def test_conditional_material_must_say_when():
     v1 = publish_service()
     draft = services.service_version_create_draft(item=v1.item, actor=None)
-    Material.objects.create(
-        version=draft, name_zh="委托书", name_en="Power of attorney", requirement="conditional",
-        formats=["pdf"],
-    )  # fmt: skip
+    add_parts(draft, materials=[
+        {"name_zh": "委托书", "name_en": "Power of attorney", "requirement": "conditional"},
+    ])  # fmt: skip
     with pytest.raises(ValidationError, match="委托书"):
         services.service_version_publish(version=draft, actor=None)
 

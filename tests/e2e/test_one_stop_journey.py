@@ -10,19 +10,13 @@ for the two people; the officers take turns in theirs by signing out.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 from django.core.management import call_command
 
 from yiwang.catalog.models import ServiceVersion
 from yiwang.demo.data.accounts import CITIZEN, DEMO_PASSWORD, USERS
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# here (loading the demo city, the final checks) are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,15 +25,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SERVICE = "Food business licence for catering (new)"  # 食品经营许可（餐饮服务）（新办）, 市场监管局
 SUPPLEMENT_REASON = "The layout plan has no scale and does not show the washing area."
 COMMENT = "Clear request for the missing plan; quick decision."
@@ -69,18 +54,6 @@ def minimal_pdf(title: str) -> bytes:
 
 def pdf_file(name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "application/pdf", "buffer": minimal_pdf(name)}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.factories import resident_id, uscc
 from yiwang.identity.validators import (
     _USCC_AUTHORITY_TYPES,
     PROVINCE_CODES,
@@ -29,14 +30,6 @@ def _error(validator, value) -> ValidationError:
     return excinfo.value
 
 
-def _resident_id(first17: str) -> str:
-    return first17 + resident_id_check_character(first17)
-
-
-def _uscc(first17: str) -> str:
-    return first17 + uscc_check_character(first17)
-
-
 # --- resident ID ---------------------------------------------------------------
 
 
@@ -46,9 +39,9 @@ def _uscc(first17: str) -> str:
         "11010519491231002X",  # the example of GB 11643-1999 (check character X)
         "440524188001010014",  # the other example of the standard, born 1880
         "370102199003071238",
-        _resident_id("37010219900307123"),
-        _resident_id("81000019990101001"),  # Hong Kong resident's residence permit
-        _resident_id("83000020000229002"),  # Taiwan resident's residence permit, 29 Feb
+        resident_id("37010219900307123"),
+        resident_id("81000019990101001"),  # Hong Kong resident's residence permit
+        resident_id("83000020000229002"),  # Taiwan resident's residence permit, 29 Feb
     ],
 )
 def test_valid_resident_ids_pass(number):
@@ -96,14 +89,14 @@ def test_bad_last_character_names_position_18():
 
 
 def test_unknown_region_prefix():
-    error = _error(validate_resident_id, _resident_id("99010219900307123"))
+    error = _error(validate_resident_id, resident_id("99010219900307123"))
     assert error.code == "region"
     assert "990102" in error.messages[0]
 
 
 @pytest.mark.parametrize("date", ["19900230", "19901301", "19900000", "20230229"])
 def test_impossible_birth_date(date):
-    error = _error(validate_resident_id, _resident_id(f"370102{date}123"))
+    error = _error(validate_resident_id, resident_id(f"370102{date}123"))
     assert error.code == "birth_date"
     assert date in error.messages[0]
     assert "not a valid birth date" in error.messages[0]
@@ -111,13 +104,13 @@ def test_impossible_birth_date(date):
 
 def test_future_birth_date():
     tomorrow = dt.date.today() + dt.timedelta(days=2)
-    error = _error(validate_resident_id, _resident_id(f"370102{tomorrow:%Y%m%d}123"))
+    error = _error(validate_resident_id, resident_id(f"370102{tomorrow:%Y%m%d}123"))
     assert error.code == "birth_date"
     assert "in the future" in error.messages[0]
 
 
 def test_birth_date_too_early():
-    error = _error(validate_resident_id, _resident_id("37010218400101123"))
+    error = _error(validate_resident_id, resident_id("37010218400101123"))
     assert "before 1850" in error.messages[0]
 
 
@@ -140,7 +133,7 @@ def resident_ids(draw) -> str:
     prefix = draw(_provinces) + draw(st.from_regex(r"\A[0-9]{4}\Z"))
     birth = draw(_birth_dates)
     sequence = draw(st.from_regex(r"\A[0-9]{3}\Z"))
-    return _resident_id(f"{prefix}{birth:%Y%m%d}{sequence}")
+    return resident_id(f"{prefix}{birth:%Y%m%d}{sequence}")
 
 
 @given(resident_ids())
@@ -166,12 +159,12 @@ def test_property_changing_one_character_breaks_a_resident_id(number, position, 
         "91350100M000100Y43",  # the example of GB 32100-2015
         "914403001922038216",  # published on a business licence (Shenzhen)
         "9144030071526726XG",  # published on a business licence (Shenzhen)
-        _uscc("31370100MD0000001"),  # a law firm (司法行政, type 1)
-        _uscc("34370100MD0000001"),  # a forensic appraisal institution (司法行政, type 4)
-        _uscc("35370100MD0000001"),  # an arbitration commission (司法行政, type 5)
-        _uscc("81370100MA0000001"),  # a grassroots trade union
-        _uscc("N2370102MF0000001"),  # a village collective
-        _uscc("Y1370100MA0000001"),
+        uscc("31370100MD0000001"),  # a law firm (司法行政, type 1)
+        uscc("34370100MD0000001"),  # a forensic appraisal institution (司法行政, type 4)
+        uscc("35370100MD0000001"),  # an arbitration commission (司法行政, type 5)
+        uscc("81370100MA0000001"),  # a grassroots trade union
+        uscc("N2370102MF0000001"),  # a village collective
+        uscc("Y1370100MA0000001"),
     ],
 )
 def test_valid_usccs_pass(code):
@@ -205,21 +198,21 @@ def test_uscc_excluded_letters_are_rejected_with_their_position(letter):
 
 
 def test_uscc_unknown_authority():
-    error = _error(validate_uscc, _uscc("B1350100M000100Y4"))
+    error = _error(validate_uscc, uscc("B1350100M000100Y4"))
     assert error.code == "authority"
     assert "Character 1" in error.messages[0]
 
 
 @pytest.mark.parametrize("first2", ["94", "99", "82", "Y2", "A3", "36"])
 def test_uscc_type_not_issued_by_that_authority(first2):
-    error = _error(validate_uscc, _uscc(f"{first2}350100M000100Y4"))
+    error = _error(validate_uscc, uscc(f"{first2}350100M000100Y4"))
     assert error.code == "kind"
     assert "Character 2" in error.messages[0]
     assert f"authority {first2[0]}" in error.messages[0]
 
 
 def test_uscc_region_must_be_digits():
-    error = _error(validate_uscc, _uscc("9135A100M000100Y4"))
+    error = _error(validate_uscc, uscc("9135A100M000100Y4"))
     assert error.code == "region"
     assert "Character 5" in error.messages[0]
 
@@ -236,7 +229,7 @@ def usccs(draw) -> str:
     kind = draw(st.sampled_from(_USCC_AUTHORITY_TYPES[authority]))
     region = draw(st.from_regex(r"\A[0-9]{6}\Z"))
     body = "".join(draw(st.lists(st.sampled_from(USCC_CHARSET), min_size=9, max_size=9)))
-    return _uscc(authority + kind + region + body)
+    return uscc(authority + kind + region + body)
 
 
 @given(usccs())

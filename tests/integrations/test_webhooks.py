@@ -15,8 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.cases.factories import accepted_case, case_world, submitted_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, accepted_case, case_world, submitted_case
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Role, RoleAssignment
 from yiwang.integrations.models import EventType, Scope, WebhookDelivery

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
-from tests.factories import DepartmentFactory, TopicFactory
+from tests.factories import DepartmentFactory, TopicFactory, add_parts, citizen, publish_service
 from yiwang.catalog import services
-from yiwang.catalog.models import CertificateType, Fee, Material, ServiceVersion, Topic
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from yiwang.catalog.models import CertificateType, Material, ServiceVersion, Topic
 
 STEPS = [
     {"name_zh": "申请", "name_en": "Application"},
@@ -47,17 +36,13 @@ class Catalog:
     business_topic: Topic
 
 
-def _publish(code, department, *, materials=(), fees=(), **fields):
+def _publish(code, department, **fields):
+    """A service guide of this catalog: five steps, no online form, no materials unless given."""
     fields.setdefault("steps", STEPS)
-    fields.setdefault("legal_limit_days", 20)
     fields.setdefault("promised_limit_days", 5)
-    fields.setdefault("kind", ServiceVersion.Kind.LICENSING)
-    draft = services.service_item_create(code=code, department=department, actor=None, **fields)
-    for order, material in enumerate(materials):
-        Material.objects.create(version=draft, order=order, **material)
-    for fee in fees:
-        Fee.objects.create(version=draft, **fee)
-    return services.service_version_publish(version=draft, actor=None)
+    fields.setdefault("form_schema", {})
+    fields.setdefault("materials", [])
+    return publish_service(code=code, department=department, **fields)
 
 
 def build_catalog() -> Catalog:
@@ -150,8 +135,7 @@ def build_catalog() -> Catalog:
             "formats": ["pdf", "jpg"],
         },
     ]
-    for order, material in enumerate(company_materials):
-        Material.objects.create(version=company_draft, order=order, **material)
+    add_parts(company_draft, materials=company_materials)
     company = services.service_version_publish(version=company_draft, actor=None)
 
     individual = _publish(
@@ -264,14 +248,15 @@ def english(client):
     return client
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, headless, one per browser-test module (Playwright imported lazily)."""
-    from playwright.sync_api import sync_playwright
+@pytest.fixture(name="citizen")
+def citizen_zhangsan(db):
+    """张三, a citizen signed in as ``zhangsan``."""
+    return citizen(username="zhangsan")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+
+@pytest.fixture
+def client_en(client, citizen):
+    """The test client signed in as the citizen, asking for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(citizen)
+    return client

@@ -8,15 +8,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import DepartmentFactory, UserFactory, publish_service
+from tests.factories import (
+    PDF_BYTES,
+    PNG_BYTES,
+    DepartmentFactory,
+    citizen,
+    enterprise_for,
+    publish_service,
+)
 from yiwang.cases.models import Application, Case, CaseMaterial
 from yiwang.catalog.models import Material, ServiceVersion
-from yiwang.identity import services as identity_services
-from yiwang.identity.validators import resident_id_check_character, uscc_check_character
 from yiwang.portal.schema_forms import SchemaForm, answer_rows, form_sections
-
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 DISTRICTS = ["历下区", "市中区", "槐荫区", "天桥区", "历城区", "长清区"]
 SCHEMA = {
@@ -98,44 +100,9 @@ def make_service(**fields) -> ServiceVersion:
     )
 
 
-def resident_id(first17: str) -> str:
-    return first17 + resident_id_check_character(first17)
-
-
-def make_citizen(username: str = "zhangsan", number: str = "11010519491231002X"):
-    user = UserFactory(username=username)
-    identity_services.citizen_register(
-        user=user, name="张三", resident_id=number, phone="13812345678"
-    )
-    return user
-
-
-def make_enterprise(user, name: str = "济南泉城餐饮有限公司"):
-    first17 = "91370100MA3C0000" + "1"
-    return identity_services.enterprise_register(
-        user=user,
-        name=name,
-        uscc=first17 + uscc_check_character(first17),
-        legal_representative="张三",
-        is_legal_representative=True,
-    )
-
-
 @pytest.fixture
 def service(db) -> ServiceVersion:
     return make_service()
-
-
-@pytest.fixture
-def citizen(db):
-    return make_citizen()
-
-
-@pytest.fixture
-def client_en(client, citizen):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(citizen)
-    return client
 
 
 def start(client, service, choice: str = "self") -> Application:
@@ -161,7 +128,7 @@ def fill_everything(client, application) -> None:
     )
 
 
-def upload(client, application, material, content: bytes = PDF, name: str = "letter.pdf"):
+def upload(client, application, material, content: bytes = PDF_BYTES, name: str = "letter.pdf"):
     return client.post(
         reverse("portal:application_materials", args=[application.pk]),
         {"material_id": material.pk, "file": SimpleUploadedFile(name, content)},
@@ -246,7 +213,7 @@ def test_full_apply_flow_with_a_real_pdf(client_en, service, citizen):
     assert material.content_type == "application/pdf"
     import hashlib
 
-    assert material.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert material.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
     confirmation = text(client_en.get(response["Location"]))
     assert "Application submitted" in confirmation and case.number in confirmation
 
@@ -307,7 +274,7 @@ def test_nested_and_repeating_errors_point_at_their_fields(client_en, service):
 def test_a_png_named_pdf_is_rejected(client_en, service):
     application = start(client_en, service)
     material = service.materials.get(name_en="Application letter")
-    response = upload(client_en, application, material, PNG, "scan.pdf")
+    response = upload(client_en, application, material, PNG_BYTES, "scan.pdf")
     assert response.status_code == 422
     page = text(response)
     assert "This file is not an accepted type. Accepted: PDF." in page
@@ -344,7 +311,7 @@ def test_uploads_show_their_type_size_and_hash_and_can_be_replaced_or_removed(cl
     assert "application/pdf" in page and row.sha256[:12] in page
     assert "Replace the file for Application letter" in page
 
-    upload(client_en, application, material, PDF + b"v2", "letter-v2.pdf")
+    upload(client_en, application, material, PDF_BYTES + b"v2", "letter-v2.pdf")
     current = CaseMaterial.objects.get(superseded=False)
     assert current.original_name == "letter-v2.pdf"
 
@@ -422,10 +389,10 @@ def test_repeating_group_rows_can_be_added_and_removed(client_en, service):
 
 
 def test_someone_elses_draft_is_not_found(client_en, service):
-    other = make_citizen("lisi", resident_id("11010519491231001"))
+    other = citizen(username="lisi")
     client_en.force_login(other)
     application = start(client_en, service)
-    client_en.force_login(make_citizen("wangwu", resident_id("11010519491231003")))
+    client_en.force_login(citizen(username="wangwu"))
     for name in (
         "application_detail",
         "application_form",
@@ -443,8 +410,8 @@ def test_an_enterprise_agent_applies_for_the_enterprise(client, db):
             "properties": {"enterprise_name": {"type": "string", "title": "Enterprise"}},
         },
     )
-    user = make_citizen()
-    enterprise = make_enterprise(user)
+    user = citizen(username="zhangsan")
+    enterprise = enterprise_for(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(user)
     page = text(client.get(reverse("portal:application_start", args=[service.item.code])))
@@ -457,7 +424,7 @@ def test_an_enterprise_agent_applies_for_the_enterprise(client, db):
 
 def test_a_person_only_service_refuses_a_forged_enterprise_choice(client_en, citizen, db):
     service = make_service(service_object=ServiceVersion.ServiceObject.PERSON)
-    enterprise = make_enterprise(citizen)
+    enterprise = enterprise_for(citizen)
     response = client_en.post(
         reverse("portal:application_start", args=[service.item.code]),
         {"applicant": f"enterprise-{enterprise.pk}"},

@@ -6,19 +6,13 @@ builds on the same element ids and labels.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.portal.test_apply import make_citizen, make_service
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# here (building the data) are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.factories import PDF_BYTES, citizen
+from tests.portal.test_apply import make_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
@@ -45,9 +39,9 @@ def _accessibility_problems(page) -> list[str]:
 
 def test_a_citizen_applies_with_a_file_and_finds_the_case_in_my_cases(page, tmp_path):
     service = make_service()
-    make_citizen()
+    citizen(username="zhangsan")
     letter = tmp_path / "letter.pdf"
-    letter.write_bytes(PDF)
+    letter.write_bytes(PDF_BYTES)
     problems: list[str] = []
 
     # From the service guide, "Apply online" asks to sign in first, then comes back

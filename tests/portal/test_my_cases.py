@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import UserFactory
-from tests.portal.test_apply import PDF, make_citizen, make_service, resident_id, text
+from tests.factories import PDF_BYTES, citizen, officer, submitted_case
+from tests.portal.test_apply import make_service, text
 from yiwang.cases import services
-from yiwang.cases.models import Case, RectificationTask
-from yiwang.identity.models import Role, RoleAssignment
+from yiwang.cases.models import RectificationTask
+from yiwang.identity.models import Role
 
 SIMPLE_SCHEMA = {
     "type": "object",
@@ -19,51 +20,20 @@ SIMPLE_SCHEMA = {
 }
 
 
-def officer(department, *roles):
-    user = UserFactory()
-    for role in roles:
-        RoleAssignment.objects.create(user=user, role=role, department=department)
-    return user
-
-
-def submitted_case(applicant, service) -> Case:
-    """A case submitted through the services, with its PDF."""
-    application = services.application_create_draft(
-        applicant=applicant, service_code=service.item.code
-    )
-    services.application_update_draft(
-        application=application, applicant=applicant, form_data={"applicant_name": "张三"}
-    )
-    for material in service.materials.filter(requirement="required"):
-        services.material_upload(
-            actor=applicant,
-            file=SimpleUploadedFile("letter.pdf", PDF),
-            material_id=material.pk,
-            application=application,
-        )
-    return services.application_submit(application=application, applicant=applicant)
-
-
 @pytest.fixture
 def service(db):
     return make_service(form_schema=SIMPLE_SCHEMA)
 
 
 @pytest.fixture
-def citizen(db):
-    return make_citizen()
-
-
-@pytest.fixture
-def client_en(client, citizen):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(citizen)
-    return client
-
-
-@pytest.fixture
 def case(citizen, service):
-    return submitted_case(citizen, service)
+    """Submitted now through the services, with its PDF; the pages are read now too."""
+    return submitted_case(
+        service=service,
+        applicant=citizen,
+        form_data={"applicant_name": "张三"},
+        at=timezone.now(),
+    )
 
 
 def detail_url(case) -> str:
@@ -94,7 +64,7 @@ def test_the_tracker_shows_the_timeline_and_what_comes_next(client_en, case):
 
 
 def test_another_applicants_case_and_documents_are_not_found(client, case, db):
-    stranger = make_citizen("lisi", resident_id("11010519491231001"))
+    stranger = citizen(username="lisi")
     client.force_login(stranger)
     assert client.get(detail_url(case)).status_code == 404
     assert (
@@ -110,7 +80,7 @@ def test_the_owner_downloads_a_document_with_its_type(client_en, case):
     response = client_en.get(reverse("portal:material_download", args=[material.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == PDF_BYTES
 
 
 def test_answering_a_request_for_supplements(client_en, case, service):
@@ -152,7 +122,7 @@ def test_answering_a_request_for_supplements(client_en, case, service):
         {
             "item": "item-1",
             "material_id": material.pk,
-            "file": SimpleUploadedFile("better.pdf", PDF + b"better"),
+            "file": SimpleUploadedFile("better.pdf", PDF_BYTES + b"better"),
         },
     )
     assert uploaded.status_code == 302

@@ -5,15 +5,9 @@ One browser per module; each test gets a fresh context (cookies) against the liv
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.portal.conftest import build_catalog
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# here (building the catalog) are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,14 +6,13 @@ down so that the first thread holds the row lock while the second one asks
 for it: without the lock both would read the same state and both succeed.
 """
 
-import threading
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
+from tests.concurrency import race, slowed
 from yiwang.core.models import AuditEntry
 from yiwang.processes import selectors, services
 from yiwang.processes.models import WorkflowInstance
@@ -32,44 +31,18 @@ ACCEPT = Command("accept", "intake_clerk")
 @pytest.fixture
 def slow_engine(monkeypatch):
     """The engine's apply, taking 0.3 s: long enough for the other thread to reach the lock."""
-    real_apply = services.apply
-
-    def apply(*args, **kwargs):
-        time.sleep(0.3)
-        return real_apply(*args, **kwargs)
-
-    monkeypatch.setattr(services, "apply", apply)
+    monkeypatch.setattr(services, "apply", slowed(services.apply))
 
 
 def _race(instance_id, *, expected_version):
     """Run the same ``accept`` in two threads released together; return what each got."""
-    barrier = threading.Barrier(2, timeout=10)
-    results = []
-    lock = threading.Lock()
 
     def clerk():
-        try:
-            barrier.wait()
-            outcome = services.workflow_execute(
-                instance_id=instance_id,
-                command=ACCEPT,
-                expected_version=expected_version,
-                at=MONDAY,
-            )
-        except Exception as exc:  # collected and asserted on by the test
-            outcome = exc
-        finally:
-            connection.close()  # this thread's own connection
-        with lock:
-            results.append(outcome)
+        return services.workflow_execute(
+            instance_id=instance_id, command=ACCEPT, expected_version=expected_version, at=MONDAY
+        )
 
-    threads = [threading.Thread(target=clerk) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
+    return race(clerk, clerk)
 
 
 def _assert_accepted_once(instance, results, error):

@@ -1,4 +1,4 @@
-"""Fixtures of the workbench tests: a case world (tests.cases.factories) and signed-in clients."""
+"""Fixtures of the workbench tests: a case world (tests.factories) and signed-in clients."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from tests.cases.factories import CaseWorld, case_world
+from tests.factories import CaseWorld, case_world
 from yiwang.identity.models import User
 
 

@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.cases.factories import (
+from tests.factories import (
     HOUR,
     SHANGHAI,
     T0,
     CaseWorld,
+    DepartmentFactory,
     accepted_case,
     approved_case,
     citizen,
@@ -24,7 +25,6 @@ from tests.cases.factories import (
     submitted_case,
     upload,
 )
-from tests.factories import DepartmentFactory
 from yiwang.cases import selectors, services
 from yiwang.cases.models import Case, CaseDecision, RectificationTask
 from yiwang.core.models import AuditEntry
@@ -516,7 +516,7 @@ def test_the_queue_is_paginated(world, client_for, monkeypatch):
 
 
 def test_enterprise_cases_show_the_enterprise_and_citizens_are_masked(world, client_for):
-    from tests.cases.factories import enterprise_for
+    from tests.factories import enterprise_for
 
     enterprise = enterprise_for(world.applicant, name="济南泉城餐饮有限公司")
     application = services.application_create_draft(

@@ -8,15 +8,18 @@ command. Deadlines are checked against an independent day-by-day count.
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import hypothesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from yiwang.workflow import (
     STANDARD,
     CommandRefused,
+    Definition,
     Event,
     FinalState,
     State,
@@ -173,18 +176,89 @@ def test_replaying_the_events_gives_the_live_state(name, begin, plan):
     assert state.version == max(e.data["version"] for e in events)
 
 
+def finals(definition: Definition) -> list[str]:
+    return sorted(name for name, spec in definition.states.items() if spec.final)
+
+
+@st.composite
+def journeys(draw) -> tuple[str, str]:
+    """A definition, and the final state a case of it should end in (when it still can)."""
+    name = draw(st.sampled_from(STANDARD))
+    return name, draw(st.sampled_from(finals(load_standard(name))))
+
+
+def finish(definition: Definition, state: State, goal: str) -> State | None:
+    """The case carried on by valid commands, ten minutes apart, to a final state.
+
+    Breadth first over the statuses reached: ``goal`` when it can still be
+    reached, else the nearest final state; None when no final state can be.
+    """
+    seen = {state.statuses}
+    todo = deque([state])
+    nearest = None
+    while todo:
+        here = todo.popleft()
+        if definition.states[here.status].final:
+            if here.status == goal:
+                return here
+            nearest = nearest or here
+            continue
+        for t, branch in available(definition, here):
+            when = here.updated_at + timedelta(minutes=10)
+            try:
+                new = apply(definition, here, command_for(t, branch), at=when, calendar=CAL).state
+            except CommandRefused:
+                continue
+            if new.statuses not in seen:
+                seen.add(new.statuses)
+                todo.append(new)
+    return nearest
+
+
+def end_of_journey(name: str, goal: str, begin: datetime, plan) -> tuple[Definition, bool, State]:
+    """Random steps, then on to a final state: whether the steps alone ended it, and the end."""
+    definition, state, _ = run(name, begin, plan)
+    ended_by_steps = definition.states[state.status].final
+    final = finish(definition, state, goal)
+    assert final is not None, f"{name}: no final state can be reached from {state.statuses}"
+    return definition, ended_by_steps, final
+
+
 @SETTINGS
-@given(name=st.sampled_from(STANDARD), begin=starts, plan=steps, later=gaps)
-def test_a_final_state_accepts_no_command(name, begin, plan, later):
-    definition, state, _ = run(name, begin, [*plan, *[(1, timedelta(hours=1))] * 12])
-    if not definition.states[state.status].final:
-        return
+@given(journey=journeys(), begin=starts, plan=steps, later=gaps)
+def test_a_final_state_accepts_no_command(journey, begin, plan, later):
+    name, goal = journey
+    definition, ended_by_steps, state = end_of_journey(name, goal, begin, plan)
+    hypothesis.event(f"{name}: ended in {state.status}")
+    hypothesis.event("ended by the random steps" if ended_by_steps else "carried on to the end")
+
     for t in definition.transitions:
         try:
             apply(definition, state, command_for(t), at=state.updated_at + later, calendar=CAL)
         except FinalState:
             continue
         raise AssertionError(f"{t.command} accepted in final state {state.status}")
+
+
+def test_the_journeys_end_in_every_final_state():
+    """What the property above sees, counted over a fixed sample of its examples."""
+    ends: Counter[tuple[str, str]] = Counter()
+    by_steps = 0
+
+    @settings(SETTINGS, max_examples=200, derandomize=True, database=None)
+    @given(journey=journeys(), begin=starts, plan=steps)
+    def sample(journey, begin, plan):
+        nonlocal by_steps
+        name, goal = journey
+        _, ended_by_steps, state = end_of_journey(name, goal, begin, plan)
+        ends[name, state.status] += 1
+        by_steps += ended_by_steps
+
+    sample()
+
+    assert set(ends) == {(name, end) for name in STANDARD for end in finals(load_standard(name))}
+    assert sum(ends.values()) >= 150  # hypothesis may stop a little early
+    assert by_steps >= 20, by_steps  # the random steps end a fair share of cases on their own
 
 
 @SETTINGS
