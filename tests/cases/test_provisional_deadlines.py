@@ -19,16 +19,16 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tests.cases.factories import (
+from tests.factories import (
     SHANGHAI,
     VALID_FORM,
+    UserFactory,
     accepted_case,
     case_world,
     completed_case,
     submitted_case,
     upload,
 )
-from tests.factories import UserFactory
 from yiwang.cases.models import Case, CaseTimelineEntry, RectificationTask
 from yiwang.cases.services import cases_reschedule, rating_submit
 from yiwang.core.calendar import calendar_changed

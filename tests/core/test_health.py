@@ -13,8 +13,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.urls import reverse
 
-from tests.cases.factories import officer
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, UserFactory, officer
 from yiwang.core.models import CalendarDay, CalendarYear
 from yiwang.identity.models import Role
 
