@@ -30,6 +30,7 @@ from yiwang.cases.uploads import check_upload
 from yiwang.catalog.models import Material, ServiceVersion
 from yiwang.catalog.selectors import ServiceNotFound
 from yiwang.core.audit import audit_record
+from yiwang.core.storage import discard_on_error, save_with_row
 from yiwang.identity.models import Citizen, Enterprise, User
 from yiwang.identity.selectors import enterprises_for_user
 from yiwang.processes.services import workflow_definition, workflow_start
@@ -252,8 +253,9 @@ def material_upload(
     ``cases/<yyyy>/<mm>/`` with its SHA-256 (computed while streaming);
     earlier uploads for the same material are marked ``superseded`` (on a
     case: only when answering the open supplement request, to which the new
-    row is linked); audit ``material.upload``. A stored file is deleted again
-    if the transaction rolls back.
+    row is linked); audit ``material.upload``. The stored file exists only if
+    the row commits (``core.storage``: deleted at once on an error here, or by
+    the sweeper after a crash).
     Errors: ``UploadTooLarge`` (413); ``UploadRejected`` (422, field
     ``file``); ``ValidationError`` (field ``material_id``) for a material of
     another version; ``ApplicationNotFound``/``CaseNotFound`` (404);
@@ -263,7 +265,7 @@ def material_upload(
     if (application is None) == (case is None):
         raise TypeError("give exactly one of application= or case=")
     at = now_or(at)
-    with transaction.atomic():
+    with discard_on_error(), transaction.atomic():
         request: SupplementRequest | None = None
         locked_case: Case | None = None
         if case is not None:
@@ -308,7 +310,7 @@ def material_upload(
             uploaded_at=at,
             supplement_request=request,
         )
-        row.file.save(f"upload.{checked.format}", file, save=False)
+        save_with_row(row.file, f"upload.{checked.format}", file)
         row.save(force_insert=True)
         audit_record(
             actor=actor,

@@ -9,7 +9,9 @@ Each round (every ``--interval`` seconds):
   (``cases_reschedule_settled``);
 - puts background tasks back in the queue whose worker died after claiming
   them (``stale_tasks_requeue``, older than ``--stale-after`` minutes);
-- re-enqueues webhook deliveries a crashed worker left pending.
+- re-enqueues webhook deliveries a crashed worker left pending;
+- deletes stored files whose upload never committed (``pending_files_sweep``,
+  after an hour's grace).
 
 Run one next to the web servers and workers: ``manage.py run_scheduler``.
 """
@@ -20,6 +22,7 @@ from datetime import datetime, timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
+from yiwang.core.storage import pending_files_sweep
 from yiwang.integrations.services import webhook_deliveries_requeue
 from yiwang.notifications.recovery import stale_tasks_requeue
 
@@ -55,10 +58,12 @@ class Command(BaseCommand):
             changed += cases_reschedule_settled(at=at)
             requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
             webhooks = webhook_deliveries_requeue(at=at)
-            if changed or requeued or webhooks or once:
+            orphans = pending_files_sweep(now=at.timestamp() if at else None)
+            if changed or requeued or webhooks or orphans or once:
                 self.stdout.write(
                     f"{changed} case(s) updated, {len(requeued)} task(s) requeued, "
-                    f"{webhooks} webhook delivery(ies) requeued"
+                    f"{webhooks} webhook delivery(ies) requeued, "
+                    f"{orphans} orphaned file(s) deleted"
                 )
             if once:
                 return

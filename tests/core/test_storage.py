@@ -1,0 +1,178 @@
+"""Stored files exist exactly when their row does: a failed or killed upload leaves nothing.
+
+Found by a probe: a refused or crashed ``POST …/materials`` left its 20 MiB
+file under the media root with no row, and nothing ever removed it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db import transaction
+
+from tests.factories import PDF_BYTES, case_world, draft_application, upload
+from yiwang.cases import services
+from yiwang.cases.models import CaseMaterial
+from yiwang.core.storage import PENDING_DIR, pending_files_sweep, save_with_row
+
+ROOT = Path(__file__).resolve().parents[2]
+HOUR = 3600
+
+
+def stored_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.django_db
+def test_an_upload_refused_after_the_file_was_written_leaves_no_file(settings, monkeypatch):
+    # Given: a draft, and an audit log that fails (any error after the file is stored)
+    world = case_world()
+    application = draft_application(world, upload_required=False)
+    material = world.required_materials[0]
+    media = Path(settings.MEDIA_ROOT)
+    before = stored_files(media) if media.exists() else []
+
+    def fail(**kwargs):
+        if kwargs.get("action") == "material.upload":
+            raise RuntimeError("the audit log is down")
+
+    monkeypatch.setattr("yiwang.cases.services.applications.audit_record", fail)
+
+    # When
+    with pytest.raises(RuntimeError):
+        services.material_upload(
+            actor=world.applicant, application=application, material_id=material.pk,
+            file=upload("scan.pdf"),
+        )  # fmt: skip
+
+    # Then: no row, no file, no marker
+    assert not CaseMaterial.objects.filter(application=application).exists()
+    assert stored_files(media) == before
+
+
+@pytest.mark.django_db
+def test_a_committed_upload_keeps_its_file_and_no_marker(
+    settings, django_capture_on_commit_callbacks
+):
+    world = case_world()
+    application = draft_application(world, upload_required=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.material_upload(
+            actor=world.applicant, application=application,
+            material_id=world.required_materials[0].pk, file=upload("scan.pdf"),
+        )  # fmt: skip
+
+    media = Path(settings.MEDIA_ROOT)
+    assert stored_files(media) == [row.file.name]
+    assert row.file.read() == PDF_BYTES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_rolled_back_by_an_outer_transaction_is_swept_after_the_grace(settings):
+    # Given: the upload succeeds inside a transaction that then rolls back (no exception
+    # passes through the upload itself, so only the sweeper can find the file)
+    world = case_world()
+    application = draft_application(world, upload_required=False)
+    media = Path(settings.MEDIA_ROOT)
+    before = stored_files(media)
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        services.material_upload(
+            actor=world.applicant, application=application,
+            material_id=world.required_materials[0].pk, file=upload("scan.pdf"),
+        )  # fmt: skip
+        raise Abandon
+    left = set(stored_files(media)) - set(before)
+    assert len(left) == 2  # the file and its marker
+
+    # When: the sweeper runs within the grace period, then after it
+    early = pending_files_sweep(now=time.time() + 60)
+    late = pending_files_sweep(now=time.time() + 2 * HOUR)
+
+    # Then
+    assert early == 0
+    assert late == 1
+    assert stored_files(media) == before
+
+
+@pytest.mark.django_db
+def test_the_sweeper_keeps_a_file_whose_row_committed_before_the_marker_went(settings):
+    # Given: a committed upload whose marker is still there (the process died after commit)
+    world = case_world()
+    application = draft_application(world, upload_required=False)
+    row = services.material_upload(
+        actor=world.applicant, application=application,
+        material_id=world.required_materials[0].pk, file=upload("scan.pdf"),
+    )  # fmt: skip
+    marker = default_storage.save(
+        f"{PENDING_DIR}/{int(time.time())}-deadbeef",
+        ContentFile(f"cases.CaseMaterial.file\n{row.file.name}".encode()),
+    )
+
+    # When
+    deleted = pending_files_sweep(now=time.time() + 2 * HOUR)
+
+    # Then: the file stays, the marker goes
+    assert deleted == 0
+    assert default_storage.exists(row.file.name)
+    assert not default_storage.exists(marker)
+
+
+KILLED_UPLOAD = """
+    import os, signal
+    import django
+    django.setup()
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+    from django.utils import timezone
+    from yiwang.cases.models import CaseMaterial
+    from yiwang.core.storage import save_with_row
+
+    with transaction.atomic():
+        row = CaseMaterial(uploaded_at=timezone.now())
+        print(save_with_row(row.file, "upload.pdf", ContentFile(b"%PDF-1.7 killed")), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)  # the worker dies before the row is saved
+"""
+
+
+@pytest.mark.django_db
+def test_a_process_killed_mid_upload_leaves_a_file_the_sweeper_deletes(tmp_path):
+    # Given: a process that stores an upload and is killed before its transaction commits
+    media = tmp_path / "media"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("YIWANG_", "DATABASE_"))},
+        "PYTHONPATH": "src",
+        "DJANGO_SETTINGS_MODULE": "yiwang.settings",
+        "YIWANG_ENV": "test",
+        "YIWANG_VAR_DIR": str(tmp_path / "var"),
+        "YIWANG_MEDIA_ROOT": str(media),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter, our own code
+        [sys.executable, "-c", textwrap.dedent(KILLED_UPLOAD)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    path = result.stdout.strip()
+    storage = FileSystemStorage(location=media)
+    assert storage.exists(path)
+
+    # When: the sweeper runs an hour and more later (no row names the file)
+    deleted = pending_files_sweep(storage=storage, now=time.time() + 2 * HOUR)
+
+    # Then
+    assert deleted == 1
+    assert stored_files(media) == []
