@@ -38,13 +38,17 @@ def _active(user: User) -> bool:
 
 
 def roles_in_department(user: User, department_id: int) -> set[str]:
-    """The identity roles ``user`` holds for the department (one query)."""
+    """The identity roles ``user`` holds for the department (one query).
+
+    None for an inactive user or an inactive department: a deactivated
+    department grants nobody anything, by case number, page or file.
+    """
     if not _active(user):
         return set()
     return set(
-        RoleAssignment.objects.filter(user_id=user.pk, department_id=department_id).values_list(
-            "role", flat=True
-        )
+        RoleAssignment.objects.filter(
+            user_id=user.pk, department_id=department_id, department__is_active=True
+        ).values_list("role", flat=True)
     )
 
 
@@ -79,5 +83,6 @@ def department_officers(department: Department) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True,
         role_assignments__department=department,
+        role_assignments__department__is_active=True,
         role_assignments__role__in=OFFICER_ROLES,
     ).distinct()

@@ -25,11 +25,14 @@ def departments_for_user(user: User, role: Role | str | None = None) -> QuerySet
 def user_has_role(user: User, role: Role | str, department: Department | None = None) -> bool:
     """Whether ``user`` holds ``role``: anywhere when ``department`` is None, else for it.
 
-    Anonymous and inactive users hold no role. One query.
+    Anonymous and inactive users hold no role, nor does anyone in a deactivated
+    department. One query.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    assignments = RoleAssignment.objects.filter(user_id=user.pk, role=role)
+    assignments = RoleAssignment.objects.filter(user_id=user.pk, role=role).exclude(
+        department__is_active=False  # a deactivated department grants nothing
+    )
     if department is not None:
         assignments = assignments.filter(department_id=department.pk)
     return assignments.exists()
