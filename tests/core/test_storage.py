@@ -22,7 +22,7 @@ from django.db import transaction
 from tests.factories import PDF_BYTES, case_world, draft_application, upload
 from yiwang.cases import services
 from yiwang.cases.models import CaseMaterial
-from yiwang.core.storage import PENDING_DIR, pending_files_sweep, save_with_row
+from yiwang.core.storage import PENDING_DIR, pending_files_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUR = 3600

@@ -7,22 +7,64 @@ shows them next to the field and the API names the field.
 
 Blank answers (``""``, ``None``) are dropped before validation: a blank
 optional field is simply unanswered, and a blank required one is "required".
+Text answers lose their surrounding white space first (a pasted ID number
+with a trailing newline is the ID number, and no pattern ends before it).
+
+Besides the standard formats (``date``, ``email``, …) a schema can ask for
+the identity formats :data:`IDENTITY_FORMATS`, checked by the project's own
+validators (check characters, birth dates, lengths), whose precise messages
+are the errors: ``cn-resident-id`` (GB 11643), ``cn-uscc`` (GB 32100),
+``cn-phone`` and ``cn-postcode``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from yiwang.identity.validators import (
+    validate_phone,
+    validate_postcode,
+    validate_resident_id,
+    validate_uscc,
+)
+
 NON_FIELD = "__all__"
 
 
+#: Formats a form schema may name, and the validator that checks each.
+IDENTITY_FORMATS: dict[str, Callable[[str], None]] = {
+    "cn-resident-id": validate_resident_id,
+    "cn-uscc": validate_uscc,
+    "cn-phone": validate_phone,
+    "cn-postcode": validate_postcode,
+}
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker()  # the standard formats: date, email, …
+    for name, validate in IDENTITY_FORMATS.items():
+        checker.checks(name, raises=DjangoValidationError)(_checking(validate))
+    return checker
+
+
+def _checking(validate: Callable[[str], None]) -> Callable[[object], bool]:
+    def check(value: object) -> bool:
+        if isinstance(value, str):  # other types are the "type" keyword's business
+            validate(value)
+        return True
+
+    return check
+
+
 def clean_answers(data: Any) -> Any:
-    """``data`` without blank answers (recursively in objects; list items are kept)."""
+    """``data`` without blank answers (recursively in objects; list items are kept), and
+    text answers without surrounding white space."""
     if isinstance(data, Mapping):
         return {
             str(k): clean_answers(v)
@@ -31,6 +73,8 @@ def clean_answers(data: Any) -> Any:
         }
     if isinstance(data, list):
         return [clean_answers(v) for v in data]
+    if isinstance(data, str):
+        return data.strip()
     return data
 
 
@@ -43,7 +87,7 @@ def form_errors(
     """
     if not schema:
         return {}
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    validator = Draft202012Validator(schema, format_checker=_format_checker())
     errors: dict[str, list[str]] = {}
     for error in _leaves(validator.iter_errors(data)):
         if error.validator == "required" and not require:
@@ -86,6 +130,8 @@ def _describe(error: SchemaError) -> tuple[str, str]:
         "pattern": _("The value does not have the expected form."),
         "additionalProperties": _("Unknown field."),
     }
+    if kind == "format" and isinstance(error.cause, DjangoValidationError):
+        return field, " ".join(str(m) for m in error.cause.messages)
     if kind == "minLength":
         return field, _("Enter at least %(n)d characters.") % {"n": value}
     if kind == "maxLength":

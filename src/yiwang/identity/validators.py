@@ -255,3 +255,9 @@ def validate_phone(value: str) -> None:
             _("A mobile number starts with 13 to 19, not %(prefix)s.") % {"prefix": digits[:2]},
             code="mobile_prefix",
         )
+
+
+def validate_postcode(value: str) -> None:
+    """Check a mainland postal code (邮政编码): six digits. Raises ``ValidationError``."""
+    if not (isinstance(value, str) and len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ValidationError(_("A postal code has six digits."), code="postcode")

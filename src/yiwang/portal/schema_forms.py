@@ -319,6 +319,17 @@ class SchemaForm(forms.Form):
             )
         elif fmt == "email":
             widget = forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
+        elif fmt == "cn-phone":
+            widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+        elif fmt in ("cn-resident-id", "cn-uscc", "cn-postcode"):
+            widget = forms.TextInput(
+                attrs={
+                    "inputmode": "numeric" if fmt == "cn-postcode" else "text",
+                    "autocapitalize": "characters",
+                    "spellcheck": "false",
+                    "class": "input--code",
+                }
+            )
         elif spec.get("x-widget") == "textarea" or (
             int(spec.get("maxLength") or 0) > TEXTAREA_FROM_LENGTH
         ):

@@ -141,10 +141,16 @@ def boolean(key: str, title: str) -> Field:
 
 
 APPLICANT_NAME = text("applicant_name", "申请人姓名", maxLength=50)
-RESIDENT_ID = text("resident_id", "公民身份号码", pattern="^[0-9]{17}[0-9Xx]$")
-PHONE = text("phone", "联系电话", "手机号码，用于接收办理进度短信", pattern="^1[3-9][0-9]{9}$")
+RESIDENT_ID = text("resident_id", "公民身份号码", format="cn-resident-id")
+PHONE = text(
+    "phone",
+    "联系电话",
+    "手机号码，用于接收办理进度短信",
+    format="cn-phone",
+    pattern="^1[3-9][0-9]{9}$",
+)
 ENTERPRISE_NAME = text("enterprise_name", "单位名称", maxLength=200)
-USCC = text("uscc", "统一社会信用代码", pattern="^[0-9A-HJ-NPQRTUWXY]{18}$")
+USCC = text("uscc", "统一社会信用代码", format="cn-uscc")
 LEGAL_REP = text("legal_representative", "法定代表人（负责人）", maxLength=50)
 CONTACT = text("contact_name", "联系人", maxLength=50)
 ADDRESS = text("address", "地址", maxLength=200)

@@ -927,7 +927,7 @@ SERVICES = [
                     ENTERPRISE_NAME,
                     USCC,
                     text("employee_name", "员工姓名"),
-                    text("employee_id", "员工公民身份号码", pattern="^[0-9]{17}[0-9Xx]$"),
+                    text("employee_id", "员工公民身份号码", format="cn-resident-id"),
                     date("contract_start", "劳动合同起始日期"),
                     choice(
                         "contract_type",

@@ -162,7 +162,7 @@ SERVICES = [
         materials=[BIRTH_CERT, HUKOU],
         form=form(
             BABY_NAME,
-            text("baby_id", "新生儿公民身份号码", pattern="^[0-9]{17}[0-9Xx]$"),
+            text("baby_id", "新生儿公民身份号码", format="cn-resident-id"),
             BABY_BIRTH,
             text("guardian_name", "监护人姓名"),
             PHONE,
@@ -415,9 +415,9 @@ SERVICES = [
         ],
         form=form(
             text("man_name", "男方姓名"),
-            text("man_id", "男方公民身份号码", pattern="^[0-9]{17}[0-9Xx]$"),
+            text("man_id", "男方公民身份号码", format="cn-resident-id"),
             text("woman_name", "女方姓名"),
-            text("woman_id", "女方公民身份号码", pattern="^[0-9]{17}[0-9Xx]$"),
+            text("woman_id", "女方公民身份号码", format="cn-resident-id"),
             choice(
                 "registry",
                 "预约登记处",
@@ -907,7 +907,7 @@ SERVICES = [
         ],
         form=form(
             text("child_name", "儿童姓名"),
-            text("child_id", "儿童公民身份号码", pattern="^[0-9]{17}[0-9Xx]$"),
+            text("child_id", "儿童公民身份号码", format="cn-resident-id"),
             date("child_birth_date", "出生日期"),
             text("guardian_name", "监护人姓名"),
             ADDRESS,
