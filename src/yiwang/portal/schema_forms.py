@@ -11,8 +11,10 @@ messages come back through :meth:`SchemaForm.apply_errors`.
 What the schema may use, and how it is shown:
 
 - ``string``: a text input; ``format: date`` a date input, ``format: email``
-  an e-mail input; ``maxLength`` over 200 (or ``x-widget: textarea``) a
-  text area;
+  an e-mail input, ``format: cn-phone`` a telephone input, ``cn-resident-id``,
+  ``cn-uscc`` and ``cn-postcode`` a code input (checked by the identity
+  validators: see ``yiwang.cases.forms_schema``); ``maxLength`` over 200 (or
+  ``x-widget: textarea``) a text area;
 - ``integer`` / ``number``: a text input with a numeric keyboard;
 - ``boolean``: Yes / No radios (a single check box when ``const: true``, e.g.
   a declaration);
