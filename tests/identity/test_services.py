@@ -241,7 +241,9 @@ def test_enterprise_register_and_members():
     enterprise_register(
         user=colleague, name="另一家公司", uscc="914403001922038216", legal_representative="赵六"
     )
-    enterprise_add_member(enterprise=enterprise, user=colleague, actor=agent)
+    enterprise_add_member(
+        enterprise=enterprise, user=colleague, actor=agent, authorisation="授权委托书 2026-01"
+    )
 
     # then the colleague acts for both, holding one enterprise role
     assert colleague.enterprises.count() == 2

@@ -267,6 +267,7 @@ def load_accounts() -> Tally:
                 address=spec["address"],
                 region=region_by_code[spec["region"]],
                 is_legal_representative=spec["is_legal_representative"],
+                authorisation=spec.get("authorisation", ""),
             )
             tally.count("created")
         elif not EnterpriseMember.objects.filter(enterprise=enterprise, user=agent).exists():
@@ -275,6 +276,7 @@ def load_accounts() -> Tally:
                 user=agent,
                 actor=None,
                 is_legal_representative=spec["is_legal_representative"],
+                authorisation=spec.get("authorisation", ""),
             )
             tally.count("updated")
     return tally

@@ -262,6 +262,18 @@ class EnterpriseMember(models.Model):
     )
     user = models.ForeignKey(User, on_delete=models.CASCADE, verbose_name=_("user"))
     is_legal_representative = models.BooleanField(_("is the legal representative"), default=False)
+    authorisation = models.CharField(
+        _("authorisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("For an agent: the power of attorney (授权委托书) it acts under."),
+    )
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day an agent may act (empty: until revoked)."),
+    )
 
     class Meta:
         verbose_name = _("enterprise agent")

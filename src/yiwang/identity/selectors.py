@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from yiwang.identity.models import Department, Enterprise, Role, RoleAssignment, User
 
@@ -47,9 +50,17 @@ def roles_for_user(user: User) -> QuerySet[RoleAssignment]:
     )
 
 
-def enterprises_for_user(user: User) -> QuerySet[Enterprise]:
-    """The enterprises ``user`` may act for (法人代办), by name."""
-    return Enterprise.objects.filter(enterprisemember__user_id=user.pk).order_by("name")
+def enterprises_for_user(user: User, on: date | None = None) -> QuerySet[Enterprise]:
+    """The enterprises ``user`` may act for on the day ``on`` (default today) (法人代办), by
+    name: as its legal representative, or as an agent whose authorisation has not expired."""
+    current = Q(enterprisemember__valid_until__isnull=True) | Q(
+        enterprisemember__valid_until__gte=on or timezone.localdate()
+    )
+    return (
+        Enterprise.objects.filter(current, enterprisemember__user_id=user.pk)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def user_for_login(username: str) -> User | None:

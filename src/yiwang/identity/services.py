@@ -275,6 +275,8 @@ def enterprise_register(
     address: str = "",
     region: Region | None = None,
     is_legal_representative: bool = False,
+    authorisation: str = "",
+    valid_until: dt.date | None = None,
 ) -> Enterprise:
     """Record a legal person (法人) and make ``user`` its first agent.
 
@@ -294,7 +296,11 @@ def enterprise_register(
         enterprise.full_clean()
         enterprise.save()
         EnterpriseMember.objects.create(
-            enterprise=enterprise, user=user, is_legal_representative=is_legal_representative
+            enterprise=enterprise,
+            user=user,
+            is_legal_representative=is_legal_representative,
+            authorisation=authorisation.strip(),
+            valid_until=valid_until,
         )
         _applicant_role_ensure(user=user, role=Role.ENTERPRISE)
         audit_record(
@@ -312,11 +318,16 @@ def enterprise_add_member(
     user: User,
     actor: User | None,
     is_legal_representative: bool = False,
+    authorisation: str = "",
+    valid_until: dt.date | None = None,
 ) -> EnterpriseMember:
     """Let ``user`` act for ``enterprise`` too (a user may act for several enterprises).
 
     The actor is an agent of the enterprise or has ``identity.add_enterprisemember``.
-    Gives ``user`` the enterprise role. Audited as ``identity.enterprise_add_member``.
+    An agent who is not the legal representative acts under an ``authorisation``
+    (the power of attorney, 授权委托书), which is required, until ``valid_until``
+    (None: until revoked). Gives ``user`` the enterprise role. Audited as
+    ``identity.enterprise_add_member``.
     """
     if (
         actor is not None
@@ -331,15 +342,28 @@ def enterprise_add_member(
                 % {"user": user, "enterprise": enterprise},
                 code="exists",
             )
+        if not is_legal_representative and not authorisation.strip():
+            raise ValidationError(
+                {"authorisation": [_("Name the power of attorney the agent acts under.")]}
+            )
         member = EnterpriseMember.objects.create(
-            enterprise=enterprise, user=user, is_legal_representative=is_legal_representative
+            enterprise=enterprise,
+            user=user,
+            is_legal_representative=is_legal_representative,
+            authorisation=authorisation.strip(),
+            valid_until=valid_until,
         )
         _applicant_role_ensure(user=user, role=Role.ENTERPRISE)
         audit_record(
             actor=actor,
             action="identity.enterprise_add_member",
             target=enterprise,
-            data={"agent": user.username, "is_legal_representative": is_legal_representative},
+            data={
+                "agent": user.username,
+                "is_legal_representative": is_legal_representative,
+                "authorisation": member.authorisation,
+                "valid_until": valid_until.isoformat() if valid_until else None,
+            },
         )
     return member
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from yiwang.core.audit import audit_record
 from yiwang.core.storage import discard_on_error, save_with_row
 from yiwang.identity.models import Citizen, Enterprise, User
 from yiwang.identity.selectors import enterprises_for_user
+from yiwang.identity.validators import normalize_uscc
 from yiwang.processes.services import workflow_definition, workflow_start
 
 # Common property names of application forms, by the profile value they take.
@@ -156,7 +158,8 @@ def application_create_draft(
         )
     objects = ServiceVersion.ServiceObject
     if enterprise is not None:
-        if not enterprises_for_user(applicant).filter(pk=enterprise.pk).exists():
+        acting = enterprises_for_user(applicant, timezone.localdate(now_or(at)))
+        if not acting.filter(pk=enterprise.pk).exists():
             raise PermissionDenied(_("You do not act for this enterprise."))
         if version.service_object == objects.PERSON:
             raise ValidationError(
@@ -221,6 +224,7 @@ def application_update_draft(
         _require_draft(locked)
         answers = clean_answers(dict(form_data))
         errors = form_errors(locked.service_version.form_schema or {}, answers, require=False)
+        errors.update(_acting_for_errors(locked, answers, at))
         if errors:
             raise ValidationError(errors)
         locked.form_data = answers
@@ -372,9 +376,39 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _submission_errors(application: Application) -> dict[str, list[str]]:
+def _acting_for_errors(
+    application: Application, answers: Mapping[str, Any], at: datetime
+) -> dict[str, list[str]]:
+    """Whom the applicant acts for, checked (法人代办): a credit code in the answers is that of
+    the enterprise the application is made for, and the applicant may act for it today (its
+    legal representative, or an agent whose authorisation has not expired)."""
+    errors: dict[str, list[str]] = {}
+    enterprise = application.enterprise
+    for name in PREFILL_NAMES["uscc"]:
+        value = answers.get(name)
+        if not isinstance(value, str):
+            continue
+        if enterprise is None:
+            errors[name] = [_("To apply for an enterprise, start the application on its behalf.")]
+        elif normalize_uscc(value) != enterprise.uscc:
+            errors[name] = [
+                _("This is not the credit code of %(enterprise)s, on whose behalf you apply.")
+                % {"enterprise": enterprise.name}
+            ]
+    if (
+        enterprise is not None
+        and not enterprises_for_user(application.applicant, timezone.localdate(at))
+        .filter(pk=enterprise.pk)
+        .exists()
+    ):
+        errors["enterprise"] = [_("You no longer act for this enterprise.")]
+    return errors
+
+
+def _submission_errors(application: Application, at: datetime) -> dict[str, list[str]]:
     version = application.service_version
     errors = form_errors(version.form_schema or {}, application.form_data or {}, require=True)
+    errors.update(_acting_for_errors(application, application.form_data or {}, at))
     have = set(
         application.materials.filter(superseded=False, material__isnull=False).values_list(
             "material_id", flat=True
@@ -443,7 +477,7 @@ def application_submit(
         if version.status == ServiceVersion.Status.DRAFT:
             raise CaseConflict(_("This service version is not published."), code="not_published")
         app.service_version = version
-        errors = _submission_errors(app)
+        errors = _submission_errors(app, at)
         if errors:
             raise ValidationError(errors)
         if key is not None:

@@ -116,5 +116,6 @@ ENTERPRISES = [
         "address": "济南市历城区港沟街道新泺大街1166号",
         "region": "370112",
         "is_legal_representative": False,
+        "authorisation": "授权委托书（演示），2026-01-05 高远签署",
     },
 ]
