@@ -190,6 +190,37 @@ def test_a_second_run_changes_nothing():
 
 
 @pytest.mark.django_db
+def test_a_second_run_leaves_an_administrators_changes_to_accounts_and_departments():
+    # Given: after a first load, an administrator changes a password, deactivates an
+    # account, revokes a role and deactivates a department
+    _load()
+    clerk = User.objects.get(username="clerk_scjg")
+    clerk.set_password("a-new-secret-2026")
+    clerk.save(update_fields=["password"])
+    citizen = User.objects.get(username=accounts.CITIZEN["username"])
+    citizen.is_active = False
+    citizen.save(update_fields=["is_active"])
+    approver = User.objects.get(username="approver_scjg")
+    RoleAssignment.objects.filter(user=approver).delete()
+    department = clerk.role_assignments.first().department
+    department.is_active = False
+    department.save(update_fields=["is_active"])
+
+    # When
+    _load()
+
+    # Then: every change stays
+    clerk.refresh_from_db()
+    citizen.refresh_from_db()
+    department.refresh_from_db()
+    assert clerk.check_password("a-new-secret-2026")
+    assert not clerk.check_password(accounts.DEMO_PASSWORD)
+    assert not citizen.is_active
+    assert not RoleAssignment.objects.filter(user=approver).exists()
+    assert not department.is_active
+
+
+@pytest.mark.django_db
 def test_changed_data_publishes_a_new_version(monkeypatch):
     # given
     _load()

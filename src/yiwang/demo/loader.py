@@ -5,12 +5,14 @@ topic code, certificate type code, username, resident ID, USCC, item code),
 and a second run changes nothing, writes no audit entry and creates no row.
 
 - Reference data (regions, departments, topics, certificate types) is created
-  or updated field by field to match the data files.
-- Accounts are created with the documented demo password; a run resets a demo
-  account whose fields or password were changed. Roles are added through
-  ``identity.services.role_assign`` (never revoked here); citizen and
-  enterprise profiles through ``citizen_register`` / ``enterprise_register``
-  when missing (an existing profile is left as it is).
+  or updated field by field to match the data files; whether a department is
+  active is set only when it is created (an administrator may deactivate one).
+- Accounts are created, with the documented demo password and their roles
+  (through ``identity.services.role_assign``), only when missing: an existing
+  account is left exactly as an administrator left it (password, active or
+  not, roles). Citizen and enterprise profiles are made through
+  ``citizen_register`` / ``enterprise_register`` when missing (an existing
+  profile is left as it is).
 - Services: a new item is created and published through the catalog services.
   For an existing item the published version is compared with the data; when
   they differ, a new draft is made (or the open draft reused), brought in line
@@ -111,12 +113,16 @@ class LoadReport:
 
 
 def _upsert(
-    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    initial: dict[str, Any] | None = None,
 ) -> tuple[Any, str]:
-    """Create the row, or update only the fields that differ. Returns (row, outcome)."""
+    """Create the row (with ``values`` and ``initial``), or update only the fields of
+    ``values`` that differ. Returns (row, outcome)."""
     row = model._default_manager.filter(**lookup).first()
     if row is None:
-        row = model(**lookup, **values)
+        row = model(**lookup, **values, **(initial or {}))
         row.full_clean()
         row.save()
         return row, "created"
@@ -177,8 +183,7 @@ def load_departments() -> Tally:
         }
         values["parent_id"] = ids[spec["parent"]] if spec["parent"] else None
         values["region_id"] = region_ids[spec["region"]]
-        values["is_active"] = True
-        row, outcome = _upsert(Department, {"code": spec["code"]}, values)
+        row, outcome = _upsert(Department, {"code": spec["code"]}, values, {"is_active": True})
         ids[row.code] = row.pk
         tally.count(outcome)
     _audit_section("demo.departments_load", tally)
@@ -216,31 +221,28 @@ def load_accounts() -> Tally:
     department_by_code = {d.code: d for d in Department.objects.all()}
     users: dict[str, User] = {}
     for spec in accounts.USERS:
-        values = {
-            "display_name": spec["display_name"],
-            "email": spec["email"],
-            "is_staff": spec["staff"],
-            "is_superuser": spec["superuser"],
-            "is_active": True,
-            "password": password_hash,
-        }
-        user, outcome = _upsert(User, {"username": spec["username"]}, values)
+        existing = User.objects.filter(username=spec["username"]).first()
+        if existing is not None:  # an administrator's changes stay
+            users[existing.username] = existing
+            tally.count("unchanged")
+            continue
+        user = User(
+            username=spec["username"],
+            display_name=spec["display_name"],
+            email=spec["email"],
+            is_staff=spec["staff"],
+            is_superuser=spec["superuser"],
+            is_active=True,
+            password=password_hash,
+        )
+        user.full_clean()
+        user.save()
         users[user.username] = user
-        if outcome != "unchanged":
-            audit_record(
-                actor=None,
-                action=f"demo.account_{'create' if outcome == 'created' else 'reset'}",
-                target=user,
-            )
+        audit_record(actor=None, action="demo.account_create", target=user)
         for role, department_code in spec["roles"]:
             department = department_by_code[department_code] if department_code else None
-            held = RoleAssignment.objects.filter(user=user, role=role, department=department)
-            if not held.exists():
-                identity_services.role_assign(
-                    user=user, role=role, department=department, actor=None
-                )
-                outcome = "updated" if outcome == "unchanged" else outcome
-        tally.count(outcome)
+            identity_services.role_assign(user=user, role=role, department=department, actor=None)
+        tally.count("created")
 
     citizen_user = users[accounts.CITIZEN["username"]]
     if not Citizen.objects.filter(user=citizen_user).exists():
