@@ -134,6 +134,7 @@ class WebhookDelivery(models.Model):
         PENDING = "pending", _("Pending")
         SUCCEEDED = "succeeded", _("Delivered")
         FAILED = "failed", _("Failed (gave up)")
+        CANCELLED = "cancelled", _("Cancelled (endpoint deactivated)")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint,

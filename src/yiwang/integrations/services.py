@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping
@@ -247,7 +250,42 @@ class RegisteredEndpoint:
 
 
 def _may_own_webhooks(user: User) -> bool:
-    return bool(user.is_active and (user.is_staff or user_has_role(user, Role.INTEGRATOR)))
+    """Integrators own webhooks (not staff as such: a catalog administrator is staff too)."""
+    return bool(user.is_active and user_has_role(user, Role.INTEGRATOR))
+
+
+def webhook_allows_private_addresses() -> bool:
+    """``settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (default False), read at call time."""
+    return bool(getattr(settings, "YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False))
+
+
+def webhook_address_problem(url: str) -> str | None:
+    """Why yiwang will not send to ``url``'s host, or None.
+
+    The host's addresses (as DNS gives them now) must all be public: a
+    loopback, link-local, private, shared, reserved, multicast or unspecified
+    address would let an integrator probe the city's internal network through
+    yiwang (a blind port scan). Allowed only with
+    ``YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (development).
+    """
+    if webhook_allows_private_addresses():
+        return None
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return _("The host %(host)s cannot be resolved.") % {"host": host}
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return _(
+                "%(host)s is an internal address (%(address)s): webhooks go to public hosts."
+            ) % {
+                "host": host,
+                "address": address,
+            }
+    return None
 
 
 def _check_event_types(event_types: Iterable[str]) -> list[str]:
@@ -273,9 +311,10 @@ def webhook_endpoint_register(
 ) -> RegisteredEndpoint:
     """Register ``url`` to receive the events ``event_types``; return it with its secret.
 
-    Preconditions: ``owner`` is an integrator (role) or staff. ``url`` is
-    http(s). Errors: PermissionDenied; ValidationError (fields ``url``,
-    ``event_types``). Audit ``webhook_endpoint.register``.
+    Preconditions: ``owner`` is an integrator (role). ``url`` is http(s) to a
+    public host (:func:`webhook_address_problem`). Errors: PermissionDenied;
+    ValidationError (fields ``url``, ``event_types``). Audit
+    ``webhook_endpoint.register``.
     """
     at = _now(at)
     if not _may_own_webhooks(owner):
@@ -285,6 +324,10 @@ def webhook_endpoint_register(
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         errors["url"] = [_("Enter an http or https URL.")]
+    else:
+        problem = webhook_address_problem(url)
+        if problem is not None:
+            errors["url"] = [problem]
     try:
         wanted = _check_event_types(event_types)
     except ValidationError as exc:
@@ -312,13 +355,22 @@ def webhook_endpoint_register(
 
 
 def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, actor: User | None) -> None:
-    """Stop sending to the endpoint (pending deliveries are not attempted any more)."""
+    """Stop sending to the endpoint: its pending deliveries are cancelled (never attempted,
+    never requeued). Audited with the number cancelled."""
     with transaction.atomic():
         locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         if locked.active:
             locked.active = False
             locked.save(update_fields=["active"])
-            audit_record(actor=actor, action="webhook_endpoint.deactivate", target=locked)
+            cancelled = WebhookDelivery.objects.filter(
+                endpoint=locked, status=WebhookDelivery.Status.PENDING
+            ).update(status=WebhookDelivery.Status.CANCELLED, next_attempt_at=None)
+            audit_record(
+                actor=actor,
+                action="webhook_endpoint.deactivate",
+                target=locked,
+                data={"deliveries_cancelled": cancelled},
+            )
 
 
 # --- events and deliveries ------------------------------------------------------
@@ -490,6 +542,9 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
         if delivery.next_attempt_at is not None and delivery.next_attempt_at > at:
             return None
         if not delivery.endpoint.active:
+            delivery.status = WebhookDelivery.Status.CANCELLED
+            delivery.next_attempt_at = None
+            delivery.save(update_fields=["status", "next_attempt_at"])
             return None
         attempt = delivery.attempts + 1
         delivery.attempts = attempt
@@ -498,18 +553,24 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
     endpoint = delivery.endpoint
     body = webhook_body(delivery)
     timestamp = int(at.timestamp())
-    answer = _post(
-        endpoint.url,
-        body,
-        {
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": USER_AGENT,
-            "X-Yiwang-Event": delivery.event_type,
-            "X-Yiwang-Delivery": str(delivery.event_id),
-            "X-Yiwang-Timestamp": str(timestamp),
-            "X-Yiwang-Signature": webhook_signature(endpoint.secret, timestamp, body),
-        },
-        timeout,
+    # Checked again at each attempt: DNS may now point the host at an internal address.
+    problem = webhook_address_problem(endpoint.url)
+    answer = (
+        _Answer(None, "", problem, 0)
+        if problem
+        else _post(
+            endpoint.url,
+            body,
+            {
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+                "X-Yiwang-Event": delivery.event_type,
+                "X-Yiwang-Delivery": str(delivery.event_id),
+                "X-Yiwang-Timestamp": str(timestamp),
+                "X-Yiwang-Signature": webhook_signature(endpoint.secret, timestamp, body),
+            },
+            timeout,
+        )
     )
     ok = answer.status_code is not None and 200 <= answer.status_code < 300
     with transaction.atomic():
@@ -589,7 +650,9 @@ def webhook_deliveries_requeue(*, at: datetime | None = None) -> int:
     count = 0
     with transaction.atomic():
         stale = WebhookDelivery.objects.select_for_update(skip_locked=True).filter(
-            status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=at - lease
+            status=WebhookDelivery.Status.PENDING,
+            next_attempt_at__lt=at - lease,
+            endpoint__active=True,
         )
         for delivery in stale:
             delivery.next_attempt_at = at
