@@ -1,11 +1,36 @@
-"""Shared fixtures. Tests that need PostgreSQL or a browser skip off CI and fail on CI."""
+"""Shared fixtures. Tests that need PostgreSQL or a browser skip off CI and fail on CI.
+
+Time: every test runs at an instant it chooses, never at today's date
+(docs/testing.md). The ``clock`` fixture (autouse) stops the clock at
+``tests.clock.NOW``, Tuesday 3 March 2026 10:00 in Jinan, a working day inside
+the shipped 2026 holiday schedule and the day after the case presets' ``T0``;
+``timezone.now()``, ``date.today()``, ``time.time()`` all read it, in every thread
+of the process (the live server's too). A test that needs another instant says
+so, and may move the clock while it runs::
+
+    @pytest.mark.frozen_at("2026-12-21T10:00:00+08:00")  # or an aware datetime
+    def test_...(clock):
+        clock.shift(timedelta(minutes=16))  # or clock.move_to(datetime(...))
+
+``tick=True`` (``frozen_at(..., tick=True)``) lets the clock run from the
+instant, for code that must see time pass. What runs outside a test
+(migrations, the live server, Chromium's launch) runs on a clock that starts at
+``NOW`` and ticks. The suite also runs in random order (pytest-randomly: the
+seed is in the header, and repeated after a failure), and ``make
+test-moved-clock`` runs it with the whole process clock moved out of the
+shipped schedules, which catches a test that still reads today.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+
+from tests.clock import NOW, instant
 
 ON_CI = os.environ.get("CI") == "true"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -18,6 +43,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     deselected = []
     for item in list(items):
         _restore_data_after_flush(item)
+        if item.get_closest_marker("time_machine"):
+            # time-machine's own marker would start a second, ticking clock under ours.
+            raise pytest.UsageError(f"{item.nodeid}: use @pytest.mark.frozen_at, not time_machine")
         if item.get_closest_marker("postgres") and not on_postgres:
             if ON_CI:
                 # On CI they run in the PostgreSQL pass of `make test`, never skipped.
@@ -70,3 +98,39 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock() -> Iterator[None]:
+    """Session and module fixtures (migrations, the live server, Chromium) run outside any
+    test's clock: on one that starts at the default instant and ticks, never on today."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest, _session_clock: None) -> Iterator[time_machine.Traveller]:
+    """The test's clock, stopped at ``tests.clock.NOW`` or at its ``frozen_at`` instant.
+
+    Use it to move time during the test: ``clock.shift(timedelta(...))``,
+    ``clock.move_to(datetime(...))``.
+    """
+    marker = request.node.get_closest_marker("frozen_at")
+    at, tick = NOW, False
+    if marker is not None:
+        try:
+            at = instant(*marker.args)
+        except (TypeError, ValueError) as error:
+            raise pytest.UsageError(f"{request.node.nodeid}: {error}") from error
+        tick = marker.kwargs.get("tick", False)
+    with time_machine.travel(at, tick=tick) as traveller:
+        yield traveller
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """After a failure, say how to replay the same random order (the header says it too)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if exitstatus != 0 and isinstance(seed, int) and config.pluginmanager.hasplugin("randomly"):
+        terminalreporter.write_line(
+            f"Tests ran in random order: replay it with -p randomly --randomly-seed={seed}"
+        )
