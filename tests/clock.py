@@ -1,8 +1,7 @@
 """The instant the tests run at: the default, and how a test names another.
 
 The fixtures that stop the clock are in ``tests/conftest.py``; the convention
-is explained in ``docs/testing.md``. No Django import here: conftest imports
-this module before Django is set up.
+is explained in ``docs/testing.md``.
 """
 
 from __future__ import annotations
@@ -17,13 +16,19 @@ from zoneinfo import ZoneInfo
 #:   after the Spring Festival break (15–23 February, Saturday 28 February
 #:   worked) and a month before Qingming (4–6 April): an acceptance limit of
 #:   5 working days from it ends on Tuesday 10 March, a promised limit of 10 on
-#:   Tuesday 17 March, the legal 20 on Tuesday 31 March; every limit a test
-#:   reaches stays inside 2026, whose schedule is data the suite ships with.
+#:   Tuesday 17 March, the legal 20 on Tuesday 31 March: the limits counted
+#:   from it stay inside 2026, whose schedule ships with the code.
 #: - The day after ``T0`` of the case presets (``tests/cases/factories.py``,
 #:   Monday 2 March, 09:00): a preset case is one working day old when a test
 #:   acts "now", inside every limit and far from overdue.
 #: - Office hours, so nothing lands on a day boundary in UTC (02:00 UTC).
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+#: Where a running clock starts for what runs outside any test (migrations, the live
+#: server, Chromium's launch): the midnight before ``T0``, so the test database is set
+#: up before anything a test does at its instant, as it would be in life (the calendar's
+#: cache, for one, takes the newest ``updated_at`` of its years for a change).
+SETUP = datetime(2026, 3, 2, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def instant(value: datetime | str) -> datetime:

@@ -1,24 +1,25 @@
 """Shared fixtures. Tests that need PostgreSQL or a browser skip off CI and fail on CI.
 
-Time: every test runs at an instant it chooses, never at today's date
-(docs/testing.md). The ``clock`` fixture (autouse) stops the clock at
-``tests.clock.NOW``, Tuesday 3 March 2026 10:00 in Jinan, a working day inside
-the shipped 2026 holiday schedule and the day after the case presets' ``T0``;
-``timezone.now()``, ``date.today()``, ``time.time()`` all read it, in every thread
-of the process (the live server's too). A test that needs another instant says
-so, and may move the clock while it runs::
+Time (docs/testing.md): every test runs at an instant it chooses, never at
+today's date. The ``clock`` fixture (autouse) stops the clock at
+``tests.clock.NOW``, Tuesday 3 March 2026 10:00 in Jinan: a working day inside
+the shipped 2026 holiday schedule, the day after the case presets' ``T0``.
+``timezone.now()``, ``date.today()`` and ``time.time()`` read it, in every
+thread of the process (the live server's too). A test that needs another
+instant says so, and may move the clock while it runs::
 
     @pytest.mark.frozen_at("2026-12-21T10:00:00+08:00")  # or an aware datetime
     def test_...(clock):
         clock.shift(timedelta(minutes=16))  # or clock.move_to(datetime(...))
 
-``tick=True`` (``frozen_at(..., tick=True)``) lets the clock run from the
-instant, for code that must see time pass. What runs outside a test
-(migrations, the live server, Chromium's launch) runs on a clock that starts at
-``NOW`` and ticks. The suite also runs in random order (pytest-randomly: the
-seed is in the header, and repeated after a failure), and ``make
-test-moved-clock`` runs it with the whole process clock moved out of the
-shipped schedules, which catches a test that still reads today.
+``frozen_at(..., tick=True)`` lets the clock run from the instant, for code
+that must see time pass. What runs outside a test (migrations, the live
+server, Chromium's launch) runs on a clock that starts at ``SETUP``, the
+midnight before ``T0``, and runs.
+``make test-moved-clock`` runs the suite with the whole process clock moved
+out of the shipped schedules (faketime), which catches a test that still
+reads today. The order is random (pytest-randomly): the seed is in the
+header, and repeated after a failure.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 
-from tests.clock import NOW, instant
+from tests.clock import NOW, SETUP, instant
 
 ON_CI = os.environ.get("CI") == "true"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,9 +44,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     deselected = []
     for item in list(items):
         _restore_data_after_flush(item)
-        if item.get_closest_marker("time_machine"):
-            # time-machine's own marker would start a second, ticking clock under ours.
-            raise pytest.UsageError(f"{item.nodeid}: use @pytest.mark.frozen_at, not time_machine")
+        _check_clock_markers(item)
         if item.get_closest_marker("postgres") and not on_postgres:
             if ON_CI:
                 # On CI they run in the PostgreSQL pass of `make test`, never skipped.
@@ -63,6 +62,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
     if deselected:
         config.hook.pytest_deselected(items=deselected)
+
+
+def _check_clock_markers(item: pytest.Item) -> None:
+    if item.get_closest_marker("time_machine"):
+        # time-machine's own marker would start a second, running clock beside ours.
+        raise pytest.UsageError(f"{item.nodeid}: use @pytest.mark.frozen_at, not time_machine")
+    marker = item.get_closest_marker("frozen_at")
+    if marker is None:
+        return
+    try:
+        instant(*marker.args)
+        if set(marker.kwargs) - {"tick"}:
+            raise TypeError(f"frozen_at takes an instant and tick=, not {marker.kwargs}")
+    except (TypeError, ValueError) as error:
+        raise pytest.UsageError(f"{item.nodeid}: {error}") from error
 
 
 def _restore_data_after_flush(item: pytest.Item) -> None:
@@ -103,8 +117,8 @@ def _english_messages():
 @pytest.fixture(scope="session", autouse=True)
 def _session_clock() -> Iterator[None]:
     """Session and module fixtures (migrations, the live server, Chromium) run outside any
-    test's clock: on one that starts at the default instant and ticks, never on today."""
-    with time_machine.travel(NOW, tick=True):
+    test's clock: on one that starts at ``tests.clock.SETUP`` and runs, never on today."""
+    with time_machine.travel(SETUP, tick=True):
         yield
 
 
@@ -115,14 +129,10 @@ def clock(request: pytest.FixtureRequest, _session_clock: None) -> Iterator[time
     Use it to move time during the test: ``clock.shift(timedelta(...))``,
     ``clock.move_to(datetime(...))``.
     """
-    marker = request.node.get_closest_marker("frozen_at")
+    marker = request.node.get_closest_marker("frozen_at")  # checked at collection
     at, tick = NOW, False
     if marker is not None:
-        try:
-            at = instant(*marker.args)
-        except (TypeError, ValueError) as error:
-            raise pytest.UsageError(f"{request.node.nodeid}: {error}") from error
-        tick = marker.kwargs.get("tick", False)
+        at, tick = instant(*marker.args), marker.kwargs.get("tick", False)
     with time_machine.travel(at, tick=tick) as traveller:
         yield traveller
 

@@ -99,9 +99,7 @@ def test_deleting_a_role_assignment_goes_through_the_service(superuser_client, s
 
 
 def test_unlock_action(superuser_client):
-    locked = UserFactory(
-        failed_login_count=5, locked_until=NOW + dt.timedelta(minutes=5)
-    )
+    locked = UserFactory(failed_login_count=5, locked_until=NOW + dt.timedelta(minutes=5))
     response = superuser_client.post(
         reverse("admin:identity_user_changelist"),
         {"action": "unlock_accounts", "_selected_action": [locked.pk]},
