@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONPATH := src
 
-.PHONY: setup run serve test test-sqlite test-postgres lint format bench messages openapi prod-local clean
+.PHONY: setup run serve test test-sqlite test-postgres test-moved-clock lint format bench messages openapi prod-local clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,21 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 test-sqlite: setup
 	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 -m "not browser"
 	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m browser
+
+# No test may depend on today (docs/testing.md): run the SQLite pass again with the whole
+# process clock moved out of the shipped holiday schedules, with Debian's faketime.
+MOVED_CLOCK ?= 2027-06-15 10:00:00
+
+## make test-moved-clock: the non-browser SQLite pass with the process clock at $(MOVED_CLOCK)
+test-moved-clock: setup
+	@if command -v faketime >/dev/null 2>&1; then \
+		echo "Running the suite with the process clock moved to $(MOVED_CLOCK) (faketime)"; \
+		YIWANG_ENV=test DATABASE_URL= faketime -m '$(MOVED_CLOCK)' $(PYTEST) -n 2 -m "not browser"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "faketime is required on CI for the moved-clock pass (apt-get install faketime)" >&2; exit 1; \
+	else \
+		echo "Skipping the moved-clock pass: faketime is not installed (apt-get install faketime)."; \
+	fi
 
 test-postgres: setup
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \

@@ -1,11 +1,37 @@
-"""Shared fixtures. Tests that need PostgreSQL or a browser skip off CI and fail on CI."""
+"""Shared fixtures. Tests that need PostgreSQL or a browser skip off CI and fail on CI.
+
+Time (docs/testing.md): every test runs at an instant it chooses, never at
+today's date. The ``clock`` fixture (autouse) stops the clock at
+``tests.clock.NOW``, Tuesday 3 March 2026 10:00 in Jinan: a working day inside
+the shipped 2026 holiday schedule, the day after the case presets' ``T0``.
+``timezone.now()``, ``date.today()`` and ``time.time()`` read it, in every
+thread of the process (the live server's too). A test that needs another
+instant says so, and may move the clock while it runs::
+
+    @pytest.mark.frozen_at("2026-12-21T10:00:00+08:00")  # or an aware datetime
+    def test_...(clock):
+        clock.shift(timedelta(minutes=16))  # or clock.move_to(datetime(...))
+
+``frozen_at(..., tick=True)`` lets the clock run from the instant, for code
+that must see time pass. What runs outside a test (migrations, the live
+server, Chromium's launch) runs on a clock that starts at ``SETUP``, the
+midnight before ``T0``, and runs.
+``make test-moved-clock`` runs the suite with the whole process clock moved
+out of the shipped schedules (faketime), which catches a test that still
+reads today. The order is random (pytest-randomly): the seed is in the
+header, and repeated after a failure.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+
+from tests.clock import NOW, SETUP, instant
 
 ON_CI = os.environ.get("CI") == "true"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -18,6 +44,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     deselected = []
     for item in list(items):
         _restore_data_after_flush(item)
+        _check_clock_markers(item)
         if item.get_closest_marker("postgres") and not on_postgres:
             if ON_CI:
                 # On CI they run in the PostgreSQL pass of `make test`, never skipped.
@@ -35,6 +62,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
     if deselected:
         config.hook.pytest_deselected(items=deselected)
+
+
+def _check_clock_markers(item: pytest.Item) -> None:
+    if item.get_closest_marker("time_machine"):
+        # time-machine's own marker would start a second, running clock beside ours.
+        raise pytest.UsageError(f"{item.nodeid}: use @pytest.mark.frozen_at, not time_machine")
+    marker = item.get_closest_marker("frozen_at")
+    if marker is None:
+        return
+    try:
+        instant(*marker.args)
+        if set(marker.kwargs) - {"tick"}:
+            raise TypeError(f"frozen_at takes an instant and tick=, not {marker.kwargs}")
+    except (TypeError, ValueError) as error:
+        raise pytest.UsageError(f"{item.nodeid}: {error}") from error
 
 
 def _restore_data_after_flush(item: pytest.Item) -> None:
@@ -102,3 +144,35 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock() -> Iterator[None]:
+    """Session and module fixtures (migrations, the live server, Chromium) run outside any
+    test's clock: on one that starts at ``tests.clock.SETUP`` and runs, never on today."""
+    with time_machine.travel(SETUP, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock(request: pytest.FixtureRequest, _session_clock: None) -> Iterator[time_machine.Traveller]:
+    """The test's clock, stopped at ``tests.clock.NOW`` or at its ``frozen_at`` instant.
+
+    Use it to move time during the test: ``clock.shift(timedelta(...))``,
+    ``clock.move_to(datetime(...))``.
+    """
+    marker = request.node.get_closest_marker("frozen_at")  # checked at collection
+    at, tick = NOW, False
+    if marker is not None:
+        at, tick = instant(*marker.args), marker.kwargs.get("tick", False)
+    with time_machine.travel(at, tick=tick) as traveller:
+        yield traveller
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """After a failure, say how to replay the same random order (the header says it too)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if exitstatus != 0 and isinstance(seed, int) and config.pluginmanager.hasplugin("randomly"):
+        terminalreporter.write_line(
+            f"Tests ran in random order: replay it with -p randomly --randomly-seed={seed}"
+        )

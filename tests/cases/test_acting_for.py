@@ -39,8 +39,8 @@ SCHEMA = {
 
 
 @pytest.fixture(autouse=True)
-def _at_t0(time_machine):
-    time_machine.move_to(T0, tick=False)
+def _at_t0(clock):
+    clock.move_to(T0, tick=False)
 
 
 def enterprise_service(**fields) -> ServiceVersion:

@@ -53,8 +53,8 @@ def test_a_lower_case_check_character_and_surrounding_white_space_are_accepted()
         ("11010519491231002", "18 characters"),
     ],
 )
-def test_a_wrong_resident_id_is_refused_with_the_reason(time_machine, value, message):
-    time_machine.move_to("2026-03-02T09:00:00+08:00", tick=False)
+def test_a_wrong_resident_id_is_refused_with_the_reason(clock, value, message):
+    clock.move_to("2026-03-02T09:00:00+08:00", tick=False)
 
     errors = errors_for(id_number=value)
 
@@ -77,12 +77,12 @@ def test_other_wrong_identity_answers_are_refused(field, value):
 
 
 @pytest.mark.django_db
-def test_the_api_refuses_a_draft_with_a_wrong_id_number_naming_the_field(time_machine):
+def test_the_api_refuses_a_draft_with_a_wrong_id_number_naming_the_field(clock):
     from django.test import Client
 
     from tests.factories import FORM_SCHEMA, VALID_FORM, case_world
 
-    time_machine.move_to("2026-03-02T09:00:00+08:00", tick=False)
+    clock.move_to("2026-03-02T09:00:00+08:00", tick=False)
     schema = {
         **FORM_SCHEMA,
         "properties": {

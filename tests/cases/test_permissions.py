@@ -21,9 +21,9 @@ def as_user(user) -> Client:
     return client
 
 
-def test_officers_of_a_deactivated_department_reach_nothing_of_its_cases(time_machine):
+def test_officers_of_a_deactivated_department_reach_nothing_of_its_cases(clock):
     # Given: a case of a department, then the department is deactivated
-    time_machine.move_to(T0, tick=False)
+    clock.move_to(T0, tick=False)
     world = case_world()
     case = submitted_case(world)
     clerk = world.clerk

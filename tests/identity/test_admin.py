@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import NOW
 from tests.factories import DepartmentFactory, UserFactory
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Citizen, Enterprise, EnterpriseMember, Role, RoleAssignment
@@ -99,9 +99,7 @@ def test_deleting_a_role_assignment_goes_through_the_service(superuser_client, s
 
 
 def test_unlock_action(superuser_client):
-    locked = UserFactory(
-        failed_login_count=5, locked_until=timezone.now() + dt.timedelta(minutes=5)
-    )
+    locked = UserFactory(failed_login_count=5, locked_until=NOW + dt.timedelta(minutes=5))
     response = superuser_client.post(
         reverse("admin:identity_user_changelist"),
         {"action": "unlock_accounts", "_selected_action": [locked.pk]},

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import NOW
 from tests.factories import UserFactory
 from yiwang.core.models import AuditEntry
 from yiwang.identity.backends import LockoutModelBackend
@@ -68,11 +68,10 @@ def test_five_failures_lock_the_account_and_are_audited(client, user):
     user.refresh_from_db()
     assert user.failed_login_count == 5
     assert user.locked_until is not None
-    expected = timezone.now() + dt.timedelta(minutes=15)
-    assert abs((user.locked_until - expected).total_seconds()) < 5
+    assert user.locked_until == NOW + dt.timedelta(minutes=15)
     html = response.content.decode()
     assert "this account is locked" in html
-    assert timezone.localtime(user.locked_until).strftime("%Y-%m-%d %H:%M") in html
+    assert "2026-03-03 10:15" in html  # Jinan time
     assert "(in 15 minutes)" in html
     assert AuditEntry.objects.filter(action="identity.login_failed").count() == 5
     locked = AuditEntry.objects.get(action="identity.login_locked")
@@ -99,7 +98,7 @@ def test_correct_password_is_refused_while_locked(client, user):
 def test_unlocked_after_the_window(client, user):
     _fail(client, 5)
     user.refresh_from_db()
-    user.locked_until = timezone.now() - dt.timedelta(seconds=1)
+    user.locked_until = NOW - dt.timedelta(seconds=1)
     user.save(update_fields=["locked_until"])
 
     response = _login(client, PASSWORD)
@@ -109,17 +108,18 @@ def test_unlocked_after_the_window(client, user):
     assert (user.failed_login_count, user.locked_until) == (0, None)
 
 
-def test_window_passes_with_the_clock(client, user, monkeypatch):
+def test_window_passes_with_the_clock(client, user, clock):
     _fail(client, 5)
-    later = timezone.now() + dt.timedelta(minutes=15, seconds=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    clock.shift(dt.timedelta(minutes=14))
+    assert _login(client, PASSWORD).status_code == 200  # still locked
+    clock.shift(dt.timedelta(minutes=1, seconds=1))
     assert _login(client, PASSWORD).status_code == 302
 
 
 def test_a_failure_after_the_window_starts_a_new_count(client, user):
     _fail(client, 5)
     user.refresh_from_db()
-    user.locked_until = timezone.now() - dt.timedelta(seconds=1)
+    user.locked_until = NOW - dt.timedelta(seconds=1)
     user.save(update_fields=["locked_until"])
     _fail(client, 1)
     user.refresh_from_db()
@@ -190,7 +190,7 @@ def test_lockout_backend(staff, rf):
     backend = LockoutModelBackend()
     request = rf.post("/")
     assert backend.authenticate(request, username="zhangsan", password=PASSWORD) == staff
-    staff.locked_until = timezone.now() + dt.timedelta(minutes=1)
+    staff.locked_until = NOW + dt.timedelta(minutes=1)
     staff.save()
     assert backend.authenticate(request, username="zhangsan", password=PASSWORD) is None
     # a session opened before the lockout stays valid

@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tests.clock import NOW
 from tests.factories import UserFactory, accepted_case, case_world, submitted_case
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Role, RoleAssignment
@@ -92,17 +92,16 @@ def register(integrator, url, *types):
 def test_a_delivery_reaches_the_receiver_signed(receiver, integrator):
     registered = register(integrator, receiver.url, EventType.PING)
     [delivery] = webhook_event_publish(type=EventType.PING, payload={"hello": "济南"})
-    at = timezone.now()
 
-    webhook_deliver(delivery_id=delivery.pk, at=at)
+    webhook_deliver(delivery_id=delivery.pk, at=NOW)
 
     [request] = receiver.requests
     headers, body = request["headers"], request["body"]
-    assert verify(registered.secret, headers, body, now=int(at.timestamp()))
+    assert verify(registered.secret, headers, body, now=int(NOW.timestamp()))
     assert not verify("whsec_wrong", headers, body)
     assert headers["X-Yiwang-Event"] == "ping"
     assert headers["X-Yiwang-Delivery"] == str(delivery.event_id)
-    assert headers["X-Yiwang-Timestamp"] == str(int(at.timestamp()))
+    assert headers["X-Yiwang-Timestamp"] == "1772503200"  # 2026-03-03 02:00:00 UTC
     event = json.loads(body)
     assert event["type"] == "ping" and event["data"] == {"hello": "济南"}
     assert event["id"] == str(delivery.event_id)
@@ -120,7 +119,7 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(
     receiver.status = 500
     register(integrator, receiver.url, EventType.PING)
     [delivery] = webhook_event_publish(type=EventType.PING, payload={})
-    t0 = timezone.now()
+    t0 = NOW
 
     webhook_deliver(delivery_id=delivery.pk, at=t0)
     delivery.refresh_from_db()
@@ -164,7 +163,7 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(
 def test_an_unreachable_receiver_is_recorded_and_retried(integrator):
     register(integrator, "http://127.0.0.1:9/hook", EventType.PING)
     [delivery] = webhook_event_publish(type=EventType.PING, payload={})
-    webhook_deliver(delivery_id=delivery.pk, at=timezone.now())
+    webhook_deliver(delivery_id=delivery.pk, at=NOW)
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert delivery.last_response_code is None
@@ -176,7 +175,7 @@ def test_redirects_are_not_followed(receiver, integrator):
     receiver.status = 302
     register(integrator, receiver.url, EventType.PING)
     [delivery] = webhook_event_publish(type=EventType.PING, payload={})
-    webhook_deliver(delivery_id=delivery.pk, at=timezone.now())
+    webhook_deliver(delivery_id=delivery.pk, at=NOW)
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert delivery.last_response_code == 302
@@ -185,9 +184,8 @@ def test_redirects_are_not_followed(receiver, integrator):
 def test_delivering_twice_sends_once(receiver, integrator):
     register(integrator, receiver.url, EventType.PING)
     [delivery] = webhook_event_publish(type=EventType.PING, payload={})
-    at = timezone.now()
-    webhook_deliver(delivery_id=delivery.pk, at=at)
-    assert webhook_deliver(delivery_id=delivery.pk, at=at) is None
+    webhook_deliver(delivery_id=delivery.pk, at=NOW)
+    assert webhook_deliver(delivery_id=delivery.pk, at=NOW) is None
     assert len(receiver.requests) == 1
 
 
@@ -219,7 +217,7 @@ def test_case_changes_publish_case_events_without_personal_data(integrator):
         EventType.CASE_ACCEPTED,
     )
     world = case_world()
-    case = accepted_case(world, at=timezone.now() - timedelta(hours=3))
+    case = accepted_case(world, at=NOW - timedelta(hours=3))
     deliveries = list(WebhookDelivery.objects.order_by("id"))
     assert [d.event_type for d in deliveries] == ["case.submitted", "case.accepted"]
     data = deliveries[1].payload["data"]
@@ -236,8 +234,8 @@ def test_a_worker_crash_is_recovered_by_requeue(integrator):
     register(integrator, "https://a.example.org/h", EventType.PING)
     [delivery] = webhook_event_publish(type=EventType.PING, payload={})
     DBTaskResult.objects.all().delete()  # the claimed job died with its worker
-    assert webhook_deliveries_requeue(at=timezone.now()) == 0  # not overdue yet
-    assert webhook_deliveries_requeue(at=timezone.now() + timedelta(hours=1)) == 1
+    assert webhook_deliveries_requeue(at=NOW) == 0  # not overdue yet
+    assert webhook_deliveries_requeue(at=NOW + timedelta(hours=1)) == 1
     assert DBTaskResult.objects.get().args_kwargs["args"] == [delivery.pk]
 
 
@@ -265,7 +263,7 @@ def test_the_webhooks_api(receiver, integrator):
     listed = client.get("/api/v1/webhooks", headers=auth).json()
     assert "secret" not in listed[0]
     endpoint_id = created.json()["id"]
-    submitted_case(case_world(), at=timezone.now() - timedelta(hours=1))
+    submitted_case(case_world(), at=NOW - timedelta(hours=1))
     deliveries = client.get(f"/api/v1/webhooks/{endpoint_id}/deliveries", headers=auth).json()
     assert [d["event_type"] for d in deliveries] == ["case.submitted"]
     assert client.delete(f"/api/v1/webhooks/{endpoint_id}", headers=auth).status_code == 204
@@ -315,7 +313,7 @@ def test_the_admin_shows_delivery_history_read_only(receiver, integrator):
     assert any("whsec_" in str(m) for m in created.context["messages"])
     receiver.status = 500
     [delivery] = webhook_event_publish(type=EventType.PING, payload={})
-    webhook_deliver(delivery_id=delivery.pk, at=timezone.now())
+    webhook_deliver(delivery_id=delivery.pk, at=NOW)
     page = client.get(f"/admin/integrations/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()

@@ -14,10 +14,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from tests.clock import NOW
 from tests.factories import UserFactory
 from yiwang.notifications import services
 from yiwang.notifications.models import Notification, NotificationDelivery
@@ -101,7 +101,7 @@ def test_a_failed_send_is_recorded_and_retried_later(person, run_worker, setting
     assert sms.last_error == "ConnectionError: gateway down"
     retry = DBTaskResult.objects.get(status="READY", task_path=TASK_PATH)
     assert retry.args_kwargs["args"] == [sms.pk]
-    assert retry.run_after > timezone.now() + timedelta(seconds=30)  # not before its delay
+    assert retry.run_after == NOW + timedelta(minutes=1)  # the first retry delay
     assert notification.deliveries.get(channel="email").status == "sent"
 
 
@@ -144,7 +144,7 @@ def _requeue(older_than="10m"):
     return out.getvalue()
 
 
-def test_a_job_claimed_by_a_worker_that_died_is_not_lost(person, run_worker, settings):
+def test_a_job_claimed_by_a_worker_that_died_is_not_lost(person, run_worker, settings, clock):
     # Given one notification by e-mail only, whose task a worker claimed and then died
     person.phone = ""
     person.save()
@@ -160,9 +160,7 @@ def test_a_job_claimed_by_a_worker_that_died_is_not_lost(person, run_worker, set
     assert _requeue("10m").startswith("requeued 0 ")
 
     # When the claim is older than the threshold (the worker died 11 minutes ago)
-    DBTaskResult.objects.filter(pk=claimed.pk).update(
-        started_at=timezone.now() - timedelta(minutes=11)
-    )
+    clock.shift(timedelta(minutes=11))
     assert _requeue("10m").startswith("requeued 1 ")
 
     # Then the next worker runs it, once
@@ -180,7 +178,7 @@ def test_a_worker_that_died_while_sending_is_taken_over(person, run_worker):
     notification = _notify(person)
     email = notification.deliveries.get()
     NotificationDelivery.objects.filter(pk=email.pk).update(
-        status="sending", attempts=1, claimed_at=timezone.now() - services.SENDING_TIMEOUT
+        status="sending", attempts=1, claimed_at=NOW - services.SENDING_TIMEOUT
     )
 
     run_worker()
@@ -195,7 +193,7 @@ def test_a_rerun_while_another_worker_is_sending_waits_for_its_claim(person, run
     person.save()
     notification = _notify(person)
     email = notification.deliveries.get()
-    claimed_at = timezone.now()
+    claimed_at = NOW
     NotificationDelivery.objects.filter(pk=email.pk).update(
         status="sending", attempts=1, claimed_at=claimed_at
     )
@@ -211,9 +209,7 @@ def test_a_rerun_while_another_worker_is_sending_waits_for_its_claim(person, run
 def test_requeue_dry_run_changes_nothing(person):
     _notify(person)
     claimed = _claim_like_a_worker()
-    DBTaskResult.objects.filter(pk=claimed.pk).update(
-        started_at=timezone.now() - timedelta(hours=1)
-    )
+    DBTaskResult.objects.filter(pk=claimed.pk).update(started_at=NOW - timedelta(hours=1))
     out = StringIO()
 
     call_command("requeue_stale_tasks", "--older-than", "30m", "--dry-run", stdout=out)

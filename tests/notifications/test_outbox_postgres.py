@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -99,7 +100,7 @@ def test_a_job_locked_by_a_worker_killed_mid_claim_is_skipped_then_run(
 
 
 def test_a_job_claimed_by_a_worker_killed_while_running_it_is_requeued_and_run(
-    email_only_notification, run_worker
+    email_only_notification, run_worker, clock
 ):
     claimed, resume = threading.Event(), threading.Event()
     pids = []
@@ -124,6 +125,7 @@ def test_a_job_claimed_by_a_worker_killed_while_running_it_is_requeued_and_run(
     row = DBTaskResult.objects.get()
     assert row.status == "RUNNING"  # not lost, but django_tasks_db never runs it again
 
+    clock.shift(timedelta(seconds=1))  # "older than 0s": claimed before this instant
     out = StringIO()
     call_command("requeue_stale_tasks", "--older-than", "0s", stdout=out)
     assert out.getvalue().startswith("requeued 1 ")

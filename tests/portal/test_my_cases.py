@@ -59,7 +59,8 @@ def test_the_tracker_shows_the_timeline_and_what_comes_next(client_en, case):
     assert "Application received" in page
     assert "Jinan Market Regulation" in page  # the department, never the officer
     assert "The department decides whether to accept your application" in page
-    assert "Due by" in page
+    # received Tuesday 3 March 2026 (the test's clock): 5 working days end on Tuesday 10 March
+    assert "Due by March 10, 2026" in page
     assert 'id="next-step"' in page
 
 

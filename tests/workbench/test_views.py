@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import NOW
 from tests.factories import (
     HOUR,
     SHANGHAI,
@@ -34,8 +34,9 @@ pytestmark = pytest.mark.django_db
 
 
 def recently() -> datetime:
-    """A few hours ago: cases received then are within every limit when officers act now."""
-    return timezone.now() - 5 * HOUR
+    """Five hours before the test's clock: cases received then are within every limit when
+    officers act now."""
+    return NOW - 5 * HOUR
 
 
 def case_url(case: Case) -> str:
@@ -426,27 +427,21 @@ def test_claim_assign_and_reassign(world, client_for):
 # --------------------------------------------------------------------------------- queue
 
 
-NOW = datetime(2026, 3, 13, 10, 0, tzinfo=SHANGHAI)  # a Friday
+FRIDAY = datetime(2026, 3, 13, 10, 0, tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def frozen_now(monkeypatch):
-    """Pages compute lights at ``timezone.now()``: pin it to ``NOW``."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
-    return NOW
-
-
-def test_queue_lights_counts_and_filters(world, client_for, frozen_now):
+@pytest.mark.frozen_at(FRIDAY)  # pages compute lights at the clock's instant
+def test_queue_lights_counts_and_filters(world, client_for):
     # given cases received at different times (acceptance limit: 5 working days)
     other_service = licensing_service(department=world.department)
     red = submitted_case(world, at=datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI))  # due 3-9
     yellow = submitted_case(world, at=datetime(2026, 3, 9, 9, 0, tzinfo=SHANGHAI))  # due 3-16
     green_world = CaseWorld(**{**world.__dict__, "service": other_service})
-    green = submitted_case(green_world, at=NOW - HOUR)
-    reviewing = accepted_case(world, at=NOW - 2 * HOUR)
+    green = submitted_case(green_world, at=FRIDAY - HOUR)
+    reviewing = accepted_case(world, at=FRIDAY - 2 * HOUR)
     services.case_claim(case=reviewing, officer=world.reviewer)
     completed_case(world, at=T0)  # closed: never in the queue
-    assert [selectors.case_light(c, NOW) for c in (red, yellow, green)] == [
+    assert [selectors.case_light(c, FRIDAY) for c in (red, yellow, green)] == [
         "red",
         "yellow",
         "green",
