@@ -279,6 +279,9 @@ YIWANG_RECTIFICATION_DAYS = env_int("YIWANG_RECTIFICATION_DAYS", 5)
 YIWANG_WEBHOOK_TIMEOUT_SECONDS = env_int("YIWANG_WEBHOOK_TIMEOUT_SECONDS", 10)
 YIWANG_WEBHOOK_MAX_ATTEMPTS = env_int("YIWANG_WEBHOOK_MAX_ATTEMPTS", 8)
 YIWANG_WEBHOOK_BACKOFF_SECONDS = env_int("YIWANG_WEBHOOK_BACKOFF_SECONDS", 60)
+# Webhooks go to public hosts only; true lets them reach loopback and private
+# addresses (a receiver on the developer's machine). Never in production.
+YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 # --- e-mail ----------------------------------------------------------------
 

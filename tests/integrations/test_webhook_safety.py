@@ -1,0 +1,128 @@
+"""Webhooks can't reach the city's internal network, belong to integrators, and stop when
+their endpoint is deactivated. Found by a probe: integrators could register loopback,
+link-local and private addresses (a blind port scan through yiwang), a catalog
+administrator could register webhooks, and deliveries to a deactivated endpoint stayed
+pending forever, requeued every round."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.clock import NOW
+from tests.factories import UserFactory
+from yiwang.core.models import AuditEntry
+from yiwang.identity.models import Role, RoleAssignment
+from yiwang.integrations.models import EventType, WebhookDelivery, WebhookEndpoint
+from yiwang.integrations.services import (
+    webhook_deliver,
+    webhook_deliveries_requeue,
+    webhook_endpoint_deactivate,
+    webhook_endpoint_register,
+    webhook_event_publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "https://8.8.8.8/hooks/yiwang"  # a public address: no DNS needed in the test
+
+
+@pytest.fixture
+def integrator():
+    user = UserFactory()
+    RoleAssignment.objects.create(user=user, role=Role.INTEGRATOR)
+    return user
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:5432/",  # loopback: the database
+        "http://localhost:6379/",  # loopback by name
+        "http://[::1]/",
+        "http://10.0.0.5/admin",  # private
+        "http://192.168.1.1/",
+        "http://172.16.0.1/",
+        "http://169.254.169.254/latest/meta-data/",  # link-local: cloud metadata
+        "http://100.64.0.1/",  # shared address space
+        "http://0.0.0.0/",
+    ],
+)
+def test_an_internal_address_is_refused_by_default(integrator, url):
+    before = (WebhookEndpoint.objects.count(), AuditEntry.objects.count())
+
+    with pytest.raises(ValidationError) as refused:
+        webhook_endpoint_register(owner=integrator, url=url, event_types=[EventType.PING])
+
+    assert "url" in refused.value.message_dict
+    assert (WebhookEndpoint.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_public_address_is_accepted(integrator):
+    registered = webhook_endpoint_register(
+        owner=integrator, url=PUBLIC, event_types=[EventType.PING]
+    )
+
+    assert registered.endpoint.active
+
+
+def test_internal_addresses_are_allowed_only_by_the_development_setting(integrator, settings):
+    settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+    registered = webhook_endpoint_register(
+        owner=integrator, url="http://127.0.0.1:9000/", event_types=[EventType.PING]
+    )
+
+    assert registered.endpoint.url == "http://127.0.0.1:9000/"
+
+
+def test_staff_who_are_not_integrators_cannot_register_webhooks():
+    catalog_admin = UserFactory(is_staff=True)
+    RoleAssignment.objects.create(user=catalog_admin, role=Role.CATALOG_ADMIN)
+
+    with pytest.raises(PermissionDenied):
+        webhook_endpoint_register(owner=catalog_admin, url=PUBLIC, event_types=[EventType.PING])
+
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_deactivating_an_endpoint_cancels_its_pending_deliveries(integrator):
+    # Given: two pending deliveries to an endpoint
+    webhook_endpoint_register(owner=integrator, url=PUBLIC, event_types=[EventType.PING])
+    first, second = (
+        webhook_event_publish(type=EventType.PING, payload={"n": n})[0] for n in (1, 2)
+    )
+    endpoint = first.endpoint
+
+    # When
+    webhook_endpoint_deactivate(endpoint=endpoint, actor=integrator)
+
+    # Then: both cancelled, never requeued, never sent
+    statuses = set(WebhookDelivery.objects.values_list("status", flat=True))
+    assert statuses == {WebhookDelivery.Status.CANCELLED}
+    assert webhook_deliveries_requeue(at=NOW.replace(year=2027)) == 0
+    assert webhook_deliver(delivery_id=second.pk, at=NOW) is None
+    entry = AuditEntry.objects.get(action="webhook_endpoint.deactivate")
+    assert entry.data["deliveries_cancelled"] == 2
+
+
+def test_a_host_that_now_resolves_inside_is_not_called(integrator, settings, monkeypatch):
+    # Given: an endpoint registered while its address was public
+    settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    registered = webhook_endpoint_register(
+        owner=integrator, url=PUBLIC, event_types=[EventType.PING]
+    )
+    WebhookEndpoint.objects.filter(pk=registered.endpoint.pk).update(url="http://127.0.0.1:1/")
+    [delivery] = webhook_event_publish(type=EventType.PING, payload={})
+    calls = []
+    monkeypatch.setattr(
+        "yiwang.integrations.services._post", lambda *args, **kwargs: calls.append(args)
+    )
+
+    # When
+    attempted = webhook_deliver(delivery_id=delivery.pk, at=NOW)
+
+    # Then: the attempt is recorded as refused, and no request was made
+    assert calls == []
+    assert "internal address" in attempted.last_error
+    assert attempted.status == WebhookDelivery.Status.PENDING  # retried later, as any failure
