@@ -99,7 +99,28 @@ def test_a_person_cannot_name_a_credit_code_without_acting_for_the_enterprise():
             at=T0,
         )
 
-    assert "on its behalf" in refused.value.message_dict["uscc"][0]
+    assert "do not act for" in refused.value.message_dict["uscc"][0]
+
+
+def test_a_sole_proprietor_applies_in_their_own_name_with_their_businesss_code():
+    # Given: 张明 runs a 个体工商户 (credit code 92…) registered with him as its operator
+    service = enterprise_service()
+    owner = citizen(name="张明")
+    shop = identity_services.enterprise_register(
+        user=owner, name="张明小吃店", uscc=uscc("92370102MA3CXK7B1"), legal_representative="张明",
+        is_legal_representative=True,
+    )  # fmt: skip
+    draft = services.application_create_draft(
+        applicant=owner, service_code=service.item.code, at=T0
+    )
+
+    # When: he applies in his own name with the shop's code
+    saved = services.application_update_draft(
+        application=draft, applicant=owner, form_data={**VALID_FORM, "uscc": shop.uscc}, at=T0
+    )
+
+    # Then
+    assert saved.form_data["uscc"] == "92370102MA3CXK7B18"
 
 
 def test_an_agent_acts_while_the_authorisation_lasts():

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from yiwang.catalog.models import ServiceVersion
-from yiwang.demo.data.accounts import CITIZEN, DEMO_PASSWORD, USERS
+from yiwang.demo.data.accounts import CITIZEN, CITIZEN_BUSINESS, DEMO_PASSWORD, USERS
 
 pytestmark = [
     pytest.mark.browser,
@@ -124,7 +124,7 @@ def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
 
     # The form (the demo catalog titles its questions in Chinese only)
     citizen.locator("#id_operator_name").fill("张明小吃店")
-    citizen.locator("#id_uscc").fill("92370102MA3CXK7B1X")
+    citizen.locator("#id_uscc").fill(CITIZEN_BUSINESS["uscc"])  # his 个体工商户
     citizen.locator("#id_premises").fill("济南市历下区芙蓉街70号")
     citizen.locator("#id_district").select_option("历下区")
     citizen.get_by_label("餐饮服务经营者", exact=True).check()

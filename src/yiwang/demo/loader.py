@@ -258,6 +258,18 @@ def load_accounts() -> Tally:
 
     agent = users[accounts.ENTERPRISE_AGENT]
     region_by_code = {r.code: r for r in Region.objects.all()}
+    business = accounts.CITIZEN_BUSINESS
+    if not Enterprise.objects.filter(uscc=business["uscc"]).exists():
+        identity_services.enterprise_register(
+            user=citizen_user,
+            name=business["name"],
+            uscc=business["uscc"],
+            legal_representative=business["legal_representative"],
+            address=business["address"],
+            region=region_by_code[business["region"]],
+            is_legal_representative=True,
+        )
+        tally.count("created")
     for spec in accounts.ENTERPRISES:
         enterprise = Enterprise.objects.filter(uscc=spec["uscc"]).first()
         if enterprise is None:

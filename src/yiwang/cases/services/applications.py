@@ -379,29 +379,32 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 def _acting_for_errors(
     application: Application, answers: Mapping[str, Any], at: datetime
 ) -> dict[str, list[str]]:
-    """Whom the applicant acts for, checked (法人代办): a credit code in the answers is that of
-    the enterprise the application is made for, and the applicant may act for it today (its
-    legal representative, or an agent whose authorisation has not expired)."""
+    """Whom the applicant acts for, checked (法人代办) on the day of ``at``: a credit code in the
+    answers is that of the enterprise the application is made for, or, applying in one's
+    own name (a sole proprietor, 个体工商户), of an enterprise one acts for; and one may act
+    for it (its legal representative, or an agent whose authorisation has not expired)."""
     errors: dict[str, list[str]] = {}
+    acting = enterprises_for_user(application.applicant, timezone.localdate(at))
     enterprise = application.enterprise
+    if enterprise is not None and not acting.filter(pk=enterprise.pk).exists():
+        errors["enterprise"] = [_("You no longer act for this enterprise.")]
     for name in PREFILL_NAMES["uscc"]:
         value = answers.get(name)
         if not isinstance(value, str):
             continue
-        if enterprise is None:
-            errors[name] = [_("To apply for an enterprise, start the application on its behalf.")]
-        elif normalize_uscc(value) != enterprise.uscc:
+        code = normalize_uscc(value)
+        if enterprise is not None and code != enterprise.uscc:
             errors[name] = [
                 _("This is not the credit code of %(enterprise)s, on whose behalf you apply.")
                 % {"enterprise": enterprise.name}
             ]
-    if (
-        enterprise is not None
-        and not enterprises_for_user(application.applicant, timezone.localdate(at))
-        .filter(pk=enterprise.pk)
-        .exists()
-    ):
-        errors["enterprise"] = [_("You no longer act for this enterprise.")]
+        elif enterprise is None and not acting.filter(uscc=code).exists():
+            errors[name] = [
+                _(
+                    "You do not act for an enterprise with this credit code: its legal "
+                    "representative or an authorised agent applies on its behalf."
+                )
+            ]
     return errors
 
 

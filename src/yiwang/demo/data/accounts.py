@@ -98,6 +98,18 @@ CITIZEN = {
     "address": "济南市历下区泉城路180号",
 }
 
+#: The citizen's own sole proprietorship (个体工商户, credit code 92…), which he operates
+#: (经营者): he applies in his own name with its code, e.g. for a food business licence.
+CITIZEN_BUSINESS = {
+    "name": "张明小吃店",
+    # 9 = 市场监管, 2 = 个体工商户, 370102 = 历下区.
+    "uscc": _uscc("92370102MA3CXK7B1"),
+    "legal_representative": "张明",
+    "address": "济南市历下区芙蓉街70号",
+    "region": "370102",
+    "is_legal_representative": True,
+}
+
 ENTERPRISE_AGENT = "enterprise"
 ENTERPRISES = [
     {
