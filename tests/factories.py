@@ -170,16 +170,20 @@ def add_parts(
     materials: Iterable[Mapping[str, Any]] = (),
     fees: Iterable[Mapping[str, Any]] = (),
 ) -> None:
-    """Give a draft version its materials (in order; PDF unless ``formats`` says) and fees.
-
-    Straight on the draft's rows: the catalog has no service for a draft's
-    parts (the admin edits them inline). Only a draft takes them; publishing
-    freezes them with the version.
-    """
-    for order, material in enumerate(materials):
-        Material.objects.create(version=draft, order=order, **{"formats": ["pdf"], **material})
-    for fee in fees:
-        Fee.objects.create(version=draft, **fee)
+    """Add materials (in order, after the draft's own; PDF unless ``formats`` says) and fees
+    to a draft version, through the catalog service (only a draft takes them)."""
+    first = draft.materials.count()
+    catalog_services.service_version_parts_save(
+        version=draft,
+        actor=None,
+        saved=[
+            *(
+                Material(order=first + n, **{"formats": ["pdf"], **material})
+                for n, material in enumerate(materials)
+            ),
+            *(Fee(**fee) for fee in fees),
+        ],
+    )
 
 
 def publish_service(

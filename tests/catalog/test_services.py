@@ -155,11 +155,23 @@ def test_publishing_refuses_promised_limit_beyond_legal_limit_and_missing_fees()
 def test_conditional_material_must_say_when():
     v1 = publish_service()
     draft = services.service_version_create_draft(item=v1.item, actor=None)
-    add_parts(draft, materials=[
-        {"name_zh": "委托书", "name_en": "Power of attorney", "requirement": "conditional"},
-    ])  # fmt: skip
+    before = list(draft.materials.values_list("name_zh", flat=True))
+
     with pytest.raises(ValidationError, match="委托书"):
-        services.service_version_publish(version=draft, actor=None)
+        add_parts(draft, materials=[
+            {"name_zh": "委托书", "name_en": "Power of attorney", "requirement": "conditional"},
+        ])  # fmt: skip
+
+    assert list(draft.materials.values_list("name_zh", flat=True)) == before
+
+
+def test_the_parts_of_a_published_version_cannot_be_changed():
+    v1 = publish_service()
+
+    with pytest.raises(ValidationError, match="published"):
+        services.service_version_set_parts(version=v1, actor=None, materials=[])
+
+    assert v1.materials.count() == 1
 
 
 def test_the_order_of_form_fields_is_recorded_so_jsonb_cannot_lose_it():

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -29,7 +29,6 @@ from yiwang.catalog.models import (
     ServiceVersion,
     Topic,
 )
-from yiwang.core.audit import audit_record
 
 
 def _report(request: HttpRequest, exc: ValidationError, prefix: str) -> None:
@@ -190,15 +189,34 @@ class ServiceVersionAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: ServiceVersion, form: Any, change: bool
     ) -> None:
-        if not change:
-            top = obj.item.versions.aggregate(top=Max("number"))["top"] or 0
-            obj.number = top + 1
-        super().save_model(request, obj, form, change)
-        audit_record(
+        # Through the catalog services; the topics (many-to-many) follow in save_related.
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in form.cleaned_data and name != "item"
+        }
+        if change:
+            saved = services.service_version_update_draft(version=obj, actor=request.user, **fields)
+        else:
+            saved = services.service_version_add(
+                item=form.cleaned_data["item"], actor=request.user, **fields
+            )
+        obj.pk, obj.number = saved.pk, saved.number
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The topics were saved by the service in save_model; only the inline parts remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # Materials and fees of the draft, saved and deleted through the catalog service.
+        saved = formset.save(commit=False)
+        services.service_version_parts_save(
+            version=form.instance,
             actor=request.user,
-            action="catalog.draft_update" if change else "catalog.draft_create",
-            target=obj,
-            data={"fields": sorted(form.changed_data), "via": "admin"},
+            saved=saved,
+            deleted=formset.deleted_objects,
         )
 
     def response_change(self, request: HttpRequest, obj: ServiceVersion) -> HttpResponse:
@@ -314,10 +332,4 @@ class ServiceItemAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("add the first version"))
 
     def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="catalog.item_update" if change else "catalog.item_create",
-            target=obj,
-            data={"fields": sorted(form.changed_data), "via": "admin"},
-        )
+        services.service_item_save(item=obj, actor=request.user, changed=form.changed_data)

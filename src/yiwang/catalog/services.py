@@ -8,10 +8,12 @@ transactional and appends an audit entry.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
@@ -245,3 +247,131 @@ def service_version_update_draft(
         data={"fields": sorted(changes) + (["topics"] if topics is not None else [])},
     )
     return version
+
+
+def _locked_draft(version: ServiceVersion) -> ServiceVersion:
+    """The version row, locked; ValidationError unless it is a draft (published ones are frozen)."""
+    locked = ServiceVersion.objects.select_for_update().get(pk=version.pk)
+    if not locked.is_editable:
+        raise ValidationError(
+            _("Version %(number)d is published and cannot be changed; create a new draft.")
+            % {"number": locked.number}
+        )
+    return locked
+
+
+@transaction.atomic
+def service_version_add(*, item: ServiceItem, actor: Any, **fields: Any) -> ServiceVersion:
+    """A new draft version of ``item`` with ``fields``, numbered after its newest version.
+
+    For an item without versions, or from the admin's "add" form. Refuses when
+    the item has a draft already. Locks the item row (numbering). Audited as
+    ``catalog.draft_create``.
+    """
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    if item.versions.filter(status=ServiceVersion.Status.DRAFT).exists():
+        raise ValidationError(_("This service already has a draft; edit that draft instead."))
+    topics = fields.pop("topics", [])
+    if "form_schema" in fields:
+        fields["form_schema"] = form_schema_with_order(fields["form_schema"])
+    top = item.versions.aggregate(top=Max("number"))["top"] or 0
+    version = ServiceVersion(item=item, number=top + 1, **fields)
+    version.full_clean()
+    version.save()
+    if topics:
+        version.topics.set(topics)
+    audit_record(
+        actor=actor,
+        action="catalog.draft_create",
+        target=version,
+        data={"code": item.code, "number": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def service_version_parts_save(
+    *,
+    version: ServiceVersion,
+    actor: Any,
+    saved: Iterable[Material | Fee] = (),
+    deleted: Iterable[Material | Fee] = (),
+) -> None:
+    """Save and delete materials and fees of a draft (the admin's inline forms).
+
+    Each part is validated (``full_clean``) and must belong to ``version``.
+    Refuses published versions. Locks the version row. Audited as
+    ``catalog.draft_parts_update`` with what changed.
+    """
+    draft = _locked_draft(version)
+    saved, deleted = list(saved), list(deleted)
+    for part in (*saved, *deleted):
+        if part.version_id not in (None, draft.pk):
+            raise ValidationError(_("This part belongs to another version."))
+    for part in deleted:
+        if part.pk is not None:
+            part.delete()
+    for part in saved:
+        part.version = draft
+        try:
+            part.full_clean()
+        except ValidationError as exc:
+            kind = _("Material") if isinstance(part, Material) else _("Fee")
+            raise ValidationError([f"{kind} “{part.name_zh}”: {m}" for m in exc.messages]) from exc
+        part.save()
+    audit_record(
+        actor=actor,
+        action="catalog.draft_parts_update",
+        target=draft,
+        data={
+            "saved": [f"{part._meta.model_name}:{part.name_zh}" for part in saved],
+            "deleted": [f"{part._meta.model_name}:{part.name_zh}" for part in deleted],
+        },
+    )
+
+
+@transaction.atomic
+def service_version_set_parts(
+    *,
+    version: ServiceVersion,
+    actor: Any,
+    materials: Iterable[Mapping[str, Any]] | None = None,
+    fees: Iterable[Mapping[str, Any]] | None = None,
+) -> None:
+    """Replace the materials (and/or fees) of a draft with the given ones, in order.
+
+    Each is a mapping of the part's fields (``order`` defaults to its
+    position). ``None`` leaves that kind of part as it is. Refuses published
+    versions. Audited as ``catalog.draft_parts_update``.
+    """
+    draft = _locked_draft(version)
+    new: list[Material | Fee] = []
+    old: list[Material | Fee] = []
+    if materials is not None:
+        old += list(draft.materials.all())
+        new += [
+            Material(version=draft, **{"order": order, **dict(spec)})
+            for order, spec in enumerate(materials)
+        ]
+    if fees is not None:
+        old += list(draft.fees.all())
+        new += [Fee(version=draft, **dict(spec)) for spec in fees]
+    service_version_parts_save(version=draft, actor=actor, saved=new, deleted=old)
+
+
+@transaction.atomic
+def service_item_save(*, item: ServiceItem, actor: Any, changed: Iterable[str] = ()) -> ServiceItem:
+    """Save a service item's own fields (code, department) as an administrator edited them.
+
+    Validated; audited as ``catalog.item_create`` or ``catalog.item_update``.
+    """
+    created = item.pk is None
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=actor,
+        action="catalog.item_create" if created else "catalog.item_update",
+        target=item,
+        data={"fields": sorted(changed), "via": "admin"},
+    )
+    return item

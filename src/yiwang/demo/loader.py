@@ -35,7 +35,6 @@ from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog import services as catalog_services
 from yiwang.catalog.models import (
     CertificateType,
-    Fee,
     Material,
     ServiceItem,
     ServiceVersion,
@@ -365,31 +364,27 @@ def _version_snapshot(version: ServiceVersion, fields: list[str]) -> dict[str, A
 def _parts_replace(
     version: ServiceVersion, spec: dict[str, Any], certificate_ids: dict[str, int]
 ) -> None:
-    """Give a draft exactly the materials and fees of ``spec``.
-
-    The catalog has no service for a draft's materials and fees yet, so they are
-    written here, only ever on a draft; publishing validates them.
-    """
-    Material.objects.filter(version=version).delete()
-    Fee.objects.filter(version=version).delete()
-    Material.objects.bulk_create(
-        Material(
-            version=version,
-            order=position,
-            certificate_type_id=certificate_ids[m["certificate_type"]]
-            if m["certificate_type"]
-            else None,
-            **{k: m[k] for k in MATERIAL_FIELDS},
-        )
-        for position, m in enumerate(spec["materials"], start=1)
-    )
-    Fee.objects.bulk_create(
-        Fee(
-            version=version,
-            amount_yuan=Decimal(f["amount_yuan"]),
-            **{k: f[k] for k in ("name_zh", "name_en", "basis_zh")},
-        )
-        for f in spec["fees"]
+    """Give a draft exactly the materials and fees of ``spec`` (through the catalog service)."""
+    catalog_services.service_version_set_parts(
+        version=version,
+        actor=None,
+        materials=[
+            {
+                "order": position,
+                "certificate_type_id": certificate_ids[m["certificate_type"]]
+                if m["certificate_type"]
+                else None,
+                **{k: m[k] for k in MATERIAL_FIELDS},
+            }
+            for position, m in enumerate(spec["materials"], start=1)
+        ],
+        fees=[
+            {
+                "amount_yuan": Decimal(f["amount_yuan"]),
+                **{k: f[k] for k in ("name_zh", "name_en", "basis_zh")},
+            }
+            for f in spec["fees"]
+        ],
     )
 
 
