@@ -101,7 +101,7 @@ def test_a_failed_send_is_recorded_and_retried_later(person, run_worker, setting
     assert sms.last_error == "ConnectionError: gateway down"
     retry = DBTaskResult.objects.get(status="READY", task_path=TASK_PATH)
     assert retry.args_kwargs["args"] == [sms.pk]
-    assert retry.run_after == NOW + timedelta(minutes=1)  # the first retry delay
+    assert retry.run_after == NOW + timedelta(minutes=2)  # the first wait: 120 s by default
     assert notification.deliveries.get(channel="email").status == "sent"
 
 
@@ -111,7 +111,9 @@ def test_the_last_failed_attempt_marks_the_delivery_failed_and_an_admin_can_retr
     settings.YIWANG_SMS_SENDER = "tests.notifications.test_outbox.BrokenSmsSender"
     notification = _notify(person)
     sms = notification.deliveries.get(channel="sms")
-    NotificationDelivery.objects.filter(pk=sms.pk).update(attempts=services.MAX_ATTEMPTS - 1)
+    NotificationDelivery.objects.filter(pk=sms.pk).update(
+        attempts=services.retry_policy().attempts - 1
+    )
 
     run_worker()
     sms.refresh_from_db()

@@ -1,18 +1,32 @@
-"""Enqueueing background tasks with the change that calls for them (the transactional outbox).
+"""Background tasks: the one outbox helper every app uses.
 
-Every app enqueues its tasks through :func:`enqueue_with_transaction`: one
-rule for what happens when the change rolls back.
+- :func:`enqueue_with_transaction`: a task exists exactly when the change that
+  calls for it commits (the transactional outbox);
+- :class:`RetryPolicy`: how many attempts a delivery gets and how long it waits
+  between them (exponential backoff);
+- :func:`stale_tasks_requeue`: crash recovery for django_tasks_db. ``db_worker``
+  claims a task by setting it ``RUNNING`` in a short transaction of its own
+  (``SELECT … FOR UPDATE SKIP LOCKED``, then UPDATE, then COMMIT) and only then
+  runs it; a worker killed while it runs the task leaves the row ``RUNNING``
+  for ever, and nothing in the library looks at old ``RUNNING`` rows. This puts
+  them back to ``READY`` after a threshold longer than any task ever runs;
+  yiwang's tasks are safe to run twice.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +55,74 @@ def enqueue_with_transaction(
     else:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
     return True
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """``attempts`` in all; after failed attempt n (1-based) the next waits ``first`` × 2^(n-1).
+
+    Notifications and webhooks each have one, from their settings; the rule is this one.
+    """
+
+    attempts: int
+    first: timedelta
+
+    def delay_after(self, attempt: int) -> timedelta:
+        """The wait after failed attempt number ``attempt``."""
+        return self.first * 2 ** max(0, attempt - 1)
+
+    def gives_up_after(self, attempt: int) -> bool:
+        """Whether failed attempt number ``attempt`` was the last one."""
+        return attempt >= self.attempts
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$")
+_UNITS = {"": "seconds", "s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"90"``/``"90s"``, ``"10m"``, ``"2h"``, ``"1d"`` → timedelta; ValueError otherwise."""
+    match = _DURATION.match(text.lower())
+    if not match:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 10m, 2h, 1d)")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def stale_tasks_requeue(
+    *,
+    older_than: timedelta,
+    backend_name: str = DEFAULT_TASK_BACKEND_ALIAS,
+    dry_run: bool = False,
+) -> list[str]:
+    """Put tasks ``RUNNING`` since before ``now - older_than`` back to ``READY``.
+
+    Returns their ids. Rows locked right now (a worker is claiming or
+    finishing them) are skipped (``FOR UPDATE SKIP LOCKED``). The worker ids
+    of earlier attempts stay on the row.
+    """
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        stale = list(
+            DBTaskResult.objects.select_for_update(skip_locked=True)
+            .filter(
+                backend_name=backend_name,
+                status=TaskResultStatus.RUNNING,
+                started_at__lt=cutoff,
+            )
+            .order_by("started_at")
+            .values_list("id", "task_path", "started_at")
+        )
+        ids = [task_id for task_id, _, _ in stale]
+        for task_id, task_path, started_at in stale:
+            logger.warning(
+                "task %s (%s) running since %s: %s",
+                task_id,
+                task_path,
+                started_at.isoformat(),
+                "would requeue" if dry_run else "requeued",
+            )
+        if ids and not dry_run:
+            DBTaskResult.objects.filter(id__in=ids).update(
+                status=TaskResultStatus.READY, started_at=None
+            )
+    return [str(task_id) for task_id in ids]

@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.serialize import json_safe
-from yiwang.core.tasks import enqueue_with_transaction
+from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
 from yiwang.identity.models import Role, User
 from yiwang.identity.selectors import user_has_role
 from yiwang.integrations.models import (
@@ -105,9 +105,16 @@ def webhook_backoff_seconds() -> int:
     return int(getattr(settings, "YIWANG_WEBHOOK_BACKOFF_SECONDS", 60))
 
 
+def webhook_retry_policy() -> RetryPolicy:
+    """Attempts per delivery and the waits between them (the settings above)."""
+    return RetryPolicy(
+        attempts=webhook_max_attempts(), first=timedelta(seconds=webhook_backoff_seconds())
+    )
+
+
 def webhook_backoff(attempt: int) -> timedelta:
     """The wait after failed attempt number ``attempt`` (1-based): base × 2^(attempt-1)."""
-    return timedelta(seconds=webhook_backoff_seconds() * 2 ** max(0, attempt - 1))
+    return webhook_retry_policy().delay_after(attempt)
 
 
 def webhook_claim_lease() -> timedelta:
@@ -590,7 +597,7 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
             delivery.status = WebhookDelivery.Status.SUCCEEDED
             delivery.delivered_at = at
             delivery.next_attempt_at = None
-        elif attempt < webhook_max_attempts():
+        elif not webhook_retry_policy().gives_up_after(attempt):
             delivery.next_attempt_at = at + webhook_backoff(attempt)
             record["next_attempt_at"] = delivery.next_attempt_at.isoformat()
             _enqueue(delivery, run_after=delivery.next_attempt_at)

@@ -32,7 +32,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from yiwang.core.serialize import json_safe
-from yiwang.core.tasks import enqueue_with_transaction
+from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
 from yiwang.identity.models import User
 from yiwang.notifications import texts
 from yiwang.notifications.models import Notification, NotificationDelivery
@@ -45,14 +45,16 @@ logger = logging.getLogger(__name__)
 
 #: A delivery claimed longer ago than this is taken to belong to a dead worker.
 SENDING_TIMEOUT = timedelta(minutes=10)
-#: Attempts per delivery, and the waits between them.
-MAX_ATTEMPTS = 5
-RETRY_DELAYS = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-)
+
+
+def retry_policy() -> RetryPolicy:
+    """Attempts per delivery and the waits between them, from the settings (read at call time):
+    ``YIWANG_NOTIFICATION_MAX_ATTEMPTS`` (default 6) and ``YIWANG_NOTIFICATION_BACKOFF_SECONDS``
+    (default 120: 2, 4, 8, 16, 32 minutes)."""
+    return RetryPolicy(
+        attempts=int(getattr(settings, "YIWANG_NOTIFICATION_MAX_ATTEMPTS", 6)),
+        first=timedelta(seconds=int(getattr(settings, "YIWANG_NOTIFICATION_BACKOFF_SECONDS", 120))),
+    )
 
 
 class NotificationNotFound(Exception):
@@ -166,7 +168,7 @@ def delivery_send(*, delivery_id: int) -> str:
       new task looks again when that claim expires (a worker that died while
       sending leaves the claim behind, and this takes it over);
     - ``retry`` / ``failed``: sending raised; the error is recorded and a
-      retry enqueued after ``RETRY_DELAYS``, until ``MAX_ATTEMPTS``.
+      retry enqueued with the backoff of :func:`retry_policy`, until its last attempt.
 
     A worker that dies after the message went out but before ``sent`` was
     recorded makes the message go out again: at least once, not exactly once.
@@ -209,7 +211,8 @@ def delivery_send(*, delivery_id: int) -> str:
 
 def _record_failure(delivery: NotificationDelivery, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
-    final = delivery.attempts >= MAX_ATTEMPTS
+    policy = retry_policy()
+    final = policy.gives_up_after(delivery.attempts)
     logger.warning(
         "delivery %s (%s) attempt %s failed: %s",
         delivery.pk,
@@ -225,8 +228,7 @@ def _record_failure(delivery: NotificationDelivery, exc: Exception) -> str:
             last_error=error,
         )
         if not final:
-            delay = RETRY_DELAYS[min(delivery.attempts, len(RETRY_DELAYS)) - 1]
-            _enqueue(delivery.pk, run_after=timezone.now() + delay)
+            _enqueue(delivery.pk, run_after=timezone.now() + policy.delay_after(delivery.attempts))
     return "failed" if final else "retry"
 
 
@@ -235,7 +237,7 @@ def delivery_retry(*, delivery_id: int) -> bool:
     with transaction.atomic():
         updated = NotificationDelivery.objects.filter(
             pk=delivery_id, status=NotificationDelivery.Status.FAILED
-        ).update(status=NotificationDelivery.Status.PENDING, attempts=MAX_ATTEMPTS - 1)
+        ).update(status=NotificationDelivery.Status.PENDING, attempts=retry_policy().attempts - 1)
         if updated:
             _enqueue(delivery_id)
     return bool(updated)

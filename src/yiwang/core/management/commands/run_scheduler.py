@@ -23,8 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
 from yiwang.core.storage import pending_files_sweep
+from yiwang.core.tasks import stale_tasks_requeue
 from yiwang.integrations.services import webhook_deliveries_requeue
-from yiwang.notifications.recovery import stale_tasks_requeue
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 
-from yiwang.notifications.recovery import parse_duration, stale_tasks_requeue
+from yiwang.core.tasks import parse_duration, stale_tasks_requeue
 
 
 def _duration(text: str) -> timedelta:
