@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from io import StringIO
 
 import pytest
 
@@ -102,3 +103,19 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def run_worker():
+    """Run the real ``db_worker`` until no task is ready, as ``db_worker --batch`` does."""
+    from django.core.management import call_command
+
+    def run() -> str:
+        out = StringIO()
+        call_command(
+            "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0",
+            verbosity=0, stdout=out,
+        )  # fmt: skip
+        return out.getvalue()
+
+    return run

@@ -9,7 +9,9 @@ Each round (every ``--interval`` seconds):
   (``cases_reschedule_settled``);
 - puts background tasks back in the queue whose worker died after claiming
   them (``stale_tasks_requeue``, older than ``--stale-after`` minutes);
-- re-enqueues webhook deliveries a crashed worker left pending.
+- re-enqueues webhook deliveries a crashed worker left pending;
+- forgets sign-in and password-reset throttles whose attempts are all
+  forgotten, and password-reset codes expired over a day ago.
 
 Run one next to the web servers and workers: ``manage.py run_scheduler``.
 """
@@ -20,12 +22,16 @@ from datetime import datetime, timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
+from yiwang.identity.services import password_reset_codes_purge, throttles_purge
 from yiwang.integrations.services import webhook_deliveries_requeue
 from yiwang.notifications.recovery import stale_tasks_requeue
 
 
 class Command(BaseCommand):
-    help = "Periodic upkeep: deadlines of due cases, stale background tasks, stuck webhooks."
+    help = (
+        "Periodic upkeep: deadlines of due cases, stale background tasks, stuck webhooks, "
+        "old sign-in throttles and reset codes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one round and exit.")
@@ -55,6 +61,8 @@ class Command(BaseCommand):
             changed += cases_reschedule_settled(at=at)
             requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
             webhooks = webhook_deliveries_requeue(at=at)
+            throttles_purge(at=at)
+            password_reset_codes_purge(at=at)
             if changed or requeued or webhooks or once:
                 self.stdout.write(
                     f"{changed} case(s) updated, {len(requeued)} task(s) requeued, "
