@@ -8,8 +8,16 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.template import engines
 from django.test import RequestFactory
+from django.urls import reverse
 
-from tests.factories import DepartmentFactory, UserFactory, citizen, officer
+from tests.factories import (
+    DepartmentFactory,
+    UserFactory,
+    case_world,
+    citizen,
+    officer,
+    submitted_case,
+)
 from yiwang.core.middleware import ContentSecurityPolicyMiddleware
 from yiwang.identity.models import Role
 
@@ -105,3 +113,20 @@ def test_a_page_that_asks_for_a_nonce_gets_it_in_the_policy():
     assert len(nonce) >= 16
     assert f"script-src 'self' 'nonce-{nonce}'" in response["Content-Security-Policy"]
     assert f"style-src 'self' 'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def test_only_the_pdf_previews_may_be_framed_and_only_by_this_site(client):
+    world = case_world()
+    case = submitted_case(world)
+    material = case.application.materials.first()
+    client.force_login(world.clerk)
+
+    preview = client.get(reverse("workbench:material", args=[material.pk]))
+    page = client.get(reverse("workbench:case", args=[case.number]))
+
+    assert preview.status_code == 200
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert preview["Content-Security-Policy"] == POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )
+    assert page["Content-Security-Policy"] == POLICY

@@ -5,6 +5,9 @@ of the API docs included: django-ninja serves its own copy from the static
 files). No inline script or style runs unless it carries the request's nonce
 (``{{ request.csp_nonce }}``, drawn only when a template asks for it), and
 no other site may frame a page, receive a form or be fetched from a script.
+Framing follows X-Frame-Options: no page may be framed, except those a view
+serves with ``@xframe_options_sameorigin`` (the workbench's PDF previews),
+which this site itself may frame.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from django.utils.functional import SimpleLazyObject
 HEADER = "Content-Security-Policy"
 
 
-def content_security_policy(nonce: str | None = None) -> str:
-    """The policy, with ``'nonce-…'`` for scripts and styles when a page used one."""
+def content_security_policy(nonce: str | None = None, *, framing: str = "'none'") -> str:
+    """The policy, with ``'nonce-…'`` for scripts and styles when a page used one, and
+    ``framing`` as the pages that may frame this one (``'none'`` or ``'self'``)."""
     extra = f" 'nonce-{nonce}'" if nonce else ""
     directives = [
         "default-src 'self'",
@@ -31,7 +35,7 @@ def content_security_policy(nonce: str | None = None) -> str:
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        f"frame-ancestors {framing}",
     ]
     return "; ".join(directives)
 
@@ -53,5 +57,10 @@ class ContentSecurityPolicyMiddleware:
         request.csp_nonce = SimpleLazyObject(nonce)  # type: ignore[attr-defined]
         response = self.get_response(request)
         if HEADER not in response:
-            response[HEADER] = content_security_policy(drawn[0] if drawn else None)
+            # One rule for framing: what X-Frame-Options says (DENY everywhere, SAMEORIGIN
+            # where a view opted in with @xframe_options_sameorigin, e.g. PDF previews).
+            same_origin = response.get("X-Frame-Options", "").upper() == "SAMEORIGIN"
+            response[HEADER] = content_security_policy(
+                drawn[0] if drawn else None, framing="'self'" if same_origin else "'none'"
+            )
         return response
