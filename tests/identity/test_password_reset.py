@@ -29,7 +29,9 @@ from yiwang.core.models import AuditEntry
 from yiwang.identity.models import PasswordResetCode, User
 from yiwang.identity.services import ResetRefused, password_reset_confirm_sms
 
-pytestmark = pytest.mark.django_db
+# The real worker runs the tasks; it closes its connection when done, so each test
+# commits for real (on PostgreSQL a test transaction would be closed under it).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 REQUEST_URL = reverse("identity:password_reset")
 CODE_URL = reverse("identity:password_reset_code")

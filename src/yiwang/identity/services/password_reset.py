@@ -4,7 +4,8 @@ Requests
     ``password_reset_request_email`` / ``password_reset_request_sms`` answer
     the same whether or not an account uses the address (the views show the
     same page either way); they enqueue the message in the same transaction
-    (``yiwang.identity.tasks``), so the answer takes the same time too.
+    (``yiwang.identity.tasks``), so the answer never waits for a mail server
+    or an SMS gateway.
 Messages (background tasks)
     ``password_reset_email_deliver`` makes the link there, with Django's
     ``PasswordResetTokenGenerator``: the token is derived from the password
