@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from io import StringIO
 
 import pytest
 import time_machine
@@ -176,3 +177,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_line(
             f"Tests ran in random order: replay it with -p randomly --randomly-seed={seed}"
         )
+
+
+@pytest.fixture
+def run_worker():
+    """Run the real ``db_worker`` until no task is ready, as ``db_worker --batch`` does."""
+    from django.core.management import call_command
+
+    def run() -> str:
+        out = StringIO()
+        call_command(
+            "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0",
+            verbosity=0, stdout=out,
+        )  # fmt: skip
+        return out.getvalue()
+
+    return run

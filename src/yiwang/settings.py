@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' Swagger UI from the static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "yiwang.core",
@@ -127,6 +128,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yiwang.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -134,6 +136,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "yiwang.identity.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -190,8 +193,8 @@ TASKS = {
 
 # --- authentication --------------------------------------------------------
 
-# ModelBackend that refuses accounts locked after repeated failed logins.
-AUTHENTICATION_BACKENDS = ["yiwang.identity.backends.LockoutModelBackend"]
+# Django's username/password backend, throttled (docs/identity.md "Password sign-in").
+AUTHENTICATION_BACKENDS = ["yiwang.identity.backends.ThrottledModelBackend"]
 # Plug the city's unified identity service (统一身份认证) here; see
 # docs/configuration.md "OpenID Connect".
 if env_str("YIWANG_OIDC_BACKEND"):
@@ -201,9 +204,21 @@ LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lock an account after this many failed logins within the window.
-YIWANG_LOGIN_MAX_FAILURES = env_int("YIWANG_LOGIN_MAX_FAILURES", 5)
-YIWANG_LOGIN_LOCKOUT_MINUTES = env_int("YIWANG_LOGIN_LOCKOUT_MINUTES", 15)
+# The header the reverse proxy sets to the client's address (e.g. X-Real-IP);
+# empty: REMOTE_ADDR. Sign-in throttles and audit entries count by it.
+YIWANG_CLIENT_IP_HEADER = env_str("YIWANG_CLIENT_IP_HEADER")
+
+# Sessions end after this long without a request (officers: anyone holding a
+# role other than citizen or enterprise agent, and staff), and after
+# YIWANG_SESSION_MAX_HOURS in any case (yiwang.identity.middleware).
+YIWANG_SESSION_IDLE_MINUTES_OFFICER = env_int("YIWANG_SESSION_IDLE_MINUTES_OFFICER", 30)
+YIWANG_SESSION_IDLE_MINUTES_CITIZEN = env_int("YIWANG_SESSION_IDLE_MINUTES_CITIZEN", 120)
+YIWANG_SESSION_MAX_HOURS = env_int("YIWANG_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = YIWANG_SESSION_MAX_HOURS * 3600
+
+# How long a password-reset link (e-mail) or code (SMS) works.
+YIWANG_PASSWORD_RESET_MINUTES = env_int("YIWANG_PASSWORD_RESET_MINUTES", 30)
+PASSWORD_RESET_TIMEOUT = YIWANG_PASSWORD_RESET_MINUTES * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

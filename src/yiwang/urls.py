@@ -7,10 +7,10 @@ from django.urls import include, path
 
 from yiwang.api.urls import api
 from yiwang.core.health import healthz, readyz
-from yiwang.identity.forms import LockoutAdminAuthenticationForm
+from yiwang.identity.forms import AdminSignInForm
 
-# The admin's login page says when a locked account may try again.
-admin.site.login_form = LockoutAdminAuthenticationForm
+# The admin's login page gives the portal's one answer to every refused sign-in.
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -151,8 +151,8 @@ def test_an_explicit_secret_key_wins_and_writes_no_file(tmp_path):
         ({"YIWANG_DEBUG": "maybe"}, "YIWANG_DEBUG must be true or false, not 'maybe'"),
         ({"YIWANG_ENV": "staging"}, "YIWANG_ENV must be development, test or production"),
         (
-            {"YIWANG_LOGIN_MAX_FAILURES": "five"},
-            "YIWANG_LOGIN_MAX_FAILURES must be a whole number, not 'five'",
+            {"YIWANG_SESSION_MAX_HOURS": "twelve"},
+            "YIWANG_SESSION_MAX_HOURS must be a whole number, not 'twelve'",
         ),
     ],
 )
@@ -173,3 +173,20 @@ def test_debug_reads_the_usual_spellings(tmp_path, raw, expected):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
+
+
+def test_check_deploy_warns_when_no_header_names_the_client(settings, capsys):
+    from django.core.management import call_command
+
+    settings.YIWANG_ENV = "production"
+    settings.YIWANG_CLIENT_IP_HEADER = ""
+    call_command("check", "--deploy", "--tag", "yiwang_identity")
+    warned = capsys.readouterr()
+
+    settings.YIWANG_CLIENT_IP_HEADER = "X-Real-IP"
+    call_command("check", "--deploy", "--tag", "yiwang_identity")
+    quiet = capsys.readouterr()
+
+    assert "yiwang.W002" in warned.err + warned.out
+    assert "YIWANG_CLIENT_IP_HEADER is not set" in warned.err + warned.out
+    assert "yiwang.W002" not in quiet.err + quiet.out

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+import time_machine
+from django.test import Client
 from django.urls import reverse
 
-from tests.clock import NOW
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import T0, DepartmentFactory, UserFactory
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Citizen, Enterprise, EnterpriseMember, Role, RoleAssignment
 from yiwang.identity.services import role_assign
@@ -98,16 +97,48 @@ def test_deleting_a_role_assignment_goes_through_the_service(superuser_client, s
     assert AuditEntry.objects.filter(action="identity.role_revoke").exists()
 
 
-def test_unlock_action(superuser_client):
-    locked = UserFactory(failed_login_count=5, locked_until=NOW + dt.timedelta(minutes=5))
-    response = superuser_client.post(
-        reverse("admin:identity_user_changelist"),
-        {"action": "unlock_accounts", "_selected_action": [locked.pk]},
-    )
-    assert response.status_code == 302
-    locked.refresh_from_db()
-    assert (locked.failed_login_count, locked.locked_until) == (0, None)
-    assert AuditEntry.objects.filter(action="identity.login_unlock").exists()
+def test_forgetting_failed_sign_ins_lets_the_account_in_at_once(superuser_client):
+    # given zhangsan's account slowed down by guesses from one network, and another's too
+    zhangsan = UserFactory(username="zhangsan")
+    UserFactory(username="lisi")
+    with time_machine.travel(T0, tick=False):
+        for username in ("zhangsan", "lisi"):
+            for _ in range(5):
+                Client().post(
+                    reverse("identity:login"),
+                    {"username": username, "password": "guess"},
+                    REMOTE_ADDR="203.0.113.7",
+                )
+        # when an administrator forgets zhangsan's failed sign-ins
+        response = superuser_client.post(
+            reverse("admin:identity_user_changelist"),
+            {"action": "forget_failed_signins", "_selected_action": [zhangsan.pk]},
+        )
+        # then zhangsan signs in at once from that network, and lisi still waits
+        assert response.status_code == 302
+        for username, expected in (("zhangsan", 302), ("lisi", 200)):
+            answer = Client().post(
+                reverse("identity:login"),
+                {"username": username, "password": "correct-horse-battery"},
+                REMOTE_ADDR="203.0.113.7",
+            )
+            assert answer.status_code == expected
+    entry = AuditEntry.objects.get(action="identity.login_throttle_clear")
+    assert (entry.actor, entry.target_id) == (superuser_client.admin, str(zhangsan.pk))
+
+
+def test_the_throttles_are_listed_read_only(superuser_client):
+    with time_machine.travel(T0, tick=False):
+        Client().post(
+            reverse("identity:login"),
+            {"username": "nobody", "password": "guess"},
+            REMOTE_ADDR="203.0.113.7",
+        )
+    response = superuser_client.get(reverse("admin:identity_throttle_changelist"))
+
+    assert response.status_code == 200
+    assert "nobody|203.0.113.7" in response.content.decode()
+    assert superuser_client.get(reverse("admin:identity_throttle_add")).status_code == 403
 
 
 def _user_change_data(user, roles):

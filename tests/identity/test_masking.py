@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from django.template import Context, Template
 
-from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
+from yiwang.identity.masking import (
+    mask_email,
+    mask_name,
+    mask_phone,
+    mask_resident_id,
+    mask_uscc,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +62,21 @@ def test_mask_phone(value, masked):
 )
 def test_mask_name(value, masked):
     assert mask_name(value) == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("zhangsan@example.org", "z*******@example.org"),
+        ("li@jinan.gov.cn", "l*@jinan.gov.cn"),
+        ("a@example.org", "*@example.org"),
+        ("no-at-sign", "**********"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_mask_email(value, masked):
+    assert mask_email(value) == masked
 
 
 def test_template_filters():

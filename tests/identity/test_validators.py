@@ -14,10 +14,12 @@ from yiwang.identity.validators import (
     _USCC_AUTHORITY_TYPES,
     PROVINCE_CODES,
     USCC_CHARSET,
+    normalize_mobile,
     normalize_resident_id,
     normalize_uscc,
     resident_id_check_character,
     uscc_check_character,
+    validate_mobile,
     validate_phone,
     validate_resident_id,
     validate_uscc,
@@ -261,3 +263,31 @@ def test_valid_phones(phone):
 )
 def test_invalid_phones(phone, code):
     assert _error(validate_phone, phone).code == code
+
+
+@pytest.mark.parametrize(
+    ("typed", "mobile"),
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("8613812345678", "13812345678"),
+    ],
+)
+def test_mobiles_are_normalised_to_11_digits(typed, mobile):
+    validate_mobile(typed)
+    assert normalize_mobile(typed) == mobile
+
+
+@pytest.mark.parametrize(
+    ("phone", "code"),
+    [
+        ("0531-12345678", "mobile"),  # a landline receives no text message
+        ("+86 120 1234 5678", "mobile"),
+        ("1381234567", "mobile"),
+        ("12012345678", "mobile_prefix"),
+        ("138-1234-567a", "character"),
+    ],
+)
+def test_invalid_mobiles(phone, code):
+    assert _error(validate_mobile, phone).code == code

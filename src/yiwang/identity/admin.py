@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,6 +27,7 @@ from yiwang.identity.models import (
     EnterpriseMember,
     Region,
     RoleAssignment,
+    Throttle,
     User,
 )
 
@@ -83,7 +83,6 @@ class UserAdmin(DjangoUserAdmin):
         "role_list",
         "is_staff",
         "is_active",
-        "lock_state",
     )
     list_filter = ("is_staff", "is_superuser", "is_active", "role_assignments__role", "groups")
     search_fields = (
@@ -105,10 +104,11 @@ class UserAdmin(DjangoUserAdmin):
         (
             _("Sign-in"),
             {
-                "fields": ("failed_login_count", "locked_until", "oidc_subject"),
+                "fields": ("oidc_subject",),
                 "description": _(
-                    "Failed sign-ins set the lockout; the action “Unlock the selected "
-                    "accounts” in the user list lifts it early."
+                    "Failed sign-ins only slow down further attempts (see the throttles); "
+                    "the action “Forget failed sign-ins of the selected accounts” in the "
+                    "user list clears them early."
                 ),
             },
         ),
@@ -125,9 +125,9 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    readonly_fields = ("failed_login_count", "locked_until", "last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined")
     inlines = (RoleAssignmentInline, CitizenInline)
-    actions = ("unlock_accounts",)
+    actions = ("forget_failed_signins",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return (
@@ -156,18 +156,20 @@ class UserAdmin(DjangoUserAdmin):
             for a in obj.role_assignments.all()
         )
 
-    @admin.display(description=_("locked"), boolean=True)
-    def lock_state(self, obj: User) -> bool:
-        return services.login_is_locked(obj) is not None
-
-    @admin.action(description=_("Unlock the selected accounts"), permissions=["change"])
-    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        users = list(queryset.filter(locked_until__gt=timezone.now()))
+    @admin.action(
+        description=_("Forget failed sign-ins of the selected accounts"), permissions=["change"]
+    )
+    def forget_failed_signins(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        users = list(queryset)
         for user in users:
-            services.login_unlock(user=user, actor=request.user)  # type: ignore[arg-type]
+            services.signin_throttle_clear(user=user, actor=request.user)  # type: ignore[arg-type]
         self.message_user(
             request,
-            ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", len(users))
+            ngettext(
+                "Failed sign-ins of %(count)d account forgotten.",
+                "Failed sign-ins of %(count)d accounts forgotten.",
+                len(users),
+            )
             % {"count": len(users)},
             messages.SUCCESS,
         )
@@ -277,3 +279,23 @@ class EnterpriseAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
     inlines = (EnterpriseMemberInline,)
+
+
+@admin.register(Throttle)
+class ThrottleAdmin(admin.ModelAdmin):
+    """Read-only: who is being slowed down, and why (clear an account's from the user list)."""
+
+    list_display = ("scope", "key", "count", "last_at")
+    list_filter = ("scope",)
+    search_fields = ("key",)
+    date_hierarchy = "last_at"
+    ordering = ("-last_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

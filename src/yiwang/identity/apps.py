@@ -8,11 +8,10 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Identity and departments")
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from yiwang.identity import receivers
+        from yiwang.identity import checks, receivers  # noqa: F401  (checks register)
 
-        user_login_failed.connect(receivers.login_failed, dispatch_uid="identity.login_failed")
         user_logged_in.connect(receivers.logged_in, dispatch_uid="identity.logged_in")
         post_migrate.connect(receivers.sync_role_groups, dispatch_uid="identity.sync_role_groups")

@@ -7,17 +7,19 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from yiwang.identity.services import login_is_locked
+from yiwang.identity.devices import signin_client
+from yiwang.identity.services import signin_attempt
 
 
-class LockoutModelBackend(ModelBackend):
-    """Django's username/password backend that refuses a locked account.
+class ThrottledModelBackend(ModelBackend):
+    """Django's username/password backend, throttled and without an oracle.
 
-    Put it in ``AUTHENTICATION_BACKENDS`` instead of ``ModelBackend`` so every
-    password sign-in (the portal and the admin) respects the lockout. The
-    password is still checked, so a locked account answers as slowly as any
-    other. Sessions opened before the lockout stay valid: the lockout defends
-    against password guessing, not against the account's owner.
+    In ``AUTHENTICATION_BACKENDS`` instead of ``ModelBackend``, so every
+    password sign-in (the portal's and the admin's) goes through
+    ``services.signin_attempt``: counted per account and client, per network
+    and per account, answered after one hasher run whatever the outcome, and
+    audited when refused. Permissions and ``get_user`` are ModelBackend's, so
+    open sessions are untouched by throttling.
     """
 
     def authenticate(
@@ -27,7 +29,16 @@ class LockoutModelBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None and login_is_locked(user) is not None:
-            return None
-        return user
+        if username is None:
+            username = kwargs.get(self._username_field())
+        if username is None or password is None:
+            return None  # not a password attempt (e.g. an OpenID Connect callback)
+        return signin_attempt(
+            username=str(username), password=password, client=signin_client(request)
+        )
+
+    @staticmethod
+    def _username_field() -> str:
+        from django.contrib.auth import get_user_model
+
+        return str(get_user_model().USERNAME_FIELD)

@@ -8,6 +8,8 @@ The conventions follow common practice in Chinese government systems:
   recognise their own number.
 - unified social credit code: the same rule (``9137**********041U``).
 - phone: keep the first 3 and the last 4 digits (``13812345678`` → ``138****5678``).
+- e-mail address: keep the first character and the domain
+  (``zhangsan@example.org`` → ``z*******@example.org``).
 - name: keep the first character (usually the surname) and replace every other
   character with one ``*`` each (``张三丰`` → ``张**``, ``张三`` → ``张*``),
   the form used in public notices (公示) and hotline replies.
@@ -45,6 +47,15 @@ def mask_uscc(value: str | None) -> str:
 def mask_phone(value: str | None) -> str:
     """``13812345678`` → ``138****5678``; landlines keep the same two ends."""
     return _mask_middle(value, keep_start=3, keep_end=4)
+
+
+def mask_email(value: str | None) -> str:
+    """``zhangsan@example.org`` → ``z*******@example.org``; without a domain, all masked."""
+    text = (value or "").strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local:
+        return MASK * len(text)
+    return _mask_middle(local, keep_start=1, keep_end=0) + at + domain
 
 
 def mask_name(value: str | None) -> str:

@@ -1,4 +1,5 @@
-"""Users, applicant profiles (citizens, enterprises), regions, departments and roles."""
+"""Users, applicant profiles (citizens, enterprises), regions, departments and roles;
+the counters that slow down guessing (throttles) and password-reset codes sent by SMS."""
 
 from __future__ import annotations
 
@@ -48,8 +49,6 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    failed_login_count = models.PositiveIntegerField(_("failed logins in a row"), default=0)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     oidc_subject = models.CharField(
         _("identity provider subject"),
         max_length=255,
@@ -207,7 +206,17 @@ class Citizen(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="citizen")
     name = models.CharField(_("name"), max_length=50)
     resident_id = models.CharField(
-        _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]
+        _("resident ID number"),
+        max_length=18,
+        unique=True,
+        validators=[validate_resident_id],
+        # Names no one: whoever types a number learns only that it is taken.
+        error_messages={
+            "unique": _(
+                "This resident ID number already has an account. If it is yours, sign in or "
+                "reset your password; if you never registered, call the 12345 hotline."
+            )
+        },
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -284,3 +293,57 @@ class EnterpriseMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.enterprise}"
+
+
+class Throttle(models.Model):
+    """A counter that slows down repeated attempts: failed sign-ins, reset requests, sign-ups.
+
+    One row per (scope, key), e.g. (``signin_account``, ``zhangsan``) or
+    (``signin_network``, ``203.0.113.7``). ``count`` is the number of attempts
+    still remembered at ``last_at``; older attempts are forgotten at the
+    scope's pace. Written only by ``yiwang.identity.services.throttle``; the
+    rules (how many attempts are free, how long the waits grow) are there too.
+    """
+
+    scope = models.CharField(_("scope"), max_length=30)
+    key = models.CharField(_("key"), max_length=300)
+    count = models.PositiveIntegerField(_("attempts remembered"), default=0)
+    last_at = models.DateTimeField(_("last attempt"))
+
+    class Meta:
+        verbose_name = _("throttle")
+        verbose_name_plural = _("throttles")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="throttle_unique")]
+        indexes = [models.Index(fields=["last_at"], name="throttle_last_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} ×{self.count}"
+
+
+class PasswordResetCode(models.Model):
+    """A short code sent by SMS that lets ``user`` choose a new password once.
+
+    The code itself is never stored: the background task that sends it keeps
+    only its keyed hash (HMAC with the secret key). Valid until ``expires_at``,
+    for a few attempts, once. Written only by
+    ``yiwang.identity.services.password_reset``.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    code_hash = models.CharField(_("code hash"), max_length=128, blank=True)
+    created_at = models.DateTimeField(_("requested"))
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset code")
+        verbose_name_plural = _("password reset codes")
+        indexes = [models.Index(fields=["phone", "expires_at"], name="reset_code_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,40 +1,25 @@
-"""Cross-cutting hooks, connected in ``IdentityConfig.ready()``.
-
-Sign-in outcomes are counted from Django's auth signals rather than from one
-login form, so the admin's login and any other password form are counted too.
-"""
+"""Cross-cutting hooks, connected in ``IdentityConfig.ready()``."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.apps import AppConfig, apps
 from django.http import HttpRequest
 
 from yiwang.identity import services
+from yiwang.identity.devices import device_trust
+from yiwang.identity.middleware import session_start
 from yiwang.identity.models import User
-from yiwang.identity.selectors import user_for_login
-
-logger = logging.getLogger(__name__)
-
-
-def login_failed(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    username = credentials.get(User.USERNAME_FIELD) or credentials.get("username")
-    if not username:
-        return  # not a password attempt (e.g. an OpenID Connect callback)
-    user = user_for_login(str(username))
-    if user is None:
-        logger.info("failed sign-in for an unknown username")
-        return
-    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
-    services.login_failure_record(user=user, ip=ip)
 
 
 def logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    services.login_success_record(user=user)
+    """Any sign-in (password, OpenID Connect, after registering): start the session's
+    clocks and trust the browser for this account."""
+    if request is None or not hasattr(request, "session"):
+        return
+    session_start(request, user)
+    device_trust(request, user)
 
 
 def sync_role_groups(sender: AppConfig, using: str, **kwargs: Any) -> None:

@@ -1,9 +1,11 @@
-"""Reads about users, their roles and their departments."""
+"""Reads about users, their roles and their departments, and how long their sessions last."""
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -50,7 +52,7 @@ def roles_for_user(user: User) -> QuerySet[RoleAssignment]:
     )
 
 
-def enterprises_for_user(user: User, on: date | None = None) -> QuerySet[Enterprise]:
+def enterprises_for_user(user: User, on: dt.date | None = None) -> QuerySet[Enterprise]:
     """The enterprises ``user`` may act for on the day ``on`` (default today) (法人代办), by
     name: as its legal representative, or as an agent whose authorisation has not expired."""
     current = Q(enterprisemember__valid_until__isnull=True) | Q(
@@ -69,3 +71,44 @@ def user_for_login(username: str) -> User | None:
         return User._default_manager.get_by_natural_key(username)
     except User.DoesNotExist:
         return None
+
+
+#: Roles of people who apply (citizens, enterprise agents); every other role works for the city.
+APPLICANT_ROLES = frozenset({Role.CITIZEN, Role.ENTERPRISE})
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a signed-in session lasts: ``idle`` without a request, ``absolute`` in all."""
+
+    kind: str  # "officer" or "citizen"
+    idle: dt.timedelta
+    absolute: dt.timedelta
+
+
+def session_kind(user: User) -> str:
+    """``"officer"`` for staff, superusers and anyone holding a role other than citizen or
+    enterprise agent (they see other people's data); ``"citizen"`` otherwise. One query."""
+    if user.is_staff or user.is_superuser:
+        return "officer"
+    others = RoleAssignment.objects.filter(user_id=user.pk).exclude(role__in=APPLICANT_ROLES)
+    return "officer" if others.exists() else "citizen"
+
+
+def session_limits(kind: str) -> SessionLimits:
+    """The limits of a session of ``kind`` (see ``session_kind``), from the settings.
+
+    ``YIWANG_SESSION_IDLE_MINUTES_OFFICER`` (30) or
+    ``YIWANG_SESSION_IDLE_MINUTES_CITIZEN`` (120), and
+    ``YIWANG_SESSION_MAX_HOURS`` (12) for everyone. Read at call time.
+    """
+    minutes = (
+        settings.YIWANG_SESSION_IDLE_MINUTES_OFFICER
+        if kind == "officer"
+        else settings.YIWANG_SESSION_IDLE_MINUTES_CITIZEN
+    )
+    return SessionLimits(
+        kind="officer" if kind == "officer" else "citizen",
+        idle=dt.timedelta(minutes=int(minutes)),
+        absolute=dt.timedelta(hours=int(settings.YIWANG_SESSION_MAX_HOURS)),
+    )

@@ -261,3 +261,30 @@ def validate_postcode(value: str) -> None:
     """Check a mainland postal code (邮政编码): six digits. Raises ``ValidationError``."""
     if not (isinstance(value, str) and len(value) == 6 and value.isascii() and value.isdigit()):
         raise ValidationError(_("A postal code has six digits."), code="postcode")
+
+
+def normalize_mobile(value: str) -> str:
+    """The 11 digits of a mainland mobile number typed with separators or a +86 / 86 prefix.
+
+    ``"+86 138-1234-5678"`` → ``"13812345678"``. Other values come back stripped
+    of separators only; ``validate_mobile`` says what is wrong with them.
+    """
+    digits = "".join(char for char in value if char.isdigit())
+    if len(digits) == 13 and digits.startswith("86"):
+        return digits[2:]
+    return digits
+
+
+def validate_mobile(value: str) -> None:
+    """Check a mainland mobile number (one that receives SMS): 11 digits from 13 to 19.
+
+    Accepts separators and a +86 prefix, as ``normalize_mobile`` does; landlines
+    are refused. Raises ``ValidationError``.
+    """
+    validate_phone(value)
+    digits = normalize_mobile(value)
+    if len(digits) != 11 or digits[0] != "1" or digits[1] not in "3456789":
+        raise ValidationError(
+            _("Enter a mobile number of 11 digits starting with 1, such as 13812345678."),
+            code="mobile",
+        )

@@ -12,6 +12,8 @@ Each round (every ``--interval`` seconds):
 - re-enqueues webhook deliveries a crashed worker left pending;
 - deletes stored files whose upload never committed (``pending_files_sweep``,
   after an hour's grace).
+- forgets sign-in and password-reset throttles whose attempts are all
+  forgotten, and password-reset codes expired over a day ago.
 
 Run one next to the web servers and workers: ``manage.py run_scheduler``.
 """
@@ -24,11 +26,15 @@ from django.core.management.base import BaseCommand, CommandError
 from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
 from yiwang.core.storage import pending_files_sweep
 from yiwang.core.tasks import stale_tasks_requeue
+from yiwang.identity.services import password_reset_codes_purge, throttles_purge
 from yiwang.integrations.services import webhook_deliveries_requeue
 
 
 class Command(BaseCommand):
-    help = "Periodic upkeep: deadlines of due cases, stale background tasks, stuck webhooks."
+    help = (
+        "Periodic upkeep: deadlines of due cases, stale background tasks, stuck webhooks, "
+        "old sign-in throttles and reset codes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one round and exit.")
@@ -59,6 +65,8 @@ class Command(BaseCommand):
             requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
             webhooks = webhook_deliveries_requeue(at=at)
             orphans = pending_files_sweep(now=at.timestamp() if at else None)
+            throttles_purge(at=at)
+            password_reset_codes_purge(at=at)
             if changed or requeued or webhooks or orphans or once:
                 self.stdout.write(
                     f"{changed} case(s) updated, {len(requeued)} task(s) requeued, "

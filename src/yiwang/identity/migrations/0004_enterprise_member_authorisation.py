@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('identity', '0002_user_oidc_subject_and_verbose_names'),
+        ('identity', '0003_signin_throttles_replace_lockout'),
     ]
 
     operations = [

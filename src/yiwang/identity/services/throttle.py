@@ -1,0 +1,239 @@
+"""Throttles: attempts counted per (scope, key), answered with exponentially growing waits.
+
+Nothing here ever locks anything for good. A rule lets ``free`` attempts
+through, then asks for a wait before the next one — ``first_wait``, doubling
+with each further attempt, never more than ``max_wait`` — and forgets one
+remembered attempt per ``forget_every`` of quiet. The count is capped where
+the wait stops growing, so a row is forgotten at most
+``saturation × forget_every`` after its last attempt, whatever came before.
+
+Attempts are *charged before* the work they guard (hashing a password,
+sending a message): checking and charging happen under the rows' locks in one
+short transaction, so parallel attempts all count and none slips through
+between a check and a charge, and no lock is held during the slow part. A
+sign-in that turns out right is refunded (``throttle_refund``).
+
+The rules of sign-in, password reset and registration are at the bottom, in
+one table with the reasons for their numbers (docs/identity.md repeats them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yiwang.identity.models import Throttle
+
+
+@dataclass(frozen=True)
+class ThrottleRule:
+    """How one scope counts attempts and how long it makes the next one wait."""
+
+    scope: str
+    free: int
+    first_wait: dt.timedelta
+    max_wait: dt.timedelta
+    forget_every: dt.timedelta
+
+    @property
+    def saturation(self) -> int:
+        """The count from which the wait is ``max_wait``; counts are capped there."""
+        ratio = self.max_wait / self.first_wait
+        return self.free + max(0, math.ceil(math.log2(ratio)))
+
+    def wait_after(self, count: int) -> dt.timedelta:
+        """The wait that ``count`` remembered attempts impose before the next one."""
+        if count < self.free:
+            return dt.timedelta(0)
+        doublings: int = 2 ** min(count - self.free, 40)
+        return min(self.max_wait, self.first_wait * doublings)
+
+    def remembered(self, count: int, last_at: dt.datetime, now: dt.datetime) -> int:
+        """``count`` attempts at ``last_at``, less those forgotten by ``now``."""
+        forgotten = max(0, math.floor((now - last_at) / self.forget_every))
+        return max(0, count - forgotten)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One counter: a rule and the key it counts under (an account, an address, …)."""
+
+    rule: ThrottleRule
+    key: str
+
+
+def _locked_rows(buckets: Sequence[Bucket], now: dt.datetime) -> list[tuple[Bucket, Throttle]]:
+    """The buckets' rows, created when missing, locked in one fixed order (no deadlocks)."""
+    rows = []
+    for bucket in sorted(buckets, key=lambda b: (b.rule.scope, b.key)):
+        lookup = {"scope": bucket.rule.scope, "key": bucket.key[:300]}
+        row = Throttle.objects.select_for_update().filter(**lookup).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    row = Throttle.objects.create(count=0, last_at=now, **lookup)
+            except IntegrityError:  # created by a parallel attempt since we looked
+                row = Throttle.objects.select_for_update().get(**lookup)
+        rows.append((bucket, row))
+    return rows
+
+
+def throttle_wait(buckets: Iterable[Bucket], *, at: dt.datetime | None = None) -> dt.timedelta:
+    """How long the next attempt still has to wait (zero: it may go ahead). Reads only."""
+    now = at or timezone.now()
+    wait = dt.timedelta(0)
+    by_scope = {(b.rule.scope, b.key[:300]): b.rule for b in buckets}
+    if not by_scope:
+        return wait
+    rows = Throttle.objects.filter(
+        scope__in={scope for scope, _key in by_scope}, key__in={key for _scope, key in by_scope}
+    )
+    for row in rows:
+        rule = by_scope.get((row.scope, row.key))
+        if rule is not None:
+            wait = max(wait, row.last_at + rule.wait_after(row.count) - now)
+    return wait
+
+
+def throttle_charge(buckets: Sequence[Bucket], *, at: dt.datetime | None = None) -> dt.timedelta:
+    """Count one attempt in every bucket, unless one of them still asks for a wait.
+
+    Returns the longest wait still due (nothing counted then), or zero when the
+    attempt was counted and may go ahead. Locks the buckets' rows (``SELECT …
+    FOR UPDATE``, created when missing) in its own transaction, so parallel
+    attempts are counted one after the other. Writes no audit entry: the
+    caller records what the attempt was.
+    """
+    now = at or timezone.now()
+    with transaction.atomic():
+        rows = _locked_rows(buckets, now)
+        wait = dt.timedelta(0)
+        for bucket, row in rows:
+            if row.count:
+                wait = max(wait, row.last_at + bucket.rule.wait_after(row.count) - now)
+        if wait > dt.timedelta(0):
+            return wait
+        for bucket, row in rows:
+            rule = bucket.rule
+            row.count = min(rule.saturation, rule.remembered(row.count, row.last_at, now) + 1)
+            row.last_at = now
+            row.save(update_fields=["count", "last_at"])
+    return dt.timedelta(0)
+
+
+def throttle_refund(buckets: Sequence[Bucket], *, at: dt.datetime | None = None) -> None:
+    """Take back one attempt from each bucket (the attempt was legitimate after all).
+
+    Locks the rows; a bucket left with nothing remembered is deleted.
+    """
+    now = at or timezone.now()
+    with transaction.atomic():
+        for bucket, row in _locked_rows(buckets, now):
+            remaining = bucket.rule.remembered(row.count, row.last_at, now) - 1
+            if remaining <= 0:
+                row.delete()
+            else:
+                row.count = remaining
+                row.save(update_fields=["count"])
+
+
+def throttle_clear(buckets: Iterable[Bucket]) -> int:
+    """Forget the buckets entirely; returns how many rows were deleted."""
+    deleted = 0
+    for bucket in buckets:
+        deleted += Throttle.objects.filter(scope=bucket.rule.scope, key=bucket.key[:300]).delete()[
+            0
+        ]
+    return deleted
+
+
+def throttles_purge(*, at: dt.datetime | None = None) -> int:
+    """Delete the rows every attempt of which is forgotten (the scheduler runs this).
+
+    A row is kept while it could still make someone wait, i.e. for
+    ``saturation × forget_every`` after its last attempt. Rows of unknown
+    scopes (a rule removed) go after a day. Returns how many were deleted.
+    """
+    now = at or timezone.now()
+    deleted = 0
+    known = set()
+    for rule in RULES:
+        known.add(rule.scope)
+        horizon = max(rule.saturation * rule.forget_every, rule.max_wait)
+        deleted += Throttle.objects.filter(scope=rule.scope, last_at__lt=now - horizon).delete()[0]
+    deleted += (
+        Throttle.objects.exclude(scope__in=known)
+        .filter(last_at__lt=now - dt.timedelta(days=1))
+        .delete()[0]
+    )
+    return deleted
+
+
+def _seconds(n: float) -> dt.timedelta:
+    return dt.timedelta(seconds=n)
+
+
+def _minutes(n: float) -> dt.timedelta:
+    return dt.timedelta(minutes=n)
+
+
+# --- the rules -----------------------------------------------------------------------------
+#
+# Sign-in. A guess costs the attacker a hasher run on our side either way, so
+# these only have to make guessing slow, never stop the owner:
+#
+# - SIGNIN_CLIENT_ACCOUNT, one account from one client (the browser's device
+#   id when it has signed in to this account before, else its network):
+#   5 free, then 1 s doubling to 15 min; forgets one per 15 min. A person
+#   mistyping hardly notices (the 8th attempt waits 4 s); a guesser from one
+#   place gets about 4 tries an hour.
+# - SIGNIN_NETWORK, one network against any account (password spraying,
+#   credential stuffing): 30 free, then 1 s doubling to 15 min; forgets one
+#   per minute, so an office or a carrier-grade NAT can fail 60 times an hour
+#   without anyone waiting, and one network guesses about once a minute.
+# - SIGNIN_ACCOUNT, one account from anywhere (a botnet): 10 free, then 1 s
+#   doubling to 5 min; forgets one per 5 min. It only slows down, and only
+#   so far: at worst one guess per 5 minutes reaches the account, whatever
+#   the number of addresses.
+#
+# The last two do not apply to a browser holding the account's device cookie
+# (yiwang.identity.devices), so an attack from elsewhere, however spread out,
+# never keeps the owner out of their usual browser: there only their own
+# failures count. A new browser can always be made trusted by resetting the
+# password from it.
+SIGNIN_CLIENT_ACCOUNT = ThrottleRule(
+    "signin_client_account", 5, _seconds(1), _minutes(15), _minutes(15)
+)
+SIGNIN_NETWORK = ThrottleRule("signin_network", 30, _seconds(1), _minutes(15), _minutes(1))
+SIGNIN_ACCOUNT = ThrottleRule("signin_account", 10, _seconds(1), _minutes(5), _minutes(5))
+
+# Password reset. Every request sends a message (SMS costs money and annoys):
+# per e-mail address or phone number 3 free, then 1 min doubling to an hour,
+# forgetting one per 20 min (about 3 messages an hour at most); per network
+# 10 free, forgetting one per 6 min. Wrong SMS codes per phone number: 5
+# free, then 1 min doubling to an hour, forgetting one per hour — with 5
+# tries per code that keeps guessing a 6-digit code near one try an hour.
+RESET_TARGET = ThrottleRule("reset_target", 3, _minutes(1), _minutes(60), _minutes(20))
+RESET_NETWORK = ThrottleRule("reset_network", 10, _minutes(1), _minutes(60), _minutes(6))
+RESET_CODE = ThrottleRule("reset_code", 5, _minutes(1), _minutes(60), _minutes(60))
+
+# Registration, per network: 10 free, then 1 min doubling to an hour,
+# forgetting one per 6 min (a service hall registering 10 people an hour
+# never waits), which also bounds how fast anyone can ask "is this resident
+# ID registered?".
+REGISTER_NETWORK = ThrottleRule("register_network", 10, _minutes(1), _minutes(60), _minutes(6))
+
+RULES = (
+    SIGNIN_CLIENT_ACCOUNT,
+    SIGNIN_NETWORK,
+    SIGNIN_ACCOUNT,
+    RESET_TARGET,
+    RESET_NETWORK,
+    RESET_CODE,
+    REGISTER_NETWORK,
+)

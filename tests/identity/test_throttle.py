@@ -1,0 +1,124 @@
+"""The throttle rules: free attempts, doubling waits, a ceiling, forgetting, purging."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from tests.concurrency import race, slowed
+from tests.factories import T0, UserFactory
+from yiwang.core.models import AuditEntry
+from yiwang.identity.devices import SignInClient
+from yiwang.identity.models import Throttle
+from yiwang.identity.services import signin_attempt, throttles_purge
+from yiwang.identity.services.throttle import (
+    REGISTER_NETWORK,
+    RESET_CODE,
+    SIGNIN_ACCOUNT,
+    SIGNIN_CLIENT_ACCOUNT,
+    SIGNIN_NETWORK,
+    Bucket,
+    throttle_charge,
+    throttle_wait,
+)
+
+S = timedelta(seconds=1)
+MIN = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("rule", "count", "wait"),
+    [
+        (SIGNIN_CLIENT_ACCOUNT, 4, 0 * S),
+        (SIGNIN_CLIENT_ACCOUNT, 5, 1 * S),
+        (SIGNIN_CLIENT_ACCOUNT, 6, 2 * S),
+        (SIGNIN_CLIENT_ACCOUNT, 9, 16 * S),
+        (SIGNIN_CLIENT_ACCOUNT, 14, 512 * S),
+        (SIGNIN_CLIENT_ACCOUNT, 15, 15 * MIN),  # 1024 s, held at 15 minutes
+        (SIGNIN_CLIENT_ACCOUNT, 1000, 15 * MIN),
+        (SIGNIN_NETWORK, 29, 0 * S),
+        (SIGNIN_NETWORK, 30, 1 * S),
+        (SIGNIN_NETWORK, 40, 15 * MIN),
+        (SIGNIN_ACCOUNT, 9, 0 * S),
+        (SIGNIN_ACCOUNT, 10, 1 * S),
+        (SIGNIN_ACCOUNT, 18, 256 * S),
+        (SIGNIN_ACCOUNT, 19, 5 * MIN),  # 512 s, held at 5 minutes
+        (RESET_CODE, 5, 1 * MIN),
+        (RESET_CODE, 11, 60 * MIN),
+        (REGISTER_NETWORK, 10, 1 * MIN),
+    ],
+)
+def test_waits_double_from_the_last_free_attempt_up_to_a_ceiling(rule, count, wait):
+    assert rule.wait_after(count) == wait
+
+
+@pytest.mark.parametrize(
+    ("rule", "saturation"),
+    [(SIGNIN_CLIENT_ACCOUNT, 15), (SIGNIN_NETWORK, 40), (SIGNIN_ACCOUNT, 19), (RESET_CODE, 11)],
+)
+def test_counts_stop_where_the_wait_stops_growing(rule, saturation):
+    assert rule.saturation == saturation
+
+
+@pytest.mark.django_db
+def test_a_network_forgets_one_attempt_a_minute():
+    bucket = Bucket(SIGNIN_NETWORK, "203.0.113.7")
+    for _ in range(30):
+        assert throttle_charge([bucket], at=T0) == timedelta(0)
+    assert throttle_charge([bucket], at=T0) == 1 * S  # the 31st waits
+
+    # ten quiet minutes later ten are forgotten: 20 remembered, the next one makes 21
+    assert throttle_charge([bucket], at=T0 + 10 * MIN) == timedelta(0)
+
+    row = Throttle.objects.get(scope="signin_network", key="203.0.113.7")
+    assert (row.count, row.last_at) == (21, T0 + 10 * MIN)
+
+
+@pytest.mark.django_db
+def test_counts_are_held_at_the_saturation():
+    bucket = Bucket(SIGNIN_ACCOUNT, "zhangsan")
+    moment = T0
+    for _ in range(30):  # each one as soon as it is allowed
+        moment += throttle_wait([bucket], at=moment)
+        assert throttle_charge([bucket], at=moment) == timedelta(0)
+
+    assert Throttle.objects.get(key="zhangsan").count == 19
+
+
+@pytest.mark.django_db
+def test_the_purge_forgets_rows_that_can_no_longer_make_anyone_wait():
+    network = Bucket(SIGNIN_NETWORK, "203.0.113.7")  # 40 × 1 minute
+    pair = Bucket(SIGNIN_CLIENT_ACCOUNT, "zhangsan|203.0.113.7")  # 15 × 15 minutes
+    throttle_charge([network, pair], at=T0)
+
+    assert throttles_purge(at=T0 + 40 * MIN) == 0
+    assert throttles_purge(at=T0 + 40 * MIN + S) == 1
+    assert throttles_purge(at=T0 + 225 * MIN) == 0
+    assert throttles_purge(at=T0 + 225 * MIN + S) == 1
+    assert not Throttle.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_are_counted_one_after_the_other(monkeypatch):
+    # given an account with four wrong passwords from one address: one more is free
+    UserFactory(username="zhangsan")
+    client = SignInClient(address="203.0.113.7")
+    with time_machine.travel(T0, tick=False):
+        for _ in range(4):
+            signin_attempt(username="zhangsan", password="guess", client=client)
+        # when six more arrive at once, each saving its count slowly under the lock
+        monkeypatch.setattr(Throttle, "save", slowed(Throttle.save))
+        results = race(
+            *[
+                lambda: signin_attempt(username="zhangsan", password="guess", client=client)
+                for _ in range(6)
+            ]
+        )
+
+    # then exactly one was checked; the five others found the wait and were refused unchecked
+    assert results == [None] * 6
+    assert AuditEntry.objects.filter(action="identity.login_failed").count() == 5
+    assert AuditEntry.objects.filter(action="identity.login_throttled").count() == 5
