@@ -8,7 +8,7 @@ command. Deadlines are checked against an independent day-by-day count.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -241,24 +241,32 @@ def test_a_final_state_accepts_no_command(journey, begin, plan, later):
 
 
 def test_the_journeys_end_in_every_final_state():
-    """What the property above sees, counted over a fixed sample of its examples."""
-    ends: Counter[tuple[str, str]] = Counter()
-    by_steps = 0
+    """Every final state of every definition is reached by a journey, and the random steps of
+    the property above end a fair share of its cases on their own."""
+    begin = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
+    for name in STANDARD:
+        for end in finals(load_standard(name)):
+            _definition, _by_steps, state = end_of_journey(name, end, begin, [])
+            assert state.status == end, (name, end, state.statuses)
 
-    @settings(SETTINGS, max_examples=200, derandomize=True, database=None)
+    # Over a sample of the property's examples (the seed may be forced by pytest-randomly, so
+    # which ends it meets varies; the share ended by the steps alone stays far above this).
+    by_steps = 0
+    examples = 0
+
+    @settings(SETTINGS, max_examples=200, database=None)
     @given(journey=journeys(), begin=starts, plan=steps)
     def sample(journey, begin, plan):
-        nonlocal by_steps
+        nonlocal by_steps, examples
         name, goal = journey
-        _, ended_by_steps, state = end_of_journey(name, goal, begin, plan)
-        ends[name, state.status] += 1
+        _, ended_by_steps, _state = end_of_journey(name, goal, begin, plan)
         by_steps += ended_by_steps
+        examples += 1
 
     sample()
 
-    assert set(ends) == {(name, end) for name in STANDARD for end in finals(load_standard(name))}
-    assert sum(ends.values()) >= 150  # hypothesis may stop a little early
-    assert by_steps >= 20, by_steps  # the random steps end a fair share of cases on their own
+    assert examples >= 150  # hypothesis may stop a little early
+    assert by_steps >= 20, by_steps
 
 
 @SETTINGS
