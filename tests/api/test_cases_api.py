@@ -400,7 +400,7 @@ def test_case_page_masks_personal_data_for_a_supervisor_and_audits_full_views(wo
     full = as_user(world.clerk).get(f"/api/v1/officer/cases/{case.number}").json()
     assert full["applicant"]["masked"] is False
     assert full["form_data"]["shop_name"] == "泉城小吃"
-    assert AuditEntry.objects.filter(action="case.view", actor=world.clerk).exists()
+    assert AuditEntry.objects.filter(action="case.personal_data_view", actor=world.clerk).exists()
     masked = as_user(world.supervisor).get(f"/api/v1/officer/cases/{case.number}").json()
     assert masked["applicant"]["masked"] is True
     assert masked["applicant"]["name"] == "张*"

@@ -29,10 +29,10 @@ from ninja import Field, File, Form, Header, Query, Router, Schema, Status, Uplo
 from yiwang.api.auth import api_auth, user_of
 from yiwang.api.errors import ApiError, ErrorOut
 from yiwang.cases import selectors, services
+from yiwang.cases.downloads import material_response
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Application, Case, CaseMaterial
-from yiwang.cases.permissions import officer_department_ids, workflow_roles_in_department
-from yiwang.core.audit import audit_record
+from yiwang.cases.permissions import officer_department_ids
 from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
 from yiwang.identity.models import User
 from yiwang.identity.selectors import enterprises_for_user
@@ -729,16 +729,8 @@ def case_rate(request: HttpRequest, number: str, payload: RatingIn) -> Any:
 def material_file(request: HttpRequest, material_id: int) -> FileResponse:
     user = user_of(request)
     row = selectors.material_get_for_user(user=user, material_id=material_id)
-    if row.application.applicant_id != user.pk:
-        audit_record(
-            actor=user,
-            action="material.view",
-            target=row,
-            data={"case": row.case.number if row.case else None},
-        )
-    return FileResponse(
-        row.file.open("rb"), content_type=row.content_type, filename=row.original_name
-    )
+    services.material_view_record(actor=user, material=row)
+    return material_response(row)
 
 
 # --- officer endpoints --------------------------------------------------------------
@@ -805,9 +797,9 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
 )
 def officer_case_detail(request: HttpRequest, number: str) -> Any:
     officer, case = _officer_case(request, number)
-    full = bool(workflow_roles_in_department(officer, case.department_id))
+    full = selectors.case_personal_data_full(user=officer, case=case)
     if full:
-        audit_record(actor=officer, action="case.view", target=case, data={"number": number})
+        services.case_personal_data_view_record(actor=officer, case=case)
     clock = selectors.case_clock(case)
     return {
         **_state(case, officer),

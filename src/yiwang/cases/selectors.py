@@ -250,8 +250,9 @@ def case_get_for_officer(*, officer: User, number: str) -> Case:
 
     Errors: CaseNotFound (404) for no such number; PermissionDenied (403)
     when ``officer`` holds no officer role in the case's department.
-    Viewing a case shows personal data: callers (views, API) record it with
-    ``audit_record(action="case.view")``.
+    How much of the personal data the officer sees is :func:`case_personal_data_full`;
+    callers (views, API) record a full view with
+    ``services.case_personal_data_view_record``.
     """
     case = (
         Case.objects.select_related(*_OFFICER_RELATED, "workflow_instance", "application")
@@ -500,11 +501,28 @@ def case_materials(case: Case, *, include_superseded: bool = False) -> QuerySet[
     return qs.order_by(F("material__order").asc(nulls_last=True), "uploaded_at", "id")
 
 
-def material_get_for_user(*, user: User, material_id: int) -> CaseMaterial:
-    """An upload ``user`` may open: their own (applicant), or their department's case (officer).
+def case_personal_data_full(*, user: User, case: Case) -> bool:
+    """Whether ``user`` sees the applicant's personal data in full (脱敏 otherwise): the one
+    decision for the fields, the form answers and the uploaded files, on every page and in
+    the API.
 
-    Errors: CaseNotFound (404) otherwise. Officers' views of a file are
-    personal-data views: callers record ``audit_record(action="material.view")``.
+    In full: the applicant, and the officers who process the case — those holding a
+    workflow role (intake clerk, reviewer, approver, handler) in its (active) department.
+    Masked: other officers of the department (a supervisor watches deadlines and ratings,
+    not the person), who also may not open the files.
+    """
+    if case.applicant_id == user.pk and user.is_active:
+        return True
+    return bool(workflow_roles_in_department(user, case.department_id))
+
+
+def material_get_for_user(*, user: User, material_id: int) -> CaseMaterial:
+    """An upload ``user`` may open: their own (applicant), or a case's of their department
+    when they see its personal data in full (:func:`case_personal_data_full`).
+
+    Errors: CaseNotFound (404) for anyone else; PermissionDenied (403) for an
+    officer of the department who sees the case masked. Officers' views of a
+    file are personal-data views: callers record ``services.material_view_record``.
     """
     row = (
         CaseMaterial.objects.select_related("application", "case", "material")
@@ -516,5 +534,9 @@ def material_get_for_user(*, user: User, material_id: int) -> CaseMaterial:
     if row.application.applicant_id == user.pk:
         return row
     if row.case is not None and is_officer_of(user, row.case.department_id):
+        if not case_personal_data_full(user=user, case=row.case):
+            raise PermissionDenied(
+                _("Your role sees this case's personal data masked: its documents are not shown.")
+            )
         return row
     raise CaseNotFound(_("No such document."))

@@ -106,6 +106,31 @@ def check_upload(file: File[Any], *, accepted: list[str] | tuple[str, ...]) -> C
     return CheckedUpload(fmt, CONTENT_TYPES[fmt], size, digest.hexdigest())
 
 
+#: How long a stored original name may be (the column takes 255; room for a label before it).
+NAME_LIMIT = 120
+
+
+def offered_name(client_name: str, fmt: str) -> str:
+    """The name a file is stored and offered under: the client's file name, without any
+    folder or control characters, with the extension of the type sniffed from its content.
+
+    A PDF sent as ``invoice.html`` or ``run.bat`` is ``invoice.pdf`` / ``run.pdf``: a
+    download can never carry an extension that another program would run or render.
+    """
+    base = client_name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(char for char in base if char.isprintable() and char not in '"<>|:*?')
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = stem.strip(" .")[: NAME_LIMIT - len(fmt) - 1] or "upload"
+    return f"{stem}.{fmt}"
+
+
+def offered_name_for(name: str, content_type: str) -> str:
+    """:func:`offered_name` of a stored name, from its stored (sniffed) content type; for rows
+    stored before names were made safe."""
+    fmt = next((f for f, t in CONTENT_TYPES.items() if t == content_type), "bin")
+    return offered_name(name, fmt)
+
+
 def _too_large(limit: int) -> UploadTooLarge:
     mib = limit / (1024 * 1024)
     return UploadTooLarge(

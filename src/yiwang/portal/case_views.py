@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases import services as case_services
+from yiwang.cases.downloads import material_response
 from yiwang.cases.errors import CaseConflict, CaseNotFound, UploadTooLarge
 from yiwang.cases.models import Case, Rating
 from yiwang.cases.uploads import max_upload_bytes
-from yiwang.core.audit import audit_record
 from yiwang.portal.apply_views import UploadForm, all_messages, formats_label, upload_errors
 from yiwang.portal.templatetags.portal import translated
 
@@ -283,19 +283,10 @@ def case_follow_up(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_safe
 def material_download(request: HttpRequest, material_id: int) -> FileResponse:
-    """Stream an uploaded file to its owner (or an officer of the case's department)."""
+    """Stream an uploaded file to its owner (or an officer who sees the case in full)."""
     try:
         row = case_selectors.material_get_for_user(user=request.user, material_id=material_id)
     except CaseNotFound:
         raise Http404("material") from None
-    if row.application.applicant_id != request.user.pk:
-        # An officer opening an applicant's document is a view of personal data.
-        audit_record(actor=request.user, action="material.view", target=row)
-    response = FileResponse(
-        row.file.open("rb"),
-        content_type=row.content_type,
-        as_attachment=request.GET.get("download") == "1",
-        filename=row.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    case_services.material_view_record(actor=request.user, material=row)
+    return material_response(row, inline=request.GET.get("download") != "1")

@@ -50,8 +50,19 @@ from typing import Any
 
 from django import forms
 from django.forms import BoundField
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from yiwang.cases.answers import answer_rows as walk_answers
+from yiwang.cases.answers import (
+    choices_of,
+    english,
+    hint_of,
+    is_object_array,
+    ordered_properties,
+    title_of,
+    type_of,
+)
 
 SEP = "__"
 MAX_ROWS = 20
@@ -67,64 +78,12 @@ def field_name(path: Sequence[str | int]) -> str:
     return SEP.join(str(p) for p in path)
 
 
-def _english() -> bool:
-    return (get_language() or "").lower().startswith("en")
-
-
-def _title(spec: Mapping[str, Any], key: str) -> str:
-    if _english() and spec.get("title_en"):
-        return str(spec["title_en"])
-    return str(spec.get("title") or key.replace("_", " ").capitalize())
-
-
-def _hint(spec: Mapping[str, Any]) -> str:
-    if _english() and spec.get("description_en"):
-        return str(spec["description_en"])
-    return str(spec.get("description") or "")
-
-
-def _type(spec: Mapping[str, Any]) -> str:
-    kind = spec.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    if kind is None:
-        if "properties" in spec:
-            return "object"
-        if "enum" in spec or "oneOf" in spec:
-            return "string"
-        return "string"
-    return str(kind)
-
-
-def ordered_properties(schema: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """The object's properties in display order: ``x-order`` when given, else as written.
-
-    (PostgreSQL's jsonb does not keep key order; a catalog that must keep it
-    lists the keys in ``x-order``.)
-    """
-    props = schema.get("properties") or {}
-    order = [k for k in (schema.get("x-order") or []) if k in props]
-    order += [k for k in props if k not in order]
-    return [(k, props[k]) for k in order if isinstance(props[k], Mapping)]
-
-
-def choices_of(spec: Mapping[str, Any]) -> list[tuple[Any, str]] | None:
-    """``[(value, title)]`` of an enum (``enumNames``) or a ``oneOf`` of consts; None otherwise."""
-    if "enum" in spec:
-        names = spec.get("enumNames") or []
-        return [
-            (value, str(names[i]) if i < len(names) else str(value))
-            for i, value in enumerate(spec["enum"])
-        ]
-    options = spec.get("oneOf") or spec.get("anyOf")
-    if isinstance(options, list) and options and all("const" in o for o in options):
-        return [(o["const"], str(o.get("title") or o["const"])) for o in options]
-    return None
-
-
-def _is_object_array(spec: Mapping[str, Any]) -> bool:
-    items = spec.get("items") or {}
-    return _type(spec) == "array" and isinstance(items, Mapping) and _type(items) == "object"
+# The schema-reading rules are shared with the officers' pages and the API (cases.answers).
+_english = english
+_title = title_of
+_hint = hint_of
+_type = type_of
+_is_object_array = is_object_array
 
 
 def _is_complex(spec: Mapping[str, Any]) -> bool:
@@ -499,45 +458,11 @@ class AnswerRow:
 def answer_rows(schema: Mapping[str, Any], answers: Mapping[str, Any]) -> list[AnswerRow]:
     """The answers as label / value rows in form order, with the section each is changed in."""
     section_of = {name: s.index for s in form_sections(schema) for name in s.names}
-    rows: list[AnswerRow] = []
-    for key, spec in ordered_properties(schema):
-        _answer_rows(rows, [_title(spec, key)], spec, answers.get(key), section_of.get(key, 0))
-    return rows
-
-
-def _answer_rows(
-    rows: list[AnswerRow], labels: list[str], spec: Mapping[str, Any], value: Any, section: int
-) -> None:
-    if _type(spec) == "object":
-        saved = value if isinstance(value, Mapping) else {}
-        for key, sub in ordered_properties(spec):
-            _answer_rows(rows, [*labels, _title(sub, key)], sub, saved.get(key), section)
-        return
-    if _is_object_array(spec):
-        entries = value if isinstance(value, list) else []
-        if not entries:
-            rows.append(AnswerRow(" · ".join(labels), "", section))
-        for n, entry in enumerate(entries, start=1):
-            _answer_rows(rows, [*labels[:-1], f"{labels[-1]} {n}"], spec["items"], entry, section)
-        return
-    rows.append(AnswerRow(" · ".join(labels), display_value(spec, value), section))
-
-
-def display_value(spec: Mapping[str, Any], value: Any) -> str:
-    """An answer in words: the option's title, Yes/No, entries joined by commas."""
-    if value is None or value == "":
-        return ""
-    if _type(spec) == "boolean":
-        return str(_("Yes") if value else _("No"))
-    if isinstance(value, list):
-        items = spec.get("items") or {}
-        return ", ".join(
-            display_value(items if isinstance(items, Mapping) else {}, v) for v in value
-        )
-    options = choices_of(spec)
-    if options is not None:
-        return next((t for v, t in options if v == value), str(value))
-    return str(value)
+    return [
+        AnswerRow(" · ".join(row.labels), row.value, section_of.get(row.key, 0))
+        for row in walk_answers(schema, answers)
+        if not row.heading
+    ]
 
 
 @dataclass

@@ -1,9 +1,8 @@
 """What the case page shows, prepared from a case already allowed by the selectors.
 
-Pure presentation: no writes, no permission decisions beyond *how much* of
-the personal data an officer's role needs (脱敏): intake clerks, reviewers and
-approvers of the case's department see it in full, other officers (supervisors,
-handlers) masked.
+Pure presentation: no writes, no permission decisions. How much of the
+personal data an officer sees (脱敏) is decided once, by
+``cases.selectors.case_personal_data_full``; these functions show it so.
 """
 
 from __future__ import annotations
@@ -15,36 +14,11 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
+from yiwang.cases.answers import answer_rows
 from yiwang.cases.models import Case, CaseMaterial
-from yiwang.cases.permissions import roles_in_department
 from yiwang.cases.selectors import TimelineItem
 from yiwang.identity import masking
-from yiwang.identity.models import Role, User
-
-#: Identity roles that need the applicant's personal data in full to decide.
-FULL_DATA_ROLES = frozenset({Role.INTAKE_CLERK, Role.REVIEWER, Role.APPROVER})
-
-# Form properties holding personal data, masked for roles that do not need it.
-_ID_KEYS = frozenset(
-    {
-        "resident_id",
-        "id_number",
-        "id_card",
-        "id_card_number",
-        "identity_number",
-        "applicant_id_number",
-    }
-)
-_PHONE_KEYS = frozenset({"phone", "mobile", "contact_phone", "telephone", "applicant_phone"})
-_NAME_KEYS = frozenset(
-    {"name", "applicant_name", "full_name", "person_name", "contact_name", "legal_representative"}
-)
-_HIDDEN_KEYS = frozenset({"address", "applicant_address", "contact_address", "home_address"})
-
-
-def sees_full_personal_data(officer: User, case: Case) -> bool:
-    """Whether ``officer``'s roles in the case's department need the personal data in full."""
-    return bool(roles_in_department(officer, case.department_id) & FULL_DATA_ROLES)
+from yiwang.identity.models import User
 
 
 @dataclass(frozen=True)
@@ -126,67 +100,12 @@ class Answer:
 
 
 def form_answers(schema: Mapping[str, Any], data: Mapping[str, Any], *, full: bool) -> list[Answer]:
-    """The form answers as labelled rows, in the schema's order (labels from ``title``).
-
-    Nested objects and repeating groups become indented rows; answers the
-    schema does not describe are listed last under their key.
-    """
-    rows: list[Answer] = []
-    _object_rows(rows, schema or {}, data or {}, depth=0, full=full)
-    return rows
-
-
-def _object_rows(
-    rows: list[Answer],
-    schema: Mapping[str, Any],
-    data: Mapping[str, Any],
-    *,
-    depth: int,
-    full: bool,
-) -> None:
-    properties: Mapping[str, Any] = schema.get("properties") or {}
-    keys = [k for k in properties if k in data] + [k for k in data if k not in properties]
-    for key in keys:
-        sub = properties.get(key) or {}
-        label = str(sub.get("title") or key)
-        value = data[key]
-        if isinstance(value, Mapping):
-            rows.append(Answer(label, "", depth))
-            _object_rows(rows, sub, value, depth=depth + 1, full=full)
-        elif isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
-            items = sub.get("items") or {}
-            for n, item in enumerate(value, start=1):
-                rows.append(Answer(f"{label} {n}", "", depth))
-                if isinstance(item, Mapping):
-                    _object_rows(rows, items, item, depth=depth + 1, full=full)
-                else:
-                    rows.append(Answer("", _scalar(item), depth + 1))
-        else:
-            rows.append(Answer(label, _masked(key, _scalar(value), full=full), depth))
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, list):
-        return ", ".join(_scalar(v) for v in value)
-    if value is None:
-        return ""
-    return str(value)
-
-
-def _masked(key: str, value: str, *, full: bool) -> str:
-    if full:
-        return value
-    if key in _ID_KEYS:
-        return masking.mask_resident_id(value)
-    if key in _PHONE_KEYS:
-        return masking.mask_phone(value)
-    if key in _NAME_KEYS:
-        return masking.mask_name(value)
-    if key in _HIDDEN_KEYS:
-        return _("(not shown to your role)")
-    return value
+    """The form answers as labelled rows, in the schema's order, masked unless ``full``
+    (the one walker, ``cases.answers``); groups and repeating groups become indented rows."""
+    return [
+        Answer(row.labels[-1], row.value, row.depth)
+        for row in answer_rows(schema or {}, data or {}, masked=not full)
+    ]
 
 
 def preview_kind(material: CaseMaterial) -> str:

@@ -30,6 +30,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.cases import selectors, services
+from yiwang.cases.downloads import material_response
 from yiwang.cases.errors import CaseConflict, CaseNotFound, WorkflowConflict
 from yiwang.cases.models import Case, RectificationTask
 from yiwang.cases.permissions import (
@@ -39,7 +40,6 @@ from yiwang.cases.permissions import (
     officer_department_ids,
 )
 from yiwang.catalog.selectors import published_versions
-from yiwang.core.audit import audit_record
 from yiwang.identity.models import Role, User
 from yiwang.identity.selectors import roles_for_user
 from yiwang.portal.templatetags.portal import translated
@@ -166,14 +166,9 @@ def _render_case(
         for allowed in selectors.case_allowed_commands(case=case, officer=officer)
         if allowed.name in COMMAND_FORMS
     ]
-    full = display.sees_full_personal_data(officer, case)
+    full = selectors.case_personal_data_full(user=officer, case=case)
     if full:
-        audit_record(
-            actor=officer,
-            action="case.personal_data_view",
-            target=case,
-            data={"number": case.number},
-        )
+        services.case_personal_data_view_record(actor=officer, case=case)
     supervisor = is_supervisor_of(officer, case.department_id)
     is_open = case.closed_at is None
     officers = _officers(case)
@@ -379,7 +374,8 @@ def material_file(request: HttpRequest, material_id: int) -> FileResponse:
     """An uploaded file of a case of the officer's department: inline, or ``?download=1``.
 
     Served same-origin frameable so the case page can preview PDFs; each
-    opening is a personal-data view (audit ``material.view``).
+    opening is a personal-data view (``services.material_view_record``); an
+    officer who sees the case masked may not open it (403).
     """
     try:
         row = selectors.material_get_for_user(user=request.user, material_id=material_id)
@@ -387,22 +383,9 @@ def material_file(request: HttpRequest, material_id: int) -> FileResponse:
         raise Http404(str(exc)) from exc
     if row.case is None:
         raise Http404(_("No such document."))
-    case = _case(request, row.case.number)  # 403 for an officer of another department
-    audit_record(
-        actor=request.user,
-        action="material.view",
-        target=row,
-        data={"case": case.number, "sha256": row.sha256},
-    )
+    services.material_view_record(actor=request.user, material=row)
     inline = not request.GET.get("download") and row.content_type != "application/ofd"
-    response = FileResponse(
-        row.file.open("rb"),
-        content_type=row.content_type,
-        as_attachment=not inline,
-        filename=row.original_name,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return material_response(row, inline=inline)
 
 
 # ------------------------------------------------------------------------ rectifications

@@ -10,6 +10,8 @@ Officer side (workflow commands; each takes ``expected_version``)
     certificate_issue, case_complete, and case_command (dispatch by name)
 Assignment and supervision
     case_claim, case_assign, case_reassign, rectification_reply
+Views of personal data (recorded)
+    case_personal_data_view_record, material_view_record
 Upkeep
     case_sync_from_workflow (after the scheduler ticked the instance),
     cases_tick_due (the scheduler: ``manage.py run_scheduler``),
@@ -53,6 +55,10 @@ from yiwang.cases.errors import (
     UploadRejected,
     UploadTooLarge,
     WorkflowConflict,
+)
+from yiwang.cases.services.access import (
+    case_personal_data_view_record,
+    material_view_record,
 )
 from yiwang.cases.services.applications import (
     application_create_draft,
@@ -112,6 +118,7 @@ __all__ = [
     "case_complete",
     "case_deny",
     "case_extend",
+    "case_personal_data_view_record",
     "case_reassign",
     "case_reject",
     "case_sync_from_workflow",
@@ -122,6 +129,7 @@ __all__ = [
     "certificate_issue",
     "material_delete",
     "material_upload",
+    "material_view_record",
     "rating_submit",
     "rectification_days",
     "rectification_follow_up",

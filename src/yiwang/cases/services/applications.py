@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -27,7 +26,7 @@ from yiwang.cases.services._common import (
     require_applicant,
     timeline,
 )
-from yiwang.cases.uploads import check_upload
+from yiwang.cases.uploads import check_upload, offered_name
 from yiwang.catalog.models import Material, ServiceVersion
 from yiwang.catalog.selectors import ServiceNotFound
 from yiwang.core.audit import audit_record
@@ -301,12 +300,14 @@ def material_upload(
             CaseMaterial.objects.filter(
                 application=app, material=material, superseded=False
             ).update(superseded=True)
-        original = os.path.basename(getattr(file, "name", "") or "upload")[:255]
+        original = offered_name(str(getattr(file, "name", "") or ""), checked.format)
         row = CaseMaterial(
             application=app,
             case=locked_case,
             material=material,
-            original_name=original if material else (name.strip()[:100] + " · " + original)[:255],
+            original_name=original
+            if material
+            else offered_name(f"{name.strip()[:100]} · {original}", checked.format),
             content_type=checked.content_type,
             size=checked.size,
             sha256=checked.sha256,

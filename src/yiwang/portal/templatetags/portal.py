@@ -19,14 +19,14 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.forms import BoundField
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from yiwang.cases.answers import english
 
 register = template.Library()
 
 
-def _is_english() -> bool:
-    return (get_language() or "").lower().startswith("en")
+_is_english = english  # one rule: cases.answers.english
 
 
 def _field(obj: Any, name: str) -> Any:
