@@ -470,5 +470,5 @@ def test_a_certificate_number_longer_than_its_column_is_refused():
         )
 
     # then it is refused by name, and nothing changed
-    assert refused.value.message_dict == {"certificate_number": ["At most 64 characters."]}
+    assert refused.value.message_dict == {"certificate_number": ["Enter at most 64 characters."]}
     assert snapshot(case) == before

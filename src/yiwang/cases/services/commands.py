@@ -439,7 +439,7 @@ def certificate_issue(
         raise ValidationError(
             {
                 "certificate_number": [
-                    _("At most %(n)d characters.") % {"n": longest},
+                    _("Enter at most %(n)d characters.") % {"n": longest},
                 ]
             }
         )
