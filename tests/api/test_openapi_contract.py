@@ -24,6 +24,7 @@ from ninja.openapi.schema import OpenAPISchema
 from tests.factories import PDF_BYTES, T0, VALID_FORM, case_world, upload
 from yiwang.api.urls import api
 from yiwang.cases import services as case_services
+from yiwang.cases.texts import PROCEDURES
 from yiwang.integrations.models import Scope
 from yiwang.integrations.services import api_token_create
 
@@ -146,6 +147,14 @@ def test_every_officer_command_has_its_own_operation_taking_its_fields():
         taken = resolve(document, request["properties"]["fields"])
         assert sorted(taken.get("properties", {})) == sorted(fields), command
         assert taken["additionalProperties"] is False, command
+
+
+def test_the_procedures_an_officer_may_start_are_the_cases_apps():
+    document = openapi()
+
+    fields = document["components"]["schemas"]["StartSpecialProcedureFieldsIn"]
+
+    assert fields["properties"]["procedure"]["enum"] == list(PROCEDURES)
 
 
 def test_every_operation_documents_the_errors_of_the_edge():

@@ -41,7 +41,7 @@ from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from yiwang.api.errors import error_body, status_detail, too_large_detail
+from yiwang.api.errors import error_body, status_detail, too_large
 from yiwang.api.inputs import BadInput, check_pairs, check_text, load_json
 from yiwang.cases.uploads import max_upload_bytes
 
@@ -132,23 +132,8 @@ class RequestGuardMiddleware:
             _inspect(request)
         except BadInput as exc:
             return _refuse(request, 400, exc.message, exc.field)
-        except BodyTooLarge as exc:
-            return _refuse(request, 413, too_large_detail(exc.limit), "body", limit=exc.limit)
-        except RequestDataTooBig:
-            return _refuse(
-                request,
-                413,
-                too_large_detail(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
-                "body",
-                limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
-            )
-        except TooManyFieldsSent:
-            limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-            detail = _("The request has more than %(n)s fields.") % {"n": limit}
-            return _refuse(request, 413, detail, "body", limit=limit)
-        except TooManyFilesSent:
-            limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-            detail = _("The request has more than %(n)s files.") % {"n": limit}
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
+            detail, limit = too_large(exc)
             return _refuse(request, 413, detail, "body", limit=limit)
         except (MultiPartParserError, BadRequest) as exc:
             detail = _("The form data could not be read: %(error)s") % {"error": exc}

@@ -6,7 +6,8 @@ Every error body has the same shape::
 
 ``errors`` names the offending fields (empty when no single field is at fault).
 A 409 adds ``code`` (why: ``stale``, ``wrong_state``, ``already_rated``…) and,
-for a case, ``current_version`` (reload the case and decide again).
+for a case, ``current_version`` (reload the case and decide again); a 413
+adds ``limit``.
 
 =====================================  ======
 error                                  status
@@ -100,6 +101,19 @@ def too_large_detail(limit: int) -> str:
     return _("The request is larger than %(limit)s bytes.") % {"limit": limit}
 
 
+def too_large(exc: Exception) -> tuple[str, int]:
+    """The 413 message and limit of a body over one of the limits (``BodyTooLarge`` or one of
+    Django's ``DATA_UPLOAD_MAX_*``)."""
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 0
+        return _("The request has more than %(n)s fields.") % {"n": limit}, limit
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES or 0
+        return _("The request has more than %(n)s files.") % {"n": limit}, limit
+    limit = getattr(exc, "limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return too_large_detail(limit), limit
+
+
 def status_detail(status: int, *, allow: str | None = None) -> str:
     """The ``detail`` of an error answered outside the API's handlers (see the middleware)."""
     if status == 404:
@@ -145,8 +159,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(TooManyFieldsSent)
     @api.exception_handler(TooManyFilesSent)
     def body_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-        body = error_body(too_large_detail(limit), [{"field": "body", "message": str(exc)}])
+        detail, limit = too_large(exc)
+        body = error_body(detail, [{"field": "body", "message": detail}])
         body["limit"] = limit
         return api.create_response(request, body, status=413)
 

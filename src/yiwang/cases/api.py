@@ -63,8 +63,8 @@ E422 = {422: ErrorOut}
 
 #: Longest free text an applicant or officer writes (a reason, a note, a legal basis).
 TEXT_MAX = 2000
-#: A case number (``Case.number``).
-NUMBER_MAX = 32
+#: A case number in a path (as long as ``Case.number`` holds).
+NUMBER_MAX = Case._meta.get_field("number").max_length
 
 
 # --- schemas ----------------------------------------------------------------------
@@ -197,11 +197,11 @@ class CaseDetailOut(CaseSummaryOut):
 
 class RatingIn(Schema):
     level: int = Field(..., ge=1, le=5, description="5 非常满意 … 1 非常不满意")
-    comment: str = Field("", max_length=2000)
+    comment: str = Field("", max_length=TEXT_MAX)
 
 
 class WithdrawIn(Schema):
-    reason: str = Field("", max_length=2000)
+    reason: str = Field("", max_length=TEXT_MAX)
 
 
 class AllowedCommandOut(Schema):
@@ -468,7 +468,7 @@ COMMANDS: dict[str, tuple[type[CommandIn], str]] = {
 class AssignIn(Schema):
     assignee_id: int = Field(..., ge=1, le=INT_MAX)
     reason: str = Field(
-        "", max_length=2000, description="With a reason, a reassignment (转办) by the assignee"
+        "", max_length=TEXT_MAX, description="With a reason, a reassignment (转办) by the assignee"
     )
 
 
