@@ -127,11 +127,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Every error of an /api/ path is the API's JSON error body (404, 405, 413, 500 too).
+    "yiwang.api.edge.ApiErrorBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "yiwang.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Input no view can take (a NUL character, a body over the limits) is refused here.
+    "yiwang.api.edge.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -283,6 +287,13 @@ if env_str("YIWANG_S3_BUCKET"):
             "region_name": env_str("YIWANG_S3_REGION") or None,
         },
     }
+
+# Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file named by us,
+# never after the client's file name (see yiwang.core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "yiwang.core.uploads.SafeTemporaryFileUploadHandler",
+]
 
 # Largest file an applicant may upload (bytes); larger ones are refused (HTTP 413).
 YIWANG_UPLOAD_MAX_BYTES = env_int("YIWANG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

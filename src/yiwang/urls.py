@@ -24,5 +24,11 @@ urlpatterns = [
     path("", include("yiwang.portal.urls")),
 ]
 
+# An /api/ path's errors are the API's JSON body; other paths get the site's pages.
+handler400 = "yiwang.api.edge.bad_request"
+handler403 = "yiwang.api.edge.permission_denied"
+handler404 = "yiwang.api.edge.page_not_found"
+handler500 = "yiwang.api.edge.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

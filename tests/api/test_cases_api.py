@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 
 from tests.clock import NOW
 from tests.factories import (
+    HOUR,
     PDF_BYTES,
     PNG_BYTES,
+    T0,
     VALID_FORM,
     DepartmentFactory,
     accepted_case,
@@ -23,7 +26,7 @@ from tests.factories import (
     upload,
 )
 from tests.snapshots import snapshot
-from yiwang.cases.models import Case
+from yiwang.cases.models import Application, Case
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Role
 
@@ -339,7 +342,8 @@ def test_a_missing_field_answers_422_naming_it(world, recent):
         "application/json",
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "reason"
+    # named as the body has it: the command's fields are under "fields"
+    assert response.json()["errors"][0]["field"] == "fields.reason"
     assert snapshot(case) == before
 
 
@@ -461,3 +465,32 @@ def test_materials_can_be_downloaded_by_the_applicant_and_the_department(world, 
     before = snapshot(case)
     assert stranger.get(url).status_code == 404
     assert snapshot(case) == before
+
+
+def test_an_idempotency_key_used_for_another_application_is_422_and_changes_nothing(world):
+    with time_machine.travel(T0 + 6 * HOUR, tick=False):
+        # given an application submitted with the key "k-1", and another complete draft
+        applicant = as_user(world.applicant)
+        first_draft, second_draft = draft_application(world), draft_application(world)
+        url = "/api/v1/applications/{}/submit"
+        first = applicant.post(url.format(first_draft.pk), headers={"Idempotency-Key": "k-1"})
+        assert first.status_code == 201
+        first_case = Case.objects.get(number=first.json()["number"])
+        before = snapshot(first_case)
+        draft_row = Application.objects.filter(pk=second_draft.pk).values().get()
+
+        # when the other draft is submitted with the same key
+        reused = applicant.post(url.format(second_draft.pk), headers={"Idempotency-Key": "k-1"})
+
+        # then that is refused, naming the key and the case it already stands for
+        assert reused.status_code == 422
+        assert [e["field"] for e in reused.json()["errors"]] == ["Idempotency-Key"]
+        assert first_case.number in reused.json()["detail"]
+        # and nothing changed: the second application is still a draft, no case was made
+        assert snapshot(first_case) == before
+        assert Application.objects.filter(pk=second_draft.pk).values().get() == draft_row
+
+        # with a key of its own, it is submitted
+        own = applicant.post(url.format(second_draft.pk), headers={"Idempotency-Key": "k-2"})
+        assert own.status_code == 201
+        assert own.json()["number"] != first_case.number

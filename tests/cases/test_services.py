@@ -21,8 +21,14 @@ from tests.factories import (
     submitted_case,
     upload,
 )
+from tests.snapshots import snapshot
 from yiwang.cases import selectors, services
-from yiwang.cases.errors import CaseConflict, CaseNotFound, WorkflowConflict
+from yiwang.cases.errors import (
+    CaseConflict,
+    CaseNotFound,
+    IdempotencyKeyReused,
+    WorkflowConflict,
+)
 from yiwang.cases.models import (
     Application,
     Case,
@@ -301,12 +307,18 @@ def test_submit_is_idempotent_by_key_and_by_application():
         services.application_submit(application=application, applicant=world.applicant).pk
         == first.pk
     )
-    # a second draft submitted with the same key returns the first case, not a new one
+    # a second draft submitted with the same key is refused: the key stands for the first
     other = draft_application(world)
-    same = services.application_submit(
-        application=other, applicant=world.applicant, idempotency_key="k-1", at=T0 + HOUR
-    )
-    assert same.pk == first.pk
+    with pytest.raises(IdempotencyKeyReused) as refused:
+        services.application_submit(
+            application=other, applicant=world.applicant, idempotency_key="k-1", at=T0 + HOUR
+        )
+    assert refused.value.message_dict == {
+        "idempotency_key": [
+            "This Idempotency-Key was already used to submit another application "
+            f"(case {first.number}). Use a new key for each application."
+        ]
+    }
     assert Case.objects.count() == 1
     assert Application.objects.get(pk=other.pk).status == "draft"
 
@@ -443,3 +455,20 @@ def test_case_command_dispatches_by_name():
         )
     with pytest.raises(ValidationError):
         services.case_command(case=case, actor=world.approver, command="nope")
+
+
+def test_a_certificate_number_longer_than_its_column_is_refused():
+    # given an approved case (the column holds 64 characters)
+    world = case_world()
+    case = services.case_approve(case=accepted_case(world), actor=world.approver, at=T0 + 2 * HOUR)
+    before = snapshot(case)
+
+    # when the approver gives a 65-character number
+    with pytest.raises(ValidationError) as refused:
+        services.certificate_issue(
+            case=case, actor=world.approver, certificate_number="C" * 65, at=T0 + 3 * HOUR
+        )
+
+    # then it is refused by name, and nothing changed
+    assert refused.value.message_dict == {"certificate_number": ["Enter at most 64 characters."]}
+    assert snapshot(case) == before

@@ -6,38 +6,59 @@ Every error body has the same shape::
 
 ``errors`` names the offending fields (empty when no single field is at fault).
 A 409 adds ``code`` (why: ``stale``, ``wrong_state``, ``already_rated``…) and,
-for a case, ``current_version`` (reload the case and decide again).
+for a case, ``current_version`` (reload the case and decide again); a 413
+adds ``limit``.
 
 =====================================  ======
 error                                  status
 =====================================  ======
+BadInput (``yiwang.api.inputs``: a NUL
+character, lone surrogate, not JSON…)  400
 invalid input (ninja, ValidationError,
-UploadRejected: field ``file``)        422
+UploadRejected: field ``file``,
+IdempotencyKeyReused: field
+``Idempotency-Key``)                   422
 no or bad credentials                  401
 PermissionDenied, ScopeMissing         403
 CaseNotFound, ApplicationNotFound,
 ServiceNotFound, Http404               404
 CaseConflict, WorkflowConflict         409
-UploadTooLarge                         413
+UploadTooLarge, a body over Django's
+DATA_UPLOAD_MAX_* limits               413
 =====================================  ======
+
+The same body answers errors made outside these handlers (an unknown /api/
+path, a wrong method, a crash): ``yiwang.api.edge``. Every operation
+of the OpenAPI document lists the statuses the edge may answer for it
+(:func:`document_edge_errors`).
 """
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from yiwang.api.auth import ScopeMissing
+from yiwang.api.inputs import BadInput
 from yiwang.cases.errors import (
     ApplicationNotFound,
     CaseConflict,
     CaseNotFound,
+    IdempotencyKeyReused,
     UploadTooLarge,
     WorkflowConflict,
 )
@@ -50,12 +71,14 @@ class FieldErrorOut(Schema):
 
 
 class ErrorOut(Schema):
-    """The error body of every endpoint (409 adds ``code`` and ``current_version``)."""
+    """The error body of every endpoint (409 adds ``code`` and ``current_version``, 413
+    ``limit``)."""
 
     detail: str
     errors: list[FieldErrorOut]
     code: str | None = None
     current_version: int | None = None
+    limit: int | None = Field(None, description="413: the limit passed, in bytes or items")
 
 
 class ApiError(Exception):
@@ -68,18 +91,58 @@ class ApiError(Exception):
         self.field = field
 
 
-def _body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The JSON error body: ``detail`` and the ``errors`` naming fields."""
     return {"detail": detail, "errors": errors or []}
 
 
+def too_large_detail(limit: int) -> str:
+    """The 413 message for a request body over ``limit`` bytes."""
+    return _("The request is larger than %(limit)s bytes.") % {"limit": limit}
+
+
+def too_large(exc: Exception) -> tuple[str, int]:
+    """The 413 message and limit of a body over one of the limits (``BodyTooLarge`` or one of
+    Django's ``DATA_UPLOAD_MAX_*``)."""
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 0
+        return _("The request has more than %(n)s fields.") % {"n": limit}, limit
+    if isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES or 0
+        return _("The request has more than %(n)s files.") % {"n": limit}, limit
+    limit = getattr(exc, "limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return too_large_detail(limit), limit
+
+
+def status_detail(status: int, *, allow: str | None = None) -> str:
+    """The ``detail`` of an error answered outside the API's handlers (see the middleware)."""
+    if status == 404:
+        return _("Not found: there is no such endpoint. See /api/v1/docs.")
+    if status == 405:
+        return _("This method is not allowed here. Allowed: %(methods)s.") % {
+            "methods": allow or "-"
+        }
+    if status == 413:
+        return too_large_detail(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+    if status >= 500:
+        return _("Something went wrong on our side; it was logged. Try again later.")
+    try:
+        return HTTPStatus(status).phrase + "."
+    except ValueError:
+        return _("The request failed.")
+
+
 def _field_of(loc: list[Any]) -> str:
-    # ninja locations look like ["query", "kind"] or ["body", "payload", "name"]
-    parts = [str(p) for p in loc if p not in ("query", "body", "path", "payload", "header")]
+    # ninja locations look like ["query", "kind"] or ["body", "payload", "name"]: the
+    # leading source and parameter names go, the rest is the path inside the input.
+    parts = [str(p) for p in loc]
+    while parts and parts[0] in ("query", "body", "path", "payload", "header", "form", "file"):
+        parts.pop(0)
     return ".".join(parts) or "body"
 
 
 def _conflict(detail: str, code: str, current_version: int | None) -> dict[str, Any]:
-    body = _body(detail)
+    body = error_body(detail)
     body["code"] = code
     if current_version is not None:
         body["current_version"] = current_version
@@ -87,10 +150,29 @@ def _conflict(detail: str, code: str, current_version: int | None) -> dict[str, 
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(BadInput)
+    def bad_input(request: HttpRequest, exc: BadInput) -> HttpResponse:
+        body = error_body(exc.message, [{"field": exc.field, "message": exc.message}])
+        return api.create_response(request, body, status=400)
+
+    @api.exception_handler(RequestDataTooBig)
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def body_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+        detail, limit = too_large(exc)
+        body = error_body(detail, [{"field": "body", "message": detail}])
+        body["limit"] = limit
+        return api.create_response(request, body, status=413)
+
+    @api.exception_handler(IdempotencyKeyReused)
+    def idempotency_key_reused(request: HttpRequest, exc: IdempotencyKeyReused) -> HttpResponse:
+        errors = [{"field": "Idempotency-Key", "message": m} for m in exc.messages]
+        return api.create_response(request, error_body(" ".join(exc.messages), errors), status=422)
+
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         errors = [{"field": exc.field, "message": exc.detail}] if exc.field else []
-        return api.create_response(request, _body(exc.detail, errors), status=exc.status)
+        return api.create_response(request, error_body(exc.detail, errors), status=exc.status)
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -99,7 +181,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         names = ", ".join(sorted({e["field"] for e in errors}))
-        return api.create_response(request, _body(f"Invalid input: {names}.", errors), status=422)
+        return api.create_response(
+            request, error_body(f"Invalid input: {names}.", errors), status=422
+        )
 
     @api.exception_handler(DjangoValidationError)
     def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
@@ -112,40 +196,42 @@ def install_error_handlers(api: NinjaAPI) -> None:
         else:
             errors = [{"field": "body", "message": m} for m in exc.messages]
         return api.create_response(
-            request, _body(" ".join(e["message"] for e in errors), errors), status=422
+            request, error_body(" ".join(e["message"] for e in errors), errors), status=422
         )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, _body(str(exc) or "Not found."), status=404)
+        return api.create_response(request, error_body(str(exc) or "Not found."), status=404)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return api.create_response(request, _body(str(exc) or "You may not do this."), status=403)
+        return api.create_response(
+            request, error_body(str(exc) or "You may not do this."), status=403
+        )
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return api.create_response(request, _body("Authentication required."), status=401)
+        return api.create_response(request, error_body("Authentication required."), status=401)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return api.create_response(request, _body(str(exc)), status=exc.status_code)
+        return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
     @api.exception_handler(CaseNotFound)
     @api.exception_handler(ApplicationNotFound)
     def case_not_found(request: HttpRequest, exc: LookupError) -> HttpResponse:
-        return api.create_response(request, _body(str(exc) or "Not found."), status=404)
+        return api.create_response(request, error_body(str(exc) or "Not found."), status=404)
 
     @api.exception_handler(ServiceNotFound)
     def service_not_found(request: HttpRequest, exc: ServiceNotFound) -> HttpResponse:
         detail = f"No published service with code {exc}." if str(exc) else "No such service."
         return api.create_response(
-            request, _body(detail, [{"field": "service_code", "message": detail}]), status=404
+            request, error_body(detail, [{"field": "service_code", "message": detail}]), status=404
         )
 
     @api.exception_handler(ScopeMissing)
     def scope_missing(request: HttpRequest, exc: ScopeMissing) -> HttpResponse:
-        return api.create_response(request, _body(str(exc)), status=403)
+        return api.create_response(request, error_body(str(exc)), status=403)
 
     @api.exception_handler(CaseConflict)
     def case_conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
@@ -164,6 +250,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(UploadTooLarge)
     def too_large(request: HttpRequest, exc: UploadTooLarge) -> HttpResponse:
-        body = _body(exc.message, [{"field": "file", "message": exc.message}])
+        body = error_body(exc.message, [{"field": "file", "message": exc.message}])
         body["limit"] = exc.limit
         return api.create_response(request, body, status=413)
+
+
+def document_edge_errors(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Add to every operation the errors any request may get before its handler runs.
+
+    400 (``BadInput``: a NUL character, a lone surrogate, a body that is not
+    strict JSON…) for every operation; 422 (invalid parameters or body) for
+    those that take any; 413 (a body over the limits) for those with a body.
+    Statuses an operation declares itself are kept as they are.
+    """
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path_item in openapi.get("paths", {}).values():
+        for operation in path_item.values():
+            statuses = [400]
+            if operation.get("parameters") or operation.get("requestBody"):
+                statuses.append(422)
+            if operation.get("requestBody"):
+                statuses.append(413)
+            responses = operation.setdefault("responses", {})
+            for status in statuses:
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {
+                        "description": HTTPStatus(status).phrase,
+                        "content": error,
+                    }
+    return openapi

@@ -4,14 +4,30 @@ The catalog is public; everything else needs the browser session or an API
 token (``yiwang.api.auth``; see docs/api.md).
 """
 
-from ninja import NinjaAPI
+from typing import Any
 
-from yiwang.api.errors import install_error_handlers
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+from yiwang.api.errors import document_edge_errors, install_error_handlers
+from yiwang.api.inputs import StrictParser
 from yiwang.cases.api import applicant_router, officer_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.integrations.api import router as webhooks_router
 
-api = NinjaAPI(
+
+class YiwangAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document also lists the errors of the edge."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_edge_errors(schema)
+        return schema
+
+
+api = YiwangAPI(
     title="yiwang API",
     version="1",
     description=(
@@ -19,9 +35,10 @@ api = NinjaAPI(
         "cases, the officers' queue, webhooks. Authenticate with the browser session or "
         "`Authorization: Bearer <API token>` (scopes: catalog:read, cases:read, "
         "applications:write, cases:write, webhooks); the catalog is public. "
-        "Errors answer with a JSON body {detail, errors: [{field, message}]}; see docs/api.md."
+        "Every error has the JSON body {detail, errors: [{field, message}]}; see docs/api.md."
     ),
     urls_namespace="api",
+    parser=StrictParser(),
 )
 install_error_handlers(api)
 api.add_router("/", catalog_router)

@@ -11,23 +11,31 @@ Two routers, both behind ``yiwang.api.auth`` (session or bearer token):
 Handlers parse, call one service or selector and shape the answer; what may
 be seen or done is decided by ``yiwang.cases.selectors`` and ``services``,
 and their typed errors become HTTP codes in ``yiwang.api.errors``.
+
+Every input is typed and bounded in its schema (strings by the column they
+fill, integers by ``INT_MAX``), and each officer command has its own
+operation and request schema (``COMMANDS``), so wrongly typed fields are a
+422 before the workflow engine runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import Field, File, Form, Header, Query, Router, Schema, Status, UploadedFile
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Header, Path, Query, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict
 
 from yiwang.api.auth import api_auth, user_of
 from yiwang.api.errors import ApiError, ErrorOut
+from yiwang.api.inputs import INT_MAX
 from yiwang.cases import selectors, services
 from yiwang.cases.downloads import material_response
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
@@ -53,6 +61,11 @@ E404 = {404: ErrorOut}
 E409 = {409: ErrorOut}
 E422 = {422: ErrorOut}
 
+#: Longest free text an applicant or officer writes (a reason, a note, a legal basis).
+TEXT_MAX = 2000
+#: A case number in a path (as long as ``Case.number`` holds).
+NUMBER_MAX = Case._meta.get_field("number").max_length
+
 
 # --- schemas ----------------------------------------------------------------------
 
@@ -60,7 +73,7 @@ E422 = {422: ErrorOut}
 class ApplicationCreateIn(Schema):
     service_code: str = Field(..., min_length=1, max_length=60)
     enterprise_uscc: str | None = Field(
-        None, description="Apply for this enterprise (unified social credit code)"
+        None, max_length=40, description="Apply for this enterprise (unified social credit code)"
     )
 
 
@@ -68,9 +81,13 @@ class ApplicationUpdateIn(Schema):
     form_data: dict[str, Any] = Field(..., description="Answers to the service's form schema")
 
 
-class MaterialOut(Schema):
+class CaseMaterialOut(Schema):
+    """A file uploaded for an application or a case."""
+
     id: int
-    material_id: int | None
+    material_id: int | None = Field(
+        ..., description="The service's material it is for (the `id` of the service's materials)"
+    )
     original_name: str
     content_type: str
     size: int
@@ -90,7 +107,7 @@ class ApplicationOut(Schema):
     enterprise_uscc: str | None
     form_data: dict[str, Any]
     form_schema: dict[str, Any]
-    materials: list[MaterialOut]
+    materials: list[CaseMaterialOut]
     case_number: str | None
     created_at: datetime
     updated_at: datetime
@@ -172,19 +189,19 @@ class CaseDetailOut(CaseSummaryOut):
     next_step: NextStepOut | None
     timeline: list[TimelineOut]
     supplements: list[SupplementOut]
-    materials: list[MaterialOut]
+    materials: list[CaseMaterialOut]
     decision: DecisionOut | None
     certificate_number: str | None
     rating: RatingOut | None
 
 
 class RatingIn(Schema):
-    level: int = Field(..., description="5 非常满意 … 1 非常不满意")
-    comment: str = Field("", max_length=2000)
+    level: int = Field(..., ge=1, le=5, description="5 非常满意 … 1 非常不满意")
+    comment: str = Field("", max_length=TEXT_MAX)
 
 
 class WithdrawIn(Schema):
-    reason: str = Field("", max_length=2000)
+    reason: str = Field("", max_length=TEXT_MAX)
 
 
 class AllowedCommandOut(Schema):
@@ -244,13 +261,13 @@ class QueuePageOut(Schema):
 
 
 class QueueQuery(Schema):
-    service: str | None = Field(None, description="Service code")
-    step: str | None = Field(None, description="Workflow step")
+    service: str | None = Field(None, max_length=60, description="Service code")
+    step: str | None = Field(None, max_length=60, description="Workflow step")
     light: Literal["red", "yellow", "green"] | None = None
-    assignee: str | None = Field(None, description='"me", "unassigned" or a user id')
+    assignee: str | None = Field(None, max_length=20, description='"me", "unassigned" or a user id')
     sort: Literal["due", "-due", "received", "-received"] = "due"
     include_closed: bool = False
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=INT_MAX)
     page_size: int = Field(20, ge=1, le=100)
 
 
@@ -294,7 +311,7 @@ class OfficerCaseOut(CaseStateOut):
     form_data: dict[str, Any] | None = Field(
         ..., description="Null for roles that do not need the answers in full"
     )
-    materials: list[MaterialOut]
+    materials: list[CaseMaterialOut]
     clock: ClockOut
     timeline: list[TimelineOut]
     supplements: list[SupplementOut]
@@ -302,15 +319,156 @@ class OfficerCaseOut(CaseStateOut):
     certificate_number: str | None
 
 
+# --- officer commands: one request schema each ------------------------------------------
+
+
+class CommandFieldsIn(Schema):
+    """The fields of a command; a field the command does not take is an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoFieldsIn(CommandFieldsIn):
+    """accept and complete take no fields."""
+
+
+class RejectFieldsIn(CommandFieldsIn):
+    reason: str = Field(
+        ..., max_length=TEXT_MAX, description="Why it is not accepted; the applicant reads it"
+    )
+    legal_basis: str = Field("", max_length=TEXT_MAX)
+
+
+class SupplementItemIn(CommandFieldsIn):
+    material_id: int | None = Field(
+        None,
+        ge=1,
+        le=INT_MAX,
+        description="A material of the case's service version (see the case's `materials`)",
+    )
+    name: str = Field(
+        "", max_length=100, description="The document missing, when it is none of the materials"
+    )
+    reason: str = Field(..., max_length=500, description="What is missing or wrong")
+
+
+class RequestSupplementFieldsIn(CommandFieldsIn):
+    items: list[SupplementItemIn] = Field(
+        ..., min_length=1, max_length=100, description="Everything missing, at once (一次性告知)"
+    )
+    note: str = Field("", max_length=TEXT_MAX, description="A note to the applicant")
+
+
+class StartSpecialProcedureFieldsIn(CommandFieldsIn):
+    procedure: Literal["hearing", "inspection", "testing", "expert_review"]
+    reason: str = Field(..., max_length=TEXT_MAX)
+    expected_days: int = Field(
+        ..., ge=1, le=365, description="Working days it is expected to take (the applicant is told)"
+    )
+
+
+class FinishSpecialProcedureFieldsIn(CommandFieldsIn):
+    note: str = Field("", max_length=TEXT_MAX, description="The outcome of the procedure")
+
+
+class ExtendFieldsIn(CommandFieldsIn):
+    reason: str = Field(..., max_length=TEXT_MAX, description="Why; the applicant is told")
+
+
+class ApproveFieldsIn(CommandFieldsIn):
+    reason: str = Field("", max_length=TEXT_MAX, description="Remarks")
+    legal_basis: str = Field("", max_length=TEXT_MAX)
+
+
+class DenyFieldsIn(CommandFieldsIn):
+    reason: str = Field(
+        ..., max_length=TEXT_MAX, description="The reasons; the applicant reads them"
+    )
+    legal_basis: str = Field(..., max_length=TEXT_MAX, description="The law and article")
+
+
+class IssueCertificateFieldsIn(CommandFieldsIn):
+    certificate_number: str | None = Field(
+        None,
+        max_length=Case._meta.get_field("certificate_number").max_length,
+        description="Generated from the case number when empty",
+    )
+
+
 class CommandIn(Schema):
-    expected_version: int = Field(..., ge=0, description="The case version you saw")
-    fields: dict[str, Any] = Field(default_factory=dict)
+    expected_version: int = Field(
+        ..., ge=0, le=INT_MAX, description="The case version you saw (409 if it changed)"
+    )
+
+
+class AcceptCommandIn(CommandIn):
+    fields: NoFieldsIn = Field(default_factory=NoFieldsIn)
+
+
+class RejectCommandIn(CommandIn):
+    fields: RejectFieldsIn
+
+
+class RequestSupplementCommandIn(CommandIn):
+    fields: RequestSupplementFieldsIn
+
+
+class StartSpecialProcedureCommandIn(CommandIn):
+    fields: StartSpecialProcedureFieldsIn
+
+
+class FinishSpecialProcedureCommandIn(CommandIn):
+    fields: FinishSpecialProcedureFieldsIn = Field(default_factory=FinishSpecialProcedureFieldsIn)
+
+
+class ExtendCommandIn(CommandIn):
+    fields: ExtendFieldsIn
+
+
+class ApproveCommandIn(CommandIn):
+    fields: ApproveFieldsIn = Field(default_factory=ApproveFieldsIn)
+
+
+class DenyCommandIn(CommandIn):
+    fields: DenyFieldsIn
+
+
+class IssueCertificateCommandIn(CommandIn):
+    fields: IssueCertificateFieldsIn = Field(default_factory=IssueCertificateFieldsIn)
+
+
+class CompleteCommandIn(CommandIn):
+    fields: NoFieldsIn = Field(default_factory=NoFieldsIn)
+
+
+#: Each officer command: its request schema and what it does (the operation's summary).
+COMMANDS: dict[str, tuple[type[CommandIn], str]] = {
+    "accept": (AcceptCommandIn, "Accept the application (受理); the decision clock starts"),
+    "reject": (RejectCommandIn, "Reject at intake (不予受理), with the reason; the case closes"),
+    "request_supplement": (
+        RequestSupplementCommandIn,
+        "Ask for everything missing at once (一次性告知补正); the clock stops",
+    ),
+    "start_special_procedure": (
+        StartSpecialProcedureCommandIn,
+        "Start a special procedure (特别程序), excluded from the time limit",
+    ),
+    "finish_special_procedure": (
+        FinishSpecialProcedureCommandIn,
+        "End the special procedure; the clock runs again",
+    ),
+    "extend": (ExtendCommandIn, "Extend the time limit once (延期, +10 working days)"),
+    "approve": (ApproveCommandIn, "Approve (准予许可)"),
+    "deny": (DenyCommandIn, "Deny, with the reasons and the legal basis (不予许可)"),
+    "issue_certificate": (IssueCertificateCommandIn, "Issue the certificate (发证)"),
+    "complete": (CompleteCommandIn, "Complete the case (办结)"),
+}
 
 
 class AssignIn(Schema):
-    assignee_id: int
+    assignee_id: int = Field(..., ge=1, le=INT_MAX)
     reason: str = Field(
-        "", max_length=2000, description="With a reason, a reassignment (转办) by the assignee"
+        "", max_length=TEXT_MAX, description="With a reason, a reassignment (转办) by the assignee"
     )
 
 
@@ -533,6 +691,22 @@ def _conflicts_carry_version(number: str, officer: User) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def _named_in_body(prefix: str) -> Iterator[None]:
+    """Name a service's field errors (``reason``) as the body has them (``fields.reason``)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({f"{prefix}.{k}": v for k, v in exc.error_dict.items()}) from exc
+
+
+#: Path parameters: ids are positive database ids, numbers as long as a case number.
+ID = Path(..., ge=1, le=INT_MAX)
+CASE_NUMBER = Path(..., max_length=NUMBER_MAX)
+
+
 # --- applicant endpoints ------------------------------------------------------------
 
 
@@ -560,7 +734,7 @@ def application_create(request: HttpRequest, payload: ApplicationCreateIn) -> An
     response={200: ApplicationOut, **E401, **E404},
     summary="One of my applications",
 )
-def application_detail(request: HttpRequest, application_id: int) -> Any:
+def application_detail(request: HttpRequest, application_id: int = ID) -> Any:
     return _application(_own_application(request, application_id))
 
 
@@ -570,7 +744,7 @@ def application_detail(request: HttpRequest, application_id: int) -> Any:
     summary="Save the form answers of a draft",
 )
 def application_update(
-    request: HttpRequest, application_id: int, payload: ApplicationUpdateIn
+    request: HttpRequest, payload: ApplicationUpdateIn, application_id: int = ID
 ) -> Any:
     app = services.application_update_draft(
         application=_own_application(request, application_id),
@@ -582,15 +756,15 @@ def application_update(
 
 @applicant_router.post(
     "/applications/{application_id}/materials",
-    response={201: MaterialOut, **E401, **E404, **E409, 413: ErrorOut, **E422},
+    response={201: CaseMaterialOut, **E401, **E404, **E409, 413: ErrorOut, **E422},
     summary="Upload a material (PDF, JPEG, PNG, OFD; type checked from the content)",
 )
 def application_material_upload(
     request: HttpRequest,
-    application_id: int,
     file: File[UploadedFile],
-    material_id: Form[int | None] = None,
-    name: Form[str] = "",
+    application_id: int = ID,
+    material_id: int | None = Form(None, ge=1, le=INT_MAX),
+    name: str = Form("", max_length=100),
 ) -> Any:
     row = services.material_upload(
         actor=user_of(request),
@@ -614,7 +788,7 @@ def application_material_upload(
 )
 def application_submit(
     request: HttpRequest,
-    application_id: int,
+    application_id: int = ID,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ) -> Any:
     at = timezone.now()
@@ -635,7 +809,7 @@ def application_submit(
 )
 def case_list(
     request: HttpRequest,
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=INT_MAX),
     page_size: int = Query(20, ge=1, le=100),
 ) -> Any:
     qs = selectors.case_list_for_applicant(user=user_of(request)).select_related(
@@ -656,21 +830,21 @@ def case_list(
     response={200: CaseDetailOut, **E401, **E404},
     summary="One of my cases, with its timeline",
 )
-def case_detail(request: HttpRequest, number: str) -> Any:
+def case_detail(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
     return _applicant_detail(_own_case(request, number))
 
 
 @applicant_router.post(
     "/cases/{number}/supplements/materials",
-    response={201: MaterialOut, **E401, **E404, **E409, 413: ErrorOut, **E422},
+    response={201: CaseMaterialOut, **E401, **E404, **E409, 413: ErrorOut, **E422},
     summary="Upload a material asked for in the open request for supplements",
 )
 def supplement_material_upload(
     request: HttpRequest,
-    number: str,
     file: File[UploadedFile],
-    material_id: Form[int | None] = None,
-    name: Form[str] = "",
+    number: str = CASE_NUMBER,
+    material_id: int | None = Form(None, ge=1, le=INT_MAX),
+    name: str = Form("", max_length=100),
 ) -> Any:
     row = services.material_upload(
         actor=user_of(request),
@@ -687,7 +861,7 @@ def supplement_material_upload(
     response={200: CaseDetailOut, **E401, **E404, **E409, **E422},
     summary="Hand in the supplements; the clock restarts",
 )
-def supplement_answer(request: HttpRequest, number: str) -> Any:
+def supplement_answer(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
     case = services.supplement_answer(case=_own_case(request, number), applicant=user_of(request))
     return _applicant_detail(_own_case(request, case.number))
 
@@ -697,7 +871,7 @@ def supplement_answer(request: HttpRequest, number: str) -> Any:
     response={200: CaseDetailOut, **E401, **E404, **E409},
     summary="Withdraw the application before a decision",
 )
-def case_withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> Any:
+def case_withdraw(request: HttpRequest, payload: WithdrawIn, number: str = CASE_NUMBER) -> Any:
     services.case_withdraw(
         case=_own_case(request, number), applicant=user_of(request), reason=payload.reason
     )
@@ -709,7 +883,7 @@ def case_withdraw(request: HttpRequest, number: str, payload: WithdrawIn) -> Any
     response={201: RatingOut, **E401, **E404, **E409, **E422},
     summary="Rate a closed case (好差评)",
 )
-def case_rate(request: HttpRequest, number: str, payload: RatingIn) -> Any:
+def case_rate(request: HttpRequest, payload: RatingIn, number: str = CASE_NUMBER) -> Any:
     rating = services.rating_submit(
         case=_own_case(request, number),
         applicant=user_of(request),
@@ -726,7 +900,7 @@ def case_rate(request: HttpRequest, number: str, payload: RatingIn) -> Any:
     response={200: None, **E401, **E404},
     summary="Download an uploaded file (the applicant's own, or an officer's case)",
 )
-def material_file(request: HttpRequest, material_id: int) -> FileResponse:
+def material_file(request: HttpRequest, material_id: int = ID) -> FileResponse:
     user = user_of(request)
     row = selectors.material_get_for_user(user=user, material_id=material_id)
     services.material_view_record(actor=user, material=row)
@@ -795,7 +969,7 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
         "others (a supervisor) see it masked and no form answers."
     ),
 )
-def officer_case_detail(request: HttpRequest, number: str) -> Any:
+def officer_case_detail(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
     officer, case = _officer_case(request, number)
     full = selectors.case_personal_data_full(user=officer, case=case)
     if full:
@@ -818,28 +992,57 @@ def officer_case_detail(request: HttpRequest, number: str) -> Any:
     }
 
 
-@officer_router.post(
-    "/cases/{number}/commands/{command}",
-    response={200: CaseStateOut, **E401, **E403, **E404, **E409, **E422},
-    summary="Run a workflow command (accept, reject, request_supplement, approve, …)",
-    description=(
-        "`expected_version` is the case version you saw: if someone acted meanwhile the "
-        "answer is 409 with `current_version`. `fields` are the command's fields (see "
-        "`allowed_commands[].fields` of the case), e.g. request_supplement: "
-        '`{"items": [{"material_id": 12, "reason": "…"}], "note": "…"}`.'
-    ),
-)
-def officer_command(request: HttpRequest, number: str, command: str, payload: CommandIn) -> Any:
+def _run_command(request: HttpRequest, number: str, command: str, payload: Any) -> Any:
     officer, case = _officer_case(request, number)
-    with _conflicts_carry_version(number, officer):
+    with _conflicts_carry_version(number, officer), _named_in_body("fields"):
         services.case_command(
             case=case,
             actor=officer,
             command=command,
-            fields=payload.fields,
+            fields=payload.fields.model_dump(),
             expected_version=payload.expected_version,
         )
     return _state(selectors.case_get_for_officer(officer=officer, number=number), officer)
+
+
+def _command_endpoint(command: str, body: type[CommandIn]) -> Callable[..., Any]:
+    def endpoint(request: HttpRequest, payload: CommandIn, number: str = CASE_NUMBER) -> Any:
+        return _run_command(request, number, command, payload)
+
+    # ninja reads the request schema from the annotation: this command's own.
+    endpoint.__annotations__ = {**endpoint.__annotations__, "payload": body}
+    endpoint.__name__ = endpoint.__qualname__ = f"officer_command_{command}"
+    return endpoint
+
+
+def _register_commands() -> None:
+    for command, (body, summary) in COMMANDS.items():
+        officer_router.post(
+            f"/cases/{{number}}/commands/{command}",
+            response={200: CaseStateOut, **E401, **E403, **E404, **E409, **E422},
+            summary=summary,
+            description=(
+                "`expected_version` is the case version you saw: if someone acted meanwhile "
+                "the answer is 409 with `current_version`. `fields` are this command's fields "
+                "(the case's `allowed_commands[].fields` lists them); a field it does not "
+                "take, or a value of the wrong type, is 422 naming it (`fields.reason`)."
+            ),
+        )(_command_endpoint(command, body))
+
+
+_register_commands()
+
+
+@officer_router.post(
+    "/cases/{number}/commands/{command}", response={404: ErrorOut}, include_in_schema=False
+)
+def officer_command_unknown(request: HttpRequest, number: str, command: str) -> Any:
+    raise ApiError(
+        404,
+        _("No such command: %(command)s. Commands: %(commands)s.")
+        % {"command": command, "commands": ", ".join(COMMANDS)},
+        field="command",
+    )
 
 
 @officer_router.post(
@@ -847,7 +1050,7 @@ def officer_command(request: HttpRequest, number: str, command: str, payload: Co
     response={200: CaseStateOut, **E401, **E403, **E404, **E409},
     summary="Take an unassigned case (认领)",
 )
-def officer_claim(request: HttpRequest, number: str) -> Any:
+def officer_claim(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
     officer, case = _officer_case(request, number)
     with _conflicts_carry_version(number, officer):
         services.case_claim(case=case, officer=officer)
@@ -859,7 +1062,7 @@ def officer_claim(request: HttpRequest, number: str) -> Any:
     response={200: CaseStateOut, **E401, **E403, **E404, **E409, **E422},
     summary="Assign (supervisor) or, with a reason, reassign (转办) a case",
 )
-def officer_assign(request: HttpRequest, number: str, payload: AssignIn) -> Any:
+def officer_assign(request: HttpRequest, payload: AssignIn, number: str = CASE_NUMBER) -> Any:
     officer, case = _officer_case(request, number)
     assignee = User.objects.filter(pk=payload.assignee_id, is_active=True).first()
     if assignee is None:

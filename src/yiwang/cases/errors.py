@@ -9,6 +9,9 @@
   this (wrong role, another department);
 - :class:`CaseNotFound`, :class:`ApplicationNotFound`: 404, no such case, or
   another applicant's (never reveal that it exists);
+- :class:`IdempotencyKeyReused` (a ValidationError on field
+  ``idempotency_key``): 422, the key was already used to submit another
+  application;
 - :class:`CaseConflict`: 409, the command does not apply to the case as it is now;
 - ``yiwang.processes.services.WorkflowConflict``: 409, ``expected_version``
   is stale, someone acted first.
@@ -24,6 +27,7 @@ __all__ = [
     "ApplicationNotFound",
     "CaseConflict",
     "CaseNotFound",
+    "IdempotencyKeyReused",
     "UploadRejected",
     "UploadTooLarge",
     "WorkflowConflict",
@@ -70,3 +74,11 @@ class UploadTooLarge(Exception):
 
 class UploadRejected(ValidationError):
     """The file's content is not an accepted format of the material (HTTP 422, field ``file``)."""
+
+
+class IdempotencyKeyReused(ValidationError):
+    """The Idempotency-Key was already used to submit another application (HTTP 422).
+
+    A key stands for one submission: repeating it returns that submission's
+    case, so it cannot also stand for a different application.
+    """

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
-from yiwang.api.errors import ApiError
+from yiwang.api.errors import ApiError, ErrorOut
+from yiwang.api.inputs import INT_MAX
 from yiwang.catalog import selectors
 from yiwang.catalog.models import ServiceVersion
 
@@ -55,7 +56,16 @@ class ServiceSummaryOut(Schema):
     url: str
 
 
-class MaterialOut(Schema):
+class ServiceMaterialOut(Schema):
+    """A material a service asks for (申请材料)."""
+
+    id: int = Field(
+        ...,
+        description=(
+            "Send it as `material_id` when uploading this material for an application "
+            "(`POST /applications/{id}/materials`)"
+        ),
+    )
     name_zh: str
     name_en: str
     requirement: str
@@ -94,7 +104,7 @@ class ServiceDetailOut(ServiceSummaryOut):
     where_en: str
     online_available: bool
     steps: list[StepOut]
-    materials: list[MaterialOut]
+    materials: list[ServiceMaterialOut]
     fees: list[FeeOut]
     form_schema: dict[str, Any]
     workflow: str
@@ -109,14 +119,16 @@ class ServicePageOut(Schema):
 
 
 class CatalogQuery(Schema):
-    department: str | None = Field(None, description="Department code")
+    department: str | None = Field(None, max_length=40, description="Department code")
     kind: Kind | None = None  # type: ignore[valid-type]
     service_object: ServiceObject | None = Field(
         None, description="Applicant type; services for both match either"
     )
     fully_online: bool | None = Field(None, description="Only services needing no visit")
-    topic: str | None = Field(None, description="Topic (life or business event) code")
-    page: int = Field(1, ge=1)
+    topic: str | None = Field(
+        None, max_length=40, description="Topic (life or business event) code"
+    )
+    page: int = Field(1, ge=1, le=INT_MAX)
     page_size: int = Field(20, ge=1, le=100)
 
     def to_filters(self) -> selectors.CatalogFilters:
@@ -185,6 +197,7 @@ def _detail(version: ServiceVersion) -> dict[str, Any]:
         },
         "materials": [
             {
+                "id": m.pk,
                 **{
                     f: getattr(m, f)
                     for f in (
@@ -223,14 +236,20 @@ def _page(
     }
 
 
-@router.get("/services", response=ServicePageOut, summary="List published services")
+#: A service item's code in a path (``ServiceItem.code``).
+SERVICE_CODE = Path(..., max_length=60)
+
+
+@router.get(
+    "/services", response={200: ServicePageOut, 422: ErrorOut}, summary="List published services"
+)
 def service_list(request: HttpRequest, query: Query[CatalogQuery]) -> dict[str, Any]:
     return _page(selectors.published_versions(query.to_filters()), query.page, query.page_size)
 
 
 @router.get(
     "/services/search",
-    response=ServicePageOut,
+    response={200: ServicePageOut, 422: ErrorOut},
     summary="Search published services",
     description="Chinese or English words; results are ranked with exact name matches first.",
 )
@@ -241,8 +260,12 @@ def service_search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str,
     return _page(results, query.page, query.page_size)
 
 
-@router.get("/services/{code}", response=ServiceDetailOut, summary="A service's guide")
-def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+@router.get(
+    "/services/{code}",
+    response={200: ServiceDetailOut, 404: ErrorOut},
+    summary="A service's guide, with the materials to upload",
+)
+def service_detail(request: HttpRequest, code: str = SERVICE_CODE) -> dict[str, Any]:
     try:
         return _detail(selectors.service_guide(code))
     except selectors.ServiceNotFound:
@@ -251,10 +274,12 @@ def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @router.get(
     "/services/{code}/versions/{number}",
-    response=ServiceDetailOut,
+    response={200: ServiceDetailOut, 404: ErrorOut},
     summary="An earlier (or the current) published version of a service",
 )
-def service_version_detail(request: HttpRequest, code: str, number: int) -> dict[str, Any]:
+def service_version_detail(
+    request: HttpRequest, code: str = SERVICE_CODE, number: int = Path(..., ge=1, le=INT_MAX)
+) -> dict[str, Any]:
     try:
         return _detail(selectors.service_guide(code, number))
     except selectors.ServiceNotFound:

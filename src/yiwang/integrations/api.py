@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from yiwang.api.auth import api_auth, user_of
 from yiwang.api.errors import ApiError, ErrorOut
+from yiwang.api.inputs import INT_MAX
 from yiwang.integrations import selectors, services
 from yiwang.integrations.models import EventType, Scope, WebhookDelivery, WebhookEndpoint
 
@@ -20,7 +21,9 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 class EndpointIn(Schema):
     url: str = Field(..., max_length=500)
-    event_types: list[str] = Field(..., description=", ".join(EventType.values))
+    event_types: list[Annotated[str, Field(max_length=60)]] = Field(
+        ..., max_length=len(EventType.values), description=", ".join(EventType.values)
+    )
     description: str = Field("", max_length=200)
 
 
@@ -104,7 +107,7 @@ def webhook_register(request: HttpRequest, payload: EndpointIn) -> Any:
 
 
 @router.delete("/webhooks/{endpoint_id}", response={204: None, **ERRORS}, summary="Stop a webhook")
-def webhook_deactivate(request: HttpRequest, endpoint_id: int) -> Any:
+def webhook_deactivate(request: HttpRequest, endpoint_id: int = Path(..., ge=1, le=INT_MAX)) -> Any:
     services.webhook_endpoint_deactivate(
         endpoint=_own(request, endpoint_id), actor=user_of(request)
     )
@@ -117,7 +120,9 @@ def webhook_deactivate(request: HttpRequest, endpoint_id: int) -> Any:
     summary="Recent deliveries of a webhook, newest first, with every attempt",
 )
 def webhook_deliveries(
-    request: HttpRequest, endpoint_id: int, limit: int = Query(50, ge=1, le=200)
+    request: HttpRequest,
+    endpoint_id: int = Path(..., ge=1, le=INT_MAX),
+    limit: int = Query(50, ge=1, le=200),
 ) -> Any:
     endpoint = _own(request, endpoint_id)
     return [_delivery(d) for d in selectors.webhook_deliveries(endpoint=endpoint)[:limit]]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from yiwang.cases.errors import ApplicationNotFound, CaseConflict
+from yiwang.cases.errors import ApplicationNotFound, CaseConflict, IdempotencyKeyReused
 from yiwang.cases.forms_schema import clean_answers, form_errors, top_level_string_properties
 from yiwang.cases.models import Application, Case, CaseMaterial, SupplementRequest
 from yiwang.cases.numbering import case_number_next
@@ -430,6 +430,23 @@ def _submission_errors(application: Application, at: datetime) -> dict[str, list
     return errors
 
 
+def _require_same_application(existing: Case, application: Application, key: str) -> None:
+    """A key names one submission: the case it returns must be this application's."""
+    if existing.application_id != application.pk:
+        raise IdempotencyKeyReused(
+            {
+                "idempotency_key": [
+                    _(
+                        "This Idempotency-Key was already used to submit another application "
+                        "(case %(number)s). Use a new key for each application."
+                    )
+                    % {"number": existing.number}
+                ]
+            },
+            code="idempotency_key_reused",
+        )
+
+
 def _existing_case(applicant: User, key: str) -> Case | None:
     return (
         Case.objects.filter(application__applicant=applicant, application__idempotency_key=key)
@@ -447,9 +464,11 @@ def application_submit(
 ) -> Case:
     """Submit a draft: it becomes a case with a number, received at ``at``, its workflow started.
 
-    Idempotent: re-submitting a submitted application, or submitting with an
-    ``idempotency_key`` this applicant already used, returns the existing
-    case and changes nothing (never a second case).
+    Idempotent: re-submitting a submitted application, or submitting it again
+    with an ``idempotency_key`` this applicant already used for it, returns the
+    existing case and changes nothing (never a second case). A key already used
+    to submit *another* application raises :class:`IdempotencyKeyReused` (422)
+    and changes nothing.
     Preconditions: the form validates against the schema including
     ``required``; every *required* catalog material has a current upload
     (conditional ones are not enforced); the pinned version is still
@@ -463,6 +482,7 @@ def application_submit(
     notifies the applicant (``submitted``).
     Errors: ``ApplicationNotFound`` (404); ``ValidationError`` (422) with
     field messages, and ``materials`` listing missing materials by name;
+    ``IdempotencyKeyReused`` (422, field ``idempotency_key``);
     ``CaseConflict`` (409, code ``version_withdrawn``).
     """
     at = now_or(at)
@@ -472,6 +492,7 @@ def application_submit(
         if key is not None:
             existing = _existing_case(applicant, key)
             if existing is not None:
+                _require_same_application(existing, app, key)
                 return existing
         if app.status == Application.Status.SUBMITTED:
             return Case.objects.select_related("department", "service_version").get(application=app)
@@ -492,9 +513,10 @@ def application_submit(
             except IntegrityError:
                 # The same key was used at the same moment for another application.
                 existing = _existing_case(applicant, key)
-                if existing is not None:
-                    return existing
-                raise
+                if existing is None:
+                    raise
+                _require_same_application(existing, app, key)
+                return existing
         department = version.item.department
         number = case_number_next(region_code=department.region.code, at=at)
         instance = workflow_start(

@@ -430,8 +430,19 @@ def certificate_issue(
     stored on ``Case.certificate_number``. (The certificates app will take
     over rendering and signing.) Timeline ``certificate_issued``; audit;
     notifies (``certificate_ready``).
+    Errors: ValidationError (field ``certificate_number``, longer than the
+    column holds), PermissionDenied, CaseConflict, WorkflowConflict.
     """
     at = now_or(at)
+    longest = Case._meta.get_field("certificate_number").max_length or 0
+    if len((certificate_number or "").strip()) > longest:
+        raise ValidationError(
+            {
+                "certificate_number": [
+                    _("Enter at most %(n)d characters.") % {"n": longest},
+                ]
+            }
+        )
     with transaction.atomic():
         locked = lock_case(case)
         number = (certificate_number or "").strip() or certificate_number_for(locked.number)
