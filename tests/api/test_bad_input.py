@@ -444,9 +444,10 @@ def test_a_file_name_with_a_long_extension_streamed_to_disk_is_stored(world, set
         f"/api/v1/applications/{draft.pk}/materials", body, content_type=content_type
     )
 
-    # then the file is taken (the temporary file is named by us), and its name kept
+    # then the file is taken (the temporary file is named by us), and offered under its name
+    # with the extension of its content (a PDF)
     assert response.status_code == 201, response.content
-    assert response.json()["original_name"] == name
+    assert response.json()["original_name"] == "营业执照.pdf"
 
 
 def test_a_token_client_gets_the_same_answers(world):

@@ -164,11 +164,6 @@ def test_the_licensing_path_through_the_api(world, clock):
     assert applicant.get("/api/v1/cases").json()["results"][0]["number"] == number
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the submit endpoint infers 'created' from received_at == now, so a retry "
-    "within the same clock tick answers 201 (a src fix: the service should say it created)",
-)
 def test_a_retry_in_the_same_instant_answers_200(world):
     # given a complete draft, and a clock that does not move between two identical requests
     applicant = as_user(world.applicant)

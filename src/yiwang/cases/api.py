@@ -28,7 +28,6 @@ from typing import Any, Literal
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Path, Query, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict
@@ -791,17 +790,14 @@ def application_submit(
     application_id: int = ID,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ) -> Any:
-    at = timezone.now()
-    case = services.application_submit(
+    submission = services.application_submit_outcome(
         application=_own_application(request, application_id),
         applicant=user_of(request),
         idempotency_key=idempotency_key,
-        at=at,
     )
-    created = case.received_at == at
     # Re-read, not the in-memory case: the response shows instants as stored (UTC).
-    case = selectors.case_get_for_applicant(user=user_of(request), number=case.number)
-    return Status(201 if created else 200, _applicant_detail(case))
+    case = selectors.case_get_for_applicant(user=user_of(request), number=submission.case.number)
+    return Status(201 if submission.created else 200, _applicant_detail(case))
 
 
 @applicant_router.get(

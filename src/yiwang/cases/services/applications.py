@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -455,6 +456,14 @@ def _existing_case(applicant: User, key: str) -> Case | None:
     )
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What submitting gave: the case, and whether this call created it (or found it)."""
+
+    case: Case
+    created: bool
+
+
 def application_submit(
     *,
     application: Application,
@@ -462,6 +471,20 @@ def application_submit(
     idempotency_key: str | None = None,
     at: datetime | None = None,
 ) -> Case:
+    """Submit a draft; the case (see :func:`application_submit_outcome`, which also says
+    whether this call created it)."""
+    return application_submit_outcome(
+        application=application, applicant=applicant, idempotency_key=idempotency_key, at=at
+    ).case
+
+
+def application_submit_outcome(
+    *,
+    application: Application,
+    applicant: User,
+    idempotency_key: str | None = None,
+    at: datetime | None = None,
+) -> Submission:
     """Submit a draft: it becomes a case with a number, received at ``at``, its workflow started.
 
     Idempotent: re-submitting a submitted application, or submitting it again
@@ -493,9 +516,10 @@ def application_submit(
             existing = _existing_case(applicant, key)
             if existing is not None:
                 _require_same_application(existing, app, key)
-                return existing
+                return Submission(existing, created=False)
         if app.status == Application.Status.SUBMITTED:
-            return Case.objects.select_related("department", "service_version").get(application=app)
+            submitted = Case.objects.select_related("department", "service_version")
+            return Submission(submitted.get(application=app), created=False)
         version = ServiceVersion.objects.select_related("item__department__region").get(
             pk=app.service_version_id
         )
@@ -516,7 +540,7 @@ def application_submit(
                 if existing is None:
                     raise
                 _require_same_application(existing, app, key)
-                return existing
+                return Submission(existing, created=False)
         department = version.item.department
         number = case_number_next(region_code=department.region.code, at=at)
         instance = workflow_start(
@@ -546,4 +570,4 @@ def application_submit(
         timeline(case, "submitted", at, data={"due_at": case.due_at and case.due_at.isoformat()})
         audit(applicant, "case.submit", case, application=app.pk, idempotency_key=key)
         notify_applicant(case, "submitted")
-    return case
+    return Submission(case, created=True)
