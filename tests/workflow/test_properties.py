@@ -57,8 +57,10 @@ def oracle(h: ClockHistory) -> date | None:
     """The deadline by walking the days: count working days while running, skip paused ones.
 
     A pause opened on or before the deadline day freezes what is left; with
-    nothing left the restart day (or the next working day) is the last one.
-    None while the clock is paused (it has no deadline of its own then).
+    nothing left the restart day (or the next working day) is the last one —
+    unless another pause opens on or before that day, which freezes it again
+    (nothing left) until its own restart. None while the clock is paused (it
+    has no deadline of its own then).
     """
     counted = 0
     segments = []
@@ -76,7 +78,10 @@ def oracle(h: ClockHistory) -> date | None:
             return None
         first, last = segment
         if i and counted == h.limit:
-            return first if CAL.is_working_day(first) else CAL.next_working_day(first)
+            due = first if CAL.is_working_day(first) else CAL.next_working_day(first)
+            if last is None or last > due:  # the next pause, if any, opens after it is due
+                return due
+            continue
         d = first
         while last is None or d < last:
             d += timedelta(days=1)
@@ -287,3 +292,14 @@ def test_the_version_grows_by_one_per_outcome(begin, plan):
             continue
         assert outcome.state.version == state.version + 1
         state = outcome.state
+
+
+def test_a_pause_on_the_deadline_day_restarting_on_a_weekend_ends_on_the_next_working_day():
+    """Found by the property above: 5 working days from Sat 18 Jan 2025 end on Fri 24 Jan;
+    supplements asked and answered on the 24th (nothing left: due the 24th), asked again
+    on the 24th and answered on Sat 25 Jan: due on the next working day, Sun 26 Jan 2025
+    (a worked Sunday in the 2025 notice), not the 24th."""
+    h = ClockHistory(date(2025, 1, 18), 5)
+    h.pauses = [(date(2025, 1, 24), date(2025, 1, 24)), (date(2025, 1, 24), date(2025, 1, 25))]
+
+    assert oracle(h) == date(2025, 1, 26)
