@@ -160,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "yiwang.core.context_processors.site",
+                "yiwang.identity.context_processors.person",
             ],
         },
     },

@@ -6,10 +6,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import officer as make_officer
 from yiwang.identity.models import Role
 from yiwang.identity.selectors import (
     departments_for_user,
     enterprises_for_user,
+    is_officer,
+    officer_assignments,
     roles_for_user,
     user_has_role,
 )
@@ -74,3 +77,20 @@ def test_roles_for_user_is_one_query(officer, django_assert_num_queries):
 
 def test_enterprises_for_user():
     assert list(enterprises_for_user(UserFactory())) == []
+
+
+def test_which_departments_an_officer_acts_for_is_one_rule(django_assert_num_queries):
+    """Active departments only, department roles only, one query; nobody for the inactive."""
+    open_dept, closed_dept = DepartmentFactory(code="OPEN"), DepartmentFactory(code="SHUT")
+    clerk = make_officer(open_dept, Role.INTAKE_CLERK)
+    role_assign(user=clerk, role=Role.REVIEWER, department=closed_dept, actor=None)
+    closed_dept.is_active = False
+    closed_dept.save(update_fields=["is_active"])
+    citizen_user = UserFactory()
+
+    with django_assert_num_queries(1):
+        assignments = officer_assignments(clerk)
+
+    assert [(a.department.code, a.role) for a in assignments] == [("OPEN", Role.INTAKE_CLERK)]
+    assert is_officer(clerk)
+    assert not is_officer(citizen_user)

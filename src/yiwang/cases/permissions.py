@@ -7,20 +7,23 @@ roles that their identity roles in the case's department map to.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
-from yiwang.identity.models import Department, Role, RoleAssignment, User
-
-#: Identity roles that give access to a department's case queue.
-OFFICER_ROLES: frozenset[str] = frozenset(
-    {
-        Role.INTAKE_CLERK,
-        Role.REVIEWER,
-        Role.APPROVER,
-        Role.DEPARTMENT_HANDLER,
-        Role.SUPERVISOR,
-    }
+from yiwang.identity.models import Role, User
+from yiwang.identity.selectors import (
+    department_officers,
+    department_roles,
+    officer_department_ids,
 )
+
+__all__ = [
+    "APPLICANT_ROLE",
+    "WORKFLOW_ROLES",
+    "department_officers",
+    "is_officer_of",
+    "is_supervisor_of",
+    "officer_department_ids",
+    "roles_in_department",
+    "workflow_roles_in_department",
+]
 
 #: Identity role → the workflow role it acts in.
 WORKFLOW_ROLES: dict[str, str] = {
@@ -33,23 +36,9 @@ WORKFLOW_ROLES: dict[str, str] = {
 APPLICANT_ROLE = "applicant"
 
 
-def _active(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def roles_in_department(user: User, department_id: int) -> set[str]:
-    """The identity roles ``user`` holds for the department (one query).
-
-    None for an inactive user or an inactive department: a deactivated
-    department grants nobody anything, by case number, page or file.
-    """
-    if not _active(user):
-        return set()
-    return set(
-        RoleAssignment.objects.filter(
-            user_id=user.pk, department_id=department_id, department__is_active=True
-        ).values_list("role", flat=True)
-    )
+# Which departments an officer acts for, and in which roles, is identity's rule (one home):
+# re-exported here for the callers that think in cases.
+roles_in_department = department_roles
 
 
 def workflow_roles_in_department(user: User, department_id: int) -> set[str]:
@@ -60,29 +49,8 @@ def workflow_roles_in_department(user: User, department_id: int) -> set[str]:
 
 
 def is_officer_of(user: User, department_id: int) -> bool:
-    return bool(roles_in_department(user, department_id) & OFFICER_ROLES)
+    return bool(department_roles(user, department_id))
 
 
 def is_supervisor_of(user: User, department_id: int) -> bool:
-    return Role.SUPERVISOR in roles_in_department(user, department_id)
-
-
-def officer_department_ids(
-    user: User, roles: frozenset[str] = OFFICER_ROLES
-) -> QuerySet[RoleAssignment, int]:
-    """A subquery of the department ids where ``user`` holds one of ``roles`` (lazy)."""
-    if not _active(user):
-        return RoleAssignment.objects.none().values_list("department_id", flat=True)
-    return RoleAssignment.objects.filter(
-        user_id=user.pk, role__in=roles, department__isnull=False, department__is_active=True
-    ).values_list("department_id", flat=True)
-
-
-def department_officers(department: Department) -> QuerySet[User]:
-    """Active users with an officer role in ``department``."""
-    return User.objects.filter(
-        is_active=True,
-        role_assignments__department=department,
-        role_assignments__department__is_active=True,
-        role_assignments__role__in=OFFICER_ROLES,
-    ).distinct()
+    return Role.SUPERVISOR in department_roles(user, department_id)

@@ -9,7 +9,14 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from yiwang.identity.models import Department, Enterprise, Role, RoleAssignment, User
+from yiwang.identity.models import (
+    DEPARTMENT_ROLES,
+    Department,
+    Enterprise,
+    Role,
+    RoleAssignment,
+    User,
+)
 
 
 def departments_for_user(user: User, role: Role | str | None = None) -> QuerySet[Department]:
@@ -41,6 +48,72 @@ def user_has_role(user: User, role: Role | str, department: Department | None = 
     if department is not None:
         assignments = assignments.filter(department_id=department.pk)
     return assignments.exists()
+
+
+def _active(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def department_roles(user: User, department_id: int) -> set[str]:
+    """The department roles ``user`` holds for the department (one query).
+
+    None for an anonymous or inactive user, or an inactive department: a
+    deactivated department grants nobody anything.
+    """
+    if not _active(user):
+        return set()
+    return set(
+        RoleAssignment.objects.filter(
+            user_id=user.pk,
+            department_id=department_id,
+            department__is_active=True,
+            role__in=DEPARTMENT_ROLES,
+        ).values_list("role", flat=True)
+    )
+
+
+def officer_assignments(user: User) -> list[RoleAssignment]:
+    """``user``'s department roles in active departments, with their departments (one query):
+    which departments an officer acts for, and in what. Empty for anyone not an officer."""
+    if not _active(user):
+        return []
+    return list(
+        RoleAssignment.objects.filter(
+            user_id=user.pk, role__in=DEPARTMENT_ROLES, department__is_active=True
+        )
+        .select_related("department")
+        .order_by("department__code", "role")
+    )
+
+
+def is_officer(user: User) -> bool:
+    """Whether ``user`` acts for some active department (one query)."""
+    if not _active(user):
+        return False
+    return RoleAssignment.objects.filter(
+        user_id=user.pk, role__in=DEPARTMENT_ROLES, department__is_active=True
+    ).exists()
+
+
+def officer_department_ids(
+    user: User, roles: frozenset[str] = DEPARTMENT_ROLES
+) -> QuerySet[RoleAssignment, int]:
+    """A subquery of the active department ids where ``user`` holds one of ``roles`` (lazy)."""
+    if not _active(user):
+        return RoleAssignment.objects.none().values_list("department_id", flat=True)
+    return RoleAssignment.objects.filter(
+        user_id=user.pk, role__in=roles, department__isnull=False, department__is_active=True
+    ).values_list("department_id", flat=True)
+
+
+def department_officers(department: Department) -> QuerySet[User]:
+    """Active users with a department role in ``department`` (none if it is inactive)."""
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__department=department,
+        role_assignments__department__is_active=True,
+        role_assignments__role__in=DEPARTMENT_ROLES,
+    ).distinct()
 
 
 def roles_for_user(user: User) -> QuerySet[RoleAssignment]:

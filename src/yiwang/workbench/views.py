@@ -34,14 +34,13 @@ from yiwang.cases.downloads import material_response
 from yiwang.cases.errors import CaseConflict, CaseNotFound, WorkflowConflict
 from yiwang.cases.models import Case, RectificationTask
 from yiwang.cases.permissions import (
-    OFFICER_ROLES,
     department_officers,
     is_supervisor_of,
     officer_department_ids,
 )
 from yiwang.catalog.selectors import published_versions
 from yiwang.identity.models import Role, User
-from yiwang.identity.selectors import roles_for_user
+from yiwang.identity.selectors import officer_assignments
 from yiwang.portal.templatetags.portal import translated
 from yiwang.workbench import display
 from yiwang.workbench.forms import (
@@ -66,11 +65,7 @@ def officer_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        assignments = [
-            a
-            for a in roles_for_user(request.user)
-            if a.role in OFFICER_ROLES and a.department is not None and a.department.is_active
-        ]
+        assignments = officer_assignments(request.user)
         if not assignments:
             raise PermissionDenied(_("The workbench is for officers of a department."))
         departments = {a.department_id: a.department for a in assignments}
