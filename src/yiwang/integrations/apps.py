@@ -8,8 +8,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations (API tokens, webhooks)")
 
     def ready(self) -> None:
-        # Cross-cutting hook: every case timeline entry (written inside the case
-        # service's transaction) becomes a webhook event; see receivers.py.
+        # Cross-cutting hook: every case timeline entry the cases services announce
+        # (inside their transaction) becomes a webhook event; see receivers.py.
         from yiwang.integrations import receivers
 
         receivers.connect()

@@ -1,34 +1,21 @@
-"""Signal receivers, connected in ``IntegrationsConfig.ready()``.
+"""Domain-event subscribers of the integrations app, subscribed in ``IntegrationsConfig.ready()``.
 
-Case events reach webhooks through one cross-cutting hook: every case
-timeline entry is written by a ``yiwang.cases.services`` function inside its
-transaction, so publishing on its ``post_save`` enqueues the deliveries in
-that same transaction (a rolled-back change publishes nothing) without the
-cases app depending on this one.
+Every case timeline entry that matters outside yiwang becomes a webhook event:
+the cases services announce ``case.timeline`` inside their transaction, so
+the deliveries are enqueued in that same transaction (a rolled-back change
+publishes nothing), without the cases app knowing about webhooks.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models.signals import post_save
-
-from yiwang.cases.models import CaseTimelineEntry
+from yiwang.core.events import DomainEvent, subscribe
 
 
-def case_timeline_entry_saved(
-    sender: type[CaseTimelineEntry], instance: CaseTimelineEntry, created: bool, **kwargs: Any
-) -> None:
-    if not created or kwargs.get("raw"):
-        return
+def case_timeline_written(event: DomainEvent) -> None:
     from yiwang.integrations.services import case_event_publish
 
-    case_event_publish(entry=instance)
+    case_event_publish(entry=event.data["entry"])
 
 
 def connect() -> None:
-    post_save.connect(
-        case_timeline_entry_saved,
-        sender=CaseTimelineEntry,
-        dispatch_uid="integrations.case_timeline_entry_saved",
-    )
+    subscribe("case.timeline", case_timeline_written, key="integrations.webhooks")

@@ -7,10 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseConflict, CaseNotFound
@@ -21,6 +19,7 @@ from yiwang.cases.permissions import (
     workflow_roles_in_department,
 )
 from yiwang.core.audit import audit_record
+from yiwang.core.events import announce
 from yiwang.identity.models import User
 from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.services import workflow_definition, workflow_execute
@@ -192,16 +191,30 @@ def timeline(
     detail: str = "",
     data: Mapping[str, Any] | None = None,
     public: bool = True,
+    due: bool = False,
 ) -> CaseTimelineEntry:
-    return CaseTimelineEntry.objects.create(
+    """Write a timeline entry and announce it (``case.timeline``: webhooks listen).
+
+    With ``due``, the entry carries the case's due date as it is now (call it
+    after the case's columns were synced), and whether it is provisional: the
+    tracker shows it.
+    """
+    payload = dict(data or {})
+    if due and case.due_at is not None:
+        payload["due_at"] = timezone.localtime(case.due_at).isoformat()
+        if case.due_provisional:
+            payload["due_provisional"] = True
+    entry = CaseTimelineEntry.objects.create(
         case=case,
         at=at,
         kind=kind,
         department_id=case.department_id,
         detail=detail,
-        data=dict(data or {}),
+        data=payload,
         public=public,
     )
+    announce("case.timeline", case=case, entry=entry)
+    return entry
 
 
 def audit(actor: User | None, action: str, case: Case, **data: Any) -> None:
@@ -214,19 +227,11 @@ def audit(actor: User | None, action: str, case: Case, **data: Any) -> None:
 
 
 def notify_applicant(case: Case, kind: str, context: Mapping[str, Any] | None = None) -> None:
-    """Tell the applicant (in-app, e-mail, SMS) through the notifications app, when installed.
-
-    ``notify`` enqueues its deliveries in the current transaction, so a
-    rolled-back change sends nothing.
-    """
-    if not apps.is_installed("yiwang.notifications"):
-        logger.debug("notifications not installed: %s for case %s not sent", kind, case.number)
-        return
-    # Looked up by name: the notifications app is optional and owned by its own module.
-    notify = import_string("yiwang.notifications.services.notify")
-
-    notify(
-        user=case.applicant,
+    """Tell the applicant (in-app, e-mail, SMS): announced as ``case.notify``, which the
+    notifications app turns into deliveries enqueued in the current transaction (a
+    rolled-back change sends nothing)."""
+    announce(
+        "case.notify",
         case=case,
         kind=kind,
         context={"number": case.number, "step": case.step, **dict(context or {})},

@@ -567,7 +567,7 @@ def application_submit_outcome(
         app.updated_at = at
         app.save(update_fields=["status", "submitted_at", "updated_at"])
         CaseMaterial.objects.filter(application=app).update(case=case)
-        timeline(case, "submitted", at, data={"due_at": case.due_at and case.due_at.isoformat()})
+        timeline(case, "submitted", at, due=True)
         audit(applicant, "case.submit", case, application=app.pk, idempotency_key=key)
         notify_applicant(case, "submitted")
     return Submission(case, created=True)

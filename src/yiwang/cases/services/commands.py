@@ -45,8 +45,10 @@ def _officer_step(
     detail: str = "",
     data: Mapping[str, Any] | None = None,
     notify: str | None = None,
+    due: bool = False,
 ) -> Case:
-    """Lock, check the role, execute, then timeline + audit + notify. Caller holds the atomic."""
+    """Lock, check the role, execute, then timeline (with the new due date when ``due``) +
+    audit + notify. Caller holds the atomic."""
     locked = lock_case(case)
     role = officer_workflow_role(locked, actor, command)
     execute(
@@ -58,7 +60,7 @@ def _officer_step(
         expected_version=expected_version,
         at=at,
     )
-    timeline(locked, kind, at, detail=detail, data=data)
+    timeline(locked, kind, at, detail=detail, data=data, due=due)
     audit(actor, f"case.{command}", locked, role=role, **dict(fields or {}))
     if notify:
         notify_applicant(locked, notify, data)
@@ -91,22 +93,9 @@ def case_accept(
     with transaction.atomic():
         locked = _officer_step(
             case, actor=actor, command="accept", expected_version=expected_version, at=at,
-            kind="accepted", notify="accepted",
+            kind="accepted", notify="accepted", due=True,
         )  # fmt: skip
-        timeline_due(locked)
     return locked
-
-
-def timeline_due(case: Case) -> None:
-    """Put the new due date on the entry just written (the tracker shows it), and whether it
-    is provisional (counted through a year whose holiday schedule is not published yet)."""
-    entry = case.timeline.order_by("-id").first()
-    if entry is not None and case.due_at is not None:
-        due: dict[str, object] = {"due_at": case.due_at.isoformat()}
-        if case.due_provisional:
-            due["due_provisional"] = True
-        entry.data = {**entry.data, **due}
-        entry.save(update_fields=["data"])
 
 
 def case_reject(
@@ -268,8 +257,7 @@ def supplement_answer(*, case: Case, applicant: User, at: datetime | None = None
         )  # fmt: skip
         request.answered_at = at
         request.save(update_fields=["answered_at"])
-        timeline(locked, "supplement_answered", at)
-        timeline_due(locked)
+        timeline(locked, "supplement_answered", at, due=True)
         audit(applicant, "case.answer_supplement", locked, request=request.pk)
     return locked
 
@@ -329,9 +317,8 @@ def special_procedure_finish(
             case, actor=actor, command="finish_special_procedure",
             fields={"note": note.strip()} if note.strip() else None,
             expected_version=expected_version, at=at, kind="special_procedure_finished",
-            detail=note.strip(), notify="special_procedure_finished",
+            detail=note.strip(), notify="special_procedure_finished", due=True,
         )  # fmt: skip
-        timeline_due(locked)
     return locked
 
 
@@ -355,9 +342,8 @@ def case_extend(
         locked = _officer_step(
             case, actor=actor, command="extend", fields={"reason": reason.strip()},
             expected_version=expected_version, at=at, kind="extended", detail=reason.strip(),
-            notify="extended",
+            notify="extended", due=True,
         )  # fmt: skip
-        timeline_due(locked)
     return locked
 
 
@@ -562,8 +548,7 @@ def case_sync_from_workflow(*, case: Case, at: datetime | None = None) -> Case:
         locked.workflow_instance = instance
         sync_case(locked, instance, at)
         if before == "submitted" and locked.step == "under_review":
-            timeline(locked, "deemed_accepted", at)
-            timeline_due(locked)
+            timeline(locked, "deemed_accepted", at, due=True)
             audit(None, "case.deemed_accepted", locked)
             notify_applicant(locked, "accepted")
     return locked
