@@ -63,7 +63,7 @@ def signing_key() -> Ed25519PrivateKey:
                 f"The audit signing key {path} (YIWANG_AUDIT_SIGNING_KEY_FILE) does not exist."
             )
         _generate(path)
-    return _load_private(path)
+    return load_private_key(path)
 
 
 def verification_keys() -> dict[str, Ed25519PublicKey]:
@@ -79,7 +79,7 @@ def verification_keys() -> dict[str, Ed25519PublicKey]:
     if not texts and not _production():
         path = _signing_key_path()
         if path is not None and path.exists():
-            public_key = _load_private(path).public_key()
+            public_key = load_private_key(path).public_key()
             keys[key_id(public_key)] = public_key
     return keys
 
@@ -116,7 +116,8 @@ def _generate(path: Path) -> None:
         scratch.unlink()
 
 
-def _load_private(path: Path) -> Ed25519PrivateKey:
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """The Ed25519 private key in the PEM file ``path``; ImproperlyConfigured if it is not."""
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as error:

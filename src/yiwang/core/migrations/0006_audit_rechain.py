@@ -52,23 +52,36 @@ def _pages(queryset, key):
         last = getattr(batch[-1], key)
 
 
+def _update(schema_editor, model, columns, rows):
+    """UPDATE ``columns`` of ``model`` from ``rows`` (their values, then the id): one
+    statement run for each row, much cheaper than bulk_update's CASE on 2,000 rows."""
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def rechain(apps, schema_editor):
     AuditEntry = apps.get_model("core", "AuditEntry")
     AuditChainHead = apps.get_model("core", "AuditChainHead")
     entries = AuditEntry.objects.using(schema_editor.connection.alias)
     heads = AuditChainHead.objects.using(schema_editor.connection.alias)
+    adapt = schema_editor.connection.ops.adapt_datetimefield_value
     seq, previous, old_previous, broken = 0, GENESIS, "", ""
     for batch in _pages(entries.all(), "id"):
+        rows = []
         for entry in batch:
             if not broken and (entry.prev_hash != old_previous or _old_hash(entry) != entry.hash):
                 broken = f"broken at entry id={entry.pk}"
             old_previous = entry.hash
             seq += 1
-            entry.content_hash = content_hash(entry)
-            previous = chain_hash(previous, seq, entry.content_hash)
+            content = content_hash(entry)
+            previous = chain_hash(previous, seq, content)
             # The old chain linked each entry as it was appended: sealed when created.
-            entry.seq, entry.hash, entry.sealed_at = seq, previous, entry.created_at
-        entries.bulk_update(batch, ["content_hash", "seq", "hash", "sealed_at"])
+            rows.append((content, seq, previous, adapt(entry.created_at), entry.pk))
+        _update(schema_editor, AuditEntry, ["content_hash", "seq", "hash", "sealed_at"], rows)
     old_head = heads.filter(pk=1).first()
     if not broken and old_head is not None and old_head.hash != old_previous:
         broken = f"entries cut off its end (its head was {old_head.hash})"
@@ -111,11 +124,13 @@ def unchain(apps, schema_editor):
         (entries.filter(seq__isnull=True), "id"),
     ):
         for batch in _pages(queryset, key):
+            rows = []
             for entry in batch:
                 entry.prev_hash = previous
-                entry.hash = previous = _old_hash(entry)
+                previous = _old_hash(entry)
+                rows.append((entry.prev_hash, previous, entry.pk))
                 last_id = entry.pk
-            entries.bulk_update(batch, ["prev_hash", "hash"])
+            _update(schema_editor, AuditEntry, ["prev_hash", "hash"], rows)
     AuditChainHead.objects.using(schema_editor.connection.alias).update_or_create(
         pk=1, defaults={"entry_id": last_id, "hash": previous}
     )
