@@ -537,6 +537,26 @@ def test_a_line_of_the_log_that_is_not_a_checkpoint_is_found(checkpointed, tmp_p
     assert f"{garbled} line 2 is not a checkpoint" in message
 
 
+def test_an_interrupted_write_to_the_log_is_skipped_and_the_next_line_starts_anew(
+    checkpointed, clock
+):
+    # given a checkpoint line cut short (the disk filled up while it was written)
+    log = Path(django_settings.YIWANG_AUDIT_CHECKPOINT_LOG)
+    with log.open("ab") as file:
+        file.write(b'{"hash":"ab')
+    # then it is not a checkpoint (yet): the log verifies…
+    assert _verify().startswith("Audit log OK")
+    # …and the signer builds on the last complete line, on a line of its own
+    audit_record(actor=None, action="test.six")
+    audit_sequence()
+    clock.shift(timedelta(seconds=5))
+    assert audit_checkpoint_issue().seq == 6
+    lines = log.read_text().splitlines()
+    assert (lines[1], json.loads(lines[2])["seq"]) == ('{"hash":"ab', 6)
+    # and the fragment, now inside the log, is reported
+    assert f"{log} line 2 is not a checkpoint" in _broken()
+
+
 def test_a_log_out_of_order_is_found(checkpointed, tmp_path, clock):
     audit_record(actor=None, action="test.six")
     audit_sequence()

@@ -115,14 +115,15 @@ def checkpoint_log_path() -> Path:
 
 def read_checkpoint_log(path: Path, *, size: int | None = None) -> Iterator[SignedCheckpoint]:
     """The checkpoints of a log file in its order, reading only its first ``size`` bytes
-    when given (what was there when verification began). Raises CheckpointLogError at
-    a line that is not a checkpoint or whose seq is below the line before: the signer
-    writes them in seq order."""
+    when given (what was there when verification began). A last line without its
+    newline is an interrupted write, not a checkpoint, and is skipped. Raises
+    CheckpointLogError at a line that is not a checkpoint or whose seq is below the
+    line before: the signer writes them in seq order."""
     offset, previous = 0, 0
     with path.open("rb") as file:
         for number, raw in enumerate(file, start=1):
             offset += len(raw)
-            if size is not None and offset > size:
+            if (size is not None and offset > size) or not raw.endswith(b"\n"):
                 return
             if not raw.strip():
                 continue
@@ -138,12 +139,13 @@ def read_checkpoint_log(path: Path, *, size: int | None = None) -> Iterator[Sign
 
 
 def last_logged_checkpoint(path: Path) -> SignedCheckpoint | None:
-    """The last checkpoint of a log file (read from its end), or None if it has none."""
+    """The last checkpoint of a log file (read from its end), or None if it has none.
+    An unterminated last line (an interrupted write) is skipped."""
     with path.open("rb") as file:
         end = file.seek(0, os.SEEK_END)
-        start = max(0, end - 8192)
-        file.seek(start)
-        lines = [line for line in file.read().splitlines() if line.strip()]
+        file.seek(max(0, end - 8192))
+        complete = file.read().split(b"\n")[:-1]
+    lines = [line for line in complete if line.strip()]
     if not lines:
         return None
     return _parse_line(lines[-1], f"{path} (last line)")
@@ -171,10 +173,17 @@ def _parse_line(raw: bytes, source: str) -> SignedCheckpoint:
 
 
 def _append(path: Path, checkpoint: SignedCheckpoint) -> None:
+    """Append the checkpoint's line and fsync; after an interrupted write (a last line
+    without its newline) the line starts on a line of its own."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
     try:
-        os.write(descriptor, checkpoint.line())  # one write: a line is never interleaved
+        size = os.fstat(descriptor).st_size
+        line = checkpoint.line()
+        if size and os.pread(descriptor, 1, size - 1) != b"\n":
+            line = b"\n" + line
+        while line:  # one write for a line in practice: lines are never interleaved
+            line = line[os.write(descriptor, line) :]
         os.fsync(descriptor)
     finally:
         os.close(descriptor)

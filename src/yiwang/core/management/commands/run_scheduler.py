@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
 from yiwang.core.audit import AuditCheckpointRefused, audit_signer_check, audit_upkeep
@@ -99,7 +100,8 @@ class Command(BaseCommand):
         """Seal and sign the audit log; a refusal (tampering) is logged, and the rest goes on."""
         try:
             upkeep = audit_upkeep()
-        except (AuditCheckpointRefused, OSError) as error:
+        except (AuditCheckpointRefused, OSError, DatabaseError) as error:
+            # The deadlines must not stop with it: the next wake-up tries again.
             logger.error("Audit log: no checkpoint signed: %s. Run verify-audit.", error)
             return
         if upkeep.sealed or once:
