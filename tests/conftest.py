@@ -136,6 +136,15 @@ def _media_root(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _audit_files(tmp_path, settings):
+    """The audit log's signing key (generated on first use) and checkpoint log are the
+    test's own, never the checkout's ``var/``; the public key is the key file's."""
+    settings.YIWANG_AUDIT_SIGNING_KEY_FILE = str(tmp_path / "audit-signing-key.pem")
+    settings.YIWANG_AUDIT_CHECKPOINT_LOG = str(tmp_path / "audit-checkpoints.jsonl")
+    settings.YIWANG_AUDIT_PUBLIC_KEYS = []
+
+
+@pytest.fixture(autouse=True)
 def _english_messages():
     """Service-level messages in English, so tests can assert on them.
 

@@ -3,10 +3,12 @@
 Every value comes from the environment (12-factor); each variable is documented
 in docs/configuration.md. With no environment at all, yiwang runs on the
 embedded defaults: a SQLite file and media files under ``var/``, a secret key
-generated once into ``var/secret_key``, and DEBUG on.
+generated once into ``var/secret_key`` (and the audit log's signing key, on
+first use, into ``var/audit-signing-key.pem``), and DEBUG on.
 
 Production (``YIWANG_ENV=production``) refuses to start without an explicit
-``YIWANG_SECRET_KEY`` and ``YIWANG_ALLOWED_HOSTS``.
+``YIWANG_SECRET_KEY`` and ``YIWANG_ALLOWED_HOSTS``; its scheduler, which signs the
+audit log's checkpoints, also refuses to start without ``YIWANG_AUDIT_SIGNING_KEY_FILE``.
 """
 
 from __future__ import annotations
@@ -311,6 +313,26 @@ YIWANG_WEBHOOK_BACKOFF_SECONDS = env_int("YIWANG_WEBHOOK_BACKOFF_SECONDS", 60)
 # Webhooks go to public hosts only; true lets them reach loopback and private
 # addresses (a receiver on the developer's machine). Never in production.
 YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+
+# --- audit log -------------------------------------------------------------
+
+# The Ed25519 private key that signs the audit log's checkpoints (PEM). Only the
+# scheduler reads it; outside production it is generated here on first use.
+YIWANG_AUDIT_SIGNING_KEY_FILE = env_str(
+    "YIWANG_AUDIT_SIGNING_KEY_FILE",
+    "" if IS_PRODUCTION else str(VAR_DIR / "audit-signing-key.pem"),
+)
+# The public keys that checkpoints are verified with (base64), every key that ever
+# signed; outside production, empty means the public half of the key file above.
+YIWANG_AUDIT_PUBLIC_KEYS = env_list("YIWANG_AUDIT_PUBLIC_KEYS", [])
+# Checkpoints are appended here too (JSON lines), for shipping off the host.
+YIWANG_AUDIT_CHECKPOINT_LOG = env_str(
+    "YIWANG_AUDIT_CHECKPOINT_LOG", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
+# Seconds between two checkpoints while the log grows (the scheduler wakes this often).
+YIWANG_AUDIT_CHECKPOINT_SECONDS = env_int("YIWANG_AUDIT_CHECKPOINT_SECONDS", 5)
+if YIWANG_AUDIT_CHECKPOINT_SECONDS < 1:
+    raise ImproperlyConfigured("YIWANG_AUDIT_CHECKPOINT_SECONDS must be at least 1")
 
 # --- e-mail ----------------------------------------------------------------
 

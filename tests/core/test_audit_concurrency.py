@@ -1,48 +1,198 @@
-"""Concurrent writers never fork the audit chain (PostgreSQL, real connections)."""
+"""Appends never wait for each other; sequencers never wait for anyone (PostgreSQL).
+
+Each thread has its own database connection, so these are real concurrent
+transactions. Times are bounded with ``time.monotonic`` (which the test clock
+does not stop) and generous margins: a wait on a lock would take the whole
+10 s timeout of the other side.
+"""
+
+from __future__ import annotations
 
 import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
-from yiwang.core.audit import audit_record, audit_verify
+from tests.clock import NOW
+from yiwang.core.audit import audit_checkpoint_issue, audit_record, audit_sequence, audit_verify
+from yiwang.core.audit import log as audit_log
 from yiwang.core.models import AuditEntry
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_writers_appending_at_once_each_link_to_the_previous_entry():
-    # given a chain with one entry and eight writers released together
-    audit_record(actor=None, action="test.seed")
-    barrier = threading.Barrier(8)
-    errors = []
+def _in_thread(target, name="other"):
+    """Run ``target`` in a thread with its own connection; started, returned."""
 
-    def append(n: int) -> None:
+    def run():
         try:
-            barrier.wait()
-            audit_record(actor=None, action="test.concurrent", data={"n": n})
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+            target()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=append, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    thread = threading.Thread(target=run, name=name)
+    thread.start()
+    return thread
 
-    # then every entry is there and the chain verifies
+
+def test_an_open_transaction_that_appended_does_not_hold_up_another_writer():
+    # given transaction A has appended an entry and stays open
+    appended, release = threading.Event(), threading.Event()
+
+    def transaction_a():
+        with transaction.atomic():
+            audit_record(actor=None, action="test.a")
+            appended.set()
+            release.wait(timeout=10)
+
+    a = _in_thread(transaction_a)
+    try:
+        assert appended.wait(timeout=10)
+
+        # when transaction B, on another connection, appends and commits
+        started = time.monotonic()
+        with transaction.atomic():
+            b = audit_record(actor=None, action="test.b")
+        elapsed = time.monotonic() - started
+
+        # then B did not wait for A, and its entry was sealed at once: A's is not committed
+        assert elapsed < 1.0
+        b.refresh_from_db()
+        assert b.seq == 1
+    finally:
+        release.set()
+        a.join(timeout=15)
+
+    # and when A commits, its entry follows B's in the chain
+    assert list(AuditEntry.objects.order_by("seq").values_list("action", "seq")) == [
+        ("test.b", 1),
+        ("test.a", 2),
+    ]
+    assert audit_verify().ok
+
+
+def _writers(count, each):
+    """``count`` threads released together, each appending ``each`` entries, one
+    transaction per entry; the errors they met."""
+    barrier = threading.Barrier(count, timeout=10)
+    errors = []
+
+    def write(n):
+        try:
+            barrier.wait()
+            for i in range(each):
+                with transaction.atomic():
+                    audit_record(actor=None, action="test.concurrent", data={"w": n, "i": i})
+        except Exception as exc:  # collected and asserted on
+            errors.append(exc)
+
+    threads = [_in_thread(lambda n=n: write(n), name=f"writer-{n}") for n in range(count)]
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return errors
+
+
+def test_ten_writers_at_once_leave_a_complete_chain_that_verifies():
+    errors = _writers(10, 20)
+
+    # then every entry is there, and the sequencers that ran after the commits sealed
+    # them all (no scheduler needed): seq 1 to 200 without a gap
     assert errors == []
-    assert AuditEntry.objects.count() == 9
+    assert AuditEntry.objects.count() == 200
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(
+        range(1, 201)
+    )
+    assert audit_checkpoint_issue().seq == 200
     result = audit_verify()
     assert result.ok, result
+    assert (result.checked, result.checkpoints_checked) == (200, 1)
 
 
-def test_removing_the_newest_entry_is_detected():
-    audit_record(actor=None, action="test.one")
-    last = audit_record(actor=None, action="test.two")
-    AuditEntry.objects.filter(pk=last.pk).delete()
-    result = audit_verify()
-    assert not result.ok
-    assert result.first_broken_id == last.pk
+@pytest.mark.frozen_at(NOW, tick=True)  # the lag is measured on a running clock
+def test_entries_are_sealed_within_two_seconds_of_their_creation_under_load():
+    errors = _writers(8, 50)
+
+    assert errors == []
+    lags = [
+        (sealed - created).total_seconds()
+        for created, sealed in AuditEntry.objects.values_list("created_at", "sealed_at")
+    ]
+    assert len(lags) == 400
+    assert max(lags) <= 2.0, sorted(lags)[-5:]
+
+
+def test_a_sequencer_skips_a_locked_head_and_the_holder_looks_again(monkeypatch):
+    # given a sequencer that holds the head lock a while after sealing its batch
+    holding, go_on = threading.Event(), threading.Event()
+    seal = audit_log._seal
+
+    def slow_seal(head, batch_size):
+        sealed = seal(head, batch_size)
+        if threading.current_thread().name == "slow":
+            holding.set()
+            go_on.wait(timeout=10)
+        return sealed
+
+    monkeypatch.setattr(audit_log, "_seal", slow_seal)
+    slow = _in_thread(audit_sequence, name="slow")
+    try:
+        assert holding.wait(timeout=10)
+
+        # when a writer commits meanwhile (outside a transaction: its sequencer runs at once)
+        started = time.monotonic()
+        entry = audit_record(actor=None, action="test.meanwhile")
+        another = audit_sequence()
+        elapsed = time.monotonic() - started
+
+        # then neither the writer nor its sequencer, nor another, waited: they skipped
+        assert elapsed < 1.0
+        assert another == 0
+        entry.refresh_from_db()
+        assert entry.seq is None
+    finally:
+        go_on.set()
+        slow.join(timeout=15)
+
+    # and the holder, after its commit, looked again and sealed the entry
+    entry.refresh_from_db()
+    assert entry.seq == 1
+    assert audit_verify().ok
+
+
+def test_a_writer_does_not_wait_for_a_checkpoint_being_signed(monkeypatch):
+    # given the signer holding the chain head while it writes the checkpoint log
+    audit_record(actor=None, action="test.first")
+    writing, go_on = threading.Event(), threading.Event()
+    from yiwang.core.audit import checkpoints
+
+    append = checkpoints._append
+
+    def slow_append(path, checkpoint):
+        writing.set()
+        go_on.wait(timeout=10)
+        append(path, checkpoint)
+
+    monkeypatch.setattr(checkpoints, "_append", slow_append)
+    signer = _in_thread(audit_checkpoint_issue, name="signer")
+    try:
+        assert writing.wait(timeout=10)
+
+        # when a writer appends and commits
+        started = time.monotonic()
+        with transaction.atomic():
+            entry = audit_record(actor=None, action="test.second")
+        elapsed = time.monotonic() - started
+
+        # then it did not wait
+        assert elapsed < 1.0
+    finally:
+        go_on.set()
+        signer.join(timeout=15)
+
+    # and the signer sealed it after releasing the head
+    entry.refresh_from_db()
+    assert entry.seq == 2
+    assert audit_verify().ok

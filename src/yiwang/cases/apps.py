@@ -11,5 +11,7 @@ class CasesConfig(AppConfig):
         # Cross-cutting hook: an edit of the holiday calendar (core) reschedules the
         # deadlines counted through the years it touched; see receivers.py.
         from yiwang.cases import receivers
+        from yiwang.core.jobs import register_periodic
 
         receivers.connect()
+        register_periodic("cases.deadlines", receivers.deadlines_round)

@@ -1,7 +1,9 @@
-"""Signal receivers of the cases app, connected in ``CasesConfig.ready()``."""
+"""Hooks of the cases app, connected in ``CasesConfig.ready()``: the calendar-edit receiver
+and the scheduler's round."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from yiwang.core.signals import calendar_edited
@@ -18,3 +20,12 @@ def calendar_edited_received(sender: Any, years: list[int], **kwargs: Any) -> No
 
 def connect() -> None:
     calendar_edited.connect(calendar_edited_received, dispatch_uid="cases.calendar_edited")
+
+
+def deadlines_round(at: datetime | None) -> tuple[int, str]:
+    """The scheduler's round for cases: deadlines as they pass, and provisional deadlines
+    whose years have a schedule by now."""
+    from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
+
+    changed = cases_tick_due(now=at) + cases_reschedule_settled(at=at)
+    return changed, f"{changed} case(s) updated"

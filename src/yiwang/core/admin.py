@@ -17,11 +17,12 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.core.models import AuditEntry, CalendarDay, CalendarYear
+from yiwang.core.audit import audit_status
+from yiwang.core.models import AuditCheckpoint, AuditEntry, CalendarDay, CalendarYear
 from yiwang.core.services import calendar_edit_record
 from yiwang.core.workingdays import is_weekend
 
@@ -264,15 +265,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit log, read-only for everyone: it is written only by ``audit_record``."""
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody adds, changes or deletes through the admin."""
 
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_label"]
-    list_filter = ["action", "target_type", "created_at"]
-    search_fields = ["actor_label", "action", "target_type", "target_id", "target_label"]
-    date_hierarchy = "created_at"
-    ordering = ["-id"]
     actions = None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -283,3 +278,34 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(_ReadOnlyAdmin):
+    """The audit log, read-only for everyone: it is written only by ``audit_record``.
+
+    The list starts with how the log is doing (``audit_status``): the newest
+    sealed seq, the entries waiting for the sequencer, the lag from an entry's
+    creation to its sealing, and the newest signed checkpoint.
+    """
+
+    list_display = ["created_at", "seq", "actor_label", "action", "target_type", "target_label"]
+    list_filter = ["action", "target_type", "created_at"]
+    search_fields = ["actor_label", "action", "target_type", "target_id", "target_label"]
+    date_hierarchy = "created_at"
+    ordering = ["-id"]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {**(extra_context or {}), "audit_status": audit_status()}
+        return super().changelist_view(request, extra_context=context)
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(_ReadOnlyAdmin):
+    """The signed checkpoints of the audit chain (the scheduler issues them)."""
+
+    list_display = ["seq", "issued_at", "key_id", "hash"]
+    date_hierarchy = "issued_at"
+    ordering = ["-seq"]

@@ -1,4 +1,4 @@
-"""Core data: the working-day calendar and the append-only audit log."""
+"""Core data: the working-day calendar and the append-only audit log with its checkpoints."""
 
 from __future__ import annotations
 
@@ -57,16 +57,22 @@ class CalendarDay(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One line of the append-only, hash-chained audit log.
+    """One line of the append-only audit log (``yiwang.core.audit``).
 
-    Written only by ``yiwang.core.audit.audit_record``; never updated or deleted
-    through the product (the admin is read-only).
+    Written only by ``audit_record``, which INSERTs the content and its
+    ``content_hash`` (SHA-256 of the canonical JSON of every content column)
+    in the transaction of the change. The sequencer then gives committed
+    entries their place: ``seq`` 1, 2, 3 … and the chain ``hash`` (over the
+    previous entry's hash, ``seq`` and ``content_hash``), and ``sealed_at``.
+    Never updated otherwise, never deleted through the product (the admin is
+    read-only). An actor who appears here cannot be deleted (deactivate the
+    account): ``actor_id`` is part of the hashed content.
     """
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -78,14 +84,22 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("target id"), max_length=80, blank=True)
     target_label = models.CharField(_("target"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    seq = models.BigIntegerField(_("sequence number"), null=True, blank=True, unique=True)
+    hash = models.CharField(_("chain hash"), max_length=64, blank=True)
+    sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # What the sequencer looks for: small, whatever the size of the log.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return (
@@ -94,18 +108,44 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The one row that says where the audit chain ends (its newest entry's hash).
+    """The sealed end of the audit chain (its newest ``seq`` and ``hash``): one row, pk 1.
 
-    Appending locks this row (``SELECT … FOR UPDATE``), so concurrent writers
-    queue up and each links to the entry the previous one wrote; and a check
-    can tell when entries were cut off the end of the chain.
+    The sequencer locks it (``SELECT … FOR UPDATE SKIP LOCKED``) to seal
+    entries one batch at a time and continues the chain from it; checkpoints
+    are signed from it. Writers never touch it. Verification does not trust
+    it: it recomputes the chain from the entries.
     """
 
-    entry_id = models.BigIntegerField(null=True)
-    hash = models.CharField(max_length=64, blank=True)
+    seq = models.BigIntegerField(_("sequence number"), default=0)
+    hash = models.CharField(_("chain hash"), max_length=64, blank=True)
+    sealed_at = models.DateTimeField(_("last sealed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")
 
     def __str__(self) -> str:
-        return self.hash or "(empty)"
+        return f"{self.seq} {self.hash}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that the audit chain had ``hash`` at ``seq`` (Ed25519).
+
+    Issued by the scheduler every few seconds while the chain grows, and
+    appended to the checkpoint log outside the database as well. The private
+    key is never in the database, so someone who can write the database can
+    rewrite the chain but not sign a checkpoint that matches it.
+    """
+
+    seq = models.BigIntegerField(_("sequence number"), unique=True)
+    hash = models.CharField(_("chain hash"), max_length=64)
+    issued_at = models.DateTimeField(_("issued"))
+    key_id = models.CharField(_("key id"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=100)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash}"

@@ -28,3 +28,13 @@ def sync_role_groups(sender: AppConfig, using: str, **kwargs: Any) -> None:
     with_models = [config for config in apps.get_app_configs() if config.models_module]
     if with_models and sender is with_models[-1]:
         services.roles_sync_groups(using=using)
+
+
+def purge_round(at: Any) -> tuple[int, str]:
+    """The scheduler's round: sign-in throttles whose attempts are all forgotten, and
+    password-reset codes expired over a day ago, deleted (nothing to report)."""
+    from yiwang.identity.services import password_reset_codes_purge, throttles_purge
+
+    throttles_purge(at=at)
+    password_reset_codes_purge(at=at)
+    return 0, ""

@@ -10,6 +10,8 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         # Cross-cutting hook: every case timeline entry the cases services announce
         # (inside their transaction) becomes a webhook event; see receivers.py.
+        from yiwang.core.jobs import register_periodic
         from yiwang.integrations import receivers
 
         receivers.connect()
+        register_periodic("integrations.webhooks", receivers.webhooks_round)

@@ -8,6 +8,8 @@ publishes nothing), without the cases app knowing about webhooks.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from yiwang.core.events import DomainEvent, subscribe
 
 
@@ -19,3 +21,11 @@ def case_timeline_written(event: DomainEvent) -> None:
 
 def connect() -> None:
     subscribe("case.timeline", case_timeline_written, key="integrations.webhooks")
+
+
+def webhooks_round(at: datetime | None) -> tuple[int, str]:
+    """The scheduler's round: deliveries a crashed worker left pending, enqueued again."""
+    from yiwang.integrations.services import webhook_deliveries_requeue
+
+    requeued = webhook_deliveries_requeue(at=at)
+    return requeued, f"{requeued} webhook delivery(ies) requeued"

@@ -1,39 +1,46 @@
 """The periodic upkeep of a yiwang installation, in one process.
 
-Each round (every ``--interval`` seconds):
+Every ``YIWANG_AUDIT_CHECKPOINT_SECONDS`` (5 s) it seals the audit entries a
+sequencer missed and signs a checkpoint of the audit log if it grew
+(``audit_upkeep``): the scheduler is the one process that holds the signing
+key, and refuses to start without it. Each round of the rest (every
+``--interval`` seconds) it runs the periodic jobs the apps registered
+(``core.jobs``), among them:
 
-- records deadlines as they pass on the cases that are due — deemed
-  acceptance, warnings, overdue marks (``cases_tick_due``);
-- counts again the provisional deadlines whose years have a holiday schedule
-  by now, should the job a calendar edit enqueued have been lost
-  (``cases_reschedule_settled``);
-- puts background tasks back in the queue whose worker died after claiming
-  them (``stale_tasks_requeue``, older than ``--stale-after`` minutes);
-- re-enqueues webhook deliveries a crashed worker left pending;
-- deletes stored files whose upload never committed (``pending_files_sweep``,
-  after an hour's grace).
-- forgets sign-in and password-reset throttles whose attempts are all
-  forgotten, and password-reset codes expired over a day ago.
+- deadlines as they pass on the cases that are due — deemed acceptance,
+  warnings, overdue marks — and provisional deadlines whose years have a
+  holiday schedule by now (cases);
+- background tasks whose worker died after claiming them, put back in the
+  queue (``stale_tasks_requeue``, older than ``--stale-after`` minutes), and
+  stored files whose upload never committed, deleted after an hour (core);
+- webhook deliveries a crashed worker left pending (integrations);
+- old sign-in throttles and password-reset codes (identity).
 
 Run one next to the web servers and workers: ``manage.py run_scheduler``.
 """
 
+import logging
 import time
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from yiwang.cases.services import cases_reschedule_settled, cases_tick_due
+from yiwang.core.audit import AuditCheckpointRefused, audit_signer_check, audit_upkeep
+from yiwang.core.jobs import periodic_jobs
 from yiwang.core.storage import pending_files_sweep
 from yiwang.core.tasks import stale_tasks_requeue
-from yiwang.identity.services import password_reset_codes_purge, throttles_purge
-from yiwang.integrations.services import webhook_deliveries_requeue
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "Periodic upkeep: deadlines of due cases, stale background tasks, stuck webhooks, "
-        "old sign-in throttles and reset codes."
+        "Periodic upkeep: every app's periodic jobs (deadlines of due cases, stale background "
+        "tasks, stuck webhooks, orphaned files, old sign-in throttles) and the audit log's "
+        "signed checkpoints."
     )
 
     def add_arguments(self, parser):
@@ -59,20 +66,45 @@ class Command(BaseCommand):
                 raise CommandError(f"--now must be an ISO date and time, not {now!r}") from None
             if at.tzinfo is None or not once:
                 raise CommandError("--now needs a time zone offset and goes with --once")
+        try:
+            audit_signer_check()
+        except ImproperlyConfigured as error:
+            raise CommandError(f"Cannot sign the audit log's checkpoints: {error}") from None
+        period = settings.YIWANG_AUDIT_CHECKPOINT_SECONDS
+        next_round = time.monotonic()
         while True:
-            changed = cases_tick_due(now=at)
-            changed += cases_reschedule_settled(at=at)
-            requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
-            webhooks = webhook_deliveries_requeue(at=at)
-            orphans = pending_files_sweep(now=at.timestamp() if at else None)
-            throttles_purge(at=at)
-            password_reset_codes_purge(at=at)
-            if changed or requeued or webhooks or orphans or once:
-                self.stdout.write(
-                    f"{changed} case(s) updated, {len(requeued)} task(s) requeued, "
-                    f"{webhooks} webhook delivery(ies) requeued, "
-                    f"{orphans} orphaned file(s) deleted"
-                )
+            if time.monotonic() >= next_round:
+                self._round(at, once, stale_after)
+                next_round = time.monotonic() + interval
+            self._audit_round(once)
             if once:
                 return
-            time.sleep(interval)
+            time.sleep(max(0.0, min(period, next_round - time.monotonic())))
+
+    def _round(self, at, once, stale_after):
+        """One round: every app's periodic jobs, then core's own upkeep."""
+        busy, said = 0, []
+        for job in periodic_jobs():
+            changed, summary = job.run(at)
+            busy += changed
+            if summary:
+                said.append(summary)
+        requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
+        orphans = pending_files_sweep(now=at.timestamp() if at else None)
+        busy += len(requeued) + orphans
+        said += [f"{len(requeued)} task(s) requeued", f"{orphans} orphaned file(s) deleted"]
+        if busy or once:
+            self.stdout.write(", ".join(said))
+
+    def _audit_round(self, once):
+        """Seal and sign the audit log; a refusal (tampering) is logged, and the rest goes on."""
+        try:
+            upkeep = audit_upkeep()
+        except (AuditCheckpointRefused, OSError, DatabaseError) as error:
+            # The deadlines must not stop with it: the next wake-up tries again.
+            logger.error("Audit log: no checkpoint signed: %s. Run verify-audit.", error)
+            return
+        if upkeep.sealed or once:
+            issued = upkeep.checkpoint
+            checkpoint = f"checkpoint at seq {issued.seq}" if issued else "no new checkpoint"
+            self.stdout.write(f"{upkeep.sealed} audit entry(ies) sequenced, {checkpoint}")

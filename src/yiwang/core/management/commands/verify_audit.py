@@ -1,63 +1,127 @@
-"""``manage.py verify_audit`` (or ``python -m yiwang verify-audit``): check the audit chain.
+"""``manage.py verify_audit`` (or ``python -m yiwang verify-audit``): check the audit log.
 
-Walks the hash-chained audit log from the first entry (``audit_verify``) and
-prints how many entries were checked, or the id of the first broken entry and
-why; exits with status 1 when the chain is broken.
+Recomputes every entry's content hash and chain link in ``seq`` order and checks
+the chain against every signed checkpoint, those in the database and those in
+the checkpoint log outside it (``--checkpoints``, default the configured
+``YIWANG_AUDIT_CHECKPOINT_LOG``; give the copy shipped off the host when
+you have it), with the public keys from configuration (``audit_verify``).
+Prints what it checked, or the first problem and the entry where it is; exits
+with status 1 when the log was tampered with, 2 when it cannot be checked
+(no public key, an unreadable log file). Run it daily.
 
-A chain alone cannot tell that entries were cut off its end. Keep the head
-hash this command prints (e.g. in the monitoring system, daily) and pass it
-back with ``--anchor``: the command then also fails when that entry is gone.
+``--anchor HASH`` still works: it also fails when the recomputed chain no
+longer passes through a chain hash printed by an earlier run. Signed
+checkpoints do the same without anyone keeping hashes.
 """
 
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from yiwang.core.audit import audit_verify
-from yiwang.core.models import AuditEntry
-
-WHY = {
-    "previous hash does not match": (
-        "its previous-hash link does not match the entry before it "
-        "(an earlier entry was deleted, inserted or rewritten)"
-    ),
-    "content does not match its hash": "its content does not match its hash (the row was edited)",
-}
+from yiwang.core.audit import AuditVerification, audit_verify, checkpoint_log_path
 
 
 class Command(BaseCommand):
-    help = "Check the hash chain of the audit log; exit 1 at the first broken entry."
+    help = (
+        "Check the audit log: every entry's hash and link, and the chain against the signed "
+        "checkpoints; exit 1 at the first problem."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
+            "--checkpoints",
+            metavar="FILE",
+            action="append",
+            type=Path,
+            help="A checkpoint log (JSON lines) to check the chain against, e.g. the copy "
+            "shipped off the host; repeat for several. Default: YIWANG_AUDIT_CHECKPOINT_LOG, "
+            "when it exists.",
+        )
+        parser.add_argument(
             "--anchor",
             metavar="HASH",
-            help="A head hash printed by an earlier run: fail if that entry is no longer "
-            "in the chain (detects entries removed from the end).",
+            help="A chain hash printed by an earlier run: fail if the chain no longer "
+            "passes through it.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_verify()
-        if not result.ok:
-            raise CommandError(
-                f"Audit log BROKEN at entry id={result.first_broken_id}: "
-                f"{WHY.get(result.reason, result.reason)}. "
-                f"{result.checked} entries before it are intact.",
-                returncode=1,
+        logs: list[Path] = options["checkpoints"] or []
+        if not logs:
+            default = checkpoint_log_path()
+            if default.exists():
+                logs = [default]
+            else:
+                self.stderr.write(
+                    f"No checkpoint log at {default}: checking against the database's "
+                    "checkpoints only (give the shipped copy with --checkpoints)."
+                )
+        self.progress_shown = False
+        try:
+            result = audit_verify(
+                checkpoint_logs=logs, anchor=options["anchor"], progress=self._progress()
             )
-        anchor = options.get("anchor")
-        if anchor and not AuditEntry.objects.filter(hash=anchor).exists():
+        except (ImproperlyConfigured, OSError) as error:
+            raise CommandError(f"Cannot check the audit log: {error}", returncode=2) from error
+        finally:
+            if self.progress_shown:
+                self.stderr.write("")
+        if not result.ok:
+            raise CommandError(_broken(result), returncode=1)
+        if result.anchor_found is False:
             raise CommandError(
-                f"Audit log BROKEN: the anchor entry {anchor} is missing "
-                f"(entries were removed from the end of the chain). "
+                f"Audit log BROKEN: the chain no longer passes through the anchor "
+                f"{options['anchor']} (entries were removed or rewritten). "
                 f"{result.checked} entries checked.",
                 returncode=1,
             )
-        head = AuditEntry.objects.order_by("-id").only("id", "hash").first()
-        summary = f"Audit log OK: {result.checked} entries checked"
-        if head is not None:
-            summary += f"; head id={head.pk} hash={head.hash}"
-        self.stdout.write(self.style.SUCCESS(summary))
+        self.stdout.write(self.style.SUCCESS(_summary(result, logs)))
+
+    def _progress(self) -> Any:
+        if not self.stderr.isatty():
+            return None
+
+        def show(checked: int, total: int) -> None:
+            self.progress_shown = True
+            self.stderr.write(f"\r{checked:,} / {total:,} entries", ending="")
+            self.stderr.flush()
+
+        return show
+
+
+def _broken(result: AuditVerification) -> str:
+    if result.first_broken_id is None:
+        return f"Audit log BROKEN: {result.detail}. {result.checked} entries checked."
+    before = (
+        "consistent with each other, but not with that checkpoint"
+        if result.reason == "checkpoint"
+        else "intact"
+    )
+    return (
+        f"Audit log BROKEN at seq={result.broken_seq} (entry id={result.first_broken_id}): "
+        f"{result.detail}. {result.checked} entries before it are {before}."
+    )
+
+
+def _summary(result: AuditVerification, logs: list[Path]) -> str:
+    lines = [f"Audit log OK: {result.checked} entries checked"]
+    if result.checked:
+        lines[0] += f"; head seq={result.head_seq} hash={result.head_hash}"
+    newest = result.newest_checkpoint
+    sources = "the database" + "".join(f", {path}" for path in logs)
+    if newest is None:
+        lines.append(f"No checkpoint yet (in {sources}): is the scheduler running?")
+    else:
+        lines.append(
+            f"{result.checkpoints_checked} checkpoint(s) verified (in {sources}); the newest "
+            f"at seq {newest.seq}, issued {newest.issued_at}, key {newest.key_id}."
+        )
+    lines.append(
+        f"{result.not_checkpointed} entries not yet checkpointed (the next checkpoint covers "
+        f"them); {result.pending} pending sequencing."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,202 @@
+"""Appending to the audit log, and the sequencer that puts committed entries in order."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from yiwang.core.audit.hashing import GENESIS, chain_hash, content_hash
+from yiwang.core.models import AuditChainHead, AuditCheckpoint, AuditEntry
+from yiwang.core.serialize import json_safe
+
+logger = logging.getLogger(__name__)
+
+HEAD_PK = 1
+#: Entries sealed per sequencer transaction, and transactions per call at most.
+BATCH_SIZE = 1000
+MAX_BATCHES = 50
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry. Call inside the transaction of the change it records.
+
+    ``actor`` is a user, or ``None`` (or an anonymous user) for the system.
+    Only INSERTs the entry with its content hash: no lock is taken and no
+    shared row is touched, so audited writes (and reads that log themselves)
+    never wait for each other. The entry has no ``seq`` yet. Side effect:
+    after the commit of the outermost transaction (at once outside one) the
+    sequencer runs (:func:`audit_sequence`, once per transaction), which
+    seals it unless another sequencer is at work, which then does.
+    """
+    entry = AuditEntry(
+        created_at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=str(getattr(actor, "username", "") or "system"),
+        action=action,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        data=json_safe(data or {}),
+    )
+    entry.content_hash = content_hash(entry)
+    entry.save(force_insert=True)
+    _sequence_after_commit()
+    return entry
+
+
+def _sequence_after_commit() -> None:
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback[1] is _sequence_quietly for callback in connection.run_on_commit
+    ):
+        return
+    # robust: a sequencer error is logged; it never fails the change that committed.
+    transaction.on_commit(_sequence_quietly, robust=True)
+
+
+def _sequence_quietly() -> None:
+    audit_sequence()
+
+
+def audit_sequence(*, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
+    """Seal the committed entries that have no place yet; returns how many it sealed.
+
+    In id order, each gets the next ``seq``, its chain hash and ``sealed_at``,
+    ``batch_size`` per transaction. Call outside a transaction.
+
+    Locks: the chain head row, ``SELECT … FOR UPDATE SKIP LOCKED``, for one
+    batch at a time. When another sequencer holds it this returns at once:
+    that one looks for unsealed entries again after it commits, so an entry
+    committed before this call is sealed by one of them. Writers never wait
+    for it (they only INSERT) and it never waits for a writer (it sees
+    committed entries only). On SQLite, one writer at a time, the same code
+    simply runs serially. Stops after ``max_batches`` even if writers keep
+    appending; the next commit or the scheduler's next round continues.
+    """
+    sealed = 0
+    for _batch in range(max_batches):
+        with transaction.atomic():
+            head = locked_chain_head(skip_locked=True)
+            if head is None:
+                return sealed
+            sealed += _seal(head, batch_size)
+        if not AuditEntry.objects.filter(seq__isnull=True).exists():
+            break
+    return sealed
+
+
+def _seal(head: AuditChainHead, batch_size: int) -> int:
+    unsealed = list(
+        AuditEntry.objects.filter(seq__isnull=True)
+        .order_by("id")
+        .values_list("id", "content_hash")[:batch_size]
+    )
+    if not unsealed:
+        return 0
+    now = timezone.now()
+    seq, previous = head.seq, head.hash or GENESIS
+    seals = []
+    for pk, content in unsealed:
+        seq += 1
+        previous = chain_hash(previous, seq, content)
+        seals.append((seq, previous, pk))
+    write_seals(seals, sealed_at=now)
+    head.seq, head.hash, head.sealed_at = seq, previous, now
+    head.save(update_fields=["seq", "hash", "sealed_at"])
+    return len(unsealed)
+
+
+def write_seals(seals: list[tuple[int, str, int]], *, sealed_at: datetime) -> None:
+    """UPDATE each entry's ``seq`` and ``hash`` from ``(seq, hash, id)`` rows, and ``sealed_at``.
+
+    One prepared statement executed for every row (pipelined by psycopg 3):
+    ``bulk_update``'s CASE expressions grow with the square of the batch.
+    """
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(AuditEntry._meta.db_table)} "  # noqa: S608 - names from the model
+        f"SET {quote('seq')} = %s, {quote('hash')} = %s, {quote('sealed_at')} = %s "
+        f"WHERE {quote('id')} = %s"
+    )
+    when = connection.ops.adapt_datetimefield_value(sealed_at)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(seq, hash_, when, pk) for seq, hash_, pk in seals])
+
+
+def locked_chain_head(*, skip_locked: bool) -> AuditChainHead | None:
+    """The chain head row, locked until the transaction ends; ``None`` when another
+    transaction holds it and ``skip_locked``. Created on first use, from the newest
+    sealed entry (the migrations create it; a flushed test database may lack it)."""
+    rows = AuditChainHead.objects.select_for_update(skip_locked=skip_locked).filter(pk=HEAD_PK)
+    head = rows.first()
+    if head is None and not AuditChainHead.objects.filter(pk=HEAD_PK).exists():
+        newest = AuditEntry.objects.filter(seq__isnull=False).order_by("-seq").first()
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(
+                    pk=HEAD_PK,
+                    seq=newest.seq if newest and newest.seq else 0,
+                    hash=newest.hash if newest else "",
+                )
+        except IntegrityError:
+            pass  # another sequencer created it first
+        head = rows.first()
+    return head
+
+
+@dataclass(frozen=True)
+class AuditStatus:
+    """How the audit log is doing, for the admin (``audit_status``)."""
+
+    sealed_seq: int
+    sealed_hash: str
+    unsealed: int
+    oldest_unsealed_at: datetime | None
+    lag_median: timedelta | None
+    lag_max: timedelta | None
+    lag_sample: int
+    newest_checkpoint: AuditCheckpoint | None
+
+    @property
+    def not_checkpointed(self) -> int:
+        newest = self.newest_checkpoint.seq if self.newest_checkpoint else 0
+        return max(self.sealed_seq - newest, 0)
+
+
+def audit_status(*, sample: int = 200) -> AuditStatus:
+    """The newest sealed ``seq``, the entries waiting for the sequencer, the lag from an
+    entry's creation to its sealing over the ``sample`` newest sealed entries, and
+    the newest checkpoint. Four queries, whatever the size of the log; no lock."""
+    head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+    waiting = AuditEntry.objects.filter(seq__isnull=True).aggregate(
+        count=Count("id"), oldest=Min("created_at")
+    )
+    recent = list(
+        AuditEntry.objects.filter(seq__isnull=False, sealed_at__isnull=False)
+        .order_by("-seq")
+        .values_list("created_at", "sealed_at")[:sample]
+    )
+    lags = sorted(sealed - created for created, sealed in recent if sealed is not None)
+    return AuditStatus(
+        sealed_seq=head.seq if head else 0,
+        sealed_hash=head.hash if head else "",
+        unsealed=int(waiting["count"]),
+        oldest_unsealed_at=waiting["oldest"],
+        lag_median=lags[len(lags) // 2] if lags else None,
+        lag_max=lags[-1] if lags else None,
+        lag_sample=len(lags),
+        newest_checkpoint=AuditCheckpoint.objects.order_by("-seq").first(),
+    )

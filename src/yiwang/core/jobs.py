@@ -1,0 +1,33 @@
+"""Periodic jobs: each app registers its own, the scheduler runs them all.
+
+``manage.py run_scheduler`` (in core) runs every registered job once per
+round, in the order they were registered, and knows none of the apps: each
+registers its jobs in its ``AppConfig.ready()`` with :func:`register_periodic`.
+A job takes the round's instant (``None``: now) and returns how many things
+it changed and a short summary for the log (``""``: nothing to say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    run: Callable[[datetime | None], tuple[int, str]]
+
+
+_jobs: dict[str, PeriodicJob] = {}
+
+
+def register_periodic(name: str, run: Callable[[datetime | None], tuple[int, str]]) -> None:
+    """Run ``run`` in every scheduler round (registering a name twice replaces it)."""
+    _jobs[name] = PeriodicJob(name, run)
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    """The registered jobs, in registration order."""
+    return list(_jobs.values())
