@@ -48,11 +48,10 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from yiwang.api.auth import ScopeMissing
 from yiwang.api.inputs import BadInput
 from yiwang.cases.errors import (
     ApplicationNotFound,
@@ -63,32 +62,8 @@ from yiwang.cases.errors import (
     WorkflowConflict,
 )
 from yiwang.catalog.selectors import ServiceNotFound
-
-
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    """The error body of every endpoint (409 adds ``code`` and ``current_version``, 413
-    ``limit``)."""
-
-    detail: str
-    errors: list[FieldErrorOut]
-    code: str | None = None
-    current_version: int | None = None
-    limit: int | None = Field(None, description="413: the limit passed, in bytes or items")
-
-
-class ApiError(Exception):
-    """Raise from an endpoint to answer ``status`` with a JSON error body."""
-
-    def __init__(self, status: int, detail: str, *, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.field = field
+from yiwang.core.apitypes import ApiError
+from yiwang.integrations.auth import ScopeMissing
 
 
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:

@@ -26,10 +26,10 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
+from yiwang.core.apitypes import INT_MAX, INT_MIN  # the range of a 64-bit column
+
 #: Deepest nesting of arrays and objects a JSON body may have.
 MAX_JSON_DEPTH = 32
-#: The range of integers the API takes (a signed 64-bit database column).
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 
 class BadInput(Exception):

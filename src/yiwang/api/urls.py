@@ -1,7 +1,7 @@
 """The REST API assembly: one NinjaAPI, one router per app, typed errors mapped to JSON.
 
 The catalog is public; everything else needs the browser session or an API
-token (``yiwang.api.auth``; see docs/api.md).
+token (``yiwang.integrations.auth``; see docs/api.md).
 """
 
 from typing import Any

@@ -1,6 +1,6 @@
 """The cases REST API: applicants apply and follow their cases; officers work the queue.
 
-Two routers, both behind ``yiwang.api.auth`` (session or bearer token):
+Two routers, both behind ``yiwang.integrations.auth`` (session or bearer token):
 
 - ``applicant_router`` (reads: ``cases:read``; writes: ``applications:write``):
   drafts, uploads, the idempotent submit, "my cases", supplements, rating;
@@ -32,18 +32,17 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Path, Query, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict
 
-from yiwang.api.auth import api_auth, user_of
-from yiwang.api.errors import ApiError, ErrorOut
-from yiwang.api.inputs import INT_MAX
 from yiwang.cases import selectors, services
 from yiwang.cases.downloads import material_response
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Application, Case, CaseMaterial
 from yiwang.cases.permissions import officer_department_ids
+from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut
 from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
 from yiwang.identity.models import User
 from yiwang.identity.selectors import enterprises_for_user
 from yiwang.identity.validators import normalize_uscc
+from yiwang.integrations.auth import api_auth, user_of
 from yiwang.integrations.models import Scope
 
 applicant_router = Router(

@@ -11,10 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
-from yiwang.api.errors import ApiError, ErrorOut
-from yiwang.api.inputs import INT_MAX
 from yiwang.catalog import selectors
 from yiwang.catalog.models import ServiceVersion
+from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut
 
 router = Router(tags=["catalog"])
 

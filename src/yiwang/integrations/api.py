@@ -8,10 +8,9 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from yiwang.api.auth import api_auth, user_of
-from yiwang.api.errors import ApiError, ErrorOut
-from yiwang.api.inputs import INT_MAX
+from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut
 from yiwang.integrations import selectors, services
+from yiwang.integrations.auth import api_auth, user_of
 from yiwang.integrations.models import EventType, Scope, WebhookDelivery, WebhookEndpoint
 
 router = Router(tags=["webhooks"], auth=api_auth(read=Scope.WEBHOOKS, write=Scope.WEBHOOKS))

@@ -1,5 +1,8 @@
 """Authentication of the REST API: the browser session, or a bearer API token with scopes.
 
+Here, beside the tokens, so that every app's router can use it without importing the
+``api`` app (which only assembles the routers and maps their errors).
+
 - ``Authorization: Bearer yw_…``: an API token (``yiwang.integrations``); the
   request acts as the token's owner, limited to the token's scopes. An
   unknown, expired or revoked token answers 401, even with a session cookie.
