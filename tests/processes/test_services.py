@@ -180,7 +180,7 @@ def test_a_stale_expected_version_is_a_conflict_and_writes_nothing():
     # then the conflict tells the current version, and nothing was written
     assert caught.value.current_version == 1
     assert caught.value.expected_version == 0
-    assert caught.value.code == "conflict"
+    assert caught.value.code == "stale"
     assert _snapshot(instance) == before
 
 

@@ -20,11 +20,15 @@ IdempotencyKeyReused: field
 ``Idempotency-Key``)                   422
 no or bad credentials                  401
 PermissionDenied, ScopeMissing         403
-CaseNotFound, ApplicationNotFound,
-ServiceNotFound, Http404               404
-CaseConflict, WorkflowConflict         409
-UploadTooLarge, a body over Django's
-DATA_UPLOAD_MAX_* limits               413
+Http404                                404
+a body over Django's DATA_UPLOAD_MAX_*
+limits                                 413
+any ``yiwang.core.errors.DomainError``  its ``http_status`` (CaseNotFound,
+(an app's typed refusal)               ServiceNotFound… 404; CaseConflict,
+                                       WorkflowConflict 409; UploadTooLarge
+                                       413), with its ``code``, ``field``
+                                       and extras (``current_version``,
+                                       ``limit``)
 =====================================  ======
 
 The same body answers errors made outside these handlers (an unknown /api/
@@ -54,15 +58,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from yiwang.api.inputs import BadInput
 from yiwang.cases.errors import (
-    ApplicationNotFound,
-    CaseConflict,
-    CaseNotFound,
     IdempotencyKeyReused,
-    UploadTooLarge,
-    WorkflowConflict,
 )
-from yiwang.catalog.selectors import ServiceNotFound
 from yiwang.core.apitypes import ApiError
+from yiwang.core.errors import DomainError
 from yiwang.integrations.auth import ScopeMissing
 
 
@@ -192,42 +191,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
-    @api.exception_handler(CaseNotFound)
-    @api.exception_handler(ApplicationNotFound)
-    def case_not_found(request: HttpRequest, exc: LookupError) -> HttpResponse:
-        return api.create_response(request, error_body(str(exc) or "Not found."), status=404)
-
-    @api.exception_handler(ServiceNotFound)
-    def service_not_found(request: HttpRequest, exc: ServiceNotFound) -> HttpResponse:
-        detail = f"No published service with code {exc}." if str(exc) else "No such service."
-        return api.create_response(
-            request, error_body(detail, [{"field": "service_code", "message": detail}]), status=404
-        )
-
     @api.exception_handler(ScopeMissing)
     def scope_missing(request: HttpRequest, exc: ScopeMissing) -> HttpResponse:
         return api.create_response(request, error_body(str(exc)), status=403)
 
-    @api.exception_handler(CaseConflict)
-    def case_conflict(request: HttpRequest, exc: CaseConflict) -> HttpResponse:
-        body = _conflict(exc.message, exc.code, getattr(exc, "current_version", None))
-        return api.create_response(request, body, status=409)
-
-    @api.exception_handler(WorkflowConflict)
-    def stale(request: HttpRequest, exc: WorkflowConflict) -> HttpResponse:
-        body = _conflict(
-            "The case changed since you read it: reload it and decide again.",
-            "stale",
-            exc.current_version,
-        )
-        body["errors"] = [{"field": "expected_version", "message": body["detail"]}]
-        return api.create_response(request, body, status=409)
-
-    @api.exception_handler(UploadTooLarge)
-    def too_large(request: HttpRequest, exc: UploadTooLarge) -> HttpResponse:
-        body = error_body(exc.message, [{"field": "file", "message": exc.message}])
-        body["limit"] = exc.limit
-        return api.create_response(request, body, status=413)
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        """Every app's typed refusals: their own status, code, field and extras."""
+        detail = exc.message or HTTPStatus(exc.http_status).phrase
+        errors = [{"field": exc.field, "message": detail}] if exc.field else []
+        body = {**error_body(detail, errors), **exc.extra()}
+        return api.create_response(request, body, status=exc.http_status)
 
 
 def document_edge_errors(openapi: dict[str, Any]) -> dict[str, Any]:

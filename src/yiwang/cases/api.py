@@ -685,7 +685,7 @@ def _conflicts_carry_version(number: str, officer: User) -> Iterator[None]:
     except (CaseConflict, WorkflowConflict) as exc:
         if isinstance(exc, CaseConflict):
             current = selectors.case_get_for_officer(officer=officer, number=number)
-            exc.current_version = current.version  # type: ignore[attr-defined]
+            exc.current_version = current.version
         raise
 
 

@@ -19,8 +19,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 
+from yiwang.core.errors import DomainError
 from yiwang.processes.services import WorkflowConflict
 
 __all__ = [
@@ -34,19 +37,21 @@ __all__ = [
 ]
 
 
-class CaseNotFound(LookupError):
+class CaseNotFound(DomainError, LookupError):
     """No case with that number that this user may see (HTTP 404)."""
 
+    http_status = 404
     code = "not_found"
 
 
-class ApplicationNotFound(LookupError):
+class ApplicationNotFound(DomainError, LookupError):
     """No application with that id that this user owns (HTTP 404)."""
 
+    http_status = 404
     code = "not_found"
 
 
-class CaseConflict(Exception):
+class CaseConflict(DomainError):
     """The command does not apply to the case now (wrong step, already decided, used up): 409.
 
     ``code`` is the workflow engine's refusal code (``wrong_state``,
@@ -55,21 +60,32 @@ class CaseConflict(Exception):
     ``message`` is for people.
     """
 
+    http_status = 409
+    #: The case's version now, when the caller knows it (the API adds it: reload, decide again).
+    current_version: int | None = None
+
     def __init__(self, message: str, *, code: str = "conflict") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code=code)
+
+    def extra(self) -> dict[str, Any]:
+        if self.current_version is None:
+            return {"code": self.code}
+        return {"code": self.code, "current_version": self.current_version}
 
 
-class UploadTooLarge(Exception):
+class UploadTooLarge(DomainError):
     """The uploaded file is larger than the limit (HTTP 413)."""
 
+    http_status = 413
     code = "too_large"
+    field = "file"
 
     def __init__(self, message: str, *, limit: int) -> None:
         super().__init__(message)
-        self.message = message
         self.limit = limit
+
+    def extra(self) -> dict[str, Any]:
+        return {"limit": self.limit}
 
 
 class UploadRejected(ValidationError):

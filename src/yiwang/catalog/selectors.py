@@ -10,11 +10,27 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from yiwang.catalog import search
 from yiwang.catalog.models import ServiceItem, ServiceVersion, Topic
+from yiwang.core.errors import DomainError
 from yiwang.identity.models import Department
 
 
-class ServiceNotFound(LookupError):
-    """No published service (or version) with that code."""
+class ServiceNotFound(DomainError, LookupError):
+    """No published service (or version) with that code (HTTP 404, field ``service_code``)."""
+
+    http_status = 404
+    code = "not_found"
+    field = "service_code"
+
+    def __init__(self, service_code: object = "") -> None:
+        self.service_code = str(service_code)
+        super().__init__(
+            f"No published service with code {service_code}."
+            if service_code
+            else "No such service."
+        )
+
+    def __str__(self) -> str:
+        return self.service_code
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from yiwang.core.errors import DomainError
 from yiwang.core.serialize import json_safe
 from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
 from yiwang.identity.models import User
@@ -57,8 +59,11 @@ def retry_policy() -> RetryPolicy:
     )
 
 
-class NotificationNotFound(Exception):
+class NotificationNotFound(DomainError, LookupError):
     """No such notification for this user (404; someone else's is not revealed)."""
+
+    http_status = 404
+    code = "not_found"
 
 
 def user_language(user: User) -> str:
@@ -258,7 +263,7 @@ def notification_mark_read(
             .first()
         )
         if notification is None:
-            raise NotificationNotFound(notification_id)
+            raise NotificationNotFound(_("No such notification."))
         if notification.read_at is None:
             notification.read_at = at
             notification.save(update_fields=["read_at"])

@@ -16,9 +16,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import WorkingCalendar, load_calendar
+from yiwang.core.errors import DomainError
 from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
 from yiwang.workflow import (
     Command,
@@ -35,23 +37,30 @@ from yiwang.workflow import (
 )
 
 
-class WorkflowConflict(Exception):
+class WorkflowConflict(DomainError):
     """The instance changed since the caller read it: ``expected_version`` is stale (HTTP 409).
 
     The caller should reload the instance (now at ``current_version``) and decide again.
     """
 
-    code = "conflict"
+    http_status = 409
+    code = "stale"
+    field = "expected_version"
 
     def __init__(self, *, instance_id: int, expected_version: int, current_version: int) -> None:
         self.instance_id = instance_id
         self.expected_version = expected_version
         self.current_version = current_version
-        self.message = (
-            f"workflow instance {instance_id} is at version {current_version}, "
-            f"not {expected_version}: it was changed meanwhile, reload it"
+        super().__init__(
+            _(
+                "This was changed meanwhile (it is at version %(current)d, not %(expected)d): "
+                "reload it and decide again."
+            )
+            % {"current": current_version, "expected": expected_version}
         )
-        super().__init__(self.message)
+
+    def extra(self) -> dict[str, Any]:
+        return {"code": self.code, "current_version": self.current_version}
 
 
 def workflow_definition(name: str, overrides: Mapping[str, Any] | None = None) -> Definition:
