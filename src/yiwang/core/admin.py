@@ -10,7 +10,6 @@ cases whose deadlines count through the year are counted again.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -18,54 +17,18 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.audit import audit_status
 from yiwang.core.models import AuditCheckpoint, AuditEntry, CalendarDay, CalendarYear
-from yiwang.core.services import calendar_edit_record
-from yiwang.core.workingdays import is_weekend
-
-
-def _weekday(d: date | None) -> str:
-    return str(WEEKDAYS[d.weekday()]) if d else ""
-
-
-def calendar_day_errors(
-    *, day: date | None, kind: str | None, year: int | None
-) -> dict[str, ValidationError]:
-    """What is wrong with a calendar day, by form field (empty when nothing is)."""
-    errors: dict[str, ValidationError] = {}
-    if day is None:
-        return errors
-    if year is not None and day.year != year:
-        errors["date"] = ValidationError(
-            _(
-                "%(date)s is not in %(year)s. A day belongs to the calendar year of its date: "
-                "enter it under %(date_year)s."
-            ),
-            code="other_year",
-            params={"date": day.isoformat(), "year": year, "date_year": day.year},
-        )
-    elif kind == CalendarDay.Kind.HOLIDAY and is_weekend(day):
-        errors["kind"] = ValidationError(
-            _(
-                "%(date)s is a %(weekday)s, a day off anyway. Enter only the holidays that "
-                "fall on Monday to Friday; the weekend days of a holiday period need no row."
-            ),
-            code="holiday_on_weekend",
-            params={"date": day.isoformat(), "weekday": _weekday(day)},
-        )
-    elif kind == CalendarDay.Kind.WORKDAY and not is_weekend(day):
-        errors["kind"] = ValidationError(
-            _(
-                "%(date)s is a %(weekday)s, a working day anyway. An adjusted working day "
-                "(调休上班) is a Saturday or Sunday that the notice says is worked."
-            ),
-            code="workday_on_weekday",
-            params={"date": day.isoformat(), "weekday": _weekday(day)},
-        )
-    return errors
+from yiwang.core.services import (
+    calendar_day_delete,
+    calendar_day_errors,
+    calendar_day_save,
+    calendar_year_delete,
+    calendar_year_save,
+    weekday_name,
+)
 
 
 class CalendarDayForm(forms.ModelForm):
@@ -126,7 +89,7 @@ class CalendarDayInline(admin.TabularInline):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj: CalendarDay) -> str:
-        return _weekday(obj.date)
+        return weekday_name(obj.date)
 
 
 class ScheduleStateFilter(admin.SimpleListFilter):
@@ -146,16 +109,6 @@ class ScheduleStateFilter(admin.SimpleListFilter):
         if self.value() == "empty":
             return queryset.exclude(has_holidays)
         return queryset
-
-
-def _record_year_deleted(request: HttpRequest, calendar_year: CalendarYear) -> None:
-    calendar_edit_record(
-        actor=request.user,
-        action="calendar.year.delete",
-        target=calendar_year,
-        years=[calendar_year.year],
-        data={"year": calendar_year.year},
-    )
 
 
 @admin.register(CalendarYear)
@@ -185,40 +138,31 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def workday_count(self, obj: Any) -> int:
         return int(obj.workdays)
 
+    # The year and its days are saved together, through the calendar service, once the
+    # inline forms are valid: save_model defers to save_related.
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
+        pass
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        calendar_year: CalendarYear = form.instance
-        added: list[str] = []
-        changed: list[str] = []
-        deleted: list[str] = []
+        saved: list[CalendarDay] = []
+        deleted: list[CalendarDay] = []
         for formset in formsets:
-            added += [str(day.date) for day in getattr(formset, "new_objects", [])]
-            changed += [str(day.date) for day, _f in getattr(formset, "changed_objects", [])]
-            deleted += [str(day.date) for day in getattr(formset, "deleted_objects", [])]
-        calendar_edit_record(
+            saved += formset.save(commit=False)
+            deleted += formset.deleted_objects
+        calendar_year_save(
+            calendar_year=form.instance,
             actor=request.user,
-            action="calendar.year.change" if change else "calendar.year.add",
-            target=calendar_year,
-            years=[calendar_year],
-            data={
-                "year": calendar_year.year,
-                "fields": form.changed_data,
-                "days_added": added,
-                "days_changed": changed,
-                "days_deleted": deleted,
-            },
+            changed_fields=form.changed_data,
+            days_saved=saved,
+            days_deleted=deleted,
         )
 
-    # Recorded before the rows go, while they still have their ids; the deadlines are
-    # counted again only after the commit, when they are gone.
     def delete_model(self, request: HttpRequest, obj: CalendarYear) -> None:
-        _record_year_deleted(request, obj)
-        super().delete_model(request, obj)
+        calendar_year_delete(calendar_year=obj, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
         for calendar_year in queryset:
-            _record_year_deleted(request, calendar_year)
-        super().delete_queryset(request, queryset)
+            calendar_year_delete(calendar_year=calendar_year, actor=request.user)
 
 
 @admin.register(CalendarDay)
@@ -232,37 +176,17 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj: CalendarDay) -> str:
-        return _weekday(obj.date)
+        return weekday_name(obj.date)
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
-        previous_year = None
-        if change and obj.pk:
-            previous_year = CalendarDay.objects.get(pk=obj.pk).calendar_year
-        super().save_model(request, obj, form, change)
-        years = [obj.calendar_year]
-        if previous_year is not None and previous_year.pk != obj.calendar_year_id:
-            years.append(previous_year)
-        calendar_edit_record(
-            actor=request.user,
-            action="calendar.day.change" if change else "calendar.day.add",
-            target=obj,
-            years=years,
-            data={"date": str(obj.date), "kind": obj.kind, "fields": form.changed_data},
-        )
+        calendar_day_save(day=obj, actor=request.user, changed_fields=form.changed_data)
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
-        self.delete_queryset(request, CalendarDay.objects.filter(pk=obj.pk))
+        calendar_day_delete(day=obj, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         for day in queryset.select_related("calendar_year"):
-            calendar_edit_record(
-                actor=request.user,
-                action="calendar.day.delete",
-                target=day,
-                years=[day.calendar_year],
-                data={"date": str(day.date), "kind": day.kind},
-            )
-        super().delete_queryset(request, queryset)
+            calendar_day_delete(day=day, actor=request.user)
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
