@@ -17,11 +17,11 @@ fill, integers by ``INT_MAX``), and each officer command has its own
 operation and request schema (``COMMANDS``), so wrongly typed fields are a
 422 before the workflow engine runs.
 
-The package: ``schemas`` (request and response models, path parameters, error
-responses), ``commands`` (one request schema per officer command, and the
-``COMMANDS`` table), ``shaping`` (what an application, a case or an upload
-looks like in an answer; paging), ``applicant`` and ``officer`` (the routers
-and their endpoints).
+The package: ``schemas`` (request and response models, error responses),
+``params`` (path parameters), ``commands`` (one request schema per officer
+command, and the ``COMMANDS`` table), ``shaping`` (what an application, a
+case or an upload looks like in an answer; paging), ``applicant`` and
+``officer`` (the routers and their endpoints).
 """
 
 from yiwang.cases.api.applicant import applicant_router

@@ -10,14 +10,13 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Header, Query, Router, Status, UploadedFile
 
 from yiwang.cases import selectors, services
+from yiwang.cases.api.params import CASE_NUMBER, ID
 from yiwang.cases.api.schemas import (
-    CASE_NUMBER,
     E401,
     E403,
     E404,
     E409,
     E422,
-    ID,
     ApplicationCreateIn,
     ApplicationOut,
     ApplicationUpdateIn,

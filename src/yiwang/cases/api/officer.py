@@ -14,8 +14,8 @@ from ninja import Query, Router
 
 from yiwang.cases import selectors, services
 from yiwang.cases.api.commands import COMMANDS, CommandIn
+from yiwang.cases.api.params import CASE_NUMBER
 from yiwang.cases.api.schemas import (
-    CASE_NUMBER,
     E401,
     E403,
     E404,

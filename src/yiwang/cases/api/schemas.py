@@ -1,14 +1,14 @@
-"""What the cases endpoints take and give: request and response models, path parameters,
-and the error responses they declare (officer commands' request schemas: ``commands``)."""
+"""What the cases endpoints take and give: request and response models, and the error
+responses they declare (path parameters: ``params``; officer commands' request schemas:
+``commands``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
 
-from ninja import Field, Path, Schema
+from ninja import Field, Schema
 
-from yiwang.cases.models import Case
 from yiwang.core.apitypes import INT_MAX, ErrorOut
 
 E401 = {401: ErrorOut}
@@ -19,12 +19,6 @@ E422 = {422: ErrorOut}
 
 #: Longest free text an applicant or officer writes (a reason, a note, a legal basis).
 TEXT_MAX = 2000
-#: A case number in a path (as long as ``Case.number`` holds).
-NUMBER_MAX = Case._meta.get_field("number").max_length
-
-#: Path parameters: ids are positive database ids, numbers as long as a case number.
-ID = Path(..., ge=1, le=INT_MAX)
-CASE_NUMBER = Path(..., max_length=NUMBER_MAX)
 
 
 class ApplicationCreateIn(Schema):

@@ -19,7 +19,7 @@ Upkeep
     cases_reschedule_settled (the scheduler's safety net for it)
 
 The functions live in submodules (drafts, materials, submission,
-officer_commands, applicant_commands, dispatch, assignment, ratings, access,
+officer_commands, applicant_commands, assignment, ratings, access,
 scheduling); import them from here.
 
 Conventions shared by every function:
@@ -63,7 +63,6 @@ from yiwang.cases.services.access import (
 )
 from yiwang.cases.services.applicant_commands import case_withdraw, supplement_answer
 from yiwang.cases.services.assignment import case_assign, case_claim, case_reassign
-from yiwang.cases.services.dispatch import COMMAND_FIELDS, case_command
 from yiwang.cases.services.drafts import (
     application_create_draft,
     application_prefill,
@@ -71,8 +70,10 @@ from yiwang.cases.services.drafts import (
 )
 from yiwang.cases.services.materials import material_delete, material_upload
 from yiwang.cases.services.officer_commands import (
+    COMMAND_FIELDS,
     case_accept,
     case_approve,
+    case_command,
     case_complete,
     case_deny,
     case_extend,

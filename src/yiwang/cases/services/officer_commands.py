@@ -1,9 +1,10 @@
-"""Officers' workflow commands, one service each (受理 … 办结), and the step they share: lock
-the case, check the officer's role, run the workflow, then timeline, audit and notify."""
+"""Officers' workflow commands, one service each (受理 … 办结), the step they share (lock the
+case, check the officer's role, run the workflow, then timeline, audit and notify), and
+running one by name for the workbench and the API (case_command, COMMAND_FIELDS)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -404,3 +405,53 @@ def case_complete(
             case, actor=actor, command="complete", expected_version=expected_version, at=at,
             kind="completed", notify="completed",
         )  # fmt: skip
+
+
+_DISPATCH: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    "accept": (case_accept, ()),
+    "reject": (case_reject, ("reason", "legal_basis")),
+    "request_supplement": (supplement_request, ("items", "note")),
+    "start_special_procedure": (special_procedure_start, ("procedure", "reason", "expected_days")),
+    "finish_special_procedure": (special_procedure_finish, ("note",)),
+    "extend": (case_extend, ("reason",)),
+    "approve": (case_approve, ("reason", "legal_basis")),
+    "deny": (case_deny, ("reason", "legal_basis")),
+    "issue_certificate": (certificate_issue, ("certificate_number",)),
+    "complete": (case_complete, ()),
+}
+
+#: Fields each officer command takes (for forms and the API schema).
+COMMAND_FIELDS: dict[str, tuple[str, ...]] = {name: f for name, (_fn, f) in _DISPATCH.items()}
+
+_DEFAULTS: dict[str, Any] = {"items": [], "expected_days": 0, "certificate_number": None}
+
+
+def case_command(
+    *,
+    case: Case,
+    actor: User,
+    command: str,
+    fields: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Run the officer command ``command`` by name with ``fields`` (for the workbench and API).
+
+    Dispatches to the service above of the same workflow command (accept,
+    reject, request_supplement, start_special_procedure,
+    finish_special_procedure, extend, approve, deny, issue_certificate,
+    complete), passing the fields it takes; unknown fields are ignored.
+    Errors: those of the service; ValidationError (field ``command``) for an
+    unknown command name.
+    """
+    entry = _DISPATCH.get(command)
+    if entry is None:
+        raise ValidationError({"command": [_("Unknown action.")]})
+    service, names = entry
+    given = dict(fields or {})
+    kwargs: dict[str, Any] = {n: given.get(n, _DEFAULTS.get(n, "")) for n in names}
+    result = service(case=case, actor=actor, expected_version=expected_version, at=at, **kwargs)
+    if isinstance(result, SupplementRequest):
+        return Case.objects.select_related("department", "service_version").get(pk=result.case_id)
+    assert isinstance(result, Case)
+    return result
