@@ -40,7 +40,7 @@ lint: setup
 	YIWANG_ENV=test $(BIN)/mypy --strict src/yiwang/core/workingdays.py src/yiwang/core/holidays \
 		src/yiwang/core/audit src/yiwang/core/serialize.py \
 		src/yiwang/core/calendar.py src/yiwang/identity/validators.py \
-		$(wildcard src/yiwang/*/services.py src/yiwang/*/services src/yiwang/*/selectors.py src/yiwang/workflow)
+		$(wildcard src/yiwang/*/services.py src/yiwang/*/services src/yiwang/*/selectors.py src/yiwang/*/selectors src/yiwang/workflow)
 	YIWANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 	YIWANG_ENV=test $(BIN)/python manage.py export_openapi --check
 

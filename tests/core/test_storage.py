@@ -45,7 +45,7 @@ def test_an_upload_refused_after_the_file_was_written_leaves_no_file(settings, m
         if kwargs.get("action") == "material.upload":
             raise RuntimeError("the audit log is down")
 
-    monkeypatch.setattr("yiwang.cases.services.applications.audit_record", fail)
+    monkeypatch.setattr("yiwang.cases.services.materials.audit_record", fail)
 
     # When
     with pytest.raises(RuntimeError):

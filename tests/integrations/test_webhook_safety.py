@@ -116,7 +116,7 @@ def test_a_host_that_now_resolves_inside_is_not_called(integrator, settings, mon
     [delivery] = webhook_event_publish(type=EventType.PING, payload={})
     calls = []
     monkeypatch.setattr(
-        "yiwang.integrations.services._post", lambda *args, **kwargs: calls.append(args)
+        "yiwang.integrations.services.deliveries._post", lambda *args, **kwargs: calls.append(args)
     )
 
     # When

@@ -8,6 +8,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from yiwang.api.errors import document_edge_errors, install_error_handlers
 from yiwang.api.inputs import StrictParser
@@ -17,7 +18,19 @@ from yiwang.integrations.api import router as webhooks_router
 
 
 class YiwangAPI(NinjaAPI):
-    """The NinjaAPI whose OpenAPI document also lists the errors of the edge."""
+    """The NinjaAPI whose OpenAPI document also lists the errors of the edge, and names each
+    operation by its app's ``api`` module, wherever in it the endpoint is written."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``<app>_api_<function>`` (``yiwang_cases_api_officer_queue``), as ninja names an
+        endpoint written in the app's ``api.py``, also for one written in a module of an
+        ``api`` package (``cases/api/officer.py``): clients generate names from these ids,
+        so how an app arranges its endpoints does not rename its operations."""
+        module = operation.view_func.__module__
+        head, api_package, _module_in_it = module.partition(".api.")
+        if api_package:
+            module = f"{head}.api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

@@ -334,7 +334,7 @@ class CaseTimelineEntry(models.Model):
     """One step of a case's history as people see it (parcel-tracker style).
 
     ``kind`` names what happened; its title comes from
-    ``yiwang.cases.selectors.TIMELINE_TITLES`` (translatable). Entries name the
+    ``yiwang.cases.texts.TIMELINE_TITLES`` (translatable). Entries name the
     department, never the officer. ``public=False`` entries (assignment) are
     for officers only.
     """

@@ -1,6 +1,6 @@
 """What every REST router needs from the API, without depending on the API's assembly.
 
-The routers live in their apps (``cases/api.py``, ``catalog/api.py``…), and
+The routers live in their apps (``cases/api/``, ``catalog/api.py``…), and
 ``yiwang.api`` assembles them and maps errors to responses; the routers take
 their error body, their error exception and their input bounds from here, so
 that no app imports the ``api`` app.

@@ -40,7 +40,7 @@ _FORMATTED: dict[int, tuple[datetime, str]] = {}
 # share one tzinfo *object* compare by their fields alone; any other pair first asks both
 # for utcoffset(), several times slower. fromisoformat builds a new timezone per call, so
 # two deadlines (or a deadline and an ``at`` the engine converted to their zone, see
-# engine._comparable) would never share one. The shared objects are equal to the ones
+# moves._comparable) would never share one. The shared objects are equal to the ones
 # fromisoformat builds (a timezone is its offset), with the same repr: nothing else changes.
 _ZONES: dict[tzinfo, tzinfo] = {}
 

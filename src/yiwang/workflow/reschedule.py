@@ -26,12 +26,13 @@ from typing import Any
 from yiwang.core.workingdays import WorkingCalendar
 from yiwang.workflow import clock as clk
 from yiwang.workflow.definition import Definition
-from yiwang.workflow.engine import _begin, _check
+from yiwang.workflow.engine import _check
 from yiwang.workflow.evolve import Draft, draft_of, evolve, fold
 from yiwang.workflow.model import ClockState, Event, Outcome, State, iso_moment, new_event
+from yiwang.workflow.run import _begin
 
 # Events between an expiry and the clocks it starts: the expired clock's paused time is
-# carried into them (engine._expire with ``backdate``), so it stays pending until another
+# carried into them (moves._expire with ``backdate``), so it stays pending until another
 # kind of event arrives.
 _AFTER_EXPIRY = frozenset(
     {"clock_started", "clock_stopped", "clock_suspended", "clock_excluded", "branches_cancelled"}

@@ -18,8 +18,9 @@ Upkeep
     cases_reschedule (deadlines counted again after a holiday calendar edit),
     cases_reschedule_settled (the scheduler's safety net for it)
 
-The functions live in submodules (applications, commands, assignment,
-ratings); import them from here.
+The functions live in submodules (drafts, materials, submission,
+officer_commands, applicant_commands, assignment, ratings, access,
+scheduling); import them from here.
 
 Conventions shared by every function:
 
@@ -60,17 +61,15 @@ from yiwang.cases.services.access import (
     case_personal_data_view_record,
     material_view_record,
 )
-from yiwang.cases.services.applications import (
+from yiwang.cases.services.applicant_commands import case_withdraw, supplement_answer
+from yiwang.cases.services.assignment import case_assign, case_claim, case_reassign
+from yiwang.cases.services.drafts import (
     application_create_draft,
     application_prefill,
-    application_submit,
-    application_submit_outcome,
     application_update_draft,
-    material_delete,
-    material_upload,
 )
-from yiwang.cases.services.assignment import case_assign, case_claim, case_reassign
-from yiwang.cases.services.commands import (
+from yiwang.cases.services.materials import material_delete, material_upload
+from yiwang.cases.services.officer_commands import (
     COMMAND_FIELDS,
     case_accept,
     case_approve,
@@ -79,12 +78,9 @@ from yiwang.cases.services.commands import (
     case_deny,
     case_extend,
     case_reject,
-    case_sync_from_workflow,
-    case_withdraw,
     certificate_issue,
     special_procedure_finish,
     special_procedure_start,
-    supplement_answer,
     supplement_request,
 )
 from yiwang.cases.services.ratings import (
@@ -94,10 +90,12 @@ from yiwang.cases.services.ratings import (
     rectification_reply,
 )
 from yiwang.cases.services.scheduling import (
+    case_sync_from_workflow,
     cases_reschedule,
     cases_reschedule_settled,
     cases_tick_due,
 )
+from yiwang.cases.services.submission import application_submit, application_submit_outcome
 
 __all__ = [
     "COMMAND_FIELDS",

@@ -1,5 +1,6 @@
-"""The scheduler's use cases: record the time-based changes of due cases, and count
-deadlines again after the holiday calendar changed."""
+"""The scheduler's use cases: record the time-based changes of due cases (and bring each
+case in line with its ticked workflow instance), and count deadlines again after the
+holiday calendar changed."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yiwang.cases.models import Case, RectificationTask
-from yiwang.cases.services._common import audit, notify_applicant, now_or, sync_case, timeline
-from yiwang.cases.services.commands import case_sync_from_workflow
+from yiwang.cases.services._common import (
+    audit,
+    lock_case,
+    notify_applicant,
+    now_or,
+    sync_case,
+    timeline,
+)
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import load_calendar
 from yiwang.processes.models import WorkflowInstance
@@ -22,6 +29,30 @@ from yiwang.processes.selectors import (
     workflow_instances_provisional_but_covered,
 )
 from yiwang.processes.services import workflow_reschedule, workflow_tick
+
+
+def case_sync_from_workflow(*, case: Case, at: datetime | None = None) -> Case:
+    """Copy the workflow instance's state into the case's denormalised columns.
+
+    For the scheduler, after ``processes`` ticked the instance (deemed
+    acceptance, warnings): keeps ``step``, ``due_at``, ``warn_at``,
+    ``paused_light``, ``version`` and ``closed_at`` in line; adds a timeline
+    entry ``deemed_accepted`` when that happened. Idempotent; locks the case row.
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        locked = lock_case(case)
+        instance = WorkflowInstance.objects.get(pk=locked.workflow_instance_id)
+        if instance.version == locked.version:
+            return locked
+        before = locked.step
+        locked.workflow_instance = instance
+        sync_case(locked, instance, at)
+        if before == "submitted" and locked.step == "under_review":
+            timeline(locked, "deemed_accepted", at, due=True)
+            audit(None, "case.deemed_accepted", locked)
+            notify_applicant(locked, "accepted")
+    return locked
 
 
 def cases_tick_due(*, now: datetime | None = None, limit: int = 500) -> int:

@@ -1,4 +1,6 @@
-"""Workflow commands on a case: officers' steps, the applicant's answer and withdrawal."""
+"""Officers' workflow commands, one service each (受理 … 办结), the step they share (lock the
+case, check the officer's role, run the workflow, then timeline, audit and notify), and
+running one by name for the workbench and the API (case_command, COMMAND_FIELDS)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from yiwang.cases.errors import CaseConflict
-from yiwang.cases.models import Case, CaseDecision, CaseMaterial, SupplementRequest
+from yiwang.cases.models import Case, CaseDecision, SupplementRequest
 from yiwang.cases.numbering import certificate_number_for
-from yiwang.cases.permissions import APPLICANT_ROLE
 from yiwang.cases.services._common import (
     audit,
     execute,
@@ -22,15 +21,12 @@ from yiwang.cases.services._common import (
     notify_applicant,
     now_or,
     officer_workflow_role,
-    require_applicant,
     require_text,
-    sync_case,
     timeline,
 )
 from yiwang.cases.texts import PROCEDURES
 from yiwang.catalog.models import Material
 from yiwang.identity.models import User
-from yiwang.processes.models import WorkflowInstance
 
 
 def _officer_step(
@@ -169,11 +165,6 @@ def _supplement_items(case: Case, items: Sequence[Mapping[str, Any]]) -> list[di
     return out
 
 
-def _item_name(item: Mapping[str, Any]) -> str:
-    zh = (get_language() or "zh").lower().startswith("zh")
-    return str(item["name"] if zh else item.get("name_en") or item["name"])
-
-
 def supplement_request(
     *,
     case: Case,
@@ -217,49 +208,6 @@ def supplement_request(
             requested_at=at,
         )
     return request
-
-
-def supplement_answer(*, case: Case, applicant: User, at: datetime | None = None) -> Case:
-    """The applicant hands in the supplements (补正提交); the clock restarts.
-
-    Preconditions: ``applicant``'s case with an open supplement request, and
-    for every listed material (``material_id`` set) a new upload linked to
-    the request (:func:`material_upload` with ``case=``). Items listed by name
-    only need at least one upload linked to the request when no listed item
-    has a material.
-    Side effects: marks the request answered; timeline ``supplement_answered``;
-    audit ``case.supplement_answer``.
-    Errors: CaseNotFound (404), ValidationError (field ``materials``, naming
-    what is still missing), CaseConflict.
-    """
-    at = now_or(at)
-    with transaction.atomic():
-        locked = lock_case(case)
-        require_applicant(locked, applicant)
-        request = locked.supplement_requests.filter(answered_at__isnull=True).last()
-        if request is None:
-            raise CaseConflict(
-                _("There is no open request for supplements."), code="no_open_supplement"
-            )
-        uploads = CaseMaterial.objects.filter(supplement_request=request, superseded=False)
-        answered = set(uploads.values_list("material_id", flat=True))
-        listed = [i for i in request.items if i.get("material_id")]
-        missing = [_item_name(i) for i in listed if i["material_id"] not in answered]
-        if missing:
-            raise ValidationError(
-                {"materials": [_("Upload “%(name)s”.") % {"name": name} for name in missing]}
-            )
-        if not listed and not answered:
-            raise ValidationError({"materials": [_("Upload at least one document.")]})
-        execute(
-            locked, actor=applicant, command="answer_supplement", role=APPLICANT_ROLE,
-            fields=None, expected_version=None, at=at,
-        )  # fmt: skip
-        request.answered_at = at
-        request.save(update_fields=["answered_at"])
-        timeline(locked, "supplement_answered", at, due=True)
-        audit(applicant, "case.answer_supplement", locked, request=request.pk)
-    return locked
 
 
 def special_procedure_start(
@@ -459,27 +407,6 @@ def case_complete(
         )  # fmt: skip
 
 
-def case_withdraw(
-    *, case: Case, applicant: User, reason: str = "", at: datetime | None = None
-) -> Case:
-    """The applicant withdraws the application (撤回) before a decision; the case closes.
-
-    Errors: CaseNotFound (404), CaseConflict (409) once decided.
-    """
-    at = now_or(at)
-    with transaction.atomic():
-        locked = lock_case(case)
-        require_applicant(locked, applicant)
-        execute(
-            locked, actor=applicant, command="withdraw", role=APPLICANT_ROLE,
-            fields={"reason": reason.strip()} if reason.strip() else None,
-            expected_version=None, at=at,
-        )  # fmt: skip
-        timeline(locked, "withdrawn", at, detail=reason.strip())
-        audit(applicant, "case.withdraw", locked, reason=reason.strip())
-    return locked
-
-
 _DISPATCH: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "accept": (case_accept, ()),
     "reject": (case_reject, ("reason", "legal_basis")),
@@ -528,27 +455,3 @@ def case_command(
         return Case.objects.select_related("department", "service_version").get(pk=result.case_id)
     assert isinstance(result, Case)
     return result
-
-
-def case_sync_from_workflow(*, case: Case, at: datetime | None = None) -> Case:
-    """Copy the workflow instance's state into the case's denormalised columns.
-
-    For the scheduler, after ``processes`` ticked the instance (deemed
-    acceptance, warnings): keeps ``step``, ``due_at``, ``warn_at``,
-    ``paused_light``, ``version`` and ``closed_at`` in line; adds a timeline
-    entry ``deemed_accepted`` when that happened. Idempotent; locks the case row.
-    """
-    at = now_or(at)
-    with transaction.atomic():
-        locked = lock_case(case)
-        instance = WorkflowInstance.objects.get(pk=locked.workflow_instance_id)
-        if instance.version == locked.version:
-            return locked
-        before = locked.step
-        locked.workflow_instance = instance
-        sync_case(locked, instance, at)
-        if before == "submitted" and locked.step == "under_review":
-            timeline(locked, "deemed_accepted", at, due=True)
-            audit(None, "case.deemed_accepted", locked)
-            notify_applicant(locked, "accepted")
-    return locked

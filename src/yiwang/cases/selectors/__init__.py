@@ -1,0 +1,82 @@
+"""Every read of the cases app that decides who may see what.
+
+Officers (``officers``)
+    case_list_for_officer, case_queue_counts, case_get_for_officer,
+    case_allowed_commands, rectification_tasks_for_supervisor
+Applicants (``applicants``)
+    case_list_for_applicant, case_get_for_applicant, application_list_drafts,
+    application_get_for_applicant
+Either (after one of the getters above allowed the case)
+    case_timeline, case_clock, case_status_label, case_next_step (``progress``);
+    case_light, light_expression (``lights``); case_materials,
+    case_personal_data_full, material_get_for_user (``materials``)
+
+The functions live in those submodules; import them from here.
+
+Permission lives in the queries: an officer's queue is limited to the
+departments where they hold an officer role; an applicant sees only cases
+they applied for themselves (as a citizen, or as the agent who filed
+for an enterprise). Getters raise :class:`CaseNotFound` (404) for a case the user may not
+see as an applicant, and ``PermissionDenied`` (403) for an officer of another
+department. Lights are computed in SQL from the denormalised ``due_at`` /
+``warn_at`` / ``paused_light`` columns; ``now`` defaults to the current time.
+"""
+
+from yiwang.cases.selectors.applicants import (
+    application_get_for_applicant,
+    application_list_drafts,
+    case_get_for_applicant,
+    case_list_for_applicant,
+)
+from yiwang.cases.selectors.lights import case_light, light_expression
+from yiwang.cases.selectors.materials import (
+    case_materials,
+    case_personal_data_full,
+    material_get_for_user,
+)
+from yiwang.cases.selectors.officers import (
+    AllowedCommand,
+    CaseFilters,
+    QueueCounts,
+    case_allowed_commands,
+    case_get_for_officer,
+    case_list_for_officer,
+    case_queue_counts,
+    rectification_tasks_for_supervisor,
+)
+from yiwang.cases.selectors.progress import (
+    CaseClock,
+    NextStep,
+    TimelineItem,
+    case_clock,
+    case_next_step,
+    case_status_label,
+    case_timeline,
+)
+
+__all__ = [
+    "AllowedCommand",
+    "CaseClock",
+    "CaseFilters",
+    "NextStep",
+    "QueueCounts",
+    "TimelineItem",
+    "application_get_for_applicant",
+    "application_list_drafts",
+    "case_allowed_commands",
+    "case_clock",
+    "case_get_for_applicant",
+    "case_get_for_officer",
+    "case_light",
+    "case_list_for_applicant",
+    "case_list_for_officer",
+    "case_materials",
+    "case_next_step",
+    "case_personal_data_full",
+    "case_queue_counts",
+    "case_status_label",
+    "case_timeline",
+    "light_expression",
+    "material_get_for_user",
+    "rectification_tasks_for_supervisor",
+]

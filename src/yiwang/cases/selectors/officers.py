@@ -1,0 +1,203 @@
+"""What officers see: their departments' queue and its counts, a case of theirs with the
+commands they may issue on it, and supervisors' rectification tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import CaseNotFound
+from yiwang.cases.models import Case, RectificationTask
+from yiwang.cases.permissions import (
+    APPLICANT_ROLE,
+    is_officer_of,
+    officer_department_ids,
+    workflow_roles_in_department,
+)
+from yiwang.cases.selectors.lights import _open, _red, _yellow, light_expression
+from yiwang.cases.services._common import definition_of
+from yiwang.cases.texts import command_title
+from yiwang.identity.models import Role, User
+from yiwang.workflow import State, available
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """Filters of an officer's queue; ``None`` means any.
+
+    ``assignee``: ``"me"``, ``"unassigned"`` or a user id. ``light``:
+    ``"red"``, ``"yellow"`` or ``"green"`` (open cases only). ``sort``:
+    ``"due"`` (soonest first, no deadline last), ``"-due"``, ``"received"``,
+    ``"-received"``. ``include_closed``: closed cases too (default open only).
+    ``department``: a department id, to narrow to one of the officer's.
+    """
+
+    service_code: str | None = None
+    step: str | None = None
+    light: str | None = None
+    assignee: str | int | None = None
+    department: int | None = None
+    include_closed: bool = False
+    sort: str = "due"
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    red: int
+    yellow: int
+    open: int
+
+
+@dataclass(frozen=True)
+class AllowedCommand:
+    """A command the officer may issue now: ``name`` (workflow command), ``title``, the
+    fields it requires (``{"reason": "text", "procedure": "choice"…}``) and choices."""
+
+    name: str
+    title: str
+    requires: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+_OFFICER_RELATED = (
+    "service_version",
+    "service_version__item",
+    "department",
+    "applicant",
+    "applicant__citizen",
+    "enterprise",
+    "assignee",
+)
+
+
+def _sorted(qs: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    if sort == "-due":
+        return qs.order_by(F("due_at").desc(nulls_last=True), "-id")
+    if sort == "received":
+        return qs.order_by("received_at", "id")
+    if sort == "-received":
+        return qs.order_by("-received_at", "-id")
+    return qs.order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def case_list_for_officer(
+    *, officer: User, filters: CaseFilters | None = None, now: datetime | None = None
+) -> QuerySet[Case]:
+    """The queue: cases of the departments where ``officer`` holds an officer role.
+
+    Limited in the query (a subquery on RoleAssignment); select_related
+    service_version, service_version__item, department, applicant,
+    applicant__citizen, enterprise, assignee — so a page costs one query (plus
+    one for the paginator's count). Annotated with ``light`` (green / yellow /
+    red, "" for closed) computed in SQL at ``now``. An officer with no
+    department role gets an empty queryset.
+    """
+    now = now or timezone.now()
+    f = filters or CaseFilters()
+    qs = Case.objects.filter(department_id__in=officer_department_ids(officer))
+    if not f.include_closed:
+        qs = qs.filter(_open())
+    if f.department is not None:
+        qs = qs.filter(department_id=f.department)
+    if f.service_code:
+        qs = qs.filter(service_version__item__code=f.service_code)
+    if f.step:
+        qs = qs.filter(step=f.step)
+    if f.light == "red":
+        qs = qs.filter(_red(now))
+    elif f.light == "yellow":
+        qs = qs.filter(_yellow(now))
+    elif f.light == "green":
+        qs = qs.filter(_open()).exclude(_red(now)).exclude(_yellow(now))
+    if f.assignee == "me":
+        qs = qs.filter(assignee_id=officer.pk)
+    elif f.assignee == "unassigned":
+        qs = qs.filter(assignee__isnull=True)
+    elif f.assignee not in (None, ""):
+        qs = qs.filter(assignee_id=int(f.assignee))
+    qs = qs.select_related(*_OFFICER_RELATED).annotate(light=light_expression(now))
+    return _sorted(qs, f.sort)
+
+
+def case_queue_counts(*, officer: User, now: datetime | None = None) -> QueueCounts:
+    """Red, yellow and open counts of the officer's queue, in one query."""
+    now = now or timezone.now()
+    counts = Case.objects.filter(
+        _open(), department_id__in=officer_department_ids(officer)
+    ).aggregate(
+        red=Count("id", filter=_red(now)),
+        yellow=Count("id", filter=_yellow(now)),
+        open=Count("id"),
+    )
+    return QueueCounts(red=counts["red"], yellow=counts["yellow"], open=counts["open"])
+
+
+def case_get_for_officer(*, officer: User, number: str) -> Case:
+    """The case ``number`` for an officer of its department (select_related as the queue).
+
+    Errors: CaseNotFound (404) for no such number; PermissionDenied (403)
+    when ``officer`` holds no officer role in the case's department.
+    How much of the personal data the officer sees is :func:`case_personal_data_full`;
+    callers (views, API) record a full view with
+    ``services.case_personal_data_view_record``.
+    """
+    case = (
+        Case.objects.select_related(*_OFFICER_RELATED, "workflow_instance", "application")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise CaseNotFound(_("No such case."))
+    if not is_officer_of(officer, case.department_id):
+        raise PermissionDenied(_("You do not act for the department of this case."))
+    return case
+
+
+def case_allowed_commands(*, case: Case, officer: User) -> list[AllowedCommand]:
+    """The workflow commands ``officer``'s roles in the case's department allow at its step.
+
+    From the definition and the instance's state (``workflow.available``);
+    the extension is left out once used. Empty for a closed case or an
+    officer of another department. Applicant commands are never listed.
+    """
+    if case.closed_at is not None:
+        return []
+    roles = workflow_roles_in_department(officer, case.department_id) - {APPLICANT_ROLE}
+    if not roles:
+        return []
+    instance = case.workflow_instance
+    definition = definition_of(instance)
+    state = State.from_json(instance.state)
+    out: dict[str, AllowedCommand] = {}
+    for transition, _branch in available(definition, state):
+        if transition.command in out or not transition.roles & roles:
+            continue
+        if transition.extends is not None:
+            clock = state.clock(transition.extends)
+            limit = definition.clocks[transition.extends].max_extensions
+            if clock is None or clock.extensions >= limit:
+                continue
+        out[transition.command] = AllowedCommand(
+            name=transition.command,
+            title=command_title(transition.command),
+            requires={spec.name: spec.kind for spec in transition.requires},
+            choices={spec.name: spec.options for spec in transition.requires if spec.options},
+        )
+    return list(out.values())
+
+
+def rectification_tasks_for_supervisor(
+    *, supervisor: User, status: str | None = None
+) -> QuerySet[RectificationTask]:
+    """Rectification tasks of the departments where ``supervisor`` is a supervisor, by due."""
+    qs = RectificationTask.objects.filter(
+        department_id__in=officer_department_ids(supervisor, frozenset({Role.SUPERVISOR}))
+    ).select_related("rating__case__service_version", "department")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("due_at", "id")

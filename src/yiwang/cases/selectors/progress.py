@@ -1,0 +1,188 @@
+"""A case's progress, for either side: its timeline, its statutory clock, its step in plain
+words and what comes next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from yiwang.cases.models import Case, CaseTimelineEntry
+from yiwang.cases.selectors.lights import case_light
+from yiwang.cases.services._common import definition_of, main_clock
+from yiwang.cases.texts import APPLICANT_STEPS, NEXT_STEPS, step_label, timeline_title
+from yiwang.core.calendar import load_calendar
+from yiwang.identity.models import Department
+from yiwang.workflow import State
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    kind: str
+    title: str
+    department: str
+    detail: str
+    data: dict[str, Any]
+    public: bool
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What comes next for the applicant: a plain-words title and its due date (may be None)."""
+
+    title: str
+    due_at: datetime | None
+    due_provisional: bool  # the due date counts through a year without a published schedule
+    waiting_for_applicant: bool
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    """The statutory clock of a case at ``at`` (from the engine state).
+
+    ``clock``: the name of the clock that matters now (acceptance, decision,
+    delivery, service) or "" when none runs (closed). Working days are
+    counted with the city's calendar; the start day is not counted.
+    """
+
+    at: datetime
+    clock: str
+    clock_title: str
+    light: str  # green / yellow / red / "" (closed)
+    started_at: datetime | None
+    deadline: datetime | None
+    warn_at: datetime | None
+    provisional: bool  # the deadline counts through a year without a published schedule
+    paused: bool
+    paused_mode: str  # "" / suspended / excluded
+    elapsed_working_days: int
+    remaining_working_days: int | None
+    suspended_working_days: float
+    excluded_working_days: float
+    extensions: int
+    extensions_allowed: int
+    special_procedures: list[dict[str, Any]]
+    suspensions: list[dict[str, Any]]
+
+
+def _department_name(department: Department | None) -> str:
+    if department is None:
+        return ""
+    zh = (get_language() or "zh").lower().startswith("zh")
+    return department.name_zh if zh or not department.name_en else department.name_en
+
+
+def case_timeline(case: Case, *, public_only: bool = True) -> list[TimelineItem]:
+    """The timeline, oldest first, with translated titles and the department's name.
+
+    ``public_only`` (default) leaves out internal entries (assignment); the
+    officer's case page passes False. One query.
+    """
+    entries = CaseTimelineEntry.objects.filter(case_id=case.pk).select_related("department")
+    if public_only:
+        entries = entries.filter(public=True)
+    return [
+        TimelineItem(
+            at=e.at,
+            kind=e.kind,
+            title=timeline_title(e.kind),
+            department=_department_name(e.department),
+            detail=e.detail,
+            data=e.data,
+            public=e.public,
+        )
+        for e in entries.order_by("at", "id")
+    ]
+
+
+def case_clock(case: Case, at: datetime | None = None) -> CaseClock:
+    """The clock at ``at``: elapsed and remaining working days, pauses, extension, light."""
+    at = at or timezone.now()
+    instance = case.workflow_instance
+    definition = definition_of(instance)
+    state = State.from_json(instance.state)
+    entries = list(
+        CaseTimelineEntry.objects.filter(
+            case_id=case.pk,
+            kind__in=[
+                "special_procedure_started",
+                "special_procedure_finished",
+                "supplement_requested",
+                "supplement_answered",
+            ],
+        ).order_by("at", "id")
+    )
+    procedures = _periods(entries, "special_procedure_started", "special_procedure_finished")
+    suspensions = _periods(entries, "supplement_requested", "supplement_answered")
+    clock = main_clock(state) if case.closed_at is None else None
+    light = case_light(case, at)
+    if clock is None:
+        return CaseClock(
+            at=at, clock="", clock_title="", light=light, started_at=None, deadline=None,
+            warn_at=None, provisional=False, paused=False, paused_mode="", elapsed_working_days=0,
+            remaining_working_days=None, suspended_working_days=0, excluded_working_days=0,
+            extensions=0, extensions_allowed=0, special_procedures=procedures,
+            suspensions=suspensions,
+        )  # fmt: skip
+    calendar = load_calendar()
+    cdef = definition.clocks.get(clock.name)
+    moment = clock.paused_at if clock.paused_at is not None and at > clock.paused_at else at
+    start_day = calendar.local_date(clock.started_at)
+    now_day = calendar.local_date(moment)
+    paused_total = clock.suspended + clock.excluded
+    elapsed = max(0, calendar.working_days_between(start_day, now_day) - int(paused_total))
+    remaining = calendar.working_days_between(now_day, calendar.local_date(clock.deadline))
+    return CaseClock(
+        at=at,
+        clock=clock.name,
+        clock_title=cdef.title if cdef else clock.name,
+        light=light,
+        started_at=clock.started_at,
+        deadline=clock.deadline,
+        warn_at=clock.warn_at,
+        provisional=clock.provisional,
+        paused=not clock.running,
+        paused_mode="" if clock.running else clock.mode,
+        elapsed_working_days=elapsed,
+        remaining_working_days=remaining,
+        suspended_working_days=clock.suspended,
+        excluded_working_days=clock.excluded,
+        extensions=clock.extensions,
+        extensions_allowed=cdef.max_extensions if cdef else 0,
+        special_procedures=procedures,
+        suspensions=suspensions,
+    )
+
+
+def _periods(entries: list[CaseTimelineEntry], begin: str, end: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for e in entries:
+        if e.kind == begin:
+            out.append({"started_at": e.at, "ended_at": None, "detail": e.detail, **e.data})
+        elif e.kind == end and out and out[-1]["ended_at"] is None:
+            out[-1]["ended_at"] = e.at
+    return out
+
+
+def case_status_label(case: Case) -> str:
+    """The case's step in plain words for the applicant (translated)."""
+    return step_label(case.step)
+
+
+def case_next_step(case: Case) -> NextStep | None:
+    """What comes next (for the tracker), or None for a closed case."""
+    if case.closed_at is not None:
+        return None
+    waiting = case.step in APPLICANT_STEPS
+    title = NEXT_STEPS.get(case.step)
+    due_at = None if waiting or case.paused_light else case.due_at
+    return NextStep(
+        title=str(title) if title is not None else step_label(case.step),
+        due_at=due_at,
+        due_provisional=due_at is not None and case.due_provisional,
+        waiting_for_applicant=waiting,
+    )

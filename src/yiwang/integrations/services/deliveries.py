@@ -1,0 +1,268 @@
+"""Sending a webhook delivery: the body and its signature, one attempt with backoff,
+retry (admin) and requeue (after a worker crash); the settings that time them.
+
+The contract the receiving end sees is in the package docstring and docs/api.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from yiwang.core.audit import audit_record
+from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
+from yiwang.identity.models import User
+from yiwang.integrations.models import WebhookDelivery
+from yiwang.integrations.services._common import _now
+from yiwang.integrations.services.endpoints import webhook_address_problem
+
+RESPONSE_EXCERPT = 500
+USER_AGENT = "yiwang-webhooks/1"
+
+
+def webhook_timeout_seconds() -> float:
+    """``settings.YIWANG_WEBHOOK_TIMEOUT_SECONDS`` (default 10), read at call time."""
+    return float(getattr(settings, "YIWANG_WEBHOOK_TIMEOUT_SECONDS", 10))
+
+
+def webhook_max_attempts() -> int:
+    """``settings.YIWANG_WEBHOOK_MAX_ATTEMPTS`` (default 8: the last one ~2 h after the first)."""
+    return int(getattr(settings, "YIWANG_WEBHOOK_MAX_ATTEMPTS", 8))
+
+
+def webhook_backoff_seconds() -> int:
+    """``settings.YIWANG_WEBHOOK_BACKOFF_SECONDS`` (default 60): the wait after attempt 1."""
+    return int(getattr(settings, "YIWANG_WEBHOOK_BACKOFF_SECONDS", 60))
+
+
+def webhook_retry_policy() -> RetryPolicy:
+    """Attempts per delivery and the waits between them (the settings above)."""
+    return RetryPolicy(
+        attempts=webhook_max_attempts(), first=timedelta(seconds=webhook_backoff_seconds())
+    )
+
+
+def webhook_backoff(attempt: int) -> timedelta:
+    """The wait after failed attempt number ``attempt`` (1-based): base × 2^(attempt-1)."""
+    return webhook_retry_policy().delay_after(attempt)
+
+
+def webhook_claim_lease() -> timedelta:
+    """How long a claimed delivery is left to its worker: two request timeouts and 30 s."""
+    return timedelta(seconds=webhook_timeout_seconds() * 2 + 30)
+
+
+def _enqueue(delivery: WebhookDelivery, run_after: datetime | None = None) -> None:
+    from yiwang.integrations.tasks import webhook_deliver_task
+
+    enqueue_with_transaction(webhook_deliver_task, delivery.pk, run_after=run_after)
+
+
+def webhook_body(delivery: WebhookDelivery) -> bytes:
+    """The exact bytes POSTed: compact JSON, keys sorted, UTF-8."""
+    return json.dumps(
+        delivery.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode()
+
+
+def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
+    """``t=<timestamp>,v1=<hex HMAC-SHA256 of b"<timestamp>." + body>``."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect would turn the POST into a GET without the body: treat it as a failure.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status_code: int | None
+    body: str
+    error: str
+    duration_ms: int
+
+
+def _post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> _Answer:
+    request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")  # noqa: S310
+    opener = urllib.request.build_opener(_NoRedirect)
+    started = time.monotonic()
+    status: int | None = None
+    text, error = "", ""
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            status = int(response.status)
+            text = response.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        status = int(exc.code)
+        try:
+            text = exc.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
+        except OSError:
+            text = ""
+        error = f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        error = f"{type(exc).__name__}: {reason}"[:RESPONSE_EXCERPT]
+    duration = int((time.monotonic() - started) * 1000)
+    return _Answer(status, text[:RESPONSE_EXCERPT], error, duration)
+
+
+def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookDelivery | None:
+    """Make one attempt to deliver; on failure schedule the next one with backoff.
+
+    Safe to run twice: the delivery is claimed under a row lock (its
+    ``next_attempt_at`` is pushed past the request's timeout, a lease), and a
+    delivery that is not pending, not due at ``at``, or whose endpoint is
+    inactive is left alone. The HTTP request is made outside any transaction.
+    Records the attempt (status code, response excerpt, error, duration) in
+    ``history`` and the ``last_*`` fields. A 2xx answer → ``succeeded``;
+    otherwise, while attempts < ``webhook_max_attempts()``, the task is
+    re-enqueued with ``run_after = at + webhook_backoff(attempt)`` (in the
+    transaction that records the attempt); then ``failed``.
+    Returns the delivery, or None when there was nothing to do.
+    """
+    at = _now(at)
+    timeout = webhook_timeout_seconds()
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("endpoint")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+            return None
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > at:
+            return None
+        if not delivery.endpoint.active:
+            delivery.status = WebhookDelivery.Status.CANCELLED
+            delivery.next_attempt_at = None
+            delivery.save(update_fields=["status", "next_attempt_at"])
+            return None
+        attempt = delivery.attempts + 1
+        delivery.attempts = attempt
+        delivery.next_attempt_at = at + webhook_claim_lease()
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    endpoint = delivery.endpoint
+    body = webhook_body(delivery)
+    timestamp = int(at.timestamp())
+    # Checked again at each attempt: DNS may now point the host at an internal address.
+    problem = webhook_address_problem(endpoint.url)
+    answer = (
+        _Answer(None, "", problem, 0)
+        if problem
+        else _post(
+            endpoint.url,
+            body,
+            {
+                "Content-Type": "application/json; charset=utf-8",
+                "User-Agent": USER_AGENT,
+                "X-Yiwang-Event": delivery.event_type,
+                "X-Yiwang-Delivery": str(delivery.event_id),
+                "X-Yiwang-Timestamp": str(timestamp),
+                "X-Yiwang-Signature": webhook_signature(endpoint.secret, timestamp, body),
+            },
+            timeout,
+        )
+    )
+    ok = answer.status_code is not None and 200 <= answer.status_code < 300
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery.last_attempt_at = at
+        delivery.last_response_code = answer.status_code
+        delivery.last_response_body = answer.body
+        delivery.last_error = "" if ok else answer.error or f"HTTP {answer.status_code}"
+        record: dict[str, Any] = {
+            "attempt": attempt,
+            "at": at.isoformat(),
+            "status_code": answer.status_code,
+            "error": delivery.last_error,
+            "duration_ms": answer.duration_ms,
+        }
+        if ok:
+            delivery.status = WebhookDelivery.Status.SUCCEEDED
+            delivery.delivered_at = at
+            delivery.next_attempt_at = None
+        elif not webhook_retry_policy().gives_up_after(attempt):
+            delivery.next_attempt_at = at + webhook_backoff(attempt)
+            record["next_attempt_at"] = delivery.next_attempt_at.isoformat()
+            _enqueue(delivery, run_after=delivery.next_attempt_at)
+        else:
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_attempt_at = None
+        delivery.history = [*(delivery.history or []), record]
+        delivery.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "last_attempt_at",
+                "last_response_code",
+                "last_response_body",
+                "last_error",
+                "history",
+                "delivered_at",
+            ]
+        )
+    return delivery
+
+
+def webhook_delivery_retry(
+    *, delivery: WebhookDelivery, actor: User | None, at: datetime | None = None
+) -> WebhookDelivery:
+    """Try a delivery again now (admin action): pending, due now, task enqueued. Audited."""
+    at = _now(at)
+    with transaction.atomic():
+        locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        if locked.status == WebhookDelivery.Status.SUCCEEDED:
+            return locked
+        locked.status = WebhookDelivery.Status.PENDING
+        locked.next_attempt_at = at
+        locked.save(update_fields=["status", "next_attempt_at"])
+        _enqueue(locked)
+        audit_record(
+            actor=actor,
+            action="webhook_delivery.retry",
+            target=locked,
+            data={"event_id": str(locked.event_id), "attempts": locked.attempts},
+        )
+    return locked
+
+
+def webhook_deliveries_requeue(*, at: datetime | None = None) -> int:
+    """Enqueue again pending deliveries that are overdue by more than a lease.
+
+    A worker that crashed between claiming a delivery and recording the
+    attempt leaves it pending with no task; this (``manage.py
+    webhooks_requeue``, run periodically) picks them up. Returns the count.
+    """
+    at = _now(at)
+    # A further 30 s past the claim's lease, so a worker that is merely slow
+    # records its attempt before the delivery is taken for lost.
+    lease = webhook_claim_lease() + timedelta(seconds=30)
+    count = 0
+    with transaction.atomic():
+        stale = WebhookDelivery.objects.select_for_update(skip_locked=True).filter(
+            status=WebhookDelivery.Status.PENDING,
+            next_attempt_at__lt=at - lease,
+            endpoint__active=True,
+        )
+        for delivery in stale:
+            delivery.next_attempt_at = at
+            delivery.save(update_fields=["next_attempt_at"])
+            _enqueue(delivery)
+            count += 1
+    return count

@@ -1,0 +1,156 @@
+"""Webhook endpoints: register (the signing secret shown once), deactivate, and the rule
+on the addresses yiwang sends to (public hosts only)."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from yiwang.core.audit import audit_record
+from yiwang.identity.models import Role, User
+from yiwang.identity.selectors import user_has_role
+from yiwang.integrations.models import EventType, WebhookDelivery, WebhookEndpoint
+from yiwang.integrations.services._common import _now
+
+
+@dataclass(frozen=True)
+class RegisteredEndpoint:
+    """A new endpoint and its signing secret (shown once; kept to sign deliveries)."""
+
+    endpoint: WebhookEndpoint
+    secret: str
+
+
+def _may_own_webhooks(user: User) -> bool:
+    """Integrators own webhooks (not staff as such: a catalog administrator is staff too)."""
+    return bool(user.is_active and user_has_role(user, Role.INTEGRATOR))
+
+
+def webhook_allows_private_addresses() -> bool:
+    """``settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (default False), read at call time."""
+    return bool(getattr(settings, "YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False))
+
+
+def webhook_address_problem(url: str) -> str | None:
+    """Why yiwang will not send to ``url``'s host, or None.
+
+    The host's addresses (as DNS gives them now) must all be public: a
+    loopback, link-local, private, shared, reserved, multicast or unspecified
+    address would let an integrator probe the city's internal network through
+    yiwang (a blind port scan). Allowed only with
+    ``YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (development).
+    """
+    if webhook_allows_private_addresses():
+        return None
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return _("The host %(host)s cannot be resolved.") % {"host": host}
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return _(
+                "%(host)s is an internal address (%(address)s): webhooks go to public hosts."
+            ) % {
+                "host": host,
+                "address": address,
+            }
+    return None
+
+
+def _check_event_types(event_types: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(event_types))
+    unknown = [t for t in wanted if t not in EventType.values]
+    if unknown:
+        raise ValidationError(
+            {"event_types": [_("Unknown event type: %(t)s.") % {"t": ", ".join(unknown)}]}
+        )
+    if not wanted:
+        raise ValidationError({"event_types": [_("Choose at least one event type.")]})
+    return wanted
+
+
+def webhook_endpoint_register(
+    *,
+    owner: User,
+    url: str,
+    event_types: Iterable[str],
+    description: str = "",
+    actor: User | None = None,
+    at: datetime | None = None,
+) -> RegisteredEndpoint:
+    """Register ``url`` to receive the events ``event_types``; return it with its secret.
+
+    Preconditions: ``owner`` is an integrator (role). ``url`` is http(s) to a
+    public host (:func:`webhook_address_problem`). Errors: PermissionDenied;
+    ValidationError (fields ``url``, ``event_types``). Audit
+    ``webhook_endpoint.register``.
+    """
+    at = _now(at)
+    if not _may_own_webhooks(owner):
+        raise PermissionDenied(_("Only integrators may register webhooks."))
+    errors: dict[str, list[str]] = {}
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        errors["url"] = [_("Enter an http or https URL.")]
+    else:
+        problem = webhook_address_problem(url)
+        if problem is not None:
+            errors["url"] = [problem]
+    try:
+        wanted = _check_event_types(event_types)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        wanted = []
+    if errors:
+        raise ValidationError(errors)
+    secret = f"whsec_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            owner=owner,
+            url=url,
+            description=description.strip()[:200],
+            secret=secret,
+            event_types=wanted,
+            created_at=at,
+        )
+        audit_record(
+            actor=actor or owner,
+            action="webhook_endpoint.register",
+            target=endpoint,
+            data={"url": url, "event_types": wanted, "owner": owner.pk},
+        )
+    return RegisteredEndpoint(endpoint=endpoint, secret=secret)
+
+
+def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, actor: User | None) -> None:
+    """Stop sending to the endpoint: its pending deliveries are cancelled (never attempted,
+    never requeued). Audited with the number cancelled."""
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        if locked.active:
+            locked.active = False
+            locked.save(update_fields=["active"])
+            cancelled = WebhookDelivery.objects.filter(
+                endpoint=locked, status=WebhookDelivery.Status.PENDING
+            ).update(status=WebhookDelivery.Status.CANCELLED, next_attempt_at=None)
+            audit_record(
+                actor=actor,
+                action="webhook_endpoint.deactivate",
+                target=locked,
+                data={"deliveries_cancelled": cancelled},
+            )
