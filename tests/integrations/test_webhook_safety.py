@@ -6,6 +6,8 @@ pending forever, requeued every round."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -126,3 +128,76 @@ def test_a_host_that_now_resolves_inside_is_not_called(integrator, settings, mon
     assert calls == []
     assert "internal address" in attempted.last_error
     assert attempted.status == WebhookDelivery.Status.PENDING  # retried later, as any failure
+
+
+def test_a_host_that_rebinds_after_the_check_is_not_called(integrator, settings, monkeypatch):
+    """DNS rebinding: the name answers a public address to the check, then 127.0.0.1
+    (a short TTL). The request must go to the address that was checked."""
+    from tests.integrations.test_webhooks import Receiver
+
+    # Given: a service on 127.0.0.1 that must never be reached
+    internal = Receiver()
+    port = internal.server.server_address[1]
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["8.8.8.8"])  # the first answer: public
+
+    def rebinding_dns(host, *args, **kwargs):
+        if host != "hooks.rebind.example":
+            return real_getaddrinfo(host, *args, **kwargs)
+        address = next(answers, "127.0.0.1")  # every later answer: loopback
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    connected_to = []
+    real_create_connection = socket.create_connection
+
+    def recording_connect(address, *args, **kwargs):
+        connected_to.append(address[0])
+        if address[0] == "8.8.8.8":
+            raise OSError("no route in the test")  # the public host is not reachable here
+        return real_create_connection(address, *args, **kwargs)
+
+    settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    registered = webhook_endpoint_register(
+        owner=integrator, url=PUBLIC, event_types=[EventType.PING]
+    )
+    WebhookEndpoint.objects.filter(pk=registered.endpoint.pk).update(
+        url=f"http://hooks.rebind.example:{port}/hook"
+    )
+    [delivery] = webhook_event_publish(type=EventType.PING, payload={})
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    monkeypatch.setattr(socket, "create_connection", recording_connect)
+
+    # When
+    try:
+        attempted = webhook_deliver(delivery_id=delivery.pk, at=NOW)
+    finally:
+        internal.close()
+
+    # Then: only the checked address was tried; the internal service saw nothing
+    assert connected_to == ["8.8.8.8"]
+    assert internal.requests == []
+    assert attempted.status == WebhookDelivery.Status.PENDING
+    assert "no route in the test" in attempted.last_error
+
+
+def test_a_pinned_request_names_the_host_it_was_sent_to(integrator, settings):
+    """The connection goes to the vetted address; the Host header still names the URL's host."""
+    from tests.integrations.test_webhooks import Receiver
+
+    settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    receiver = Receiver()
+    port = receiver.server.server_address[1]
+    try:
+        webhook_endpoint_register(
+            owner=integrator,
+            url=f"http://localhost:{port}/hook?source=yiwang",
+            event_types=[EventType.PING],
+        )
+        [delivery] = webhook_event_publish(type=EventType.PING, payload={})
+        attempted = webhook_deliver(delivery_id=delivery.pk, at=NOW)
+    finally:
+        receiver.close()
+
+    assert attempted.status == WebhookDelivery.Status.SUCCEEDED
+    [request] = receiver.requests
+    assert request["headers"]["Host"] == f"localhost:{port}"

@@ -46,6 +46,7 @@ from yiwang.integrations.services.deliveries import (
 from yiwang.integrations.services.endpoints import (
     RegisteredEndpoint,
     webhook_address_problem,
+    webhook_address_vet,
     webhook_allows_private_addresses,
     webhook_endpoint_deactivate,
     webhook_endpoint_register,
@@ -79,6 +80,7 @@ __all__ = [
     "case_event_payload",
     "case_event_publish",
     "webhook_address_problem",
+    "webhook_address_vet",
     "webhook_allows_private_addresses",
     "webhook_backoff",
     "webhook_backoff_seconds",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +27,7 @@ from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
 from yiwang.identity.models import User
 from yiwang.integrations.models import WebhookDelivery
 from yiwang.integrations.services._common import _now
-from yiwang.integrations.services.endpoints import webhook_address_problem
+from yiwang.integrations.services.endpoints import webhook_address_vet
 
 RESPONSE_EXCERPT = 500
 USER_AGENT = "yiwang-webhooks/1"
@@ -82,10 +84,39 @@ def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect would turn the POST into a GET without the body: treat it as a failure.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to the vetted addresses only, never to a fresh DNS answer.
+
+    ``host`` stays the URL's host name (the ``Host`` header); the socket goes
+    to the first of ``addresses`` that accepts it.
+    """
+
+    def __init__(self, host: str, port: int, addresses: tuple[str, ...], timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._addresses = addresses
+
+    def _open_socket(self) -> socket.socket:
+        last: OSError | None = None
+        for address in self._addresses:
+            try:
+                return socket.create_connection((address, self.port), self.timeout)
+            except OSError as exc:
+                last = exc
+        raise last or OSError("no address to connect to")
+
+    def connect(self) -> None:
+        self.sock = self._open_socket()
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    """As :class:`_PinnedHTTPConnection`, over TLS: the certificate is checked against
+    the URL's host name (SNI and hostname verification), not the address."""
+
+    default_port = http.client.HTTPS_PORT
+
+    def connect(self) -> None:
+        context = ssl.create_default_context()
+        self.sock = context.wrap_socket(self._open_socket(), server_hostname=self.host)
 
 
 @dataclass(frozen=True)
@@ -96,26 +127,37 @@ class _Answer:
     duration_ms: int
 
 
-def _post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> _Answer:
-    request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")  # noqa: S310
-    opener = urllib.request.build_opener(_NoRedirect)
+def _post(
+    url: str,
+    addresses: tuple[str, ...],
+    body: bytes,
+    headers: Mapping[str, str],
+    timeout: float,
+) -> _Answer:
+    """POST ``body`` to ``url`` over a connection to ``addresses`` (vetted by
+    :func:`webhook_address_vet`). Redirects are not followed: a 3xx answer is a
+    failure, as following one would turn the POST into a GET without the body."""
+    parts = urllib.parse.urlsplit(url)
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
     started = time.monotonic()
     status: int | None = None
     text, error = "", ""
+    port = parts.port or connection_class.default_port
+    connection = connection_class(parts.hostname or "", port, addresses, timeout)
     try:
-        with opener.open(request, timeout=timeout) as response:
-            status = int(response.status)
-            text = response.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        status = int(exc.code)
-        try:
-            text = exc.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
-        except OSError:
-            text = ""
-        error = f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        error = f"{type(exc).__name__}: {reason}"[:RESPONSE_EXCERPT]
+        connection.request("POST", path, body=body, headers=dict(headers))
+        response = connection.getresponse()
+        status = int(response.status)
+        text = response.read(RESPONSE_EXCERPT).decode("utf-8", "replace")
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:RESPONSE_EXCERPT]
+    finally:
+        connection.close()
     duration = int((time.monotonic() - started) * 1000)
     return _Answer(status, text[:RESPONSE_EXCERPT], error, duration)
 
@@ -159,13 +201,15 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
     endpoint = delivery.endpoint
     body = webhook_body(delivery)
     timestamp = int(at.timestamp())
-    # Checked again at each attempt: DNS may now point the host at an internal address.
-    problem = webhook_address_problem(endpoint.url)
+    # Checked again at each attempt (DNS may now point the host at an internal
+    # address), and the request goes to the addresses checked, not to a new answer.
+    vetted = webhook_address_vet(endpoint.url)
     answer = (
-        _Answer(None, "", problem, 0)
-        if problem
+        _Answer(None, "", vetted.problem, 0)
+        if vetted.problem
         else _post(
             endpoint.url,
+            vetted.addresses,
             body,
             {
                 "Content-Type": "application/json; charset=utf-8",

@@ -42,33 +42,56 @@ def webhook_allows_private_addresses() -> bool:
     return bool(getattr(settings, "YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False))
 
 
-def webhook_address_problem(url: str) -> str | None:
-    """Why yiwang will not send to ``url``'s host, or None.
+@dataclass(frozen=True)
+class VettedAddress:
+    """The outcome of resolving a webhook URL's host once: the addresses to connect to,
+    or why yiwang will not send there (``problem``, then ``addresses`` is empty)."""
+
+    addresses: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+def webhook_address_vet(url: str) -> VettedAddress:
+    """Resolve ``url``'s host once and check every address it gives.
 
     The host's addresses (as DNS gives them now) must all be public: a
     loopback, link-local, private, shared, reserved, multicast or unspecified
     address would let an integrator probe the city's internal network through
     yiwang (a blind port scan). Allowed only with
     ``YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` (development).
+
+    The caller connects to the returned ``addresses`` and to nothing else:
+    resolving the name a second time would let a DNS server that answers
+    with a short TTL give a public address to this check and an internal one
+    to the connection (DNS rebinding).
     """
-    if webhook_allows_private_addresses():
-        return None
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
     try:
         infos = socket.getaddrinfo(host, parts.port or None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, ValueError):
-        return _("The host %(host)s cannot be resolved.") % {"host": host}
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            return _(
-                "%(host)s is an internal address (%(address)s): webhooks go to public hosts."
-            ) % {
-                "host": host,
-                "address": address,
-            }
-    return None
+        return VettedAddress(problem=_("The host %(host)s cannot be resolved.") % {"host": host})
+    addresses = tuple(dict.fromkeys(str(info[4][0]).split("%", 1)[0] for info in infos))
+    if not webhook_allows_private_addresses():
+        for text in addresses:
+            address = ipaddress.ip_address(text)
+            if not address.is_global or address.is_multicast:
+                problem = _(
+                    "%(host)s is an internal address (%(address)s): webhooks go to public hosts."
+                ) % {"host": host, "address": address}
+                return VettedAddress(problem=problem)
+    return VettedAddress(addresses=addresses)
+
+
+def webhook_address_problem(url: str) -> str | None:
+    """Why yiwang will not send to ``url``'s host, or None (see :func:`webhook_address_vet`).
+
+    With private addresses allowed (development) any host is accepted, even one
+    that does not resolve yet.
+    """
+    if webhook_allows_private_addresses():
+        return None
+    return webhook_address_vet(url).problem
 
 
 def _check_event_types(event_types: Iterable[str]) -> list[str]:
