@@ -180,3 +180,63 @@ def test_a_process_killed_mid_upload_leaves_a_file_the_sweeper_deletes(tmp_path)
     # Then
     assert deleted == 1
     assert stored_files(media) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_after_the_commit_keeps_the_committed_file(settings, monkeypatch):
+    """Found in review: a hook that failed after the upload's transaction committed (an
+    on_commit callback raising) made discard_on_error delete the file its row names."""
+    # Given: an upload whose transaction commits, then a commit hook that fails
+    world = case_world()
+    application = draft_application(world, upload_required=False)
+    real_audit = services.materials.audit_record
+
+    def failing_hook():
+        raise RuntimeError("a hook failed")
+
+    def audit_then_fail_after_commit(**kwargs):
+        real_audit(**kwargs)
+        transaction.on_commit(failing_hook)
+
+    monkeypatch.setattr(
+        "yiwang.cases.services.materials.audit_record", audit_then_fail_after_commit
+    )
+
+    # When
+    with pytest.raises(RuntimeError, match="a hook failed"):
+        services.material_upload(
+            actor=world.applicant, application=application,
+            material_id=world.required_materials[0].pk, file=upload("scan.pdf"),
+        )  # fmt: skip
+
+    # Then: the row committed, and its file is there (the marker is gone)
+    row = CaseMaterial.objects.get(application=application)
+    assert default_storage.exists(row.file.name)
+    assert row.file.read() == PDF_BYTES
+    assert stored_files(Path(settings.MEDIA_ROOT) / PENDING_DIR) == []
+
+
+def test_the_sweeper_keeps_the_marker_when_storage_refuses_a_delete(tmp_path, monkeypatch):
+    # Given: an orphan older than the grace, and storage that fails to delete it once
+    storage = FileSystemStorage(location=tmp_path)
+    path = storage.save("orphan.pdf", ContentFile(b"%PDF-1.7 orphan"))
+    storage.save(f"{PENDING_DIR}/1000-cafe", ContentFile(f"no.Such.file\n{path}".encode()))
+    real_delete = storage.delete
+    failures = iter([ConnectionError("object storage is down")])
+
+    def flaky_delete(name):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        real_delete(name)
+
+    monkeypatch.setattr(storage, "delete", flaky_delete)
+    monkeypatch.setattr("yiwang.core.storage._is_named_by_a_row", lambda owner, path: False)
+
+    # When: one round fails, the next succeeds
+    first = pending_files_sweep(storage=storage, now=1000 + 2 * HOUR)
+    second = pending_files_sweep(storage=storage, now=1000 + 2 * HOUR)
+
+    # Then
+    assert (first, second) == (0, 1)
+    assert stored_files(tmp_path) == []

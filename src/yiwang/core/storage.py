@@ -55,6 +55,8 @@ _stored: ContextVar[list[tuple[Storage, str, str]] | None] = ContextVar("_stored
 def discard_on_error() -> Iterator[None]:
     """Delete the files :func:`save_with_row` stored inside this block if an exception leaves it.
 
+    Only files whose transaction has not committed are deleted: once the row is
+    committed its file is kept, even if a later step in the block fails.
     Wrap the whole transaction of a service that stores files (outside its
     ``transaction.atomic()``), so that a refusal after the file was written
     (a constraint, a NUL byte in a name on PostgreSQL) leaves nothing behind.
@@ -99,10 +101,19 @@ def save_with_row(field_file: FieldFile, name: str, content: File[Any]) -> str:
     if stored != path:  # the storage chose another name: the marker must say which
         storage.delete(marker)
         marker = storage.save(marker, ContentFile((owner + stored).encode()))
+    entry = (storage, stored, marker)
     collected = _stored.get()
     if collected is not None:
-        collected.append((storage, stored, marker))
-    transaction.on_commit(lambda: _delete_quietly(storage, marker))
+        collected.append(entry)
+
+    def committed() -> None:
+        # The row is in the database now: the file is no longer discard_on_error's to
+        # delete, even if something later in the block fails (another on_commit hook).
+        if collected is not None and entry in collected:
+            collected.remove(entry)
+        _delete_quietly(storage, marker)
+
+    transaction.on_commit(committed)
     return stored
 
 
@@ -139,7 +150,8 @@ def pending_files_sweep(
         except FileNotFoundError:
             continue  # another sweeper took it
         if path and not _is_named_by_a_row(owner, path):
-            _delete_quietly(storage, path)
+            if not _delete_quietly(storage, path):
+                continue  # keep the marker: the next round tries again
             deleted += 1
         _delete_quietly(storage, marker)
     if deleted:
@@ -156,8 +168,11 @@ def _is_named_by_a_row(owner: str, path: str) -> bool:
     return bool(model._default_manager.filter(**{field: path}).exists())
 
 
-def _delete_quietly(storage: Storage, path: str) -> None:
+def _delete_quietly(storage: Storage, path: str) -> bool:
+    """Delete ``path``; on any backend's error (storage down) log it and return False."""
     try:
         storage.delete(path)
-    except OSError:  # gone already, or storage down: the sweeper tries again
+    except Exception:  # the sweeper tries again while the marker is there
         logger.warning("Could not delete %s from storage", path, exc_info=True)
+        return False
+    return True
