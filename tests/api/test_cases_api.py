@@ -406,6 +406,11 @@ def test_case_page_masks_personal_data_for_a_supervisor_and_audits_full_views(wo
     assert "*" in masked["applicant"]["resident_id"]
     assert masked["form_data"] is None
     assert masked["allowed_commands"] == []
+    # The uploads are listed (what was provided, when) without the file's own name (it
+    # often names the applicant) or a link the supervisor could not open anyway.
+    assert full["materials"] and len(masked["materials"]) == len(full["materials"])
+    assert all(m["original_name"].endswith(".pdf") for m in full["materials"])
+    assert {(m["original_name"], m["url"]) for m in masked["materials"]} == {(None, None)}
 
 
 def test_claim_and_assign(world, recent):

@@ -159,7 +159,7 @@ def officer_case_detail(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
         "received_at": case.received_at,
         "applicant": _person(case, masked=not full),
         "form_data": case.application.form_data if full else None,
-        "materials": [_material(m) for m in selectors.case_materials(case)],
+        "materials": [_material(m, masked=not full) for m in selectors.case_materials(case)],
         "clock": clock.__dict__,
         "timeline": _timeline(case, public_only=False),
         "supplements": _supplements(case),

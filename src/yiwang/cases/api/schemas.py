@@ -39,13 +39,17 @@ class CaseMaterialOut(Schema):
     material_id: int | None = Field(
         ..., description="The service's material it is for (the `id` of the service's materials)"
     )
-    original_name: str
+    original_name: str | None = Field(
+        ..., description="The file's name as uploaded; null for a role that sees the case masked"
+    )
     content_type: str
     size: int
     sha256: str
     uploaded_at: datetime
     superseded: bool
-    url: str
+    url: str | None = Field(
+        ..., description="Where to download it; null for a role that sees the case masked"
+    )
 
 
 class ApplicationOut(Schema):

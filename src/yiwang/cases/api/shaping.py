@@ -14,17 +14,20 @@ from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id, mas
 from yiwang.identity.models import User
 
 
-def _material(row: CaseMaterial) -> dict[str, Any]:
+def _material(row: CaseMaterial, *, masked: bool = False) -> dict[str, Any]:
+    """An upload as answered; ``masked`` (a role that sees the case's personal data
+    masked) leaves out what would identify the applicant: the file's own name, and
+    the link to a file that role may not open."""
     return {
         "id": row.pk,
         "material_id": row.material_id,
-        "original_name": row.original_name,
+        "original_name": None if masked else row.original_name,
         "content_type": row.content_type,
         "size": row.size,
         "sha256": row.sha256,
         "uploaded_at": row.uploaded_at,
         "superseded": row.superseded,
-        "url": f"/api/v1/materials/{row.pk}/file",
+        "url": None if masked else f"/api/v1/materials/{row.pk}/file",
     }
 
 
