@@ -394,6 +394,16 @@ def test_queue_filters_paginates_and_masks_the_applicant(world, recent):
     assert clerk.get("/api/v1/officer/cases", {"light": "blue"}).status_code == 422
 
 
+@pytest.mark.parametrize("assignee", ["²", "٣", "３", str(2**63), "-1", "1.5"])
+def test_an_assignee_that_is_not_a_user_id_is_refused(world, recent, assignee):
+    # Found in review: "²" passed isdigit() and crashed int() (a 500); a number beyond
+    # bigint crashed the query.
+    response = as_user(world.clerk).get("/api/v1/officer/cases", {"assignee": assignee})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "assignee"
+
+
 def test_case_page_masks_personal_data_for_a_supervisor_and_audits_full_views(world, recent):
     case = submitted_case(world, at=recent)
     full = as_user(world.clerk).get(f"/api/v1/officer/cases/{case.number}").json()

@@ -388,6 +388,36 @@ def test_repeating_group_rows_can_be_added_and_removed(client_en, service):
     assert application.form_data["partners"] == [{"name": "王五"}]
 
 
+@pytest.mark.parametrize("row", ["²", "٠", "x", str(2**64)])
+def test_removing_a_row_that_is_not_a_row_changes_nothing(client_en, service, row):
+    # Found in review: "partners__²" passed isdigit() and crashed int() (a 500).
+    application = start(client_en, service)
+    url = form_url(application, 2)
+    fields = {"partners__rows": "2", "partners__0__name": "李四", "partners__1__name": "王五"}
+    client_en.post(url, {**fields, "save": "1"})
+    application.refresh_from_db()
+    before = application.form_data["partners"]
+
+    response = client_en.post(url, {**fields, "remove_row": f"partners__{row}"})
+
+    assert response.status_code in (200, 302)
+    application.refresh_from_db()
+    assert application.form_data["partners"] == before == [{"name": "李四"}, {"name": "王五"}]
+
+
+@pytest.mark.parametrize("material_id", ["²", "٣", str(2**64)])
+def test_an_upload_for_a_material_id_that_is_not_one_is_refused(client_en, service, material_id):
+    application = start(client_en, service)
+
+    response = client_en.post(
+        reverse("portal:application_materials", args=[application.pk]),
+        {"material_id": material_id, "file": SimpleUploadedFile("scan.pdf", PDF_BYTES)},
+    )
+
+    assert response.status_code == 422
+    assert not CaseMaterial.objects.filter(application=application).exists()
+
+
 def test_someone_elses_draft_is_not_found(client_en, service):
     other = citizen(username="lisi")
     client_en.force_login(other)

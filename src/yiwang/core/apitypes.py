@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
-#: The range of a 64-bit integer column (PostgreSQL ``bigint``): ids and counts beyond it
-#: cannot be stored or looked up, so inputs are bounded by it.
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+from yiwang.core.ids import INT_MAX as INT_MAX  # re-exported: the routers' input bounds
+from yiwang.core.ids import INT_MIN as INT_MIN
 
 
 class FieldErrorOut(Schema):

@@ -34,6 +34,7 @@ from yiwang.cases.uploads import FORMAT_LABELS, max_upload_bytes
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.models import ServiceVersion
 from yiwang.catalog.selectors import ServiceNotFound
+from yiwang.core.ids import parse_id, parse_index
 from yiwang.identity.selectors import enterprises_for_user
 from yiwang.portal.schema_forms import (
     SEP,
@@ -206,20 +207,19 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 def _section(sections: list[Section], raw: str | None) -> Section:
-    try:
-        index = int(raw or 0)
-    except ValueError:
-        index = 0
-    return sections[index] if 0 <= index < len(sections) else sections[0]
+    index = parse_index(raw) or 0
+    return sections[index] if index < len(sections) else sections[0]
 
 
 def _edit_rows(answers: dict[str, Any], action: str, value: str) -> str:
     """Add a row to, or remove one from, a repeating group; returns the group's anchor."""
     parts = value.split(SEP)
-    if action == "remove_row" and len(parts) >= 2 and parts[-1].isdigit():
-        index, parts = int(parts[-1]), parts[:-1]
-    else:
-        index = None
+    index = None
+    if action == "remove_row":
+        index = parse_index(parts[-1]) if len(parts) >= 2 else None
+        if index is None:
+            return value  # not a row: nothing to remove
+        parts = parts[:-1]
     container: Any = answers
     for part in parts[:-1]:
         container = container.setdefault(part, {}) if isinstance(container, dict) else {}
@@ -327,7 +327,7 @@ def application_materials(request: HttpRequest, application_id: int) -> HttpResp
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         material_id = form.data.get("material_id")
-        key = int(material_id) if str(material_id or "").isdigit() else 0
+        key = parse_id(material_id) or 0
         if form.is_valid():
             try:
                 row = case_services.material_upload(

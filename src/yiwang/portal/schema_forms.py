@@ -43,7 +43,6 @@ questions first, then one page per top-level object or repeating group
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +62,7 @@ from yiwang.cases.answers import (
     title_of,
     type_of,
 )
+from yiwang.core.ids import parse_index
 
 SEP = "__"
 MAX_ROWS = 20
@@ -218,8 +218,8 @@ class SchemaForm(forms.Form):
         min_rows = int(spec.get("minItems") or 0)
         count = len(saved_rows) or max(min_rows, 1)
         if self.is_bound:
-            with contextlib.suppress(TypeError, ValueError):
-                count = int(self.data.get(rows_field, count))
+            posted = parse_index(self.data.get(rows_field))
+            count = count if posted is None else posted
         count = max(1, min(count, max_rows))
         self.fields[rows_field] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         self.initial[rows_field] = count
@@ -345,8 +345,9 @@ class SchemaForm(forms.Form):
     def _saved_at(self, key: str) -> Any:
         value: Any = self.saved
         for part in key.split(SEP):
-            if isinstance(value, list) and part.isdigit() and int(part) < len(value):
-                value = value[int(part)]
+            row = parse_index(part)
+            if isinstance(value, list) and row is not None and row < len(value):
+                value = value[row]
             elif isinstance(value, Mapping):
                 value = value.get(part)
             else:
@@ -480,8 +481,9 @@ def error_rows(schema: Mapping[str, Any], errors: Mapping[str, Sequence[str]]) -
         labels: list[str] = []
         spec: Mapping[str, Any] = schema
         for part in path.split(".") if path != "__all__" else []:
-            if part.isdigit():
-                labels[-1:] = [f"{labels[-1]} {int(part) + 1}"] if labels else []
+            row = parse_index(part)
+            if row is not None:
+                labels[-1:] = [f"{labels[-1]} {row + 1}"] if labels else []
                 spec = spec.get("items") or {} if isinstance(spec, Mapping) else {}
                 continue
             spec = (spec.get("properties") or {}).get(part) or {}

@@ -330,7 +330,8 @@ def build(doc: Located, *, source: str | None = None) -> Definition:
 
 def _path(field: str) -> Path:
     parts = field.replace("[", ".").replace("]", "").split(".")
-    return tuple(int(p) if p.isdigit() else p for p in parts if p)
+    # An index is ASCII digits; a name may hold other digits ("²" is isdigit() but not int()).
+    return tuple(int(p) if p.isascii() and p.isdigit() else p for p in parts if p)
 
 
 def load_definition(

@@ -41,6 +41,7 @@ from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Case
 from yiwang.cases.permissions import officer_department_ids
 from yiwang.core.apitypes import ApiError, ErrorOut
+from yiwang.core.ids import parse_id
 from yiwang.identity.masking import mask_name
 from yiwang.identity.models import User
 from yiwang.integrations.auth import api_auth, user_of
@@ -95,9 +96,9 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
     officer = _officer(request)
     assignee: str | int | None = query.assignee
     if assignee not in (None, "", "me", "unassigned"):
-        if not str(assignee).isdigit():
+        assignee = parse_id(assignee)
+        if assignee is None:
             raise ApiError(422, 'Use "me", "unassigned" or a user id.', field="assignee")
-        assignee = int(str(assignee))
     filters = selectors.CaseFilters(
         service_code=query.service,
         step=query.step,

@@ -22,6 +22,7 @@ from yiwang.cases.permissions import (
 from yiwang.cases.selectors.lights import _open, _red, _yellow, light_expression
 from yiwang.cases.services._common import definition_of
 from yiwang.cases.texts import command_title
+from yiwang.core.ids import parse_id
 from yiwang.identity.models import Role, User
 from yiwang.workflow import State, available
 
@@ -119,7 +120,7 @@ def case_list_for_officer(
     elif f.assignee == "unassigned":
         qs = qs.filter(assignee__isnull=True)
     elif f.assignee not in (None, ""):
-        qs = qs.filter(assignee_id=int(f.assignee))
+        qs = qs.filter(assignee_id=parse_id(f.assignee))  # not an id: matches no case
     qs = qs.select_related(*_OFFICER_RELATED).annotate(light=light_expression(now))
     return _sorted(qs, f.sort)
 
