@@ -326,3 +326,56 @@ def test_the_reply_limit_of_a_bad_rating_is_provisional_and_counted_again():
     assert changed == 1
     assert (task.due_at, task.due_provisional) == (end_of(2027, 2, 16), False)
     assert AuditEntry.objects.filter(action="rectification.deadline_recounted").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_scheduler_recounts_a_provisional_reply_limit_whose_job_was_lost():
+    # Found in review: the safety net recounted cases only, so a rectification task's
+    # reply limit stayed provisional for good if the job was lost.
+    # Given: the bad rating of 1 Feb 2027 (reply due Wed 10 Feb, provisional), and 2027
+    # entered without the recount job
+    world = case_world()
+    with time_machine.travel(local(2027, 2, 1, 15), tick=False):
+        case = completed_case(world, at=local(2027, 2, 1, 9))
+        rating_submit(case=case, applicant=world.applicant, level=1, at=local(2027, 2, 1, 14))
+    enter_invented_2027()
+
+    # When: the scheduler runs a round
+    call_command("run_scheduler", "--once", "--now", "2027-02-03T10:00:00+08:00", stdout=StringIO())
+
+    # Then: 2–4 Feb, 15, 16 Feb → Tue 16 Feb, settled
+    task = RectificationTask.objects.get(rating__case=case)
+    assert (task.due_at, task.due_provisional) == (end_of(2027, 2, 16), False)
+    assert AuditEntry.objects.filter(action="rectification.deadline_recounted").count() == 1
+
+
+@pytest.mark.django_db
+def test_one_case_that_fails_to_recount_does_not_stop_the_others(monkeypatch, caplog):
+    # Given: two provisional cases through 2027, and a recount that fails for the first
+    world = case_world()
+    with time_machine.travel(local(2027, 2, 1, 11), tick=False):
+        broken = accepted_case(world, at=local(2027, 2, 1, 9))
+        fine = accepted_case(world, at=local(2027, 2, 1, 9))
+    enter_invented_2027()
+    from yiwang.cases.services import scheduling
+
+    real = scheduling.workflow_reschedule
+
+    def failing_for_one(*, instance_id, **kwargs):
+        if instance_id == broken.workflow_instance_id:
+            raise RuntimeError("a definition that no longer loads")
+        return real(instance_id=instance_id, **kwargs)
+
+    monkeypatch.setattr(scheduling, "workflow_reschedule", failing_for_one)
+    before = snapshot(broken)
+
+    # When
+    with time_machine.travel(local(2027, 2, 3), tick=False):
+        changed = cases_reschedule(years=[2027])
+
+    # Then: the other case is counted again; the broken one is untouched and logged
+    assert changed == 1
+    fine.refresh_from_db()
+    assert (fine.due_at, fine.due_provisional) == (end_of(2027, 2, 22), False)
+    assert snapshot(broken) == before
+    assert "a definition that no longer loads" in caplog.text

@@ -53,3 +53,62 @@ def test_the_command_runs_one_round(capsys):
     assert "0 task(s) requeued" in out
     with pytest.raises(CommandError, match="time zone"):
         call_command("run_scheduler", "--once", "--now", "2026-03-10T08:00:00")
+
+
+def test_a_failing_job_does_not_stop_the_round(capsys, caplog):
+    """Found in review: one job raising ended the round (and the scheduler): the cases'
+    deadlines, the orphan sweep and the audit log's checkpoints all stopped with it."""
+    from yiwang.core.jobs import _jobs, register_periodic
+
+    # Given: a due case, and a job registered before the cases' that raises
+    submitted_case()
+
+    def broken(at):
+        raise RuntimeError("the broken job")
+
+    saved = dict(_jobs)
+    _jobs.clear()
+    register_periodic("broken", broken)
+    _jobs.update(saved)
+    try:
+        # When
+        with pytest.raises(CommandError, match="broken"):
+            call_command("run_scheduler", "--once", "--now", "2026-03-10T08:00:00+08:00")
+    finally:
+        _jobs.clear()
+        _jobs.update(saved)
+
+    # Then: the other jobs and the audit upkeep ran; the failure is in the log
+    out = capsys.readouterr().out
+    assert "broken FAILED" in out
+    assert "1 case(s) updated" in out
+    assert "0 task(s) requeued" in out
+    assert "audit entry(ies) sequenced" in out
+    assert "Periodic job broken failed" in caplog.text
+    assert "the broken job" in caplog.text
+
+
+def test_one_case_that_fails_to_tick_does_not_stop_the_others(monkeypatch, caplog):
+    """Found in review: the first due case raising stopped every deadline in the city, at
+    every round (it stays first in the due order)."""
+    from yiwang.cases.services import scheduling
+
+    # Given: two cases past their acceptance limit, the first of which fails to tick
+    broken, fine = submitted_case(), submitted_case()
+    real = scheduling.workflow_tick
+
+    def failing_for_one(*, instance_id, **kwargs):
+        if instance_id == broken.workflow_instance_id:
+            raise RuntimeError("a state that no longer loads")
+        return real(instance_id=instance_id, **kwargs)
+
+    monkeypatch.setattr(scheduling, "workflow_tick", failing_for_one)
+
+    # When
+    changed = services.cases_tick_due(now=T0 + timedelta(days=8))
+
+    # Then
+    assert changed == 1
+    assert Case.objects.get(pk=fine.pk).step == "under_review"
+    assert Case.objects.get(pk=broken.pk).step == "submitted"
+    assert "a state that no longer loads" in caplog.text

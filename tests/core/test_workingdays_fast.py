@@ -193,3 +193,11 @@ def test_the_edges_of_the_date_range_overflow_as_a_walk_would():
         cal.add_working_days(date.max, 1)
     with pytest.raises(OverflowError):
         cal.sub_working_days(date.min, 1)
+
+
+def test_years_group_into_runs_of_consecutive_years():
+    from yiwang.core.workingdays import year_runs
+
+    assert year_runs({2028, 2025, 2026}) == [(2025, 2026), (2028, 2028)]
+    assert year_runs([]) == []
+    assert year_runs([2026, 2026, 2027]) == [(2026, 2027)]

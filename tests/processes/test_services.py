@@ -119,7 +119,10 @@ def test_replaying_the_stored_events_gives_the_stored_state():
     assert check.replayed == State.from_json(instance.state)
     assert check.events == instance.event_count
     assert (
-        replay(services.workflow_definition("licensing"), selectors.workflow_events(instance))
+        replay(
+            services.workflow_definition("licensing"),
+            [r.as_event() for r in WorkflowEventRecord.objects.of(instance)],
+        )
         == check.stored
     )
 

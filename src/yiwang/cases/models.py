@@ -451,7 +451,21 @@ class RectificationTask(models.Model):
         ordering = ["due_at", "id"]
         verbose_name = _("rectification task")
         verbose_name_plural = _("rectification tasks")
-        indexes = [models.Index(fields=["department", "status"], name="cases_rect_dept_status")]
+        indexes = [
+            models.Index(fields=["department", "status"], name="cases_rect_dept_status"),
+            # Recounting after a calendar edit: the open tasks whose span meets a year, and
+            # the scheduler's safety net: the open ones still provisional.
+            models.Index(
+                fields=["due_at", "created_at"],
+                condition=models.Q(status="open"),
+                name="cases_rect_open_span",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="open", due_provisional=True),
+                name="cases_rect_open_provisional",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rating_id} ({self.status})"

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -45,6 +46,7 @@ from yiwang.core.workingdays import (
     CalendarYearMissing,
     FallbackPolicy,
     WorkingCalendar,
+    year_runs,
 )
 
 __all__ = [
@@ -53,6 +55,8 @@ __all__ = [
     "add_working_days",
     "calendar_changed",
     "calendar_from_database",
+    "counted_within_years",
+    "counting_through_years",
     "deadline_after",
     "is_working_day",
     "load_calendar",
@@ -191,6 +195,43 @@ def schedule_missing_years(now: datetime | None = None) -> list[int]:
     if today.month >= NEXT_YEAR_AWAITED_FROM_MONTH:
         wanted.append(today.year + 1)
     return [year for year in wanted if year not in covered]
+
+
+def _bounds(first: int, last: int, *, moments: bool) -> tuple[date | datetime, date | datetime]:
+    """The first and last instant (``moments``: aware datetimes) or day of years first…last;
+    for moments the upper bound is exclusive (the next year's first instant)."""
+    if moments:
+        return (
+            timezone.make_aware(datetime(first, 1, 1)),
+            timezone.make_aware(datetime(last + 1, 1, 1)),
+        )
+    return date(first, 1, 1), date(last, 12, 31)
+
+
+def counting_through_years(years: Iterable[int], *, start: str, end: str, moments: bool) -> Q:
+    """Rows whose counted span (fields ``start`` … ``end``) overlaps one of ``years``.
+
+    What to count again when those years' holiday schedules change. The fields
+    hold dates, or aware datetimes (``moments``). No years: matches nothing.
+    """
+    span = Q(pk__in=[])
+    for first, last in year_runs(years):
+        low, high = _bounds(first, last, moments=moments)
+        upper = {f"{start}__lt" if moments else f"{start}__lte": high}
+        span |= Q(**{f"{end}__gte": low}, **upper)
+    return span
+
+
+def counted_within_years(years: Iterable[int], *, start: str, end: str, moments: bool) -> Q:
+    """Rows whose counted span (fields ``start`` … ``end``) lies wholly within consecutive
+    ``years`` (the years with a schedule): a provisional count there can be settled now,
+    as :meth:`WorkingCalendar.is_provisional` would answer. No years: matches nothing."""
+    covered = Q(pk__in=[])
+    for first, last in year_runs(years):
+        low, high = _bounds(first, last, moments=moments)
+        upper = {f"{end}__lt" if moments else f"{end}__lte": high}
+        covered |= Q(**{f"{start}__gte": low}, **upper)
+    return covered
 
 
 def is_working_day(d: date) -> bool:

@@ -94,6 +94,19 @@ def _statutory_weekday_holidays(year: int) -> frozenset[date]:
     return statutory_weekday_holidays(year)
 
 
+def year_runs(years: Iterable[int]) -> list[tuple[int, int]]:
+    """``years`` as runs of consecutive years, ``(first, last)``, in order:
+    ``{2025, 2026, 2028}`` → ``[(2025, 2026), (2028, 2028)]``. A count is covered by a
+    schedule when its days lie within one run."""
+    runs: list[tuple[int, int]] = []
+    for year in sorted(set(years)):
+        if runs and runs[-1][1] + 1 == year:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    return runs
+
+
 def is_weekend(d: date) -> bool:
     """Saturday or Sunday."""
     return d.weekday() >= _SATURDAY
@@ -194,14 +207,10 @@ class WorkingCalendar:
             total += change
             self._adjust_sum.append(total)
             self._adjust_through.append(_weekdays_through(o) + total)
-        runs: list[tuple[int, int]] = []
-        for year in sorted(self._years):
-            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
-            if runs and runs[-1][1] + 1 == first:
-                runs[-1] = (runs[-1][0], last)
-            else:
-                runs.append((first, last))
-        self._covered_runs = tuple(runs)
+        self._covered_runs = tuple(
+            (date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal())
+            for first, last in year_runs(self._years)
+        )
 
     def __repr__(self) -> str:
         return (
@@ -359,6 +368,12 @@ class WorkingCalendar:
         own local date.
         """
         return self.end_of_day(self.add_working_days(self.local_date(start), n))
+
+    def deadline_marked(self, start: datetime, n: int) -> tuple[datetime, bool]:
+        """:meth:`deadline` and whether it is provisional (:meth:`is_provisional` over the
+        days counted): what a stored deadline keeps, to be counted again later."""
+        due = self.deadline(start, n)
+        return due, self.is_provisional(self.local_date(start), self.local_date(due))
 
     # --- counting -----------------------------------------------------------------------------
 

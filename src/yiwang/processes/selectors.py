@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from yiwang.core.calendar import counted_within_years, counting_through_years
 from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
 from yiwang.processes.services import workflow_definition
-from yiwang.workflow import Event, State, replay
+from yiwang.workflow import State, replay
 
 
 def workflow_instances_due(now: datetime) -> QuerySet[WorkflowInstance]:
@@ -27,11 +28,6 @@ def workflow_instances_due(now: datetime) -> QuerySet[WorkflowInstance]:
     return WorkflowInstance.objects.filter(due_at__lte=now).order_by("due_at", "id")
 
 
-def workflow_events(instance: WorkflowInstance) -> list[Event]:
-    """The instance's recorded events, in order, as engine events."""
-    return [r.as_event() for r in WorkflowEventRecord.objects.of(instance)]
-
-
 def workflow_instances_counting_through(years: Iterable[int]) -> QuerySet[WorkflowInstance]:
     """Instances whose working-day clocks count over a day of one of ``years``, by id.
 
@@ -39,11 +35,7 @@ def workflow_instances_counting_through(years: Iterable[int]) -> QuerySet[Workfl
     the partial index on ``(counts_until, counts_from)``: instances without a
     working-day clock (finished ones among them) are not in it.
     """
-    span = Q()
-    for year in sorted(set(years)):
-        span |= Q(counts_until__gte=date(year, 1, 1), counts_from__lte=date(year, 12, 31))
-    if not span:
-        return WorkflowInstance.objects.none()
+    span = counting_through_years(years, start="counts_from", end="counts_until", moments=False)
     return WorkflowInstance.objects.filter(span).order_by("id")
 
 
@@ -55,17 +47,7 @@ def workflow_instances_provisional_but_covered(
 
     Served by the partial index on provisional instances.
     """
-    runs: list[tuple[int, int]] = []
-    for year in sorted(set(years)):
-        if runs and runs[-1][1] + 1 == year:
-            runs[-1] = (runs[-1][0], year)
-        else:
-            runs.append((year, year))
-    covered = Q()
-    for first, last in runs:
-        covered |= Q(counts_from__gte=date(first, 1, 1), counts_until__lte=date(last, 12, 31))
-    if not covered:
-        return WorkflowInstance.objects.none()
+    covered = counted_within_years(years, start="counts_from", end="counts_until", moments=False)
     return WorkflowInstance.objects.filter(covered, provisional=True).order_by("id")
 
 

@@ -218,24 +218,6 @@ def workflow_reschedule(
         return list(outcome.events)
 
 
-def workflow_tick_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Tick up to ``limit`` due instances; returns the ids of those that changed.
-
-    Several schedulers may run at once: each claims due rows with
-    ``SELECT … FOR UPDATE SKIP LOCKED`` (where the database supports it), so
-    no instance is ticked twice concurrently.
-    """
-    now = now or timezone.now()
-    changed: list[int] = []
-    with transaction.atomic():
-        due = WorkflowInstance.objects.filter(due_at__lte=now).order_by("due_at", "id")
-        ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
-        for instance_id in ids:
-            if workflow_tick(instance_id=instance_id, at=now):
-                changed.append(instance_id)
-    return changed
-
-
 def _locked(
     instance_id: int,
 ) -> tuple[WorkflowInstance, Definition, State, WorkingCalendar]:

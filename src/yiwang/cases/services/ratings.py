@@ -68,16 +68,14 @@ def rating_submit(
         )
         data: dict[str, object] = {"level": level}
         if rating.is_bad:
-            calendar, days = load_calendar(), rectification_days()
-            due = calendar.deadline(at, days)
+            days = rectification_days()
+            due, provisional = load_calendar().deadline_marked(at, days)
             task = RectificationTask.objects.create(
                 rating=rating,
                 department_id=locked.department_id,
                 due_at=due,
                 limit_days=days,
-                due_provisional=calendar.is_provisional(
-                    calendar.local_date(at), calendar.local_date(due)
-                ),
+                due_provisional=provisional,
                 created_at=at,
             )
             data["rectification_due_at"] = due.isoformat()

@@ -4,7 +4,8 @@ holiday calendar changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from yiwang.cases.services._common import (
     timeline,
 )
 from yiwang.core.audit import audit_record
-from yiwang.core.calendar import load_calendar
+from yiwang.core.calendar import counted_within_years, counting_through_years, load_calendar
 from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.selectors import (
     workflow_instances_counting_through,
@@ -29,6 +30,25 @@ from yiwang.processes.selectors import (
     workflow_instances_provisional_but_covered,
 )
 from yiwang.processes.services import workflow_reschedule, workflow_tick
+
+logger = logging.getLogger(__name__)
+
+
+def _each_on_its_own(ids: Iterable[int], act: Callable[[int], bool], what: str) -> int:
+    """``act(id)`` for each id, each in its own transaction (``act`` opens it); returns how
+    many changed. One that raises (a bug, a definition that no longer loads) is logged
+    with its traceback and skipped: the others go on, and the next run tries it again.
+    A city's deadlines must not all stop behind one broken case."""
+    changed = failed = 0
+    for row_id in ids:
+        try:
+            changed += bool(act(row_id))
+        except Exception:
+            failed += 1
+            logger.exception("%s %s failed; skipped until the next run", what, row_id)
+    if failed:
+        logger.error("%d %s(s) failed and were skipped (see above)", failed, what)
+    return changed
 
 
 def case_sync_from_workflow(*, case: Case, at: datetime | None = None) -> Case:
@@ -68,9 +88,9 @@ def cases_tick_due(*, now: datetime | None = None, limit: int = 500) -> int:
     picked up on the next run. Returns the number of cases that changed.
     """
     now = now_or(now)
-    changed = 0
     due_ids = list(workflow_instances_due(now).values_list("id", flat=True)[:limit])
-    for instance_id in due_ids:
+
+    def tick(instance_id: int) -> bool:
         with transaction.atomic():
             case = (
                 Case.objects.select_for_update(skip_locked=True)
@@ -80,11 +100,13 @@ def cases_tick_due(*, now: datetime | None = None, limit: int = 500) -> int:
             if case is None:
                 if not Case.objects.filter(workflow_instance_id=instance_id).exists():
                     workflow_tick(instance_id=instance_id, at=now)  # an instance of no case
-                continue
+                return False
             if workflow_tick(instance_id=instance_id, at=now):
                 case_sync_from_workflow(case=case, at=now)
-                changed += 1
-    return changed
+                return True
+            return False
+
+    return _each_on_its_own(due_ids, tick, "workflow instance")
 
 
 def cases_reschedule(
@@ -104,10 +126,11 @@ def cases_reschedule(
     by the system), and the applicant is notified when the date moved.
     The reply limits of open rectification tasks (差评整改) are counted again
     too (audited as ``rectification.deadline_recounted``). Idempotent: run
-    again, it changes nothing and returns 0. Returns the number of cases
-    (and instances of no case, and tasks) that changed.
+    again, it changes nothing and returns 0. A case that fails is logged and
+    skipped (the others go on). Each case is recounted at ``at``, or at the
+    moment its turn comes (the job may run for minutes over a city's cases).
+    Returns the number of cases (and instances of no case, and tasks) that changed.
     """
-    at = now_or(at)
     years = sorted(set(years))
     changed = 0
     after = 0
@@ -120,11 +143,17 @@ def cases_reschedule(
         if not ids:
             break
         after = ids[-1]
-        for instance_id in ids:
-            changed += _reschedule_one(instance_id, years=years, at=at)
-    for task_id in _open_tasks_counting_through(years):
-        changed += _reschedule_task(task_id, years=years)
-    return changed
+        changed += _each_on_its_own(
+            ids,
+            lambda instance_id: _reschedule_one(instance_id, years=years, at=now_or(at)),
+            "workflow instance",
+        )
+    tasks = _open_tasks(
+        counting_through_years(years, start="created_at", end="due_at", moments=True)
+    )
+    return changed + _each_on_its_own(
+        tasks, lambda task_id: _reschedule_task(task_id, years=years), "rectification task"
+    )
 
 
 def cases_reschedule_settled(*, at: datetime | None = None, limit: int = 500) -> int:
@@ -132,15 +161,26 @@ def cases_reschedule_settled(*, at: datetime | None = None, limit: int = 500) ->
 
     The scheduler's safety net behind ``cases_reschedule``: should the job
     enqueued by a calendar edit be lost or fail, no deadline stays
-    provisional once its years are entered. Nothing to do (one indexed
-    query) in the usual case. Returns the number of cases that changed.
+    provisional once its years are entered; rectification tasks' reply limits
+    alike. Nothing to do (two indexed queries) in the usual case. Returns the
+    number of cases and tasks that changed.
     """
     at = now_or(at)
     years = sorted(load_calendar().years)
     ids = list(
         workflow_instances_provisional_but_covered(years).values_list("id", flat=True)[:limit]
     )
-    return sum(_reschedule_one(instance_id, years=years, at=at) for instance_id in ids)
+    changed = _each_on_its_own(
+        ids,
+        lambda instance_id: _reschedule_one(instance_id, years=years, at=at),
+        "workflow instance",
+    )
+    covered = counted_within_years(years, start="created_at", end="due_at", moments=True)
+    covered &= Q(due_provisional=True)
+    tasks = _open_tasks(covered, limit)
+    return changed + _each_on_its_own(
+        tasks, lambda task_id: _reschedule_task(task_id, years=years), "rectification task"
+    )
 
 
 def _reschedule_one(instance_id: int, *, years: list[int], at: datetime) -> bool:
@@ -180,16 +220,11 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else timezone.localtime(moment).isoformat()
 
 
-def _open_tasks_counting_through(years: list[int]) -> list[int]:
-    """Open rectification tasks whose reply limit counts over a day of one of ``years``."""
-    span = Q()
-    for year in years:
-        first = timezone.make_aware(datetime(year, 1, 1))
-        span |= Q(due_at__gte=first, created_at__lt=first.replace(year=year + 1))
-    if not span:
-        return []
-    open_tasks = RectificationTask.objects.filter(status=RectificationTask.Status.OPEN)
-    return list(open_tasks.filter(span).order_by("id").values_list("id", flat=True))
+def _open_tasks(span: Q, limit: int | None = None) -> list[int]:
+    """The open rectification tasks matching ``span``, by id (the first ``limit``). A task
+    counts its reply limit from ``created_at`` to ``due_at``."""
+    open_tasks = RectificationTask.objects.filter(span, status=RectificationTask.Status.OPEN)
+    return list(open_tasks.order_by("id").values_list("id", flat=True)[:limit])
 
 
 def _reschedule_task(task_id: int, *, years: list[int]) -> bool:
@@ -200,11 +235,7 @@ def _reschedule_task(task_id: int, *, years: list[int]) -> bool:
             .select_related("rating__case")
             .get(pk=task_id)
         )
-        calendar = load_calendar()
-        due = calendar.deadline(task.created_at, task.limit_days)
-        provisional = calendar.is_provisional(
-            calendar.local_date(task.created_at), calendar.local_date(due)
-        )
+        due, provisional = load_calendar().deadline_marked(task.created_at, task.limit_days)
         if (due, provisional) == (task.due_at, task.due_provisional):
             return False
         previous = task.due_at

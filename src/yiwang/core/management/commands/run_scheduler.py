@@ -29,7 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from yiwang.core.audit import AuditCheckpointRefused, audit_signer_check, audit_upkeep
-from yiwang.core.jobs import periodic_jobs
+from yiwang.core.jobs import PeriodicJob, periodic_jobs
 from yiwang.core.storage import pending_files_sweep
 from yiwang.core.tasks import stale_tasks_requeue
 
@@ -73,38 +73,72 @@ class Command(BaseCommand):
         period = settings.YIWANG_AUDIT_CHECKPOINT_SECONDS
         next_round = time.monotonic()
         while True:
+            failed: list[str] = []
             if time.monotonic() >= next_round:
-                self._round(at, once, stale_after)
+                failed = self._round(at, once, stale_after)
                 next_round = time.monotonic() + interval
-            self._audit_round(once)
+            if not self._audit_round(once):
+                failed.append("audit_upkeep")
             if once:
+                if failed:
+                    raise CommandError(f"These jobs failed (see the log): {', '.join(failed)}")
                 return
             time.sleep(max(0.0, min(period, next_round - time.monotonic())))
 
-    def _round(self, at, once, stale_after):
-        """One round: every app's periodic jobs, then core's own upkeep."""
-        busy, said = 0, []
-        for job in periodic_jobs():
-            changed, summary = job.run(at)
+    def _jobs(self, stale_after: float) -> list[PeriodicJob]:
+        """Every app's periodic jobs, then core's own upkeep."""
+
+        def requeue(at: datetime | None) -> tuple[int, str]:
+            requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
+            return len(requeued), f"{len(requeued)} task(s) requeued"
+
+        def sweep(at: datetime | None) -> tuple[int, str]:
+            orphans = pending_files_sweep(now=at.timestamp() if at else None)
+            return orphans, f"{orphans} orphaned file(s) deleted"
+
+        return [
+            *periodic_jobs(),
+            PeriodicJob("stale_tasks_requeue", requeue),
+            PeriodicJob("pending_files_sweep", sweep),
+        ]
+
+    def _round(self, at, once, stale_after) -> list[str]:
+        """One round of the jobs; returns the names of those that failed.
+
+        Each job runs on its own: one that raises (a bug, the database gone for a
+        moment) is logged with its traceback and the others still run, and so does
+        the audit log's upkeep after them; the next round tries it again.
+        """
+        busy, said, failed = 0, [], []
+        for job in self._jobs(stale_after):
+            try:
+                changed, summary = job.run(at)
+            except Exception:
+                logger.exception("Periodic job %s failed; the next round tries again", job.name)
+                failed.append(job.name)
+                said.append(f"{job.name} FAILED")
+                continue
             busy += changed
             if summary:
                 said.append(summary)
-        requeued = stale_tasks_requeue(older_than=timedelta(minutes=stale_after))
-        orphans = pending_files_sweep(now=at.timestamp() if at else None)
-        busy += len(requeued) + orphans
-        said += [f"{len(requeued)} task(s) requeued", f"{orphans} orphaned file(s) deleted"]
-        if busy or once:
+        if busy or failed or once:
             self.stdout.write(", ".join(said))
+        return failed
 
-    def _audit_round(self, once):
-        """Seal and sign the audit log; a refusal (tampering) is logged, and the rest goes on."""
+    def _audit_round(self, once) -> bool:
+        """Seal and sign the audit log; a refusal (tampering) or any other error is logged,
+        and the rest goes on. Returns whether it succeeded."""
         try:
             upkeep = audit_upkeep()
         except (AuditCheckpointRefused, OSError, DatabaseError) as error:
             # The deadlines must not stop with it: the next wake-up tries again.
             logger.error("Audit log: no checkpoint signed: %s. Run verify-audit.", error)
-            return
+            return False
+        except Exception:
+            logger.exception("Audit log upkeep failed; the next wake-up tries again")
+            return False
         if upkeep.sealed or once:
             issued = upkeep.checkpoint
             checkpoint = f"checkpoint at seq {issued.seq}" if issued else "no new checkpoint"
             self.stdout.write(f"{upkeep.sealed} audit entry(ies) sequenced, {checkpoint}")
+        return True
