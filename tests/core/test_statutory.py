@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from yiwang.core.holidays import SHIPPED, shipped_calendar
 from yiwang.core.holidays.statutory import statutory_holidays, statutory_weekday_holidays
+from yiwang.core.workingdays import WorkingCalendar
 
 D = date
 
@@ -62,6 +63,31 @@ def test_the_2027_examples_of_docs_calendar_md():
     # Tue 28 Sep 2027, 5 working days: 29, 30 Sep, (1 Oct off), 4, 5, 6 Oct.
     assert cal.add_working_days(D(2027, 9, 28), 5) == D(2027, 10, 6)
     assert all(cal.is_provisional(D(2026, 12, 21), due) for due in (D(2027, 1, 5), D(2027, 10, 6)))
+
+
+def test_a_provisional_deadline_can_move_later_or_earlier_once_the_notice_is_in():
+    # docs/calendar.md: an invented 2027 notice shaped like 2026's, "2月5日至13日放假调休，
+    # 2月20日（星期六）上班" (with 1–3 Jan off).
+    provisional = shipped_calendar()
+    holidays = [D(2027, 1, d) for d in (1, 2, 3)] + [D(2027, 2, d) for d in range(5, 14)]
+    final = WorkingCalendar(
+        holidays=[*holidays, *_published(2025, 2026, "holiday")],
+        workdays=[D(2027, 2, 20), *_published(2025, 2026, "workday")],
+        years=[2025, 2026, 2027],
+    )
+
+    # Later: from Mon 1 Feb, 10 days end Wed 17 Feb provisionally, Mon 22 Feb finally.
+    assert provisional.add_working_days(D(2027, 2, 1), 10) == D(2027, 2, 17)
+    assert final.add_working_days(D(2027, 2, 1), 10) == D(2027, 2, 22)
+    # Earlier: from Wed 17 Feb, 5 days end Wed 24 Feb provisionally, Tue 23 Feb finally
+    # (Sat 20 Feb is worked).
+    assert provisional.add_working_days(D(2027, 2, 17), 5) == D(2027, 2, 24)
+    assert final.add_working_days(D(2027, 2, 17), 5) == D(2027, 2, 23)
+    assert not final.is_provisional(D(2027, 2, 17), D(2027, 2, 23))
+
+
+def _published(first: int, last: int, kind: str) -> list[date]:
+    return [d.date for y in range(first, last + 1) for d in SHIPPED[y].days() if d.kind == kind]
 
 
 @pytest.mark.parametrize("year", sorted(SHIPPED))
