@@ -13,6 +13,7 @@ from yiwang.identity.models import (
     DEPARTMENT_ROLES,
     Department,
     Enterprise,
+    EnterpriseMember,
     Role,
     RoleAssignment,
     User,
@@ -135,6 +136,22 @@ def enterprises_for_user(user: User, on: dt.date | None = None) -> QuerySet[Ente
         Enterprise.objects.filter(current, enterprisemember__user_id=user.pk)
         .distinct()
         .order_by("name")
+    )
+
+
+def is_legal_representative_of(
+    user: User, enterprise: Enterprise, on: dt.date | None = None
+) -> bool:
+    """Whether ``user`` is a current legal representative of ``enterprise`` on the day ``on``
+    (default today): a member marked so whose ``valid_until`` has not passed. One query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        EnterpriseMember.objects.filter(
+            enterprise_id=enterprise.pk, user_id=user.pk, is_legal_representative=True
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on or timezone.localdate()))
+        .exists()
     )
 
 
