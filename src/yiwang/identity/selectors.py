@@ -20,21 +20,6 @@ from yiwang.identity.models import (
 )
 
 
-def departments_for_user(user: User, role: Role | str | None = None) -> QuerySet[Department]:
-    """The active departments ``user`` acts for, optionally only in ``role``.
-
-    City-wide roles give no department. One query, ordered by department code.
-    """
-    assignments = RoleAssignment.objects.filter(user_id=user.pk, department__isnull=False)
-    if role is not None:
-        assignments = assignments.filter(role=role)
-    return (
-        Department.objects.filter(is_active=True, pk__in=assignments.values("department_id"))
-        .select_related("region")
-        .order_by("code")
-    )
-
-
 def user_has_role(user: User, role: Role | str, department: Department | None = None) -> bool:
     """Whether ``user`` holds ``role``: anywhere when ``department`` is None, else for it.
 
@@ -115,15 +100,6 @@ def department_officers(department: Department) -> QuerySet[User]:
         role_assignments__department__is_active=True,
         role_assignments__role__in=DEPARTMENT_ROLES,
     ).distinct()
-
-
-def roles_for_user(user: User) -> QuerySet[RoleAssignment]:
-    """The role assignments of ``user`` with their departments, in a fixed order."""
-    return (
-        RoleAssignment.objects.filter(user_id=user.pk)
-        .select_related("department")
-        .order_by("role", "department__code")
-    )
 
 
 def enterprises_for_user(user: User, on: dt.date | None = None) -> QuerySet[Enterprise]:
