@@ -39,7 +39,7 @@ from yiwang.core.audit import (
 )
 from yiwang.core.audit.keys import key_id, public_key_text
 from yiwang.core.models import AuditChainHead, AuditCheckpoint, AuditEntry
-from yiwang.core.serialize import canonical_json
+from yiwang.core.serialize import canonical_json, json_safe
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +150,62 @@ def test_floats_in_the_details_hash_the_same_after_the_round_trip(users):
     audit_sequence()
 
     assert audit_verify().ok
+
+
+FLOATS = {
+    "big": 1e23,  # the float is 99999999999999991611392; its text "1e+23" names 10²³
+    "huge": -(2.0**60),
+    "limit": 2.0**53,
+    "nan": float("nan"),
+    "inf": float("inf"),
+    "nested": [{"x": 1e300}, (1.5, 2.0)],
+    "fine": [2.0**53 - 1, 0.1, 1e-7],
+}
+#: Hand-worked: from 2⁵³ on, and NaN and infinities, the float's str(); the rest unchanged.
+FLOATS_STORED = {
+    "big": "1e+23",
+    "huge": "-1.152921504606847e+18",
+    "limit": "9007199254740992.0",
+    "nan": "nan",
+    "inf": "inf",
+    "nested": [{"x": "1e+300"}, [1.5, 2.0]],
+    "fine": [9007199254740991.0, 0.1, 1e-7],
+}
+
+
+def test_json_safe_stores_the_floats_json_cannot_carry_back_as_text():
+    assert json_safe(FLOATS) == FLOATS_STORED
+
+
+def _floats_round_trip(users):
+    # given an entry whose details have floats that JSON (or jsonb) would not give back
+    entry = audit_record(actor=users[0], action="test.floats", data=FLOATS)
+    audit_sequence()
+
+    # then they are stored as text, the entry read back hashes as it did, the log verifies
+    # and the signer signs it
+    entry.refresh_from_db()
+    assert entry.data == FLOATS_STORED
+    assert content_hash(entry) == entry.content_hash
+    assert audit_verify().ok
+    assert audit_checkpoint_issue().seq == 1
+    assert audit_verify().checkpoints_checked == 1
+
+
+def test_floats_json_cannot_carry_back_are_text_and_the_log_verifies(users):
+    _floats_round_trip(users)
+
+
+@pytest.mark.postgres
+def test_floats_jsonb_would_change_are_text_and_the_log_verifies_on_postgresql(users):
+    # jsonb keeps a number as the exact decimal its text names: 1e23 came back as 10²³
+    _floats_round_trip(users)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT data ->> 'big', jsonb_typeof(data -> 'big') "  # noqa: S608 - the model's table
+            f"FROM {AuditEntry._meta.db_table}"
+        )
+        assert cursor.fetchone() == ("1e+23", "string")
 
 
 # --- appending and sequencing ------------------------------------------------------------------
