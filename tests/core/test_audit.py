@@ -311,6 +311,46 @@ def test_an_empty_log_is_ok():
     assert "No checkpoint yet" in output
 
 
+def _unprotected(*args):
+    with pytest.raises(CommandError) as error:
+        _verify(*args)
+    assert error.value.returncode == 3
+    return str(error.value)
+
+
+def test_entries_left_without_a_checkpoint_too_long_fail_with_exit_code_3(checkpointed, clock):
+    # Given: two entries sealed at 10:00:00 after the checkpoint, and no checkpoint since
+    audit_record(actor=None, action="test.six")
+    audit_record(actor=None, action="test.seven")
+    audit_sequence()
+
+    # When / then: at 10:00:50 (ten periods of 5 s) the log is still OK …
+    clock.shift(timedelta(seconds=50))
+    assert _verify().startswith("Audit log OK: 7 entries checked")
+
+    # … a second later the signer has been silent too long: a distinct failure
+    clock.shift(timedelta(seconds=1))
+    message = _unprotected()
+    assert message.startswith("Audit log NOT PROTECTED: intact, but 2 sealed entries have no")
+    assert "the oldest sealed 51 s ago (at 2026-03-03T10:00:00+08:00)" in message
+
+    # and a longer allowance, given, passes again
+    assert _verify("--checkpoint-max-age", "3600").startswith("Audit log OK")
+    # until a checkpoint covers them, which clears it whatever their age
+    clock.shift(timedelta(hours=2))
+    assert "the oldest sealed 2.0 h ago" in _unprotected("--checkpoint-max-age", "3600")
+    audit_checkpoint_issue()
+    assert _verify().startswith("Audit log OK: 7 entries checked")
+
+
+def test_a_log_never_checkpointed_fails_once_its_entries_are_old(chain, clock):
+    clock.shift(timedelta(minutes=10))
+
+    message = _unprotected()
+
+    assert "5 sealed entries have no checkpoint, the oldest sealed 10 min ago" in message
+
+
 def test_entries_after_the_last_checkpoint_and_unsequenced_ones_are_reported(checkpointed):
     audit_record(actor=None, action="test.six")
     audit_record(actor=None, action="test.seven")
