@@ -33,6 +33,7 @@ from yiwang.core.audit import (
     audit_checkpoint_issue,
     audit_record,
     audit_sequence,
+    audit_upkeep,
     audit_verify,
     chain_hash,
     content_hash,
@@ -253,6 +254,31 @@ def test_max_batches_bounds_one_call_and_the_next_call_continues():
     assert audit_sequence(batch_size=2, max_batches=1) == 2
     assert audit_sequence(batch_size=2, max_batches=1) == 2
     assert audit_sequence() == 1
+    assert audit_verify().ok
+
+
+def test_the_sequencer_after_a_commit_seals_one_batch_and_the_scheduler_the_rest(
+    django_capture_on_commit_callbacks,
+):
+    # given a backlog of 2,500 committed entries that no sequencer has sealed yet
+    backlog = [
+        AuditEntry(created_at=NOW, actor_label="system", action="test.backlog", data={"n": n})
+        for n in range(2500)
+    ]
+    for entry in backlog:
+        entry.content_hash = content_hash(entry)
+    AuditEntry.objects.bulk_create(backlog)
+
+    # when a request appends one more and commits: its sequencer runs after the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        audit_record(actor=None, action="test.request")
+    assert len(callbacks) == 1
+
+    # then the request sealed one batch, the oldest 1,000, and no more
+    assert AuditEntry.objects.filter(seq__isnull=False).count() == 1000
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 1501
+    # and the scheduler's round seals the rest
+    assert audit_upkeep().sealed == 1501
     assert audit_verify().ok
 
 
