@@ -173,3 +173,130 @@ def test_nobody_applies_for_an_enterprise_they_do_not_act_for():
         services.application_create_draft(
             applicant=citizen(), service_code=service.item.code, enterprise=enterprise, at=T0
         )
+
+
+# --- every credit-code answer is checked, whatever its name and depth --------------------------
+
+CODE = {"type": "string", "title": "统一社会信用代码", "format": "cn-uscc"}
+COMPANY = {
+    "type": "object",
+    "title": "委托企业",
+    "properties": {"code": CODE, "name": {"type": "string", "title": "名称"}},
+}
+NESTED_SCHEMAS = {
+    # a top-level name the prefill does not know
+    "company_uscc": {"properties": {"company_uscc": CODE}},
+    # inside an object
+    "company.code": {"properties": {"company": COMPANY}},
+    # in a repeating group (the second entry)
+    "partners.1.code": {
+        "properties": {"partners": {"type": "array", "title": "合伙企业", "items": COMPANY}},
+    },
+    # a list of codes
+    "codes.1": {"properties": {"codes": {"type": "array", "title": "关联企业", "items": CODE}}},
+    # through $defs and allOf
+    "holder.code": {
+        "$defs": {"company": COMPANY},
+        "allOf": [{"properties": {"holder": {"$ref": "#/$defs/company"}}}],
+    },
+}
+
+
+def _answers_at(path: str, wrong: str, right: str) -> dict:
+    """The answers with ``wrong`` at ``path`` (and ``right`` in the entry before, in lists)."""
+    head, *rest = path.split(".")
+    if not rest:
+        return {head: wrong}
+    if head == "codes":
+        return {"codes": [right, wrong]}
+    if head == "partners":
+        return {"partners": [{"code": right, "name": "甲"}, {"code": wrong, "name": "乙"}]}
+    return {head: {"code": wrong, "name": "乙"}}
+
+
+def _nested_service(path: str) -> ServiceVersion:
+    extra = NESTED_SCHEMAS[path]
+    schema = {**FORM_SCHEMA, **extra}
+    schema["properties"] = {**FORM_SCHEMA["properties"], **extra.get("properties", {})}
+    return licensing_service(
+        form_schema=schema, materials=MATERIALS, service_object=ServiceVersion.ServiceObject.BOTH
+    )
+
+
+@pytest.mark.parametrize("path", sorted(NESTED_SCHEMAS))
+def test_a_person_cannot_name_another_enterprises_code_in_any_field_of_that_format(path):
+    # Given: a person who acts for one enterprise (a sole proprietor), and another one's code
+    service = _nested_service(path)
+    person = citizen(name="张明")
+    shop = identity_services.enterprise_register(
+        user=person, name="张明小吃店", uscc=uscc(), legal_representative="张明",
+        is_legal_representative=True,
+    )  # fmt: skip
+    _rep, other = legal_representative_of("另一家公司")
+    draft = services.application_create_draft(
+        applicant=person, service_code=service.item.code, at=T0
+    )
+    before = dict(Application.objects.get(pk=draft.pk).form_data)
+
+    # When: the field (at any depth) names the other enterprise's code
+    with pytest.raises(ValidationError) as refused:
+        services.application_update_draft(
+            application=draft,
+            applicant=person,
+            form_data={**VALID_FORM, **_answers_at(path, other.uscc, shop.uscc)},
+            at=T0,
+        )
+
+    # Then: refused on that field only (his own shop's code, elsewhere, passes), nothing saved
+    assert list(refused.value.message_dict) == [path]
+    assert "do not act for" in refused.value.message_dict[path][0]
+    assert Application.objects.get(pk=draft.pk).form_data == before
+
+
+@pytest.mark.parametrize("path", sorted(NESTED_SCHEMAS))
+def test_an_agent_names_only_the_enterprises_own_code_in_any_field_of_that_format(path):
+    # Given: the legal representative applying for their enterprise
+    service = _nested_service(path)
+    user, enterprise = legal_representative_of()
+    _rep, other = legal_representative_of("另一家公司")
+    draft = services.application_create_draft(
+        applicant=user, service_code=service.item.code, enterprise=enterprise, at=T0
+    )
+
+    # When / then: the enterprise's own code is accepted everywhere …
+    services.application_update_draft(
+        application=draft,
+        applicant=user,
+        form_data={**VALID_FORM, **_answers_at(path, enterprise.uscc, enterprise.uscc)},
+        at=T0,
+    )
+    # … and another's is refused on its field
+    with pytest.raises(ValidationError) as refused:
+        services.application_update_draft(
+            application=draft,
+            applicant=user,
+            form_data={**VALID_FORM, **_answers_at(path, other.uscc, enterprise.uscc)},
+            at=T0,
+        )
+    assert list(refused.value.message_dict) == [path]
+    assert "not the credit code of" in refused.value.message_dict[path][0]
+
+
+def test_a_code_that_is_not_one_keeps_its_format_error():
+    service = enterprise_service()
+    person = citizen()
+    draft = services.application_create_draft(
+        applicant=person, service_code=service.item.code, at=T0
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.application_update_draft(
+            application=draft,
+            applicant=person,
+            form_data={**VALID_FORM, "uscc": "91370100MA0000000X"},
+            at=T0,
+        )
+
+    # the check character's message, not "you do not act for" in its place
+    messages = " ".join(refused.value.message_dict["uscc"])
+    assert "do not act for" not in messages

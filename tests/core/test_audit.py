@@ -33,13 +33,14 @@ from yiwang.core.audit import (
     audit_checkpoint_issue,
     audit_record,
     audit_sequence,
+    audit_upkeep,
     audit_verify,
     chain_hash,
     content_hash,
 )
 from yiwang.core.audit.keys import key_id, public_key_text
 from yiwang.core.models import AuditChainHead, AuditCheckpoint, AuditEntry
-from yiwang.core.serialize import canonical_json
+from yiwang.core.serialize import canonical_json, json_safe
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,62 @@ def test_floats_in_the_details_hash_the_same_after_the_round_trip(users):
     assert audit_verify().ok
 
 
+FLOATS = {
+    "big": 1e23,  # the float is 99999999999999991611392; its text "1e+23" names 10²³
+    "huge": -(2.0**60),
+    "limit": 2.0**53,
+    "nan": float("nan"),
+    "inf": float("inf"),
+    "nested": [{"x": 1e300}, (1.5, 2.0)],
+    "fine": [2.0**53 - 1, 0.1, 1e-7],
+}
+#: Hand-worked: from 2⁵³ on, and NaN and infinities, the float's str(); the rest unchanged.
+FLOATS_STORED = {
+    "big": "1e+23",
+    "huge": "-1.152921504606847e+18",
+    "limit": "9007199254740992.0",
+    "nan": "nan",
+    "inf": "inf",
+    "nested": [{"x": "1e+300"}, [1.5, 2.0]],
+    "fine": [9007199254740991.0, 0.1, 1e-7],
+}
+
+
+def test_json_safe_stores_the_floats_json_cannot_carry_back_as_text():
+    assert json_safe(FLOATS) == FLOATS_STORED
+
+
+def _floats_round_trip(users):
+    # given an entry whose details have floats that JSON (or jsonb) would not give back
+    entry = audit_record(actor=users[0], action="test.floats", data=FLOATS)
+    audit_sequence()
+
+    # then they are stored as text, the entry read back hashes as it did, the log verifies
+    # and the signer signs it
+    entry.refresh_from_db()
+    assert entry.data == FLOATS_STORED
+    assert content_hash(entry) == entry.content_hash
+    assert audit_verify().ok
+    assert audit_checkpoint_issue().seq == 1
+    assert audit_verify().checkpoints_checked == 1
+
+
+def test_floats_json_cannot_carry_back_are_text_and_the_log_verifies(users):
+    _floats_round_trip(users)
+
+
+@pytest.mark.postgres
+def test_floats_jsonb_would_change_are_text_and_the_log_verifies_on_postgresql(users):
+    # jsonb keeps a number as the exact decimal its text names: 1e23 came back as 10²³
+    _floats_round_trip(users)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT data ->> 'big', jsonb_typeof(data -> 'big') "  # noqa: S608 - the model's table
+            f"FROM {AuditEntry._meta.db_table}"
+        )
+        assert cursor.fetchone() == ("1e+23", "string")
+
+
 # --- appending and sequencing ------------------------------------------------------------------
 
 
@@ -197,6 +254,31 @@ def test_max_batches_bounds_one_call_and_the_next_call_continues():
     assert audit_sequence(batch_size=2, max_batches=1) == 2
     assert audit_sequence(batch_size=2, max_batches=1) == 2
     assert audit_sequence() == 1
+    assert audit_verify().ok
+
+
+def test_the_sequencer_after_a_commit_seals_one_batch_and_the_scheduler_the_rest(
+    django_capture_on_commit_callbacks,
+):
+    # given a backlog of 2,500 committed entries that no sequencer has sealed yet
+    backlog = [
+        AuditEntry(created_at=NOW, actor_label="system", action="test.backlog", data={"n": n})
+        for n in range(2500)
+    ]
+    for entry in backlog:
+        entry.content_hash = content_hash(entry)
+    AuditEntry.objects.bulk_create(backlog)
+
+    # when a request appends one more and commits: its sequencer runs after the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        audit_record(actor=None, action="test.request")
+    assert len(callbacks) == 1
+
+    # then the request sealed one batch, the oldest 1,000, and no more
+    assert AuditEntry.objects.filter(seq__isnull=False).count() == 1000
+    assert AuditEntry.objects.filter(seq__isnull=True).count() == 1501
+    # and the scheduler's round seals the rest
+    assert audit_upkeep().sealed == 1501
     assert audit_verify().ok
 
 
@@ -253,6 +335,46 @@ def test_an_empty_log_is_ok():
 
     assert output.startswith("Audit log OK: 0 entries checked")
     assert "No checkpoint yet" in output
+
+
+def _unprotected(*args):
+    with pytest.raises(CommandError) as error:
+        _verify(*args)
+    assert error.value.returncode == 3
+    return str(error.value)
+
+
+def test_entries_left_without_a_checkpoint_too_long_fail_with_exit_code_3(checkpointed, clock):
+    # Given: two entries sealed at 10:00:00 after the checkpoint, and no checkpoint since
+    audit_record(actor=None, action="test.six")
+    audit_record(actor=None, action="test.seven")
+    audit_sequence()
+
+    # When / then: at 10:00:50 (ten periods of 5 s) the log is still OK …
+    clock.shift(timedelta(seconds=50))
+    assert _verify().startswith("Audit log OK: 7 entries checked")
+
+    # … a second later the signer has been silent too long: a distinct failure
+    clock.shift(timedelta(seconds=1))
+    message = _unprotected()
+    assert message.startswith("Audit log NOT PROTECTED: intact, but 2 sealed entries have no")
+    assert "the oldest sealed 51 s ago (at 2026-03-03T10:00:00+08:00)" in message
+
+    # and a longer allowance, given, passes again
+    assert _verify("--checkpoint-max-age", "3600").startswith("Audit log OK")
+    # until a checkpoint covers them, which clears it whatever their age
+    clock.shift(timedelta(hours=2))
+    assert "the oldest sealed 2.0 h ago" in _unprotected("--checkpoint-max-age", "3600")
+    audit_checkpoint_issue()
+    assert _verify().startswith("Audit log OK: 7 entries checked")
+
+
+def test_a_log_never_checkpointed_fails_once_its_entries_are_old(chain, clock):
+    clock.shift(timedelta(minutes=10))
+
+    message = _unprotected()
+
+    assert "5 sealed entries have no checkpoint, the oldest sealed 10 min ago" in message
 
 
 def test_entries_after_the_last_checkpoint_and_unsequenced_ones_are_reported(checkpointed):

@@ -182,3 +182,133 @@ def test_user_form_role_inline_validates_the_department(superuser_client):
     assert response.status_code == 200
     assert "choose the department" in response.content.decode()
     assert not RoleAssignment.objects.exists()
+
+
+# --- enterprise agents and departments: through the services, audited ----------------------
+
+MEMBERS = "enterprisemember_set"
+
+
+def _enterprise_change_data(enterprise, rows, *, initial=0):
+    """The enterprise's change form with agent ``rows`` (dicts of the inline's fields)."""
+    data = {
+        "name": enterprise.name,
+        "uscc": enterprise.uscc,
+        "legal_representative": enterprise.legal_representative,
+        "address": enterprise.address,
+        "region": "",
+        f"{MEMBERS}-TOTAL_FORMS": str(len(rows)),
+        f"{MEMBERS}-INITIAL_FORMS": str(initial),
+        f"{MEMBERS}-MIN_NUM_FORMS": "0",
+        f"{MEMBERS}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for field, value in row.items():
+            if isinstance(value, bool):
+                if value:
+                    data[f"{MEMBERS}-{index}-{field}"] = "on"
+            else:
+                data[f"{MEMBERS}-{index}-{field}"] = "" if value is None else value
+        data[f"{MEMBERS}-{index}-enterprise"] = enterprise.pk
+    return data
+
+
+def test_adding_an_agent_in_the_admin_needs_a_power_of_attorney(superuser_client, sample_data):
+    enterprise = sample_data["enterprise"]
+    member = EnterpriseMember.objects.get()
+    agent = UserFactory()
+    existing = {"id": member.pk, "user": member.user_id, "is_legal_representative": True}
+    url = reverse("admin:identity_enterprise_change", args=[enterprise.pk])
+    before = (list(EnterpriseMember.objects.values()), AuditEntry.objects.count())
+
+    response = superuser_client.post(
+        url,
+        _enterprise_change_data(
+            enterprise, [existing, {"user": agent.pk, "authorisation": ""}], initial=1
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "power of attorney" in response.content.decode()
+    assert (list(EnterpriseMember.objects.values()), AuditEntry.objects.count()) == before
+
+
+def test_the_admins_agent_rows_go_through_the_services(superuser_client, sample_data):
+    # Given: the sample enterprise, whose one member (an agent without attorney) is made legal
+    # representative, and a new agent added, in one save
+    enterprise = sample_data["enterprise"]
+    member = EnterpriseMember.objects.get()
+    agent = UserFactory()
+    url = reverse("admin:identity_enterprise_change", args=[enterprise.pk])
+    rows = [
+        {"id": member.pk, "user": member.user_id, "is_legal_representative": True},
+        {"user": agent.pk, "authorisation": "授权委托书 2026-03", "valid_until": "2026-12-31"},
+    ]
+
+    response = superuser_client.post(url, _enterprise_change_data(enterprise, rows, initial=1))
+
+    # Then: both written by the services, audited with the administrator as actor
+    assert response.status_code == 302
+    assert EnterpriseMember.objects.get(pk=member.pk).is_legal_representative
+    added = EnterpriseMember.objects.get(user=agent)
+    assert (added.authorisation, str(added.valid_until)) == ("授权委托书 2026-03", "2026-12-31")
+    actions = {
+        entry.action: entry.actor
+        for entry in AuditEntry.objects.filter(action__startswith="identity.enterprise_")
+    }
+    assert actions == {
+        "identity.enterprise_member_update": superuser_client.admin,
+        "identity.enterprise_add_member": superuser_client.admin,
+    }
+
+    # And when the agent's row is deleted, that is audited too
+    added_row = {**rows[1], "id": added.pk, "DELETE": True}
+    rows = [{**rows[0], "id": member.pk}, added_row]
+    response = superuser_client.post(url, _enterprise_change_data(enterprise, rows, initial=2))
+    assert response.status_code == 302
+    assert not EnterpriseMember.objects.filter(user=agent).exists()
+    removed = AuditEntry.objects.get(action="identity.enterprise_member_remove")
+    assert (removed.actor, removed.data["agent"]) == (superuser_client.admin, agent.username)
+
+
+def _department_change_data(department, *, active):
+    data = {
+        "code": department.code,
+        "name_zh": department.name_zh,
+        "name_en": department.name_en,
+        "short_name_zh": department.short_name_zh,
+        "region": department.region_id,
+        "parent": "",
+        "address_zh": "",
+        "address_en": "",
+        "phone": "",
+        "office_hours_zh": "",
+        "office_hours_en": "",
+    }
+    if active:
+        data["is_active"] = "on"
+    return data
+
+
+def test_deactivating_and_reactivating_a_department_is_audited(superuser_client, sample_data):
+    department = sample_data["department"]
+    url = reverse("admin:identity_department_change", args=[department.pk])
+
+    assert (
+        superuser_client.post(url, _department_change_data(department, active=False)).status_code
+        == 302
+    )
+    department.refresh_from_db()
+    assert not department.is_active
+    assert (
+        superuser_client.post(url, _department_change_data(department, active=True)).status_code
+        == 302
+    )
+
+    department.refresh_from_db()
+    assert department.is_active
+    entries = AuditEntry.objects.filter(action__startswith="identity.department_").order_by("id")
+    assert [(e.action, e.actor, e.data["role_assignments"]) for e in entries] == [
+        ("identity.department_deactivate", superuser_client.admin, 1),
+        ("identity.department_reactivate", superuser_client.admin, 1),
+    ]

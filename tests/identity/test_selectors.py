@@ -9,11 +9,9 @@ from tests.factories import DepartmentFactory, UserFactory
 from tests.factories import officer as make_officer
 from yiwang.identity.models import Role
 from yiwang.identity.selectors import (
-    departments_for_user,
     enterprises_for_user,
     is_officer,
     officer_assignments,
-    roles_for_user,
     user_has_role,
 )
 from yiwang.identity.services import role_assign
@@ -38,18 +36,6 @@ def officer():
     return user
 
 
-def test_departments_for_user(officer, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        codes = [(d.code, d.region.code) for d in departments_for_user(officer)]
-    assert codes == [("A", "370100"), ("B", "370100")]  # distinct, active, ordered
-
-
-def test_departments_for_user_in_one_role(officer):
-    assert [d.code for d in departments_for_user(officer, Role.INTAKE_CLERK)] == ["B"]
-    assert list(departments_for_user(officer, Role.CITY_LEADER)) == []
-    assert list(departments_for_user(UserFactory())) == []
-
-
 def test_user_has_role(officer, django_assert_num_queries):
     first, second = officer.departments["first"], officer.departments["second"]
     with django_assert_num_queries(1):
@@ -64,15 +50,6 @@ def test_user_has_role(officer, django_assert_num_queries):
 def test_inactive_user_holds_no_role(officer):
     officer.is_active = False
     assert not user_has_role(officer, Role.CITY_LEADER)
-
-
-def test_roles_for_user_is_one_query(officer, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        rows = [
-            (a.role, a.department.code if a.department else None) for a in roles_for_user(officer)
-        ]
-    assert ("city_leader", None) in rows
-    assert len(rows) == 5
 
 
 def test_enterprises_for_user():

@@ -12,6 +12,7 @@ from yiwang.identity.models import Citizen, EnterpriseMember, Role, RoleAssignme
 from yiwang.identity.services import (
     RoleAssignmentError,
     citizen_register,
+    department_set_active,
     enterprise_add_member,
     enterprise_register,
     role_assign,
@@ -275,8 +276,24 @@ def test_only_an_agent_may_add_members():
 def test_adding_a_member_twice_is_refused():
     agent = UserFactory()
     enterprise = enterprise_register(
-        user=agent, name="X", uscc=VALID_USCC, legal_representative="王五"
-    )
+        user=agent, name="X", uscc=VALID_USCC, legal_representative="王五",
+        is_legal_representative=True,
+    )  # fmt: skip
     with pytest.raises(ValidationError) as excinfo:
         enterprise_add_member(enterprise=enterprise, user=agent, actor=agent)
     assert "already acts for" in str(excinfo.value)
+
+
+def test_only_who_may_change_departments_switches_one_off():
+    department = DepartmentFactory()
+
+    with pytest.raises(PermissionDenied):
+        department_set_active(department=department, active=False, actor=UserFactory())
+
+    department.refresh_from_db()
+    assert department.is_active
+    assert not AuditEntry.objects.filter(action__startswith="identity.department_").exists()
+    # the system may; switching it to what it is already records nothing
+    assert department_set_active(department=department, active=False, actor=None)
+    assert not department_set_active(department=department, active=False, actor=None)
+    assert AuditEntry.objects.filter(action="identity.department_deactivate").count() == 1

@@ -19,6 +19,8 @@ are the errors: ``cn-resident-id`` (GB 11643), ``cn-uscc`` (GB 32100),
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -181,3 +183,115 @@ def top_level_string_properties(schema: Mapping[str, Any]) -> set[str]:
         if isinstance(spec, Mapping) and spec.get("type", "string") in ("string", ["string"]):
             out.add(str(name))
     return out
+
+
+def answers_in_format(schema: Mapping[str, Any], answers: Any, fmt: str) -> list[tuple[str, str]]:
+    """Every text answer whose schema asks for ``format: fmt``, at any depth, with its dotted
+    path (as :func:`form_errors` names fields): ``[("company.uscc", "9137…"), …]``.
+
+    Follows ``properties``, ``patternProperties``, ``additionalProperties``,
+    ``items`` and ``prefixItems`` (repeating groups, lists), local ``$ref``
+    (``#/$defs/…``) and the subschemas of ``allOf``/``anyOf``/``oneOf``,
+    ``then``/``else`` and ``dependentSchemas``. An answer counts when any
+    subschema that may apply to it names the format: rules keyed on the
+    format (who may name a credit code, say) then err on the side of checking.
+    """
+    found: list[tuple[str, str]] = []
+    _collect(schema, _expand(schema, [schema]), answers, (), fmt, found)
+    return found
+
+
+def _collect(
+    root: Mapping[str, Any],
+    specs: list[Mapping[str, Any]],
+    value: Any,
+    path: tuple[str, ...],
+    fmt: str,
+    found: list[tuple[str, str]],
+) -> None:
+    if isinstance(value, str):
+        if any(spec.get("format") == fmt for spec in specs):
+            found.append((_path(path), value))
+        return
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            subs = [sub for spec in specs for sub in _property_specs(spec, str(key))]
+            if subs:
+                _collect(root, _expand(root, subs), item, (*path, str(key)), fmt, found)
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            subs = [sub for spec in specs for sub in _item_specs(spec, index)]
+            if subs:
+                _collect(root, _expand(root, subs), item, (*path, str(index)), fmt, found)
+
+
+def _property_specs(spec: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    props = spec.get("properties")
+    subs = []
+    if isinstance(props, Mapping) and isinstance(props.get(key), Mapping):
+        subs.append(props[key])
+    patterns = spec.get("patternProperties")
+    if isinstance(patterns, Mapping):
+        for pattern, sub in patterns.items():
+            with contextlib.suppress(re.error):
+                if isinstance(sub, Mapping) and re.search(str(pattern), key):
+                    subs.append(sub)
+    extra = spec.get("additionalProperties")
+    if not subs and isinstance(extra, Mapping):
+        subs.append(extra)
+    return subs
+
+
+def _item_specs(spec: Mapping[str, Any], index: int) -> list[Mapping[str, Any]]:
+    prefix = spec.get("prefixItems")
+    if isinstance(prefix, list) and index < len(prefix):
+        return [prefix[index]] if isinstance(prefix[index], Mapping) else []
+    items = spec.get("items")
+    return [items] if isinstance(items, Mapping) else []
+
+
+def _expand(root: Mapping[str, Any], specs: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """``specs`` and every subschema that applies to the same value with them (by ``$ref``
+    and the combinators), each once."""
+    out: list[Mapping[str, Any]] = []
+    seen: set[int] = set()
+    todo = list(specs)
+    while todo:
+        spec = todo.pop()
+        if id(spec) in seen:
+            continue
+        seen.add(id(spec))
+        out.append(spec)
+        ref = spec.get("$ref")
+        if isinstance(ref, str):
+            target = _local_ref(root, ref)
+            if target is not None:
+                todo.append(target)
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            subs = spec.get(keyword)
+            if isinstance(subs, list):
+                todo += [sub for sub in subs if isinstance(sub, Mapping)]
+        for keyword in ("then", "else"):
+            if isinstance(spec.get(keyword), Mapping):
+                todo.append(spec[keyword])
+        dependent = spec.get("dependentSchemas")
+        if isinstance(dependent, Mapping):
+            todo += [sub for sub in dependent.values() if isinstance(sub, Mapping)]
+    return out
+
+
+def _local_ref(root: Mapping[str, Any], ref: str) -> Mapping[str, Any] | None:
+    """The subschema a local JSON pointer (``#/$defs/company``) names, or None."""
+    if not ref.startswith("#"):
+        return None
+    node: Any = root
+    for part in (p for p in ref[1:].split("/") if p):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node if isinstance(node, Mapping) else None

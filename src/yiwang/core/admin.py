@@ -2,7 +2,9 @@
 
 A calendar year is edited with its days inline. Only exceptions to the
 Monday–Friday week are stored, so the forms reject a holiday on a Saturday or
-Sunday and an adjusted working day on a weekday, and a day outside its year.
+Sunday and an adjusted working day on a weekday, a day outside its year, and
+an edit that leaves a year without a holiday (the rules are the services';
+the forms ask them).
 Every save or delete is recorded by ``services.calendar_edit_record``: all
 processes reload the calendar, the audit log has the edit, and the open
 cases whose deadlines count through the year are counted again.
@@ -14,7 +16,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,9 @@ from yiwang.core.services import (
     calendar_day_delete,
     calendar_day_errors,
     calendar_day_save,
+    calendar_day_save_errors,
+    calendar_days_delete_error,
+    calendar_holidays_error,
     calendar_year_delete,
     calendar_year_save,
     weekday_name,
@@ -39,12 +43,23 @@ class CalendarDayForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         calendar_year = cleaned.get("calendar_year")
-        errors = calendar_day_errors(
-            day=cleaned.get("date"),
-            kind=cleaned.get("kind"),
-            # Inline forms have no calendar_year field: the formset checks the year.
-            year=calendar_year.year if isinstance(calendar_year, CalendarYear) else None,
-        )
+        if not isinstance(calendar_year, CalendarYear):
+            # An inline form (no calendar_year field): the formset checks the year and its
+            # holidays, this the day itself.
+            errors = calendar_day_errors(
+                day=cleaned.get("date"), kind=cleaned.get("kind"), year=None
+            )
+        elif cleaned.get("date") and cleaned.get("kind"):
+            # The day's own page: all that calendar_day_save would refuse.
+            day = CalendarDay(
+                pk=self.instance.pk,
+                calendar_year=calendar_year,
+                date=cleaned["date"],
+                kind=cleaned["kind"],
+            )
+            errors = calendar_day_save_errors(day=day)
+        else:
+            errors = {}
         for field, error in errors.items():
             self.add_error(field, error)
         return cleaned
@@ -68,14 +83,9 @@ class CalendarDayInlineFormSet(forms.BaseInlineFormSet):
                 )
             if form.cleaned_data.get("kind") == CalendarDay.Kind.HOLIDAY:
                 holidays += 1
-        if not holidays:
-            raise ValidationError(
-                _(
-                    "Enter the year's holidays: a year without any is treated as having no "
-                    "schedule at all, and deadlines that reach it cannot be computed."
-                ),
-                code="no_holidays",
-            )
+        error = calendar_holidays_error(year=year, holidays=holidays)
+        if error is not None:
+            raise error
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -180,6 +190,16 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
         calendar_day_save(day=obj, actor=request.user, changed_fields=form.changed_data)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # The year's last holiday is not deleted (calendar_day_delete would refuse): the
+        # confirmation page lists why instead of a button, for one day or a selection.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        days = objs.select_related("calendar_year") if isinstance(objs, QuerySet) else objs
+        error = calendar_days_delete_error(days=days)
+        if error is not None:
+            protected = [*protected, *error.messages]
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
         calendar_day_delete(day=obj, actor=request.user)

@@ -1,8 +1,11 @@
 """Admin for users, roles, departments, regions and enterprises.
 
 Roles change through ``role_assign``/``role_revoke`` even here, so group
-membership, staff status and the audit log stay right. Resident ID numbers
-are masked in lists and shown in full only on a citizen's own form.
+membership, staff status and the audit log stay right; so do an enterprise's
+agents (``enterprise_add_member`` / ``enterprise_member_update`` /
+``enterprise_member_remove``) and a department's activation
+(``department_set_active``). Resident ID numbers are masked in lists and
+shown in full only on a citizen's own form.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
@@ -263,12 +267,67 @@ class DepartmentAdmin(admin.ModelAdmin):
         ),
     )
 
+    def save_model(self, request: Any, obj: Department, form: Any, change: bool) -> None:
+        # Switching a department off takes its cases away from its officers (and on, gives
+        # them back): that goes through the service, which records it.
+        if not change or "is_active" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        active = obj.is_active
+        obj.is_active = not active  # as stored; the service changes it
+        super().save_model(request, obj, form, change)
+        services.department_set_active(department=obj, active=active, actor=request.user)
+
+
+class EnterpriseMemberFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("user"):
+                continue
+            errors = services.enterprise_member_errors(
+                is_legal_representative=bool(data.get("is_legal_representative")),
+                authorisation=data.get("authorisation") or "",
+            )
+            for field, field_errors in errors.items():
+                for error in field_errors:
+                    form.add_error(field, error)
+
 
 class EnterpriseMemberInline(admin.TabularInline):
     model = EnterpriseMember
+    formset = EnterpriseMemberFormSet
     extra = 0
     autocomplete_fields = ("user",)
     verbose_name_plural = _("agents who may act for this enterprise")
+
+
+def _members_sync(request: Any, formset: BaseInlineFormSet) -> None:
+    """Apply an enterprise's agent rows as edited through the services (each audited)."""
+    actor = request.user
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        member = form.instance
+        if not data or (member.pk is None and (data.get("DELETE") or not data.get("user"))):
+            continue
+        if data.get("DELETE"):
+            services.enterprise_member_remove(member=member, actor=actor)
+            continue
+        terms = {
+            "is_legal_representative": bool(data.get("is_legal_representative")),
+            "authorisation": data.get("authorisation") or "",
+            "valid_until": data.get("valid_until"),
+        }
+        if member.pk is not None and "user" in form.changed_data:
+            # Another person on the row: the one who was there stops acting for it.
+            services.enterprise_member_remove(member=member, actor=actor)
+        if member.pk is None or "user" in form.changed_data:
+            services.enterprise_add_member(
+                enterprise=formset.instance, user=data["user"], actor=actor, **terms
+            )
+        elif form.has_changed():
+            services.enterprise_member_update(member=member, actor=actor, **terms)
 
 
 @admin.register(Enterprise)
@@ -279,6 +338,22 @@ class EnterpriseAdmin(admin.ModelAdmin):
     autocomplete_fields = ("region",)
     list_select_related = ("region",)
     inlines = (EnterpriseMemberInline,)
+
+    def save_formset(
+        self, request: Any, form: Any, formset: BaseInlineFormSet, change: Any
+    ) -> None:
+        if formset.model is not EnterpriseMember:
+            super().save_formset(request, form, formset, change)
+            return
+        # The services write the rows and the audit entries; the admin's own change
+        # message then only names the enterprise.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        try:
+            with transaction.atomic():  # all the rows or none
+                _members_sync(request, formset)
+        except (ValidationError, PermissionDenied) as error:
+            text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            self.message_user(request, text, messages.ERROR)
 
 
 @admin.register(Throttle)

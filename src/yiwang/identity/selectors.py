@@ -13,25 +13,11 @@ from yiwang.identity.models import (
     DEPARTMENT_ROLES,
     Department,
     Enterprise,
+    EnterpriseMember,
     Role,
     RoleAssignment,
     User,
 )
-
-
-def departments_for_user(user: User, role: Role | str | None = None) -> QuerySet[Department]:
-    """The active departments ``user`` acts for, optionally only in ``role``.
-
-    City-wide roles give no department. One query, ordered by department code.
-    """
-    assignments = RoleAssignment.objects.filter(user_id=user.pk, department__isnull=False)
-    if role is not None:
-        assignments = assignments.filter(role=role)
-    return (
-        Department.objects.filter(is_active=True, pk__in=assignments.values("department_id"))
-        .select_related("region")
-        .order_by("code")
-    )
 
 
 def user_has_role(user: User, role: Role | str, department: Department | None = None) -> bool:
@@ -116,15 +102,6 @@ def department_officers(department: Department) -> QuerySet[User]:
     ).distinct()
 
 
-def roles_for_user(user: User) -> QuerySet[RoleAssignment]:
-    """The role assignments of ``user`` with their departments, in a fixed order."""
-    return (
-        RoleAssignment.objects.filter(user_id=user.pk)
-        .select_related("department")
-        .order_by("role", "department__code")
-    )
-
-
 def enterprises_for_user(user: User, on: dt.date | None = None) -> QuerySet[Enterprise]:
     """The enterprises ``user`` may act for on the day ``on`` (default today) (法人代办), by
     name: as its legal representative, or as an agent whose authorisation has not expired."""
@@ -135,6 +112,22 @@ def enterprises_for_user(user: User, on: dt.date | None = None) -> QuerySet[Ente
         Enterprise.objects.filter(current, enterprisemember__user_id=user.pk)
         .distinct()
         .order_by("name")
+    )
+
+
+def is_legal_representative_of(
+    user: User, enterprise: Enterprise, on: dt.date | None = None
+) -> bool:
+    """Whether ``user`` is a current legal representative of ``enterprise`` on the day ``on``
+    (default today): a member marked so whose ``valid_until`` has not passed. One query."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        EnterpriseMember.objects.filter(
+            enterprise_id=enterprise.pk, user_id=user.pk, is_legal_representative=True
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on or timezone.localdate()))
+        .exists()
     )
 
 

@@ -16,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import ApplicationNotFound, CaseConflict
-from yiwang.cases.forms_schema import clean_answers, form_errors, top_level_string_properties
+from yiwang.cases.forms_schema import (
+    answers_in_format,
+    clean_answers,
+    form_errors,
+    top_level_string_properties,
+)
 from yiwang.cases.models import Application
 from yiwang.cases.services._common import now_or
 from yiwang.catalog.models import ServiceVersion
@@ -208,7 +213,7 @@ def application_update_draft(
         _require_draft(locked)
         answers = clean_answers(dict(form_data))
         errors = form_errors(locked.service_version.form_schema or {}, answers, require=False)
-        errors.update(_acting_for_errors(locked, answers, at))
+        add_errors(errors, _acting_for_errors(locked, answers, at))
         if errors:
             raise ValidationError(errors)
         locked.form_data = answers
@@ -223,27 +228,46 @@ def _acting_for_errors(
     """Whom the applicant acts for, checked (法人代办) on the day of ``at``: a credit code in the
     answers is that of the enterprise the application is made for, or, applying in one's
     own name (a sole proprietor, 个体工商户), of an enterprise one acts for; and one may act
-    for it (its legal representative, or an agent whose authorisation has not expired)."""
+    for it (its legal representative, or an agent whose authorisation has not expired).
+
+    A credit code is every answer whose schema says ``format: cn-uscc``, at any depth
+    (objects, repeating groups: :func:`~yiwang.cases.forms_schema.answers_in_format`),
+    and the top-level answers named like one (``PREFILL_NAMES["uscc"]``). Errors are
+    keyed by the answer's dotted path."""
     errors: dict[str, list[str]] = {}
     acting = enterprises_for_user(application.applicant, timezone.localdate(at))
     enterprise = application.enterprise
     if enterprise is not None and not acting.filter(pk=enterprise.pk).exists():
         errors["enterprise"] = [_("You no longer act for this enterprise.")]
+    schema = application.service_version.form_schema or {}
+    codes = dict(answers_in_format(schema, answers, "cn-uscc"))
     for name in PREFILL_NAMES["uscc"]:
         value = answers.get(name)
-        if not isinstance(value, str):
-            continue
+        if isinstance(value, str):
+            codes.setdefault(name, value)
+    others = {normalize_uscc(value) for value in codes.values()}
+    if enterprise is not None:
+        others.discard(enterprise.uscc)
+    mine = set(acting.filter(uscc__in=others).values_list("uscc", flat=True)) if others else set()
+    for path, value in codes.items():
         code = normalize_uscc(value)
         if enterprise is not None and code != enterprise.uscc:
-            errors[name] = [
+            errors[path] = [
                 _("This is not the credit code of %(enterprise)s, on whose behalf you apply.")
                 % {"enterprise": enterprise.name}
             ]
-        elif enterprise is None and not acting.filter(uscc=code).exists():
-            errors[name] = [
+        elif enterprise is None and code not in mine:
+            errors[path] = [
                 _(
                     "You do not act for an enterprise with this credit code: its legal "
                     "representative or an authorised agent applies on its behalf."
                 )
             ]
     return errors
+
+
+def add_errors(errors: dict[str, list[str]], more: Mapping[str, list[str]]) -> None:
+    """Add ``more`` to ``errors``, field by field, where the field has no error yet (a credit
+    code that is not one keeps its format error rather than a "not yours")."""
+    for field, messages in more.items():
+        errors.setdefault(field, messages)

@@ -24,7 +24,7 @@ from yiwang.cases.services._common import (
     now_or,
     timeline,
 )
-from yiwang.cases.services.drafts import _acting_for_errors, _own_application
+from yiwang.cases.services.drafts import _acting_for_errors, _own_application, add_errors
 from yiwang.catalog.models import Material, ServiceVersion
 from yiwang.identity.models import User
 from yiwang.processes.services import workflow_definition, workflow_start
@@ -59,7 +59,7 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 def _submission_errors(application: Application, at: datetime) -> dict[str, list[str]]:
     version = application.service_version
     errors = form_errors(version.form_schema or {}, application.form_data or {}, require=True)
-    errors.update(_acting_for_errors(application, application.form_data or {}, at))
+    add_errors(errors, _acting_for_errors(application, application.form_data or {}, at))
     have = set(
         application.materials.filter(superseded=False, material__isnull=False).values_list(
             "material_id", flat=True

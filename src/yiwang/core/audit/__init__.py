@@ -8,7 +8,8 @@ docs/decisions/0006-audit-log.md).
 - **Sequence** (``audit_sequence``): after the commit, committed entries get
   ``seq`` 1, 2, 3 … and a chain hash over the previous one, in batches under
   a ``SELECT … FOR UPDATE SKIP LOCKED`` on the chain head that only
-  sequencers take. The scheduler runs it too, as a safety net.
+  sequencers take; at most one batch in the request that committed. The
+  scheduler runs it too, uncapped: the safety net, and the catch-up.
 - **Checkpoint** (``audit_checkpoint_issue``): the scheduler signs the chain's
   end with Ed25519 every few seconds while it grows; the private key is
   outside the database, each checkpoint goes to the database and to a log

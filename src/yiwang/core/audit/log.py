@@ -21,6 +21,10 @@ HEAD_PK = 1
 #: Entries sealed per sequencer transaction, and transactions per call at most.
 BATCH_SIZE = 1000
 MAX_BATCHES = 50
+#: Entries the sequencer run after a commit seals at most: it runs in the request (or task)
+#: that committed, which must not pay for a backlog. One batch; the scheduler's round
+#: (``audit_upkeep``, every few seconds, uncapped) catches up with the rest.
+AFTER_COMMIT_MAX_ENTRIES = BATCH_SIZE
 
 
 def audit_record(
@@ -37,8 +41,10 @@ def audit_record(
     shared row is touched, so audited writes (and reads that log themselves)
     never wait for each other. The entry has no ``seq`` yet. Side effect:
     after the commit of the outermost transaction (at once outside one) the
-    sequencer runs (:func:`audit_sequence`, once per transaction), which
-    seals it unless another sequencer is at work, which then does.
+    sequencer runs (:func:`audit_sequence`, once per transaction, sealing at
+    most ``AFTER_COMMIT_MAX_ENTRIES``), which seals it unless another
+    sequencer is at work, which then does; behind a backlog bigger than that,
+    the next commit's sequencer or the scheduler's round does.
     """
     entry = AuditEntry(
         created_at=timezone.now(),
@@ -67,10 +73,15 @@ def _sequence_after_commit() -> None:
 
 
 def _sequence_quietly() -> None:
-    audit_sequence()
+    audit_sequence(max_entries=AFTER_COMMIT_MAX_ENTRIES)
 
 
-def audit_sequence(*, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
+def audit_sequence(
+    *,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int = MAX_BATCHES,
+    max_entries: int | None = None,
+) -> int:
     """Seal the committed entries that have no place yet; returns how many it sealed.
 
     In id order, each gets the next ``seq``, its chain hash and ``sealed_at``,
@@ -82,16 +93,20 @@ def audit_sequence(*, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCH
     committed before this call is sealed by one of them. Writers never wait
     for it (they only INSERT) and it never waits for a writer (it sees
     committed entries only). On SQLite, one writer at a time, the same code
-    simply runs serially. Stops after ``max_batches`` even if writers keep
+    simply runs serially. Stops after ``max_batches`` transactions or
+    ``max_entries`` entries (None: no such limit) even if writers keep
     appending; the next commit or the scheduler's next round continues.
     """
     sealed = 0
     for _batch in range(max_batches):
+        size = batch_size if max_entries is None else min(batch_size, max_entries - sealed)
+        if size <= 0:
+            break
         with transaction.atomic():
             head = locked_chain_head(skip_locked=True)
             if head is None:
                 return sealed
-            sealed += _seal(head, batch_size)
+            sealed += _seal(head, size)
         if not AuditEntry.objects.filter(seq__isnull=True).exists():
             break
     return sealed

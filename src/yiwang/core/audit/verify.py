@@ -5,10 +5,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from yiwang.core.audit.checkpoints import (
@@ -30,7 +32,9 @@ class AuditVerification:
     """What ``audit_verify`` found. ``reason`` is empty when the log is intact, else one of
     ``content``, ``chain``, ``gap``, ``checkpoint``, ``signature``, ``truncated``, ``log``;
     ``detail`` says it in words. Entry-level problems name the entry (``first_broken_id``,
-    ``broken_seq``); ``checked`` entries before it passed every check."""
+    ``broken_seq``); ``checked`` entries before it passed every check. ``uncovered_since``:
+    when the oldest sealed entry that no checkpoint covers was sealed (None: all are
+    covered), the age a signer that stopped leaves growing (:meth:`uncovered_for`)."""
 
     checked: int
     first_broken_id: int | None = None
@@ -42,6 +46,7 @@ class AuditVerification:
     pending: int = 0
     anchor_found: bool | None = None
     head_hash: str = field(default="", repr=False)
+    uncovered_since: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -57,6 +62,21 @@ class AuditVerification:
         """Entries sealed after the newest checkpoint (normal: the next one covers them)."""
         newest = self.newest_checkpoint.seq if self.newest_checkpoint else 0
         return max(self.checked - newest, 0)
+
+    def uncovered_for(self, now: datetime) -> timedelta:
+        """How long the oldest sealed entry that no checkpoint covers has waited for one at
+        ``now`` (zero when every sealed entry is covered)."""
+        if self.uncovered_since is None:
+            return timedelta(0)
+        return max(now - self.uncovered_since, timedelta(0))
+
+
+def checkpoint_max_age_default() -> timedelta:
+    """How long a sealed entry may wait for a checkpoint before ``verify-audit`` fails: ten
+    checkpoint periods (``YIWANG_AUDIT_CHECKPOINT_SECONDS``, 5 s: 50 s). The signer issues one
+    every period while the log grows, so only a signer that stopped (not running, crash-
+    looping, refusing) leaves entries this old without one."""
+    return timedelta(seconds=10 * int(settings.YIWANG_AUDIT_CHECKPOINT_SECONDS))
 
 
 def audit_verify(
@@ -78,7 +98,8 @@ def audit_verify(
     checkpoint they cannot sign; a checkpoint beyond the chain's end means
     entries were removed from the end (found by an external log even when
     the database's checkpoints went too). Entries not sealed yet are counted
-    as ``pending``. ``anchor``: a chain hash printed by an earlier run;
+    as ``pending``; ``uncovered_since`` says since when the sealed entries after the
+    newest checkpoint have waited for one. ``anchor``: a chain hash printed by an earlier run;
     ``anchor_found`` says whether the recomputed chain still passes through it.
     ``progress(checked, total)`` is called every ``PROGRESS_EVERY`` entries.
 
@@ -129,6 +150,8 @@ class _Walk:
         self.matched = 0  # seq of the newest checkpoint that matched
         self.checkpoints_checked = 0
         self.newest: SignedCheckpoint | None = None
+        # the first entry after the newest checkpoint that matched: (seq, sealed at)
+        self.uncovered: tuple[int, datetime] | None = None
 
     def run(
         self, recorded_end: int, progress: Callable[[int, int], None] | None
@@ -208,6 +231,8 @@ class _Walk:
             self.matched, self.newest = seq, checkpoint
             self.checkpoints_checked += 1
             self.next_checkpoint = next(self.checkpoints, None)
+        if seq > self.matched and (self.uncovered is None or self.uncovered[0] <= self.matched):
+            self.uncovered = (seq, entry.sealed_at or entry.created_at)
         if link == self.anchor:
             self.anchor_found = True
         self.previous = link
@@ -221,6 +246,11 @@ class _Walk:
             newest_checkpoint=self.newest,
             anchor_found=self.anchor_found,
             head_hash=self.previous if self.checked else "",
+            uncovered_since=(
+                self.uncovered[1]
+                if self.uncovered is not None and self.uncovered[0] > self.matched
+                else None
+            ),
         )
 
     def broken(

@@ -4,7 +4,10 @@ Roles (``roles``)
     roles_sync_groups, role_assign, role_revoke
 Applicants (``applicants``)
     citizen_register, enterprise_register, enterprise_add_member,
+    enterprise_member_update, enterprise_member_remove,
     citizen_account_register (a citizen's own sign-up)
+Departments (``departments``)
+    department_set_active (deactivate / reactivate)
 Sign-in (``signin``, ``throttle``)
     signin_attempt (every password sign-in, throttled), signin_throttle_clear,
     throttles_purge (the scheduler)
@@ -25,8 +28,12 @@ from yiwang.identity.services.applicants import (
     citizen_account_register,
     citizen_register,
     enterprise_add_member,
+    enterprise_member_errors,
+    enterprise_member_remove,
+    enterprise_member_update,
     enterprise_register,
 )
+from yiwang.identity.services.departments import department_set_active
 from yiwang.identity.services.password_reset import (
     CODE_MAX_ATTEMPTS,
     ResetRefused,
@@ -70,7 +77,11 @@ __all__ = [
     "applicant_role_ensure",
     "citizen_account_register",
     "citizen_register",
+    "department_set_active",
     "enterprise_add_member",
+    "enterprise_member_errors",
+    "enterprise_member_remove",
+    "enterprise_member_update",
     "enterprise_register",
     "password_reset_code_deliver",
     "password_reset_codes_purge",

@@ -16,6 +16,7 @@ from yiwang.core.audit import audit_record
 from yiwang.core.clients import client_network
 from yiwang.identity.masking import mask_resident_id
 from yiwang.identity.models import Citizen, Enterprise, EnterpriseMember, Region, Role, User
+from yiwang.identity.selectors import is_legal_representative_of
 from yiwang.identity.services.roles import applicant_role_ensure
 from yiwang.identity.services.throttle import REGISTER_NETWORK, Bucket, throttle_charge
 from yiwang.identity.validators import (
@@ -88,9 +89,16 @@ def enterprise_register(
     """Record a legal person (法人) and make ``user`` its first agent.
 
     Validates the unified social credit code (GB 32100), which must be new;
-    an agent of an enterprise already registered is added by one of its
-    agents with ``enterprise_add_member``. Gives ``user`` the enterprise role.
-    Audited as ``identity.enterprise_register``.
+    an agent of an enterprise already registered is added by its legal
+    representative or an administrator with ``enterprise_add_member``. Gives
+    ``user`` the enterprise role. Audited as ``identity.enterprise_register``.
+
+    ``is_legal_representative`` is taken on the caller's word: nothing here
+    checks that ``user`` is the person named ``legal_representative``, and a
+    legal representative may add agents. Pass True only for what was checked
+    elsewhere: the demo loader, an administrator who saw the business licence,
+    a deployment that has the city's identity platform's verified claim. No
+    page offers this function to applicants.
     """
     enterprise = Enterprise(
         name=name.strip(),
@@ -114,9 +122,46 @@ def enterprise_register(
             actor=user,
             action="identity.enterprise_register",
             target=enterprise,
-            data={"uscc": enterprise.uscc, "agent": user.username},
+            data={
+                "uscc": enterprise.uscc,
+                "agent": user.username,
+                "is_legal_representative": is_legal_representative,
+            },
         )
     return enterprise
+
+
+def enterprise_member_errors(
+    *, is_legal_representative: bool, authorisation: str
+) -> dict[str, list[str]]:
+    """What is wrong with a membership as entered, by field (empty when nothing is): an agent
+    who is not the legal representative acts under a power of attorney (授权委托书), named.
+    The admin's inline forms show the same."""
+    if not is_legal_representative and not authorisation.strip():
+        return {"authorisation": [_("Name the power of attorney the agent acts under.")]}
+    return {}
+
+
+def _check_member_actor(
+    actor: User | None,
+    enterprise: Enterprise,
+    permission: str,
+    *,
+    legal_representative_involved: bool,
+) -> None:
+    """PermissionDenied unless ``actor`` is an administrator (``permission``; None, the system)
+    or a current legal representative of ``enterprise`` acting on an agent (not on a legal
+    representative, which only an administrator records)."""
+    if actor is None or actor.has_perm(permission):
+        return
+    if not is_legal_representative_of(actor, enterprise):
+        raise PermissionDenied(
+            _("Only the legal representative of this enterprise may manage its agents.")
+        )
+    if legal_representative_involved:
+        raise PermissionDenied(
+            _("Only an administrator records who is an enterprise's legal representative.")
+        )
 
 
 def enterprise_add_member(
@@ -130,18 +175,23 @@ def enterprise_add_member(
 ) -> EnterpriseMember:
     """Let ``user`` act for ``enterprise`` too (a user may act for several enterprises).
 
-    The actor is an agent of the enterprise or has ``identity.add_enterprisemember``.
-    An agent who is not the legal representative acts under an ``authorisation``
-    (the power of attorney, 授权委托书), which is required, until ``valid_until``
-    (None: until revoked). Gives ``user`` the enterprise role. Audited as
-    ``identity.enterprise_add_member``.
+    Who may: the enterprise's *current* legal representative
+    (``selectors.is_legal_representative_of``, today) adds agents; a user with
+    ``identity.add_enterprisemember`` (an administrator; ``None``, the system)
+    adds anyone, and only they may mark ``is_legal_representative`` (an agent
+    cannot promote themselves or others). An agent who is not the legal
+    representative acts under an ``authorisation`` (the power of attorney,
+    授权委托书), which is required, until ``valid_until`` (None: until
+    revoked). Gives ``user`` the enterprise role. Audited as
+    ``identity.enterprise_add_member``. Raises PermissionDenied, or
+    ValidationError (already a member; no authorisation).
     """
-    if (
-        actor is not None
-        and not actor.has_perm("identity.add_enterprisemember")
-        and not EnterpriseMember.objects.filter(enterprise=enterprise, user=actor).exists()
-    ):
-        raise PermissionDenied(_("Only an agent of this enterprise may add agents."))
+    _check_member_actor(
+        actor,
+        enterprise,
+        "identity.add_enterprisemember",
+        legal_representative_involved=is_legal_representative,
+    )
     with transaction.atomic():
         if EnterpriseMember.objects.filter(enterprise=enterprise, user=user).exists():
             raise ValidationError(
@@ -149,10 +199,11 @@ def enterprise_add_member(
                 % {"user": user, "enterprise": enterprise},
                 code="exists",
             )
-        if not is_legal_representative and not authorisation.strip():
-            raise ValidationError(
-                {"authorisation": [_("Name the power of attorney the agent acts under.")]}
-            )
+        errors = enterprise_member_errors(
+            is_legal_representative=is_legal_representative, authorisation=authorisation
+        )
+        if errors:
+            raise ValidationError(errors)
         member = EnterpriseMember.objects.create(
             enterprise=enterprise,
             user=user,
@@ -165,14 +216,100 @@ def enterprise_add_member(
             actor=actor,
             action="identity.enterprise_add_member",
             target=enterprise,
-            data={
-                "agent": user.username,
-                "is_legal_representative": is_legal_representative,
-                "authorisation": member.authorisation,
-                "valid_until": valid_until.isoformat() if valid_until else None,
-            },
+            data={"agent": user.username, **_member_terms(member)},
         )
     return member
+
+
+def _member_terms(member: EnterpriseMember) -> dict[str, object]:
+    return {
+        "is_legal_representative": member.is_legal_representative,
+        "authorisation": member.authorisation,
+        "valid_until": member.valid_until.isoformat() if member.valid_until else None,
+    }
+
+
+def enterprise_member_update(
+    *,
+    member: EnterpriseMember,
+    actor: User | None,
+    is_legal_representative: bool,
+    authorisation: str,
+    valid_until: dt.date | None,
+) -> EnterpriseMember:
+    """Change the terms under which a user acts for an enterprise: whether they are its legal
+    representative, the power of attorney, the last valid day.
+
+    Who may: a user with ``identity.change_enterprisemember`` (``None``, the
+    system); or the enterprise's current legal representative, for an agent
+    who is not a legal representative and stays one (only an administrator
+    records legal representatives). The same rule as
+    :func:`enterprise_add_member` on the power of attorney. Locks the row;
+    audited as ``identity.enterprise_member_update`` with the terms before and
+    after (nothing is written when nothing changed).
+    """
+    with transaction.atomic():
+        locked = (
+            EnterpriseMember.objects.select_for_update()
+            .select_related("enterprise", "user")
+            .get(pk=member.pk)
+        )
+        _check_member_actor(
+            actor,
+            locked.enterprise,
+            "identity.change_enterprisemember",
+            legal_representative_involved=locked.is_legal_representative or is_legal_representative,
+        )
+        errors = enterprise_member_errors(
+            is_legal_representative=is_legal_representative, authorisation=authorisation
+        )
+        if errors:
+            raise ValidationError(errors)
+        before = _member_terms(locked)
+        locked.is_legal_representative = is_legal_representative
+        locked.authorisation = authorisation.strip()
+        locked.valid_until = valid_until
+        after = _member_terms(locked)
+        if after != before:
+            locked.save(update_fields=["is_legal_representative", "authorisation", "valid_until"])
+            audit_record(
+                actor=actor,
+                action="identity.enterprise_member_update",
+                target=locked.enterprise,
+                data={"agent": locked.user.username, "before": before, "after": after},
+            )
+    return locked
+
+
+def enterprise_member_remove(*, member: EnterpriseMember, actor: User | None) -> None:
+    """The user no longer acts for the enterprise (their enterprise role stays: they may act
+    for others, and it gives nothing by itself).
+
+    Who may: a user with ``identity.delete_enterprisemember`` (``None``, the
+    system); or the enterprise's current legal representative, for an agent
+    who is not a legal representative. Audited as
+    ``identity.enterprise_member_remove`` with the terms the user acted under.
+    """
+    with transaction.atomic():
+        locked = (
+            EnterpriseMember.objects.select_for_update()
+            .select_related("enterprise", "user")
+            .get(pk=member.pk)
+        )
+        _check_member_actor(
+            actor,
+            locked.enterprise,
+            "identity.delete_enterprisemember",
+            legal_representative_involved=locked.is_legal_representative,
+        )
+        terms = _member_terms(locked)
+        locked.delete()
+        audit_record(
+            actor=actor,
+            action="identity.enterprise_member_remove",
+            target=locked.enterprise,
+            data={"agent": locked.user.username, **terms},
+        )
 
 
 def _resident_id_taken_message() -> str:

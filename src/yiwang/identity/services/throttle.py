@@ -83,23 +83,6 @@ def _locked_rows(buckets: Sequence[Bucket], now: dt.datetime) -> list[tuple[Buck
     return rows
 
 
-def throttle_wait(buckets: Iterable[Bucket], *, at: dt.datetime | None = None) -> dt.timedelta:
-    """How long the next attempt still has to wait (zero: it may go ahead). Reads only."""
-    now = at or timezone.now()
-    wait = dt.timedelta(0)
-    by_scope = {(b.rule.scope, b.key[:300]): b.rule for b in buckets}
-    if not by_scope:
-        return wait
-    rows = Throttle.objects.filter(
-        scope__in={scope for scope, _key in by_scope}, key__in={key for _scope, key in by_scope}
-    )
-    for row in rows:
-        rule = by_scope.get((row.scope, row.key))
-        if rule is not None:
-            wait = max(wait, row.last_at + rule.wait_after(row.count) - now)
-    return wait
-
-
 def throttle_charge(buckets: Sequence[Bucket], *, at: dt.datetime | None = None) -> dt.timedelta:
     """Count one attempt in every bucket, unless one of them still asks for a wait.
 

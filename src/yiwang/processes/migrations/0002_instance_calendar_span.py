@@ -6,39 +6,88 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import migrations, models
 
+BATCH = 2000
+
+
+def years_with_a_schedule(apps):
+    """The years whose holiday schedule is entered: a CalendarYear with a holiday (one without
+    any is treated as missing, as ``yiwang.core.calendar`` does)."""
+    calendar_year = apps.get_model("core", "CalendarYear")
+    rows = calendar_year.objects.filter(days__kind="holiday").values_list("year", flat=True)
+    return set(rows.distinct())
+
+
+def touches_a_year_without_schedule(first, last, covered):
+    """Whether the days from ``first`` to ``last`` meet a year not in ``covered``."""
+    return any(year not in covered for year in range(first.year, last.year + 1))
+
+
+def pages(queryset):
+    """``queryset`` in pages of ``BATCH`` rows by id (keyset: constant memory, and no cursor
+    left open over a table being updated)."""
+    last = 0
+    while True:
+        page = list(queryset.filter(id__gt=last).order_by("id")[:BATCH])
+        if not page:
+            return
+        yield page
+        last = page[-1].id
+
 
 def fill_spans(apps, schema_editor):
-    """Instances started before this migration: the days their working-day clocks span.
+    """Instances started before this migration: the days their working-day clocks span, and
+    whether a deadline is provisional.
 
-    Their deadlines were counted on published schedules only (the calendar then
-    refused a missing year), so none is provisional.
+    Deployments that ran with the old ``YIWANG_CALENDAR_FALLBACK=weekdays`` counted a year
+    without a holiday schedule as plain weekdays, and marked nothing: a working-day clock
+    whose days (start to deadline) meet a year that has no ``CalendarYear`` with a holiday
+    now is provisional, as the engine marks it today (``WorkingCalendar.is_provisional``),
+    so the instance is. The deadline itself stays as counted until the operator runs
+    ``manage.py reschedule_deadlines --year Y`` for those years (docs/deployment.md) or
+    enters their schedules, which recounts it; cases: ``cases.0002``.
+    Pages of 2,000 instances by id, each written with one UPDATE per row.
     """
     instance_model = apps.get_model("processes", "WorkflowInstance")
+    connection = schema_editor.connection
     zone = ZoneInfo(settings.TIME_ZONE)
-    batch = []
-    rows = instance_model.objects.only("id", "state")
-    for instance in rows.iterator(chunk_size=2000):
-        clocks = [c for c in instance.state.get("clocks", ()) if c.get("unit") == "working_days"]
-        if not clocks:
-            continue
-        days = [
-            datetime.fromisoformat(c[key]).astimezone(zone).date()
-            for c in clocks
-            for key in ("started_at", "deadline")
-        ]
-        instance.counts_from, instance.counts_until = min(days), max(days)
-        batch.append(instance)
-        if len(batch) >= 2000:
-            instance_model.objects.bulk_update(batch, ["counts_from", "counts_until"])
-            batch = []
-    if batch:
-        instance_model.objects.bulk_update(batch, ["counts_from", "counts_until"])
+    covered = years_with_a_schedule(apps)
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(instance_model._meta.db_table)} "
+        f"SET {quote('counts_from')} = %s, {quote('counts_until')} = %s, "
+        f"{quote('provisional')} = %s WHERE {quote('id')} = %s"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    rows = instance_model.objects.using(connection.alias).only("id", "state")
+    for page in pages(rows):
+        updates = []
+        for instance in page:
+            first = last = None
+            provisional = False
+            for clock in (instance.state or {}).get("clocks", ()):
+                if clock.get("unit") != "working_days":
+                    continue
+                begin = datetime.fromisoformat(clock["started_at"]).astimezone(zone).date()
+                end = datetime.fromisoformat(clock["deadline"]).astimezone(zone).date()
+                first = begin if first is None else min(first, begin)
+                last = end if last is None else max(last, end)
+                provisional = provisional or (
+                    clock.get("provisional") is True
+                    or touches_a_year_without_schedule(begin, end, covered)
+                )
+            if first is not None:
+                updates.append((adapt(first), adapt(last), provisional, instance.id))
+        if updates:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, updates)
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('processes', '0001_initial'),
+        # fill_spans reads the holiday schedules entered (the shipped years at least)
+        ('core', '0003_calendar_2025_2026'),
     ]
 
     operations = [

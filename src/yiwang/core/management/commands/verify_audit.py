@@ -7,7 +7,11 @@ the checkpoint log outside it (``--checkpoints``, default the configured
 you have it), with the public keys from configuration (``audit_verify``).
 Prints what it checked, or the first problem and the entry where it is; exits
 with status 1 when the log was tampered with, 2 when it cannot be checked
-(no public key, an unreadable log file). Run it daily.
+(no public key, an unreadable log file), 3 when it is intact but sealed
+entries have waited for a checkpoint longer than ``--checkpoint-max-age``
+(default ten checkpoint periods, ``checkpoint_max_age_default``): the signer
+has stopped, and until it signs again those entries could be rewritten
+unnoticed. Run it daily.
 
 ``--anchor HASH`` still works: it also fails when the recomputed chain no
 longer passes through a chain hash printed by an earlier run. Signed
@@ -16,14 +20,30 @@ checkpoints do the same without anyone keeping hashes.
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from yiwang.core.audit import AuditVerification, audit_verify, checkpoint_log_path
+from yiwang.core.audit.verify import checkpoint_max_age_default
+
+#: Exit statuses: tampered with, cannot be checked, intact but not all under a checkpoint.
+BROKEN, UNCHECKABLE, UNPROTECTED = 1, 2, 3
+
+
+def _seconds(text: str) -> timedelta:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if not value > 0:
+        raise ArgumentTypeError(f"a number of seconds above 0, not {text!r}")
+    return timedelta(seconds=value)
 
 
 class Command(BaseCommand):
@@ -41,6 +61,15 @@ class Command(BaseCommand):
             help="A checkpoint log (JSON lines) to check the chain against, e.g. the copy "
             "shipped off the host; repeat for several. Default: YIWANG_AUDIT_CHECKPOINT_LOG, "
             "when it exists.",
+        )
+        parser.add_argument(
+            "--checkpoint-max-age",
+            metavar="SECONDS",
+            type=_seconds,
+            default=None,
+            help="Fail with exit status 3 when a sealed entry has waited longer than this for "
+            "a checkpoint (the signer has stopped). Default: ten checkpoint periods "
+            "(10 × YIWANG_AUDIT_CHECKPOINT_SECONDS).",
         )
         parser.add_argument(
             "--anchor",
@@ -66,18 +95,33 @@ class Command(BaseCommand):
                 checkpoint_logs=logs, anchor=options["anchor"], progress=self._progress()
             )
         except (ImproperlyConfigured, OSError) as error:
-            raise CommandError(f"Cannot check the audit log: {error}", returncode=2) from error
+            raise CommandError(
+                f"Cannot check the audit log: {error}", returncode=UNCHECKABLE
+            ) from error
         finally:
             if self.progress_shown:
                 self.stderr.write("")
         if not result.ok:
-            raise CommandError(_broken(result), returncode=1)
+            raise CommandError(_broken(result), returncode=BROKEN)
         if result.anchor_found is False:
             raise CommandError(
                 f"Audit log BROKEN: the chain no longer passes through the anchor "
                 f"{options['anchor']} (entries were removed or rewritten). "
                 f"{result.checked} entries checked.",
-                returncode=1,
+                returncode=BROKEN,
+            )
+        max_age = options["checkpoint_max_age"] or checkpoint_max_age_default()
+        waited = result.uncovered_for(timezone.now())
+        if waited > max_age:
+            self.stdout.write(_summary(result, logs))
+            raise CommandError(
+                f"Audit log NOT PROTECTED: intact, but {result.not_checkpointed} sealed "
+                f"entries have no checkpoint, the oldest sealed {_duration(waited)} ago "
+                f"(at {_local(result.uncovered_since)}), longer than {_duration(max_age)}: the "
+                "checkpoint signer has stopped (is the scheduler running? see its log for "
+                "'Audit log: no checkpoint signed'). Until it signs again, those entries "
+                "could be rewritten unnoticed.",
+                returncode=UNPROTECTED,
             )
         self.stdout.write(self.style.SUCCESS(_summary(result, logs)))
 
@@ -91,6 +135,19 @@ class Command(BaseCommand):
             self.stderr.flush()
 
         return show
+
+
+def _local(moment: datetime | None) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    if seconds < 120:
+        return f"{span.total_seconds():g} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _broken(result: AuditVerification) -> str:
