@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.processes",
     "yiwang.cases",
+    "yiwang.events",
     "yiwang.integrations",
     "yiwang.notifications",
     "yiwang.workbench",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from yiwang.workflow import (
     apply,
     deadline_light,
     due_at,
+    load_definition,
     load_standard,
     start,
     tick,
@@ -23,7 +25,8 @@ from .helpers import CAL, at, end_of
 
 LICENSING = load_standard("licensing")
 FIVE_DAYS = load_standard("licensing", overrides={"clocks": {"decision": {"working_days": 5}}})
-EVENT = load_standard("city_event")
+#: An hours clock: the first city_event definition, kept as a test fixture (hours_event.yaml).
+EVENT = load_definition(Path(__file__).with_name("hours_event.yaml"))
 
 ACCEPT = Command("accept", "intake_clerk")
 SUPPLEMENT = Command("request_supplement", "reviewer", {"missing_materials": ["site plan"]})

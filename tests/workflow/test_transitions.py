@@ -26,6 +26,9 @@ from .helpers import CAL, Situation, command_for, explore
 
 APPLICANT, CLERK, REVIEWER, APPROVER = "applicant", "intake_clerk", "reviewer", "approver"
 HANDLER, OPERATOR, SUPERVISOR = "handler", "operator", "supervisor"
+CITIZEN, SYSTEM = "citizen", "system"
+MERGEABLE = ["registered", "dispatched", "handling", "returned", "arbitration"]
+SUPERVISABLE = ["dispatched", "handling", "returned", "arbitration", "replied"]
 BEFORE_DECISION = ["submitted", "intake_supplement", "under_review", "review_supplement",
                    "special_procedure"]  # fmt: skip
 
@@ -78,23 +81,33 @@ ROLES: dict[str, dict[tuple[str, str], set[str]]] = {
         ("withdraw", "opinions_in"): {APPLICANT},
     },
     "city_event": {
-        # 话务员: registers and dispatches, calls the citizen back, closes
-        ("dispatch", "registered"): {OPERATOR},
-        ("dispatch", "returned"): {OPERATOR},
-        ("call_back", "replied"): {OPERATOR},
-        ("close", "registered"): {OPERATOR},
-        ("close", "called_back"): {OPERATOR},
-        # 承办人: signs for, returns what is not theirs, answers
+        # 话务员: dispatches (the platform too, from the directory), reassigns what comes back,
+        # refers the second return to arbitration, merges duplicates, closes after the callback
+        ("dispatch", "registered"): {OPERATOR, SUPERVISOR, SYSTEM},
+        ("reassign", "returned"): {OPERATOR, SUPERVISOR},
+        ("reassign", "dispatched"): {OPERATOR, SUPERVISOR},
+        ("reassign", "handling"): {OPERATOR, SUPERVISOR},
+        ("escalate", "returned"): {OPERATOR, SYSTEM},
+        ("close", "registered"): {OPERATOR, CITIZEN, SYSTEM},
+        ("close", "replied"): {OPERATOR, CITIZEN, SYSTEM},
+        **{("merge", s): {OPERATOR} for s in MERGEABLE},
+        ("split", "merged"): {OPERATOR, SUPERVISOR},
+        # 承办人: signs for, returns or disputes what is not theirs, asks for the one extension,
+        # answers, answers a supervision order
         ("sign", "dispatched"): {HANDLER},
         ("return", "dispatched"): {HANDLER},
         ("return", "handling"): {HANDLER},
+        ("dispute", "dispatched"): {HANDLER},
+        ("dispute", "handling"): {HANDLER},
+        ("request_extension", "handling"): {HANDLER},
         ("reply", "handling"): {HANDLER},
-        # 督办: urges and reassigns; reopens after a bad callback, as the operator may
-        ("urge", "dispatched"): {SUPERVISOR},
-        ("urge", "handling"): {SUPERVISOR},
-        ("reassign", "dispatched"): {SUPERVISOR},
-        ("reassign", "handling"): {SUPERVISOR},
-        ("reopen", "called_back"): {OPERATOR, SUPERVISOR},
+        **{("answer_supervision", s): {HANDLER} for s in SUPERVISABLE},
+        # 督办: arbitrates (binding), approves the extension, issues supervision orders
+        ("arbitrate", "arbitration"): {SUPERVISOR},
+        ("decide_extension", "handling"): {SUPERVISOR},
+        **{("supervise", s): {SUPERVISOR} for s in SUPERVISABLE},
+        # 重办 after a bad callback: the operator recording it, the citizen rating, a supervisor
+        ("reopen", "replied"): {OPERATOR, CITIZEN, SUPERVISOR, SYSTEM},
     },
 }
 EVERY_ROLE = {role for table in ROLES.values() for roles in table.values() for role in roles}

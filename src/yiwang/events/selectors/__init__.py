@@ -1,0 +1,53 @@
+"""Every read of the events app that checks who may see what (STYLE.md).
+
+Permissions (issue 10): a department sees only its events (lead or
+supporting); a district sees its district (the supervisors of a district-level
+department); operators see what they registered and the centre's queues;
+supervisors of the centre see everything; citizens only their own reports.
+Phone numbers and names are masked to handlers unless the category needs
+contact (``event_reporter_view``).
+"""
+
+from __future__ import annotations
+
+from yiwang.events.selectors.access import (
+    event_reporter_view,
+    event_visible_to,
+    events_for_citizen,
+    events_for_handler,
+    events_for_operator,
+    events_for_supervisor,
+    events_visible_to,
+)
+from yiwang.events.selectors.lookups import (
+    api_key_for,
+    articles_search,
+    categories_leaves,
+    department_record,
+    directory_current,
+    dispatch_rule_for,
+    district_for_point,
+    duplicates_for,
+    event_timeline,
+    reporter_history,
+)
+
+__all__ = [
+    "api_key_for",
+    "articles_search",
+    "categories_leaves",
+    "department_record",
+    "directory_current",
+    "dispatch_rule_for",
+    "district_for_point",
+    "duplicates_for",
+    "event_reporter_view",
+    "event_timeline",
+    "event_visible_to",
+    "events_for_citizen",
+    "events_for_handler",
+    "events_for_operator",
+    "events_for_supervisor",
+    "events_visible_to",
+    "reporter_history",
+]
