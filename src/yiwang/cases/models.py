@@ -186,8 +186,21 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["department", "step"], name="cases_case_dept_step"),
             models.Index(fields=["department", "due_at"], name="cases_case_dept_due"),
+            # The officers' queue and its counts: the open cases of a department by due date
+            # (a few percent of the table; docs/performance.md, "Reads at a million cases").
+            models.Index(
+                fields=["department", "due_at", "id"],
+                condition=Q(closed_at__isnull=True),
+                name="cases_case_open_dept_due",
+            ),
             models.Index(fields=["assignee"], name="cases_case_assignee"),
-            models.Index(fields=["applicant"], name="cases_case_applicant"),
+            # "My cases", newest first, read in the index's order (and keyset pages of it).
+            models.Index(
+                "applicant",
+                models.F("received_at").desc(),
+                models.F("id").desc(),
+                name="cases_case_applicant_recv",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -106,7 +106,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         assignee=form.value("assignee") or None,
         sort=form.value("sort") or "due",
     )
-    cases = selectors.case_list_for_officer(officer=officer, filters=filters)
+    # The departments officer_required found (the same rule), as literal ids for the planner.
+    department_ids = [d.pk for d in request.officer_departments]  # type: ignore[attr-defined]
+    cases = selectors.case_list_for_officer(
+        officer=officer, filters=filters, department_ids=department_ids
+    )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -126,7 +130,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "rows": rows,
-            "counts": selectors.case_queue_counts(officer=officer),
+            "counts": selectors.case_queue_counts(officer=officer, department_ids=department_ids),
             "departments": request.officer_departments,  # type: ignore[attr-defined]
             "query": query.urlencode(),
             "filtered": any(form.value(n) for n in ("service", "step", "light", "assignee")),

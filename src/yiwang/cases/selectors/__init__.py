@@ -2,7 +2,7 @@
 
 Officers (``officers``)
     case_list_for_officer, case_queue_counts, case_get_for_officer,
-    case_allowed_commands, rectification_tasks_for_supervisor
+    case_allowed_commands, rectification_tasks_for_supervisor, officer_department_id_list
 Applicants (``applicants``)
     case_list_for_applicant, case_get_for_applicant, application_list_drafts,
     application_get_for_applicant
@@ -42,6 +42,7 @@ from yiwang.cases.selectors.officers import (
     case_get_for_officer,
     case_list_for_officer,
     case_queue_counts,
+    officer_department_id_list,
     rectification_tasks_for_supervisor,
 )
 from yiwang.cases.selectors.progress import (
@@ -78,5 +79,6 @@ __all__ = [
     "case_timeline",
     "light_expression",
     "material_get_for_user",
+    "officer_department_id_list",
     "rectification_tasks_for_supervisor",
 ]
