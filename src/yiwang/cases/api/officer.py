@@ -41,6 +41,7 @@ from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Case
 from yiwang.cases.permissions import officer_department_ids
 from yiwang.core.apitypes import ApiError, ErrorOut
+from yiwang.core.dbrouting import replica_reads
 from yiwang.core.ids import parse_id
 from yiwang.identity.masking import mask_name
 from yiwang.identity.models import User
@@ -92,6 +93,7 @@ def _named_in_body(prefix: str) -> Iterator[None]:
     response={200: QueuePageOut, **E401, **E403, **E422},
     summary="The queue of my departments' cases",
 )
+@replica_reads
 def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
     officer = _officer(request)
     assignee: str | int | None = query.assignee
