@@ -108,6 +108,13 @@ bench: setup
 bench-replica: setup
 	$(BIN)/python bench/replica.py
 
+## make loadtest: Locust, headless, against a fresh server on 127.0.0.1 (docs/scaling.md)
+## LOAD_USERS (30), LOAD_SPAWN (5/s), LOAD_TIME (60s); not part of CI
+loadtest: setup
+	@$(BIN)/python -c "import locust" 2>/dev/null || \
+		$(BIN)/python -m pip install -q -r requirements-load.txt -c constraints.txt
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/loadtest.py
+
 ## Production-like stack on the local PostgreSQL (see docs/deployment.md)
 prod-local: setup
 	./deploy/run-local-production.sh
