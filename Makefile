@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONPATH := src
 
-.PHONY: setup run serve test test-sqlite test-postgres test-moved-clock lint format bench messages openapi prod-local clean
+.PHONY: setup run serve test test-sqlite test-postgres test-moved-clock lint format bench bench-replica loadtest messages openapi prod-local clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	YIWANG_ENV=test $(BIN)/mypy --strict src/yiwang/core/workingdays.py src/yiwang/core/holidays \
-		src/yiwang/core/audit src/yiwang/core/serialize.py \
+		src/yiwang/core/audit src/yiwang/core/dbrouting.py src/yiwang/core/serialize.py \
 		src/yiwang/core/calendar.py src/yiwang/identity/validators.py \
 		$(wildcard src/yiwang/*/services.py src/yiwang/*/services src/yiwang/*/selectors.py src/yiwang/*/selectors src/yiwang/workflow)
 	YIWANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
@@ -97,6 +97,23 @@ bench: setup
 	else \
 		echo "Skipping bench/submit_path.py: no PostgreSQL at $(BENCH_PG_URL)."; \
 	fi
+	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
+		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/audit_log.py; \
+	else \
+		echo "Skipping bench/audit_log.py: no PostgreSQL at $(BENCH_PG_URL)."; \
+	fi
+
+## make bench-replica: a streaming replica of the local PostgreSQL on port 5433 for the run
+## (created and dropped again; run as root or postgres; not part of CI; docs/scaling.md)
+bench-replica: setup
+	$(BIN)/python bench/replica.py
+
+## make loadtest: Locust, headless, against a fresh server on 127.0.0.1 (docs/scaling.md)
+## LOAD_USERS (30), LOAD_SPAWN (5/s), LOAD_TIME (60s); not part of CI
+loadtest: setup
+	@$(BIN)/python -c "import locust" 2>/dev/null || \
+		$(BIN)/python -m pip install -q -r requirements-load.txt -c constraints.txt
+	BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/loadtest.py
 
 ## Production-like stack on the local PostgreSQL (see docs/deployment.md)
 prod-local: setup

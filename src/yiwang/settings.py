@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "yiwang.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Read-your-writes with a replica: a user's reads go to the primary after their writes.
+    "yiwang.core.dbrouting.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Input no view can take (a NUL character, a body over the limits) is refused here.
@@ -185,6 +187,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# A PostgreSQL streaming replica for the reads of lists, search and the cockpit
+# (yiwang.core.dbrouting, docs/scaling.md). Writes, transactions and a user's reads
+# for YIWANG_DATABASE_REPLICA_PIN_SECONDS after their own writes use the primary.
+DATABASE_REPLICA_URL = env_str("YIWANG_DATABASE_REPLICA_URL")
+YIWANG_DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
+YIWANG_DATABASE_REPLICA_PIN_SECONDS = env_int("YIWANG_DATABASE_REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("YIWANG_DB_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+elif YIWANG_ENV == "test":
+    # The router's tests turn YIWANG_DATABASE_REPLICA_READS on against this mirror.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["yiwang.core.dbrouting.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"

@@ -196,3 +196,51 @@ def test_a_writer_does_not_wait_for_a_checkpoint_being_signed(monkeypatch):
     entry.refresh_from_db()
     assert entry.seq == 2
     assert audit_verify().ok
+
+
+def test_an_officer_viewing_a_case_logs_it_without_waiting_for_a_lock():
+    # given a case, and another connection holding the chain head (a sequencer or
+    # the signer at work) and an open transaction that appended an entry
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests.factories import case_world, submitted_case
+
+    world = case_world()
+    case = submitted_case(world)
+    client = Client()
+    client.force_login(world.clerk)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_head_and_an_append():
+        with transaction.atomic():
+            audit_log.locked_chain_head(skip_locked=False)
+            audit_record(actor=None, action="test.open")
+            holding.set()
+            release.wait(timeout=10)
+
+    holder = _in_thread(hold_the_head_and_an_append, name="holder")
+    try:
+        assert holding.wait(timeout=10)
+
+        # when the clerk opens the case page (personal data in full: a recorded view)
+        started = time.monotonic()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("workbench:case", kwargs={"number": case.number}))
+        elapsed = time.monotonic() - started
+
+        # then the page came at once, the view is recorded, and the only statements on
+        # the audit tables were the INSERT and a sequencer that skipped the held head
+        assert response.status_code == 200
+        assert elapsed < 1.0
+        viewed = AuditEntry.objects.get(action="case.personal_data_view")
+        assert viewed.actor == world.clerk and viewed.seq is None
+        audit_sql = [q["sql"] for q in queries if "core_audit" in q["sql"]]
+        assert any(sql.startswith("INSERT INTO") for sql in audit_sql)
+        for sql in audit_sql:
+            assert not sql.startswith("UPDATE"), sql
+            assert "FOR UPDATE" not in sql or "SKIP LOCKED" in sql, sql
+    finally:
+        release.set()
+        holder.join(timeout=15)

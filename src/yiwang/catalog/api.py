@@ -14,6 +14,7 @@ from ninja import Field, Path, Query, Router, Schema
 from yiwang.catalog import selectors
 from yiwang.catalog.models import ServiceVersion
 from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut
+from yiwang.core.dbrouting import replica_reads
 
 router = Router(tags=["catalog"])
 
@@ -242,6 +243,7 @@ SERVICE_CODE = Path(..., max_length=60)
 @router.get(
     "/services", response={200: ServicePageOut, 422: ErrorOut}, summary="List published services"
 )
+@replica_reads
 def service_list(request: HttpRequest, query: Query[CatalogQuery]) -> dict[str, Any]:
     return _page(selectors.published_versions(query.to_filters()), query.page, query.page_size)
 

@@ -27,6 +27,7 @@ from yiwang.cases.downloads import material_response
 from yiwang.cases.errors import CaseConflict, CaseNotFound, UploadTooLarge
 from yiwang.cases.models import Case, Rating
 from yiwang.cases.uploads import max_upload_bytes
+from yiwang.core.dbrouting import replica_reads
 from yiwang.portal.apply_views import UploadForm, all_messages, formats_label, upload_errors
 from yiwang.portal.templatetags.portal import translated
 
@@ -75,6 +76,7 @@ def _light_label(light: str) -> str:
 
 @login_required
 @require_safe
+@replica_reads
 def case_list(request: HttpRequest) -> HttpResponse:
     """My cases: each with its status in plain words and its deadline light, a page at a time
     (an agent filing for many people may have thousands; the index on the applicant's cases

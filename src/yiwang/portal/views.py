@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from yiwang.catalog import selectors
 from yiwang.catalog.models import ServiceVersion, Topic
 from yiwang.catalog.selectors import CatalogFilters, ServiceNotFound
+from yiwang.core.dbrouting import replica_reads
 from yiwang.portal.forms import CatalogFilterForm
 
 PAGE_SIZE = 20
@@ -60,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@replica_reads
 def search(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     query = form.query().strip()
@@ -73,6 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@replica_reads
 def service_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     return _services_page(request, "portal/service_list.html", form.filters(), form=form)

@@ -39,6 +39,7 @@ from yiwang.cases.permissions import (
     officer_department_ids,
 )
 from yiwang.catalog.selectors import published_versions
+from yiwang.core.dbrouting import replica_reads
 from yiwang.identity.models import Role, User
 from yiwang.identity.selectors import officer_assignments
 from yiwang.portal.templatetags.portal import translated
@@ -88,6 +89,7 @@ def _case(request: HttpRequest, number: str) -> Case:
 
 @require_safe
 @officer_required
+@replica_reads
 def queue(request: HttpRequest) -> HttpResponse:
     officer = request.user
     services_offered = (
@@ -434,6 +436,7 @@ def _render_rectifications(
 
 @require_safe
 @officer_required
+@replica_reads
 def rectifications(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
     return _render_rectifications(request)

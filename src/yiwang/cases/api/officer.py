@@ -40,6 +40,7 @@ from yiwang.cases.api.shaping import (
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Case
 from yiwang.core.apitypes import ApiError, ErrorOut
+from yiwang.core.dbrouting import replica_reads
 from yiwang.core.ids import parse_id
 from yiwang.identity.masking import mask_name
 from yiwang.identity.models import User
@@ -97,6 +98,7 @@ def _named_in_body(prefix: str) -> Iterator[None]:
     response={200: QueuePageOut, **E401, **E403, **E422},
     summary="The queue of my departments' cases",
 )
+@replica_reads
 def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
     officer, department_ids = _officer_departments(request)
     assignee: str | int | None = query.assignee
