@@ -397,3 +397,25 @@ def test_time_does_not_run_backwards():
 
     with pytest.raises(ValueError, match="precedes"):
         apply(LICENSING, state, ACCEPT, at=at(2026, 3, 2, 8), calendar=CAL)
+
+
+ON_THE_SPOT = load_standard(
+    "public_service", overrides={"clocks": {"service": {"working_days": 0}}}
+)
+
+
+def test_an_on_the_spot_service_received_on_a_working_day_is_due_at_its_end():
+    # Given: 即办 (0 working days), received on Tuesday 3 March 2026 at 10:00
+    state = start(ON_THE_SPOT, at=at(2026, 3, 3, 10), calendar=CAL).state
+
+    # Then: due the same day; yellow at once (the warning window is that day)
+    assert state.clock("service").deadline == end_of(2026, 3, 3)
+    assert deadline_light(state, at(2026, 3, 3, 10), calendar=CAL) is Light.YELLOW
+
+
+def test_an_on_the_spot_service_received_in_the_spring_festival_is_due_on_the_first_working_day():
+    # Given: received on Monday 16 February 2026, inside the 15–23 February holiday
+    state = start(ON_THE_SPOT, at=at(2026, 2, 16, 10), calendar=CAL).state
+
+    # Then: Tuesday 24 February is the first working day after the break
+    assert state.clock("service").deadline == end_of(2026, 2, 24)

@@ -193,11 +193,20 @@ def test_overrides_set_the_promised_limit():
 
 
 def test_a_bad_override_is_reported_without_a_line():
-    problems = problems_of(MINIMAL, overrides={"clocks": {"limit": {"working_days": 0}}})
+    problems = problems_of(MINIMAL, overrides={"clocks": {"limit": {"working_days": -1}}})
 
     assert problems == [
-        (None, "clocks.limit.working_days", "must be a whole number greater than 0, not 0")
+        (None, "clocks.limit.working_days", "must be a whole number of 0 or more, not -1")
     ]
+
+
+def test_a_clock_of_zero_working_days_is_an_on_the_spot_limit_but_not_of_zero_hours():
+    """即办 (decided on the spot): 0 working days is a limit (the same working day); a clock
+    of 0 hours would be overdue at once."""
+    assert load_definition(MINIMAL.replace("working_days: 3", "working_days: 0"))
+    problems = problems_of(MINIMAL.replace("working_days: 3", "hours: 0"))
+
+    assert (5, "clocks.limit.hours", "must be a number greater than 0, not 0") in problems
 
 
 def test_a_clock_needs_exactly_one_unit():

@@ -92,13 +92,16 @@ def officer_department_ids(
     ).values_list("department_id", flat=True)
 
 
-def department_officers(department: Department) -> QuerySet[User]:
-    """Active users with a department role in ``department`` (none if it is inactive)."""
+def department_officers(
+    department: Department, roles: frozenset[str] = DEPARTMENT_ROLES
+) -> QuerySet[User]:
+    """Active users with a department role (of ``roles``, default any) in ``department``
+    (none if it is inactive)."""
     return User.objects.filter(
         is_active=True,
         role_assignments__department=department,
         role_assignments__department__is_active=True,
-        role_assignments__role__in=DEPARTMENT_ROLES,
+        role_assignments__role__in=roles & DEPARTMENT_ROLES,
     ).distinct()
 
 

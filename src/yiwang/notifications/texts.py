@@ -150,6 +150,13 @@ def _rectification_replied(c: Mapping[str, Any], english: bool) -> Texts:
     return _("Reply to your rating"), f"{body}\n{reply}" if reply else body
 
 
+def _rectification_opened(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("A bad rating to answer"), _(
+        "The applicant of case %(number)s was dissatisfied. Find out what went wrong, put it "
+        "right and reply to them by %(date)s."
+    ) % {"number": c["number"], "date": _local_day(c.get("due_at"))}
+
+
 def _updated(c: Mapping[str, Any], english: bool) -> Texts:
     return _("Case updated"), _("There is news about your case %(number)s.") % {
         "number": c.get("number", "")
@@ -228,6 +235,7 @@ KINDS: dict[str, Callable[[Mapping[str, Any], bool], Texts]] = {
     "certificate_ready": _certificate_ready,
     "completed": _completed,
     "rectification_replied": _rectification_replied,
+    "rectification_opened": _rectification_opened,
     "event_assigned": _event_assigned,
     "event_card": _event_card,
     "event_supervision": _event_supervision,

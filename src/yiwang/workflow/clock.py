@@ -3,7 +3,9 @@
 Conventions (docs/workflow.md, "The clock"):
 
 - A working-day clock started at ``t`` is due at the end of the n-th working
-  day after ``t``'s local date (the start day is not counted).
+  day after ``t``'s local date (the start day is not counted). A clock of 0
+  working days (即办, decided on the spot) is due at the end of ``t``'s local
+  date, or of the next working day when ``t`` falls on a day off.
 - A pause (suspension for supplements, or a special procedure) freezes the
   working days still left on the day it opens; on the day the clock restarts
   those days count again from the day after (the restart day is not counted,
@@ -72,7 +74,13 @@ def first_deadline(
     """The deadline of ``clock`` started at ``start``; ``carried`` paused time is added."""
     if clock.unit == "hours":
         return start + timedelta(hours=clock.limit, seconds=carried)
-    return calendar.deadline(start, int(clock.limit + carried))
+    days = int(clock.limit + carried)
+    if days == 0:  # 即办: the day of receipt, or the next working day when it is a day off
+        day = calendar.local_date(start)
+        return calendar.end_of_day(
+            day if calendar.is_working_day(day) else calendar.next_working_day(day)
+        )
+    return calendar.deadline(start, days)
 
 
 def is_provisional(

@@ -91,7 +91,8 @@ class _Checker:
             ok = False
         if not ok or value <= low:
             what = "a whole number" if integer else "a number"
-            self.bad(path, f"must be {what} greater than {low:g}, not {value!r}")
+            bound = "of 0 or more" if integer and low == -1 else f"greater than {low:g}"
+            self.bad(path, f"must be {what} {bound}, not {value!r}")
             return 1
         return float(value)
 
@@ -110,22 +111,29 @@ def _kind(value: Any) -> str:
 
 
 def _amount(
-    ck: _Checker, m: dict[str, Any], path: Path, units: tuple[str, ...]
+    ck: _Checker,
+    m: dict[str, Any],
+    path: Path,
+    units: tuple[str, ...],
+    *,
+    zero_days: bool = False,
 ) -> tuple[str, float]:
-    """Exactly one of ``units`` (e.g. working_days or hours) with a positive amount."""
+    """Exactly one of ``units`` (e.g. working_days or hours) with a positive amount; with
+    ``zero_days``, ``working_days: 0`` too (即办: due the same working day)."""
     given = [u for u in units if u in m]
     if len(given) != 1:
         ck.bad(path, f"give exactly one of: {', '.join(units)}")
         return units[0], 1
     unit = given[0]
-    return unit, ck.number(m[unit], (*path, unit), integer=unit == "working_days")
+    low = -1 if zero_days and unit == "working_days" else 0
+    return unit, ck.number(m[unit], (*path, unit), integer=unit == "working_days", low=low)
 
 
 def _clock(ck: _Checker, name: str, raw: Any, default_warning: WarningWindow | None) -> ClockDef:
     path: Path = ("clocks", name)
     allowed = {"title", "working_days", "hours", "warning", "extension", "on_expiry"}
     m = ck.mapping(raw, path, allowed=allowed)
-    unit, limit = _amount(ck, m, path, ("working_days", "hours"))
+    unit, limit = _amount(ck, m, path, ("working_days", "hours"), zero_days=True)
     warning = default_warning or _DEFAULT_WARNING[unit]
     if "warning" in m:
         warning = _warning(ck, m["warning"], (*path, "warning"))

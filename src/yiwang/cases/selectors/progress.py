@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from yiwang.cases.models import Case, CaseTimelineEntry
 from yiwang.cases.selectors.lights import case_light
@@ -17,6 +17,9 @@ from yiwang.cases.texts import APPLICANT_STEPS, NEXT_STEPS, step_label, timeline
 from yiwang.core.calendar import load_calendar
 from yiwang.identity.models import Department
 from yiwang.workflow import State
+
+#: The clock's name when the promised limit is 0 working days.
+ON_THE_SPOT = gettext_lazy("On the spot (即办): completed the same working day")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class NextStep:
     due_at: datetime | None
     due_provisional: bool  # the due date counts through a year without a published schedule
     waiting_for_applicant: bool
+    on_the_spot: bool = False  # 即办: promised the same working day
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class CaseClock:
     extensions_allowed: int
     special_procedures: list[dict[str, Any]]
     suspensions: list[dict[str, Any]]
+    on_the_spot: bool = False  # a clock of 0 working days (即办): due the same working day
 
 
 def _department_name(department: Department | None) -> str:
@@ -136,10 +141,11 @@ def case_clock(case: Case, at: datetime | None = None) -> CaseClock:
     paused_total = clock.suspended + clock.excluded
     elapsed = max(0, calendar.working_days_between(start_day, now_day) - int(paused_total))
     remaining = calendar.working_days_between(now_day, calendar.local_date(clock.deadline))
+    on_the_spot = cdef is not None and cdef.unit == "working_days" and cdef.limit == 0
     return CaseClock(
         at=at,
         clock=clock.name,
-        clock_title=cdef.title if cdef else clock.name,
+        clock_title=str(ON_THE_SPOT) if on_the_spot else (cdef.title if cdef else clock.name),
         light=light,
         started_at=clock.started_at,
         deadline=clock.deadline,
@@ -155,6 +161,7 @@ def case_clock(case: Case, at: datetime | None = None) -> CaseClock:
         extensions_allowed=cdef.max_extensions if cdef else 0,
         special_procedures=procedures,
         suspensions=suspensions,
+        on_the_spot=on_the_spot,
     )
 
 
@@ -185,4 +192,5 @@ def case_next_step(case: Case) -> NextStep | None:
         due_at=due_at,
         due_provisional=due_at is not None and case.due_provisional,
         waiting_for_applicant=waiting,
+        on_the_spot=case.service_version.promised_limit_days == 0,
     )

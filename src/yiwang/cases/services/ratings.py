@@ -22,6 +22,7 @@ from yiwang.cases.services._common import (
     timeline,
 )
 from yiwang.core.calendar import load_calendar
+from yiwang.core.events import announce
 from yiwang.identity.models import User
 
 DEFAULT_RECTIFICATION_DAYS = 5
@@ -50,7 +51,8 @@ def rating_submit(
 
     A rating of 2 (不满意) or 1 (非常不满意) opens a RectificationTask for the
     department, due ``settings.YIWANG_RECTIFICATION_DAYS`` (default 5)
-    working days later. Timeline ``rated``; audit ``case.rate``.
+    working days later, and announces ``case.rectification_opened`` (the
+    department's supervisors are notified). Timeline ``rated``; audit ``case.rate``.
     Errors: CaseNotFound (404); ValidationError (``level`` not 1–5);
     CaseConflict (``not_closed``, ``already_rated``).
     """
@@ -80,6 +82,8 @@ def rating_submit(
             )
             data["rectification_due_at"] = due.isoformat()
             data["rectification"] = task.pk
+            # 整改: the department's supervisors are told at once (notifications subscribes).
+            announce("case.rectification_opened", case=locked, task=task)
         timeline(locked, "rated", at, detail=comment.strip(), data=data)
         audit(applicant, "case.rate", locked, **data)
     return rating

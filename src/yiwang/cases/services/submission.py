@@ -36,12 +36,12 @@ def material_name(material: Material) -> str:
 
 
 def _limit_overrides(version: ServiceVersion) -> dict[str, Any]:
-    """The workflow overrides of a case: the promised limit on the decision clock, then the
-    version's own overrides (which win)."""
+    """The workflow overrides of a case: the promised limit on the decision clock (0, 即办:
+    due the same working day), then the version's own overrides (which win)."""
     overrides: dict[str, Any] = {}
     definition = workflow_definition(version.workflow)
     clock = next((n for n in ("decision", "service") if n in definition.clocks), None)
-    if clock is not None and version.promised_limit_days > 0:
+    if clock is not None:
         overrides = {"clocks": {clock: {"working_days": version.promised_limit_days}}}
     return _merge(overrides, dict(version.workflow_overrides or {}))
 

@@ -61,6 +61,21 @@ USERS = [
         "roles": [("approver", "jn-xzsp")],
     },
     {
+        "username": "handler_scjg",
+        "display_name": "何平（市场监管局承办人）",
+        "roles": [("department_handler", "jn-scjg")],
+    },
+    {
+        "username": "head_scjg",
+        "display_name": "钱军（市场监管局科长）",
+        "roles": [("supervisor", "jn-scjg")],
+    },
+    {
+        "username": "handler_xzsp",
+        "display_name": "郭敏（行政审批服务局承办人）",
+        "roles": [("department_handler", "jn-xzsp")],
+    },
+    {
         "username": "handler_cg",
         "display_name": "吴刚（城管局承办人）",
         "roles": [("department_handler", "jn-cgj")],
@@ -84,6 +99,46 @@ USERS = [
     {"username": "leader", "display_name": "杨建国（市领导）", "roles": [("city_leader", None)]},
     {"username": "integrator", "display_name": "系统对接（接口）", "roles": [("integrator", None)]},
 ]
+
+#: Departments whose services the named accounts above do not cover: each gets one back-office
+#: officer (经办人) who holds every officer role there, so each demo service can be taken to
+#: its end with the demo accounts (tests/demo/test_every_service.py walks them all).
+ONE_OFFICER_DEPARTMENTS = {
+    "jn-gaj": "公安局",
+    "jn-jjzd": "交警支队",
+    "jn-rsj": "人社局",
+    "jn-wjw": "卫健委",
+    "jn-zjj": "住建局",
+    "jn-jtj": "交通运输局",
+    "jn-jyj": "教育局",
+    "jn-mzj": "民政局",
+    "jn-sthj": "生态环境局",
+    "jn-zrzy": "自然资源和规划局",
+    "jn-ybj": "医保局",
+    "jn-swj": "税务局",
+    "jn-gjj": "公积金中心",
+    "jn-xfzd": "消防救援支队",
+    "jn-cgj": "城管局",  # handler_cg handles city events; its licences need the other roles
+}
+_OFFICER_ROLES = ("intake_clerk", "reviewer", "approver", "department_handler")
+USERS += [
+    {
+        "username": f"officer_{code.removeprefix('jn-')}",
+        "display_name": f"{name}经办人（演示）",
+        "roles": [(role, code) for role in _OFFICER_ROLES],
+    }
+    for code, name in ONE_OFFICER_DEPARTMENTS.items()
+]
+#: 好差评 supervision (政务服务效能督查): a supervisor of every department that offers services.
+USERS.append(
+    {
+        "username": "supervisor_zwfw",
+        "display_name": "林悦（政务服务好差评督办员）",
+        "roles": [
+            ("supervisor", code) for code in ("jn-scjg", "jn-xzsp", *ONE_OFFICER_DEPARTMENTS)
+        ],
+    }
+)
 for _user in USERS:
     _user.setdefault("staff", False)
     _user.setdefault("superuser", False)

@@ -1016,7 +1016,9 @@ SERVICES = [
         ("建设工程规划许可证核发", "Issue of a construction project planning permit"),
         limits=(20, 10),
         topics=["construction"],
-        workflow="parallel_review",
+        # The joint-review workflow (parallel_review) has no department that acts for its
+        # branches yet, so a case of it could never be decided: the licensing path instead.
+        workflow="licensing",
         keywords="规划许可 工程规划许可证 规划证 建设工程规划 设计方案审查",
         summary=(
             "在城市规划区内进行建筑物、构筑物、道路、管线和其他工程建设的，建设单位申请建设工程规划许可证；涉及多个部门意见的并联审查。",
@@ -1291,7 +1293,9 @@ SERVICES = [
         ("民办学校设立审批", "Approval of a private school"),
         limits=(60, 30),
         topics=["business-opening", "schooling"],
-        workflow="parallel_review",
+        # The joint-review workflow (parallel_review) has no department that acts for its
+        # branches yet, so a case of it could never be decided: the licensing path instead.
+        workflow="licensing",
         keywords="办学 民办学校 培训学校 办学许可证 幼儿园设立 民办教育",
         summary=(
             "举办实施学历教育、学前教育、自学考试助学及其他文化教育的民办学校，经教育行政部门审批取得办学许可证；组织专家评议。",
