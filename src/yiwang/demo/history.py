@@ -557,6 +557,7 @@ def generate_history(
         for r, d, last in CaseNumberSequence.objects.values_list("region_code", "day", "last")
     }
     progress = Progress(cases, sizes, progress_stream, quiet)
+    demo_share = max(DEMO_CITIZEN_SHARE, min(0.05, 10 / cases))  # a few even in a small city
     opened = 0
     done = 0
     for begin in range(0, cases, chunk):
@@ -569,7 +570,7 @@ def generate_history(
             for received in batch:
                 applicant = (
                     demo_citizen
-                    if demo_citizen and rnd.random() < DEMO_CITIZEN_SHARE
+                    if demo_citizen and rnd.random() < demo_share
                     else rnd.choice(people)[0]
                 )
                 version = rnd.choices(catalog.versions, catalog.weights)[0]
@@ -919,5 +920,6 @@ def summary(report: Report) -> Iterable[str]:
     yield (
         "  audit checkpoint issued"
         if report.checkpoint
-        else "  no audit signing key configured: no checkpoint issued"
+        else "  no audit checkpoint issued (no signing key, or the checkpoint log is another "
+        "database's): verify-audit will say the entries wait for one"
     )
