@@ -116,7 +116,7 @@ QUEUE_COLUMNS = (
 )
 
 
-def _queue_prefetch() -> Prefetch[ServiceVersion]:
+def _queue_prefetch() -> Prefetch[Any, Any, Any]:
     """The services (with their items) of a page's cases: one small query by the page's ids.
     Joined into the page's query instead, the eight-table join costs PostgreSQL more to plan
     (tens of ms at a million cases) than the whole page costs to read."""
