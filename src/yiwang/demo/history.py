@@ -560,8 +560,7 @@ def generate_history(
     demo_share = max(DEMO_CITIZEN_SHARE, min(0.05, 10 / cases))  # a few even in a small city
     opened = 0
     done = 0
-    for begin in range(0, cases, chunk):
-        batch = moments[begin : begin + chunk]
+    for batch in _newest_first(moments, chunk):
         with transaction.atomic():
             head = locked_chain_head(skip_locked=False)
             assert head is not None
@@ -607,6 +606,25 @@ def generate_history(
         sizes=dict(sizes.rows),
         checkpoint=checkpoint,
     )
+
+
+def _newest_first(moments: Sequence[datetime], chunk: int) -> Iterable[list[datetime]]:
+    """``moments`` (sorted) in chunks of whole local days, the newest chunk first, each in
+    order: a history cut short (or read while it loads) holds the recent cases, where the
+    open ones are, and each day's numbers still follow the order of receipt."""
+    end = len(moments)
+    while end > 0:
+        begin = max(end - chunk, 0)
+        if begin > 0:
+            day = timezone.localdate(moments[begin])
+            while begin < end and timezone.localdate(moments[begin]) == day:
+                begin += 1  # the chunk's first day goes whole into the next (older) chunk
+            if begin == end:  # one day larger than a chunk: take it whole
+                begin = max(end - chunk, 0)
+                while begin > 0 and timezone.localdate(moments[begin - 1]) == day:
+                    begin -= 1
+        yield list(moments[begin:end])
+        end = begin
 
 
 def _officer_ids(catalog: Catalog) -> set[int]:
