@@ -137,6 +137,7 @@ def measure() -> dict[str, Any]:
         .order_by("service_version__item__code")
         .first()
     )
+    last_page = max(1, -(-open_cases.count() // 20))
     officer, applicant = Client(), Client()
     officer.force_login(clerk)
     applicant.force_login(citizen)
@@ -167,6 +168,7 @@ def measure() -> dict[str, Any]:
         "  ?light=red": get(officer, "/api/v1/officer/cases?light=red"),
         "  ?assignee=me": get(officer, "/api/v1/officer/cases?assignee=me"),
         "  ?service=…": get(officer, f"/api/v1/officer/cases?service={service}"),
+        "  last page (offset)": get(officer, f"/api/v1/officer/cases?page={last_page}"),
         "portal /cases/ (citizen)": get(applicant, "/cases/"),
         "GET /api/v1/cases (citizen)": get(applicant, "/api/v1/cases"),
         "workbench case page (open case)": get(officer, f"/workbench/cases/{urgent}/"),
