@@ -89,19 +89,19 @@ openapi: setup
 
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432
 
+# The benchmarks that need PostgreSQL, in the order `make bench` runs them.
+PG_BENCHES := submit_path audit_log reads
+
 bench: setup
 	YIWANG_ENV=test $(BIN)/python bench/catalog_search.py
 	YIWANG_ENV=test $(BIN)/python bench/workflow.py
 	$(BIN)/python bench/district_lookup.py
 	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
-		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/submit_path.py; \
+		for b in $(PG_BENCHES); do \
+			BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/$$b.py || exit 1; \
+		done; \
 	else \
-		echo "Skipping bench/submit_path.py: no PostgreSQL at $(BENCH_PG_URL)."; \
-	fi
-	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
-		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/audit_log.py; \
-	else \
-		echo "Skipping bench/audit_log.py: no PostgreSQL at $(BENCH_PG_URL)."; \
+		echo "Skipping bench/{$(PG_BENCHES)}.py: no PostgreSQL at $(BENCH_PG_URL)."; \
 	fi
 
 ## make bench-replica: a streaming replica of the local PostgreSQL on port 5433 for the run

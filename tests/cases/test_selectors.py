@@ -41,7 +41,8 @@ def _show(page):
     ]  # fmt: skip
 
 
-def test_the_queue_costs_one_query_whatever_its_length():
+def test_the_queue_costs_two_queries_whatever_its_length():
+    # The page, then its services (with their items) by the page's ids.
     world = case_world()
     for _ in range(3):
         submitted_case(world)
@@ -54,7 +55,7 @@ def test_the_queue_costs_one_query_whatever_its_length():
         page = list(selectors.case_list_for_officer(officer=world.clerk, now=T0)[:20])
         _show(page)
     assert len(page) == 8
-    assert len(few.captured_queries) == len(more.captured_queries) == 1
+    assert len(few.captured_queries) == len(more.captured_queries) == 2
 
 
 def test_lights_in_sql_match_the_clock():

@@ -494,7 +494,9 @@ def test_the_queue_costs_the_same_number_of_queries_for_3_or_30_cases(world, cli
     many = queries()
 
     assert few == many
-    assert many <= 10
+    # 11: the page's services come in a query of their own (prefetched by id), because
+    # joined into the page's query they cost PostgreSQL more to plan than the page to read.
+    assert many <= 11
 
 
 def test_the_queue_is_paginated(world, client_for, monkeypatch):

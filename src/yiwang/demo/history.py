@@ -557,10 +557,10 @@ def generate_history(
         for r, d, last in CaseNumberSequence.objects.values_list("region_code", "day", "last")
     }
     progress = Progress(cases, sizes, progress_stream, quiet)
+    demo_share = max(DEMO_CITIZEN_SHARE, min(0.05, 10 / cases))  # a few even in a small city
     opened = 0
     done = 0
-    for begin in range(0, cases, chunk):
-        batch = moments[begin : begin + chunk]
+    for batch in _newest_first(moments, chunk):
         with transaction.atomic():
             head = locked_chain_head(skip_locked=False)
             assert head is not None
@@ -569,7 +569,7 @@ def generate_history(
             for received in batch:
                 applicant = (
                     demo_citizen
-                    if demo_citizen and rnd.random() < DEMO_CITIZEN_SHARE
+                    if demo_citizen and rnd.random() < demo_share
                     else rnd.choice(people)[0]
                 )
                 version = rnd.choices(catalog.versions, catalog.weights)[0]
@@ -606,6 +606,25 @@ def generate_history(
         sizes=dict(sizes.rows),
         checkpoint=checkpoint,
     )
+
+
+def _newest_first(moments: Sequence[datetime], chunk: int) -> Iterable[list[datetime]]:
+    """``moments`` (sorted) in chunks of whole local days, the newest chunk first, each in
+    order: a history cut short (or read while it loads) holds the recent cases, where the
+    open ones are, and each day's numbers still follow the order of receipt."""
+    end = len(moments)
+    while end > 0:
+        begin = max(end - chunk, 0)
+        if begin > 0:
+            day = timezone.localdate(moments[begin])
+            while begin < end and timezone.localdate(moments[begin]) == day:
+                begin += 1  # the chunk's first day goes whole into the next (older) chunk
+            if begin == end:  # one day larger than a chunk: take it whole
+                begin = max(end - chunk, 0)
+                while begin > 0 and timezone.localdate(moments[begin - 1]) == day:
+                    begin -= 1
+        yield list(moments[begin:end])
+        end = begin
 
 
 def _officer_ids(catalog: Catalog) -> set[int]:
@@ -919,5 +938,6 @@ def summary(report: Report) -> Iterable[str]:
     yield (
         "  audit checkpoint issued"
         if report.checkpoint
-        else "  no audit signing key configured: no checkpoint issued"
+        else "  no audit checkpoint issued (no signing key, or the checkpoint log is another "
+        "database's): verify-audit will say the entries wait for one"
     )
