@@ -144,6 +144,7 @@ def drop_database() -> None:
 class Applicant:
     user_id: int
     token: str
+    uscc: str  # of the sole proprietorship (个体工商户) the citizen is the legal representative of
     application_id: int = 0
 
 
@@ -154,6 +155,10 @@ class Service:
     workflow: str
     answers: dict[str, Any]
     materials: list[tuple[int, str]]  # (material id, "pdf" or "png")
+    uscc_fields: list[str]  # top-level answers that are a credit code (the applicant's own)
+
+    def answers_of(self, applicant: Applicant) -> dict[str, Any]:
+        return {**self.answers, **dict.fromkeys(self.uscc_fields, applicant.uscc)}
 
 
 def pick_service() -> Service:
@@ -178,7 +183,12 @@ def pick_service() -> Service:
         if kind not in material.formats:
             sys.exit(f"material {material.pk} of {SERVICE} takes neither PDF nor PNG")
         materials.append((material.pk, kind))
-    return Service(SERVICE, version.name_en, version.workflow, answers, materials)
+    uscc_fields = [
+        name
+        for name, sub in schema.get("properties", {}).items()
+        if isinstance(sub, dict) and sub.get("format") == "cn-uscc"
+    ]
+    return Service(SERVICE, version.name_en, version.workflow, answers, materials, uscc_fields)
 
 
 def sample(schema: dict[str, Any]) -> Any:
@@ -216,6 +226,12 @@ def sample_string(schema: dict[str, Any]) -> str:
         return "2026-03-02T09:30:00+08:00"
     if fmt == "email":
         return "bench@example.com"
+    if fmt == "cn-uscc":
+        return "91370100MA3CXK7B1" + uscc_check_character("91370100MA3CXK7B1")
+    if fmt == "cn-resident-id":
+        return "37010219900307123" + resident_id_check_character("37010219900307123")
+    if fmt == "cn-phone":
+        return "13805310001"
     pattern = schema.get("pattern")
     if pattern:
         candidates = [
@@ -237,8 +253,8 @@ def create_applicants(n: int) -> list[Applicant]:
     """n citizens: users and profiles in bulk, each with an API token from the service."""
     from django.contrib.auth.hashers import make_password
 
-    from yiwang.identity.models import Citizen, User
-    from yiwang.identity.validators import resident_id_check_character
+    from yiwang.identity.models import Citizen, Enterprise, EnterpriseMember, User
+    from yiwang.identity.validators import resident_id_check_character, uscc_check_character
     from yiwang.integrations.models import Scope
     from yiwang.integrations.services import api_token_create
 
@@ -262,10 +278,28 @@ def create_applicants(n: int) -> list[Applicant]:
             )
         )
     Citizen.objects.bulk_create(citizens)
+    # Each citizen runs a sole proprietorship (个体工商户) and applies in its own name with its
+    # credit code, as the catering licence asks: the submit checks they act for it.
+    codes = [f"92370102MA{i:07d}" for i in range(n)]
+    enterprises = Enterprise.objects.bulk_create(
+        Enterprise(
+            name=f"济南市历下区王{i}小吃店",
+            uscc=code + uscc_check_character(code),
+            legal_representative=f"王{i}",
+            address="济南市历下区泉城路180号",
+        )
+        for i, code in enumerate(codes)
+    )
+    EnterpriseMember.objects.bulk_create(
+        EnterpriseMember(enterprise=enterprise, user=user, is_legal_representative=True)
+        for enterprise, user in zip(enterprises, users, strict=True)
+    )
     scopes = [Scope.APPLICATIONS_WRITE, Scope.CASES_READ]
     return [
-        Applicant(user.pk, api_token_create(owner=user, name="bench", scopes=scopes).secret)
-        for user in users
+        Applicant(
+            user.pk, api_token_create(owner=user, name="bench", scopes=scopes).secret, e.uscc
+        )
+        for user, e in zip(users, enterprises, strict=True)
     ]
 
 
@@ -299,7 +333,7 @@ def create_drafts(applicants: list[Applicant], service: Service) -> None:
             applicant=users[a.user_id],
             service_version=version,
             form_data={
-                **service.answers,
+                **service.answers_of(a),
                 **application_prefill(applicant=users[a.user_id], service_version=version),
             },
             created_at=now,
@@ -613,7 +647,7 @@ def apply_online(service: Service) -> Callable[[Client, Applicant], list[Sample]
         draft = json.loads(created.body)
         applicant.application_id = draft["id"]
         path = f"/api/v1/applications/{draft['id']}"
-        answers = {**service.answers, **draft["form_data"]}  # the profile's prefill wins
+        answers = {**service.answers_of(applicant), **draft["form_data"]}  # prefill wins
         body = json.dumps({"form_data": answers}, ensure_ascii=False).encode()
         samples = [created, client.call("patch", "PATCH", path, body, **auth, **json_type)]
         for material_id, kind in service.materials:
@@ -764,6 +798,95 @@ def header(service: Service, workers: int, load: tuple[float, float, float]) -> 
     print(f"  client: same machine, http.client, {THREADS} threads for the concurrent runs")
 
 
+# --- in-process: queries and profile of one submit ---------------------------------
+
+
+def client_for(applicant: Applicant) -> Any:
+    from django.test import Client as DjangoClient
+
+    return DjangoClient(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {applicant.token}")
+
+
+def submit_in_process(applicant: Applicant) -> Any:
+    response = client_for(applicant).post(
+        f"/api/v1/applications/{applicant.application_id}/submit",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    if response.status_code != 201:
+        sys.exit(f"in-process submit answered {response.status_code}: {response.content[:300]!r}")
+    return response
+
+
+def queries_of_submit(applicant: Applicant) -> list[str]:
+    """The SQL statements of one submit through the whole Django stack (in this process)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        submit_in_process(applicant)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def profile(applicants: list[Applicant], top: int) -> None:
+    """cProfile of submits in this process (the first few warm the caches, untimed), then the
+    SQL of one submit: what docs/performance.md keeps before and after."""
+    import cProfile
+    import io
+    import pstats
+
+    warm, timed, last = applicants[:5], applicants[5:-1], applicants[-1]
+    for applicant in warm:
+        submit_in_process(applicant)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for applicant in timed:
+        submit_in_process(applicant)
+    profiler.disable()
+    wall = time.perf_counter() - start
+    print(f"cProfile of {len(timed)} submits in process: {wall / len(timed) * 1000:.1f} ms each")
+    for order, restriction in (("cumulative", "/yiwang/"), ("tottime", "")):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats(order)
+        stats.print_stats(restriction, top) if restriction else stats.print_stats(top)
+        where = "yiwang's functions" if restriction else "all functions"
+        print(f"--- top {top} of {where} by {order} time, over {len(timed)} submits ---")
+        for line in out.getvalue().splitlines():
+            if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced")):
+                print(re.sub(r"\S*/(site-packages|src)/", "", line))
+    queries = queries_of_submit(last)
+    print(f"--- SQL of one submit: {len(queries)} statements ---")
+    for n, sql in enumerate(queries, start=1):
+        print(f"{n:3d}. {sql if len(sql) < 200 else sql[:197] + '...'}")
+
+
+def main_profile() -> None:
+    """``bench/submit_path.py profile [N]``: set up as the bench does, then profile N submits
+    in this process (no HTTP server) and print the SQL of one."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 60
+    recreate_database()
+    try:
+        django.setup()
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", quiet=True, force=True)
+        service = pick_service()
+        applicants = create_applicants(n + 6)
+        create_drafts(applicants, service)
+        print(
+            f"service {service.code}: {len(service.answers)} answers, "
+            f"{len(service.materials)} required materials"
+        )
+        profile(applicants, top=int(os.environ.get("BENCH_TOP", "30")))
+    finally:
+        connections.close_all()
+        if not KEEP_DB:
+            drop_database()
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
 # --- main --------------------------------------------------------------------------
 
 
@@ -856,4 +979,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["profile"]:
+        main_profile()
+    else:
+        main()
