@@ -296,9 +296,7 @@ def create_applicants(n: int) -> list[Applicant]:
     )
     scopes = [Scope.APPLICATIONS_WRITE, Scope.CASES_READ]
     return [
-        Applicant(
-            user.pk, api_token_create(owner=user, name="bench", scopes=scopes).secret, e.uscc
-        )
+        Applicant(user.pk, api_token_create(owner=user, name="bench", scopes=scopes).secret, e.uscc)
         for user, e in zip(users, enterprises, strict=True)
     ]
 

@@ -144,7 +144,7 @@ def application_submit_outcome(
     published (if it was superseded the draft must be restarted).
     Side effects: locks the application row; sets status ``submitted``,
     ``submitted_at`` and ``idempotency_key``; takes the next case number
-    (``numbering.case_number_next``, row lock on the day's sequence); starts
+    (``numbering.case_number_next``: no lock held on PostgreSQL); starts
     the workflow ``service_version.workflow`` with the promised limit as an
     override (``processes.services.workflow_start``); creates the Case, links
     the uploads to it; timeline ``submitted``; audit ``case.submit``;
