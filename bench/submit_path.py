@@ -38,6 +38,14 @@ applicants (default 32), BENCH_THREADS at a time, each creating a draft,
 saving the answers, uploading each required material and submitting:
 applications per second and the latency of each kind of request.
 
+Printed too: the SQL statements of one submit (counted in this process through
+the whole Django stack before the server starts, after a warm-up submit), and
+each figure beside its goal from the issue "Performance at city scale":
+submits/s on 8 threads at least 40 % of /healthz's, at least 250 submits/s,
+and the whole applicant path at least 5 × 8.3 applications/s.
+``bench/submit_path.py profile [N]`` instead profiles N submits in process
+(cProfile, top entries) and prints the SQL of one (docs/performance.md).
+
 Checked after the runs and printed, not asserted: every submit answered 201,
 one case per submit in the database, no case number twice, and resending a
 few Idempotency-Keys answers 200 with the same case. Each client thread uses
@@ -249,8 +257,9 @@ def sample_string(schema: dict[str, Any]) -> str:
     ]
 
 
-def create_applicants(n: int) -> list[Applicant]:
-    """n citizens: users and profiles in bulk, each with an API token from the service."""
+def create_applicants(n: int, start: int = 0) -> list[Applicant]:
+    """n citizens (numbered from ``start``: call again with a higher one for more): users and
+    profiles in bulk, each with an API token from the service."""
     from django.contrib.auth.hashers import make_password
 
     from yiwang.identity.models import Citizen, Enterprise, EnterpriseMember, User
@@ -261,10 +270,10 @@ def create_applicants(n: int) -> list[Applicant]:
     password = make_password(None)  # unusable: these users only ever use their token
     users = User.objects.bulk_create(
         User(username=f"bench{i:05d}", display_name=f"压测用户{i}", password=password)
-        for i in range(n)
+        for i in range(start, start + n)
     )
     citizens = []
-    for i, user in enumerate(users):
+    for i, user in enumerate(users, start=start):
         # 历下区, born on one of 1,000 days from 1980, sequence i % 1000.
         born = time.strftime("%Y%m%d", time.gmtime(315532800 + (i // 1000) * 86400))
         first17 = f"370102{born}{i % 1000:03d}"
@@ -280,7 +289,7 @@ def create_applicants(n: int) -> list[Applicant]:
     Citizen.objects.bulk_create(citizens)
     # Each citizen runs a sole proprietorship (个体工商户) and applies in its own name with its
     # credit code, as the catering licence asks: the submit checks they act for it.
-    codes = [f"92370102MA{i:07d}" for i in range(n)]
+    codes = [f"92370102MA{i:07d}" for i in range(start, start + n)]
     enterprises = Enterprise.objects.bulk_create(
         Enterprise(
             name=f"济南市历下区王{i}小吃店",
@@ -288,7 +297,7 @@ def create_applicants(n: int) -> list[Applicant]:
             legal_representative=f"王{i}",
             address="济南市历下区泉城路180号",
         )
-        for i, code in enumerate(codes)
+        for i, code in enumerate(codes, start=start)
     )
     EnterpriseMember.objects.bulk_create(
         EnterpriseMember(enterprise=enterprise, user=user, is_legal_representative=True)
@@ -714,7 +723,8 @@ def report(name: str, result: Run, expected: int, unit: str) -> float:
     return rate
 
 
-def report_path(result: Run, applications: int, service: Service) -> None:
+def report_path(result: Run, applications: int, service: Service) -> float:
+    """Prints the path's figures; returns applications per second."""
     steps = len(result.samples) / applications
     print(
         f"  {applications} applications on {THREADS} threads, {steps:.0f} requests each: "
@@ -731,6 +741,7 @@ def report_path(result: Run, applications: int, service: Service) -> None:
                 f"    {kind:<7} {len(samples):5d} requests   median {ms(median)}"
                 f"   p95 {ms(p95(latencies))}   {errors_of(samples, expected)}"
             )
+    return applications / result.wall
 
 
 def check(submits: list[Run], jobs: list[Submit], port: int) -> None:
@@ -825,6 +836,24 @@ def queries_of_submit(applicant: Applicant) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
+def statements_of_submit(applicants: list[Applicant]) -> str:
+    """What one submit costs in SQL, counted in this process through the whole Django stack
+    with production settings: the first applicant's submit warms the process (calendar,
+    compiled workflow), the second is counted, after a GET with its token as a client
+    makes before submitting (the token's last use is recorded at most once a minute)."""
+    warm, counted = applicants
+    submit_in_process(warm)
+    client_for(counted).get(f"/api/v1/applications/{counted.application_id}")
+    queries = queries_of_submit(counted)
+    begin = queries.index("BEGIN") if "BEGIN" in queries else 0
+    commit = queries.index("COMMIT") if "COMMIT" in queries else len(queries) - 1
+    return (
+        f"  SQL per submit: {len(queries)} statements: {begin} before the transaction, "
+        f"{commit - begin + 1} in it (BEGIN and COMMIT included), "
+        f"{len(queries) - commit - 1} after it (the audit sequencer and the answer)"
+    )
+
+
 def profile(applicants: list[Applicant], top: int) -> None:
     """cProfile of submits in this process (the first few warm the caches, untimed), then the
     SQL of one submit: what docs/performance.md keeps before and after."""
@@ -902,9 +931,10 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         call_command("load_demo", quiet=True, force=True)
         service = pick_service()
-        applicants = create_applicants(SEQ + CONC + PATH)
-        timed, walkers = applicants[: SEQ + CONC], applicants[SEQ + CONC :]
-        create_drafts(timed, service)
+        applicants = create_applicants(SEQ + CONC + PATH + 2)
+        timed, walkers = applicants[: SEQ + CONC], applicants[SEQ + CONC : -2]
+        create_drafts([*timed, *applicants[-2:]], service)
+        statements = statements_of_submit(applicants[-2:])
         connections.close_all()
         setup = time.perf_counter() - began
 
@@ -917,6 +947,7 @@ def main() -> None:
             f"  set-up (database, demo city, {len(applicants)} applicants, {len(timed)} drafts "
             f"ready to submit): {setup:.1f} s"
         )
+        print(statements)
         # Warm every worker: the middleware, token authentication, the API's routes.
         run(port, range(50), THREADS, healthz)
         run(port, timed[:40], THREADS, lambda client, a: [
@@ -950,14 +981,24 @@ def main() -> None:
             print(f"  {name}  {ours / ceiling:6.3f}   (healthz {ceiling / ours:.0f}× the submits)")
         print(f"  {THREADS} threads against 1: submits {submit_conc / submit_seq:.2f}×, "
               f"healthz {health_conc / health_seq:.2f}×")  # fmt: skip
+        path_rate = 0.0
         if walkers:
             print(
                 f"whole applicant path over HTTP: create, patch, {len(service.materials)} "
                 "uploads, submit"
             )
-            report_path(
+            path_rate = report_path(
                 run(port, walkers, THREADS, apply_online(service), meter), len(walkers), service
             )
+        print("goals (issue 'Performance at city scale', on this machine, in this run):")
+        goals = [
+            (f"submits/s on {THREADS} threads / healthz", submit_conc / health_conc, 0.40, ".3f"),
+            (f"submits/s on {THREADS} threads", submit_conc, 250.0, ".1f"),
+            ("whole applicant path, applications/s (5 × 8.3)", path_rate, 5 * 8.3, ".1f"),
+        ]
+        for name, value, goal, fmt in goals:
+            verdict = "met" if value >= goal else f"NOT met ({value / goal:.0%} of it)"
+            print(f"  {name:<48} {value:{fmt}}   goal ≥ {goal:{fmt}}   {verdict}")
         check([seq, conc], jobs, port)
         print(f"total {time.perf_counter() - began:.1f} s")
     except BaseException:
