@@ -190,7 +190,9 @@ def application_submit_outcome(
         # The key is taken (the unique constraint on the applicant's keys, checked by the
         # UPDATE that records it): by this application at the same moment, or by another.
         # Everything rolled back; answer with the case the key names.
-        existing = _existing_case(applicant, key) if key is not None else None
+        if key is None:
+            raise
+        existing = _existing_case(applicant, key)
         if existing is None:
             raise
         _require_same_application(existing, application, key)
