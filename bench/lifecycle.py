@@ -23,7 +23,7 @@ database of ``generate_history`` when it exists and has cases) the lifecycles
 add cases to it: that database is changed (its ``cases`` migrations are brought
 up to date first, which adds the case-number function). Otherwise a database
 ``yiwang_bench_submit_lifecycle`` is made: the Jinan demo city and
-BENCH_BACKGROUND (default 20,000) cases submitted through the same service, so
+BENCH_BACKGROUND (default 5,000) cases submitted through the same service, so
 the tables and indexes are not empty; it is dropped afterwards (BENCH_KEEP_DB=1
 keeps it). The figures say which database and how many cases it held.
 
@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 LIFECYCLES = int(os.environ.get("BENCH_LIFECYCLES", "400"))
 PROCS = int(os.environ.get("BENCH_PROCS", "4"))
-BACKGROUND = int(os.environ.get("BENCH_BACKGROUND", "20000"))
+BACKGROUND = int(os.environ.get("BENCH_BACKGROUND", "5000"))
 DIGIT = 6.3  # lifecycles/s at 1 M rows, 8-16 vCPU (DIGIT's published figure)
 GOAL = 50.0  # lifecycles/s on 2 cores
 
