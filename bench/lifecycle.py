@@ -35,8 +35,8 @@ as bench/submit_path.py makes them); the officers are the demo department's.
     BENCH_DB=none BENCH_BACKGROUND=5000 .venv/bin/python bench/lifecycle.py
 
 Environment: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), BENCH_DB,
-BENCH_LIFECYCLES, BENCH_PROCS, BENCH_BACKGROUND, BENCH_KEEP_DB, BENCH_SERVICE
-(as bench/submit_path.py).
+BENCH_GENERATED_DB (the name of the generated one), BENCH_LIFECYCLES, BENCH_PROCS,
+BENCH_BACKGROUND, BENCH_KEEP_DB, BENCH_SERVICE (as bench/submit_path.py).
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def existing_cases(name: str) -> int:
 WANTED = os.environ.get("BENCH_DB", "yiwang_bench_1m")
 HELD = existing_cases(WANTED) if WANTED != "none" else 0
 GENERATED = HELD == 0
-os.environ["BENCH_DB"] = "yiwang_bench_submit_lifecycle" if GENERATED else WANTED
+GENERATED_DB = os.environ.get("BENCH_GENERATED_DB", "yiwang_bench_submit_lifecycle")
+os.environ["BENCH_DB"] = GENERATED_DB if GENERATED else WANTED
 sys.path.insert(0, str(ROOT / "bench"))
 
 import submit_path as bench  # noqa: E402  (sets the production environment)
@@ -84,6 +85,27 @@ def step_times() -> dict[str, list[float]]:
     return {k: [] for k in ("submit", "accept", "approve", "certificate", "complete", "rate")}
 
 
+def one_lifecycle(
+    application_id: int, applicant: Any, clerk: Any, approver: Any, record: Any
+) -> None:
+    """Submit, accept, approve, issue, complete and rate one case; ``record(step, run)`` runs
+    each step (and times or counts it)."""
+    from yiwang.cases import services
+    from yiwang.cases.models import Application
+
+    case = record(
+        "submit",
+        lambda: services.application_submit(
+            application=Application(pk=application_id), applicant=applicant
+        ),
+    )
+    case = record("accept", lambda: services.case_accept(case=case, actor=clerk))
+    case = record("approve", lambda: services.case_approve(case=case, actor=approver))
+    case = record("certificate", lambda: services.certificate_issue(case=case, actor=approver))
+    case = record("complete", lambda: services.case_complete(case=case, actor=approver))
+    record("rate", lambda: services.rating_submit(case=case, applicant=applicant, level=5))
+
+
 def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int], out: Any) -> None:
     """One worker: the lifecycle of each (application id, applicant id), timed per step."""
     import django
@@ -91,8 +113,6 @@ def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int], out: Any)
     django.setup()
     from django.db import connections
 
-    from yiwang.cases import services
-    from yiwang.cases.models import Application
     from yiwang.identity.models import User
 
     connections.close_all()  # never the parent's connection
@@ -103,31 +123,44 @@ def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int], out: Any)
     cpu = bench.cpu_of([backend]).get(backend, 0.0), time.process_time()
     times = step_times()
     failures: list[str] = []
+
+    def timed(step: str, run: Any) -> Any:
+        start = time.perf_counter()
+        result = run()
+        times[step].append(time.perf_counter() - start)
+        return result
+
     for application_id, applicant_id in jobs:
-        applicant = User.objects.get(pk=applicant_id)
         try:
-            t = time.perf_counter()
-            case = services.application_submit(
-                application=Application(pk=application_id), applicant=applicant
-            )
-            times["submit"].append(time.perf_counter() - t)
-            for name, action in (
-                ("accept", lambda c: services.case_accept(case=c, actor=clerk)),
-                ("approve", lambda c: services.case_approve(case=c, actor=approver)),
-                ("certificate", lambda c: services.certificate_issue(case=c, actor=approver)),
-                ("complete", lambda c: services.case_complete(case=c, actor=approver)),
-            ):
-                t = time.perf_counter()
-                case = action(case)
-                times[name].append(time.perf_counter() - t)
-            t = time.perf_counter()
-            services.rating_submit(case=case, applicant=applicant, level=5)
-            times["rate"].append(time.perf_counter() - t)
+            applicant = User.objects.get(pk=applicant_id)
+            one_lifecycle(application_id, applicant, clerk, approver, timed)
         except Exception as exc:  # counted and shown, the run goes on
             failures.append(f"{type(exc).__name__}: {exc}")
     used = (bench.cpu_of([backend]).get(backend, cpu[0]) - cpu[0], time.process_time() - cpu[1])
     connections.close_all()
     out.put((times, failures, used))
+
+
+def statements_per_step(job: tuple[int, int], officers: tuple[int, int]) -> str:
+    """The SQL statements of each step of one lifecycle, in this process (after commit too:
+    the audit sequencer runs in the request that committed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiwang.identity.models import User
+
+    clerk, approver = (User.objects.get(pk=pk) for pk in officers)
+    counts: dict[str, int] = {}
+
+    def counted(step: str, run: Any) -> Any:
+        with CaptureQueriesContext(connection) as captured:
+            result = run()
+        counts[step] = len(captured.captured_queries)
+        return result
+
+    one_lifecycle(job[0], User.objects.get(pk=job[1]), clerk, approver, counted)
+    steps = ", ".join(f"{step} {n}" for step, n in counts.items())
+    return f"  SQL statements per step: {steps}; {sum(counts.values())} per lifecycle"
 
 
 def officers_of(department_id: int) -> tuple[int, int]:
@@ -190,8 +223,11 @@ def main() -> None:
             item__code=service.code, status=ServiceVersion.Status.PUBLISHED
         )
         officers = officers_of(version.item.department_id)
-        applicants = bench.create_applicants(LIFECYCLES, start=first_free_applicant())
+        applicants = bench.create_applicants(LIFECYCLES + 2, start=first_free_applicant())
         bench.create_drafts(applicants, service)
+        extra, applicants = applicants[:2], applicants[2:]
+        for warm_up in extra:  # the first warms this process (calendar, workflow); then count
+            statements = statements_per_step((warm_up.application_id, warm_up.user_id), officers)
         held = existing_cases(os.environ["BENCH_DB"])
         connections.close_all()
         setup = time.perf_counter() - began
@@ -237,6 +273,7 @@ def main() -> None:
             f"on {PROCS} processes in {wall:.1f} s: {rate:.1f} lifecycles/s"
             + (f"   FAILED {len(failures)} (first: {failures[0]})" if failures else "")
         )
+        print(statements)
         for name, values in times.items():
             if values:
                 print(
