@@ -38,6 +38,14 @@ applicants (default 32), BENCH_THREADS at a time, each creating a draft,
 saving the answers, uploading each required material and submitting:
 applications per second and the latency of each kind of request.
 
+Printed too: the SQL statements of one submit (counted in this process through
+the whole Django stack before the server starts, after a warm-up submit), and
+each figure beside its goal from the issue "Performance at city scale":
+submits/s on 8 threads at least 40 % of /healthz's, at least 250 submits/s,
+and the whole applicant path at least 5 × 8.3 applications/s.
+``bench/submit_path.py profile [N]`` instead profiles N submits in process
+(cProfile, top entries) and prints the SQL of one (docs/performance.md).
+
 Checked after the runs and printed, not asserted: every submit answered 201,
 one case per submit in the database, no case number twice, and resending a
 few Idempotency-Keys answers 200 with the same case. Each client thread uses
@@ -144,6 +152,7 @@ def drop_database() -> None:
 class Applicant:
     user_id: int
     token: str
+    uscc: str  # of the sole proprietorship (个体工商户) the citizen is the legal representative of
     application_id: int = 0
 
 
@@ -154,6 +163,10 @@ class Service:
     workflow: str
     answers: dict[str, Any]
     materials: list[tuple[int, str]]  # (material id, "pdf" or "png")
+    uscc_fields: list[str]  # top-level answers that are a credit code (the applicant's own)
+
+    def answers_of(self, applicant: Applicant) -> dict[str, Any]:
+        return {**self.answers, **dict.fromkeys(self.uscc_fields, applicant.uscc)}
 
 
 def pick_service() -> Service:
@@ -178,7 +191,12 @@ def pick_service() -> Service:
         if kind not in material.formats:
             sys.exit(f"material {material.pk} of {SERVICE} takes neither PDF nor PNG")
         materials.append((material.pk, kind))
-    return Service(SERVICE, version.name_en, version.workflow, answers, materials)
+    uscc_fields = [
+        name
+        for name, sub in schema.get("properties", {}).items()
+        if isinstance(sub, dict) and sub.get("format") == "cn-uscc"
+    ]
+    return Service(SERVICE, version.name_en, version.workflow, answers, materials, uscc_fields)
 
 
 def sample(schema: dict[str, Any]) -> Any:
@@ -216,6 +234,12 @@ def sample_string(schema: dict[str, Any]) -> str:
         return "2026-03-02T09:30:00+08:00"
     if fmt == "email":
         return "bench@example.com"
+    if fmt == "cn-uscc":
+        return "91370100MA3CXK7B1" + uscc_check_character("91370100MA3CXK7B1")
+    if fmt == "cn-resident-id":
+        return "37010219900307123" + resident_id_check_character("37010219900307123")
+    if fmt == "cn-phone":
+        return "13805310001"
     pattern = schema.get("pattern")
     if pattern:
         candidates = [
@@ -233,22 +257,23 @@ def sample_string(schema: dict[str, Any]) -> str:
     ]
 
 
-def create_applicants(n: int) -> list[Applicant]:
-    """n citizens: users and profiles in bulk, each with an API token from the service."""
+def create_applicants(n: int, start: int = 0) -> list[Applicant]:
+    """n citizens (numbered from ``start``: call again with a higher one for more): users and
+    profiles in bulk, each with an API token from the service."""
     from django.contrib.auth.hashers import make_password
 
-    from yiwang.identity.models import Citizen, User
-    from yiwang.identity.validators import resident_id_check_character
+    from yiwang.identity.models import Citizen, Enterprise, EnterpriseMember, User
+    from yiwang.identity.validators import resident_id_check_character, uscc_check_character
     from yiwang.integrations.models import Scope
     from yiwang.integrations.services import api_token_create
 
     password = make_password(None)  # unusable: these users only ever use their token
     users = User.objects.bulk_create(
         User(username=f"bench{i:05d}", display_name=f"压测用户{i}", password=password)
-        for i in range(n)
+        for i in range(start, start + n)
     )
     citizens = []
-    for i, user in enumerate(users):
+    for i, user in enumerate(users, start=start):
         # 历下区, born on one of 1,000 days from 1980, sequence i % 1000.
         born = time.strftime("%Y%m%d", time.gmtime(315532800 + (i // 1000) * 86400))
         first17 = f"370102{born}{i % 1000:03d}"
@@ -262,10 +287,26 @@ def create_applicants(n: int) -> list[Applicant]:
             )
         )
     Citizen.objects.bulk_create(citizens)
+    # Each citizen runs a sole proprietorship (个体工商户) and applies in its own name with its
+    # credit code, as the catering licence asks: the submit checks they act for it.
+    codes = [f"92370102MA{i:07d}" for i in range(start, start + n)]
+    enterprises = Enterprise.objects.bulk_create(
+        Enterprise(
+            name=f"济南市历下区王{i}小吃店",
+            uscc=code + uscc_check_character(code),
+            legal_representative=f"王{i}",
+            address="济南市历下区泉城路180号",
+        )
+        for i, code in enumerate(codes, start=start)
+    )
+    EnterpriseMember.objects.bulk_create(
+        EnterpriseMember(enterprise=enterprise, user=user, is_legal_representative=True)
+        for enterprise, user in zip(enterprises, users, strict=True)
+    )
     scopes = [Scope.APPLICATIONS_WRITE, Scope.CASES_READ]
     return [
-        Applicant(user.pk, api_token_create(owner=user, name="bench", scopes=scopes).secret)
-        for user in users
+        Applicant(user.pk, api_token_create(owner=user, name="bench", scopes=scopes).secret, e.uscc)
+        for user, e in zip(users, enterprises, strict=True)
     ]
 
 
@@ -299,7 +340,7 @@ def create_drafts(applicants: list[Applicant], service: Service) -> None:
             applicant=users[a.user_id],
             service_version=version,
             form_data={
-                **service.answers,
+                **service.answers_of(a),
                 **application_prefill(applicant=users[a.user_id], service_version=version),
             },
             created_at=now,
@@ -613,7 +654,7 @@ def apply_online(service: Service) -> Callable[[Client, Applicant], list[Sample]
         draft = json.loads(created.body)
         applicant.application_id = draft["id"]
         path = f"/api/v1/applications/{draft['id']}"
-        answers = {**service.answers, **draft["form_data"]}  # the profile's prefill wins
+        answers = {**service.answers_of(applicant), **draft["form_data"]}  # prefill wins
         body = json.dumps({"form_data": answers}, ensure_ascii=False).encode()
         samples = [created, client.call("patch", "PATCH", path, body, **auth, **json_type)]
         for material_id, kind in service.materials:
@@ -682,7 +723,8 @@ def report(name: str, result: Run, expected: int, unit: str) -> float:
     return rate
 
 
-def report_path(result: Run, applications: int, service: Service) -> None:
+def report_path(result: Run, applications: int, service: Service) -> float:
+    """Prints the path's figures; returns applications per second."""
     steps = len(result.samples) / applications
     print(
         f"  {applications} applications on {THREADS} threads, {steps:.0f} requests each: "
@@ -699,6 +741,7 @@ def report_path(result: Run, applications: int, service: Service) -> None:
                 f"    {kind:<7} {len(samples):5d} requests   median {ms(median)}"
                 f"   p95 {ms(p95(latencies))}   {errors_of(samples, expected)}"
             )
+    return applications / result.wall
 
 
 def check(submits: list[Run], jobs: list[Submit], port: int) -> None:
@@ -764,6 +807,113 @@ def header(service: Service, workers: int, load: tuple[float, float, float]) -> 
     print(f"  client: same machine, http.client, {THREADS} threads for the concurrent runs")
 
 
+# --- in-process: queries and profile of one submit ---------------------------------
+
+
+def client_for(applicant: Applicant) -> Any:
+    from django.test import Client as DjangoClient
+
+    return DjangoClient(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {applicant.token}")
+
+
+def submit_in_process(applicant: Applicant) -> Any:
+    response = client_for(applicant).post(
+        f"/api/v1/applications/{applicant.application_id}/submit",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    if response.status_code != 201:
+        sys.exit(f"in-process submit answered {response.status_code}: {response.content[:300]!r}")
+    return response
+
+
+def queries_of_submit(applicant: Applicant) -> list[str]:
+    """The SQL statements of one submit through the whole Django stack (in this process)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        submit_in_process(applicant)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def statements_of_submit(applicants: list[Applicant]) -> str:
+    """What one submit costs in SQL, counted in this process through the whole Django stack
+    with production settings: the first applicant's submit warms the process (calendar,
+    compiled workflow), the second is counted, after a GET with its token as a client
+    makes before submitting (the token's last use is recorded at most once a minute)."""
+    warm, counted = applicants
+    submit_in_process(warm)
+    client_for(counted).get(f"/api/v1/applications/{counted.application_id}")
+    queries = queries_of_submit(counted)
+    begin = queries.index("BEGIN") if "BEGIN" in queries else 0
+    commit = queries.index("COMMIT") if "COMMIT" in queries else len(queries) - 1
+    return (
+        f"  SQL per submit: {len(queries)} statements: {begin} before the transaction, "
+        f"{commit - begin + 1} in it (BEGIN and COMMIT included), "
+        f"{len(queries) - commit - 1} after it (the audit sequencer and the answer)"
+    )
+
+
+def profile(applicants: list[Applicant], top: int) -> None:
+    """cProfile of submits in this process (the first few warm the caches, untimed), then the
+    SQL of one submit: what docs/performance.md keeps before and after."""
+    import cProfile
+    import io
+    import pstats
+
+    warm, timed, last = applicants[:5], applicants[5:-1], applicants[-1]
+    for applicant in warm:
+        submit_in_process(applicant)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for applicant in timed:
+        submit_in_process(applicant)
+    profiler.disable()
+    wall = time.perf_counter() - start
+    print(f"cProfile of {len(timed)} submits in process: {wall / len(timed) * 1000:.1f} ms each")
+    for order, restriction in (("cumulative", "/yiwang/"), ("tottime", "")):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats(order)
+        stats.print_stats(restriction, top) if restriction else stats.print_stats(top)
+        where = "yiwang's functions" if restriction else "all functions"
+        print(f"--- top {top} of {where} by {order} time, over {len(timed)} submits ---")
+        for line in out.getvalue().splitlines():
+            if line.strip() and not line.lstrip().startswith(("Ordered by", "List reduced")):
+                print(re.sub(r"\S*/(site-packages|src)/", "", line))
+    queries = queries_of_submit(last)
+    print(f"--- SQL of one submit: {len(queries)} statements ---")
+    for n, sql in enumerate(queries, start=1):
+        print(f"{n:3d}. {sql if len(sql) < 200 else sql[:197] + '...'}")
+
+
+def main_profile() -> None:
+    """``bench/submit_path.py profile [N]``: set up as the bench does, then profile N submits
+    in this process (no HTTP server) and print the SQL of one."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 60
+    recreate_database()
+    try:
+        django.setup()
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", quiet=True, force=True)
+        service = pick_service()
+        applicants = create_applicants(n + 6)
+        create_drafts(applicants, service)
+        print(
+            f"service {service.code}: {len(service.answers)} answers, "
+            f"{len(service.materials)} required materials"
+        )
+        profile(applicants, top=int(os.environ.get("BENCH_TOP", "30")))
+    finally:
+        connections.close_all()
+        if not KEEP_DB:
+            drop_database()
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
 # --- main --------------------------------------------------------------------------
 
 
@@ -781,9 +931,10 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         call_command("load_demo", quiet=True, force=True)
         service = pick_service()
-        applicants = create_applicants(SEQ + CONC + PATH)
-        timed, walkers = applicants[: SEQ + CONC], applicants[SEQ + CONC :]
-        create_drafts(timed, service)
+        applicants = create_applicants(SEQ + CONC + PATH + 2)
+        timed, walkers = applicants[: SEQ + CONC], applicants[SEQ + CONC : -2]
+        create_drafts([*timed, *applicants[-2:]], service)
+        statements = statements_of_submit(applicants[-2:])
         connections.close_all()
         setup = time.perf_counter() - began
 
@@ -796,6 +947,7 @@ def main() -> None:
             f"  set-up (database, demo city, {len(applicants)} applicants, {len(timed)} drafts "
             f"ready to submit): {setup:.1f} s"
         )
+        print(statements)
         # Warm every worker: the middleware, token authentication, the API's routes.
         run(port, range(50), THREADS, healthz)
         run(port, timed[:40], THREADS, lambda client, a: [
@@ -829,14 +981,24 @@ def main() -> None:
             print(f"  {name}  {ours / ceiling:6.3f}   (healthz {ceiling / ours:.0f}× the submits)")
         print(f"  {THREADS} threads against 1: submits {submit_conc / submit_seq:.2f}×, "
               f"healthz {health_conc / health_seq:.2f}×")  # fmt: skip
+        path_rate = 0.0
         if walkers:
             print(
                 f"whole applicant path over HTTP: create, patch, {len(service.materials)} "
                 "uploads, submit"
             )
-            report_path(
+            path_rate = report_path(
                 run(port, walkers, THREADS, apply_online(service), meter), len(walkers), service
             )
+        print("goals (issue 'Performance at city scale', on this machine, in this run):")
+        goals = [
+            (f"submits/s on {THREADS} threads / healthz", submit_conc / health_conc, 0.40, ".3f"),
+            (f"submits/s on {THREADS} threads", submit_conc, 250.0, ".1f"),
+            ("whole applicant path, applications/s (5 × 8.3)", path_rate, 5 * 8.3, ".1f"),
+        ]
+        for name, value, goal, fmt in goals:
+            verdict = "met" if value >= goal else f"NOT met ({value / goal:.0%} of it)"
+            print(f"  {name:<48} {value:{fmt}}   goal ≥ {goal:{fmt}}   {verdict}")
         check([seq, conc], jobs, port)
         print(f"total {time.perf_counter() - began:.1f} s")
     except BaseException:
@@ -856,4 +1018,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["profile"]:
+        main_profile()
+    else:
+        main()

@@ -282,6 +282,14 @@ if IS_PRODUCTION and YIWANG_CALENDAR_FALLBACK == "error":
         "Use statutory (the default)."
     )
 
+# How long a process trusts the working-day calendar it has loaded before it checks
+# the database's fingerprint of it again (one aggregate query): an edit made in
+# another process is used by this one at most this many seconds later (the process
+# that edits drops its copy at once). 0 checks on every use, as the tests do.
+YIWANG_CALENDAR_RECHECK_SECONDS = env_int(
+    "YIWANG_CALENDAR_RECHECK_SECONDS", 0 if YIWANG_ENV == "test" else 2
+)
+
 # --- static and media files ------------------------------------------------
 
 STATIC_URL = "static/"

@@ -78,7 +78,9 @@ class Application(models.Model):
 
 
 class CaseNumberSequence(models.Model):
-    """The last case number handed out per region and local day (taken with a row lock)."""
+    """The last case number handed out per region and local day, on SQLite (one upsert per
+    number). On PostgreSQL numbers come from a sequence per region and day
+    (``cases.numbering``); rows written before that are where a day's sequence starts."""
 
     region_code = models.CharField(_("region code"), max_length=6)
     day = models.DateField(_("day"))

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, cast
@@ -71,6 +72,7 @@ _Fingerprint = tuple[Any, ...]
 
 _lock = threading.Lock()
 _cached: tuple[_Fingerprint, WorkingCalendar] | None = None
+_checked_at = 0.0  # time.monotonic() of the last fingerprint check that matched
 
 
 def _calendar_models() -> tuple[type[Model], type[Model]]:
@@ -149,16 +151,27 @@ def _fingerprint(fallback: FallbackPolicy) -> _Fingerprint:
 
 
 def load_calendar() -> WorkingCalendar:
-    """The calendar as the database has it now: cached per process, one query when unchanged."""
-    global _cached
+    """The calendar as the database has it now: cached per process, one query when unchanged,
+    none when this process checked it less than ``YIWANG_CALENDAR_RECHECK_SECONDS`` ago."""
+    global _cached, _checked_at
     fallback = fallback_policy()
-    fingerprint = _fingerprint(fallback)
     cached = _cached
+    recheck = float(getattr(settings, "YIWANG_CALENDAR_RECHECK_SECONDS", 0) or 0)
+    if (
+        cached is not None
+        and recheck > 0
+        and cached[0][0] == fallback
+        and time.monotonic() - _checked_at < recheck
+    ):
+        return cached[1]
+    fingerprint = _fingerprint(fallback)
     if cached is not None and cached[0] == fingerprint:
+        _checked_at = time.monotonic()
         return cached[1]
     with _lock:
         loaded = calendar_from_database(fallback)
         _cached = (fingerprint, loaded)
+        _checked_at = time.monotonic()
     return loaded
 
 

@@ -125,7 +125,7 @@ def notify(
         values.setdefault("number", str(getattr(case, "number", "")))
     language = user_language(user)
     title, body = texts.render(kind, values, language)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         notification = Notification.objects.create(
             user=user,
             case=case,

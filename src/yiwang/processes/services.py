@@ -83,10 +83,27 @@ def workflow_start(
     a year without a holiday schedule gets a provisional deadline (never an
     error, unless ``YIWANG_CALENDAR_FALLBACK="error"`` was chosen).
     """
+    with transaction.atomic(savepoint=False):
+        instance, started = workflow_start_unaudited(
+            definition_name=definition_name, overrides=overrides, at=at
+        )
+        audit_record(actor=actor, action="workflow.start", target=instance, data=started)
+    return instance
+
+
+def workflow_start_unaudited(
+    *,
+    definition_name: str,
+    overrides: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> tuple[WorkflowInstance, dict[str, Any]]:
+    """:func:`workflow_start` without its audit entry, for a service that audits the start
+    in its own entry: the instance, and what ``workflow.start`` would record (the caller
+    must put it in its entry). Call inside the caller's transaction."""
     at = at or timezone.now()
     overrides_dict = dict(overrides or {})
     definition = workflow_definition(definition_name, overrides_dict)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         calendar = load_calendar()
         outcome = start(definition, at=at, calendar=calendar)
         state = outcome.state
@@ -104,19 +121,14 @@ def workflow_start(
         _set_calendar_columns(instance, state, calendar)
         instance.save(force_insert=True)
         _record_events(instance, outcome.events, first_seq=1)
-        audit_record(
-            actor=actor,
-            action="workflow.start",
-            target=instance,
-            data={
-                "definition": definition_name,
-                "overrides": overrides_dict,
-                "status": state.status,
-                "version": state.version,
-                "events": [e.type for e in outcome.events],
-            },
-        )
-    return instance
+    started = {
+        "definition": definition_name,
+        "overrides": overrides_dict,
+        "status": state.status,
+        "version": state.version,
+        "events": [e.type for e in outcome.events],
+    }
+    return instance, started
 
 
 def workflow_execute(

@@ -27,7 +27,14 @@ from yiwang.cases.api.schemas import (
     RatingOut,
     WithdrawIn,
 )
-from yiwang.cases.api.shaping import _applicant_detail, _application, _material, _page, _summary
+from yiwang.cases.api.shaping import (
+    _applicant_detail,
+    _application,
+    _material,
+    _page,
+    _submitted_detail,
+    _summary,
+)
 from yiwang.cases.downloads import material_response
 from yiwang.cases.models import Application, Case
 from yiwang.core.apitypes import INT_MAX, ErrorOut
@@ -133,14 +140,16 @@ def application_submit(
     application_id: int = ID,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ) -> Any:
+    # The service locks the application and answers 404 unless it is the caller's.
     submission = services.application_submit_outcome(
-        application=_own_application(request, application_id),
+        application=Application(pk=application_id),
         applicant=user_of(request),
         idempotency_key=idempotency_key,
     )
-    # Re-read, not the in-memory case: the response shows instants as stored (UTC).
+    if submission.created:
+        return Status(201, _submitted_detail(submission))
     case = selectors.case_get_for_applicant(user=user_of(request), number=submission.case.number)
-    return Status(201 if submission.created else 200, _applicant_detail(case))
+    return Status(200, _applicant_detail(case))
 
 
 @applicant_router.get(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -76,7 +77,9 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _timeline(case: Case, *, public_only: bool) -> list[dict[str, Any]]:
+def _timeline(
+    case: Case, *, public_only: bool, entries: list[Any] | None = None
+) -> list[dict[str, Any]]:
     return [
         {
             "at": t.at,
@@ -86,7 +89,7 @@ def _timeline(case: Case, *, public_only: bool) -> list[dict[str, Any]]:
             "detail": t.detail,
             "data": t.data,
         }
-        for t in selectors.case_timeline(case, public_only=public_only)
+        for t in selectors.case_timeline(case, public_only=public_only, entries=entries)
     ]
 
 
@@ -125,18 +128,59 @@ def _rating(case: Case) -> dict[str, Any] | None:
 
 
 def _applicant_detail(case: Case) -> dict[str, Any]:
+    return _applicant_detail_of(
+        case,
+        timeline=_timeline(case, public_only=True),
+        supplements=_supplements(case),
+        materials=list(selectors.case_materials(case)),
+        decision=_decision(case),
+        rating=_rating(case),
+    )
+
+
+def _submitted_detail(submission: services.Submission) -> dict[str, Any]:
+    """The applicant's view of a case the submission has just created, from what it wrote
+    (no read back): instants as the database gives them back (UTC), its timeline and
+    uploads, no supplement, decision or rating yet."""
+    case = submission.case
+    for model_field in case._meta.concrete_fields:
+        value = getattr(case, model_field.attname)
+        if isinstance(value, datetime):
+            setattr(case, model_field.attname, value.astimezone(UTC))
+    entries = list(submission.timeline)
+    for entry in entries:
+        entry.at = entry.at.astimezone(UTC)
+    return _applicant_detail_of(
+        case,
+        timeline=_timeline(case, public_only=True, entries=entries),
+        supplements=[],
+        materials=list(submission.materials),
+        decision=None,
+        rating=None,
+    )
+
+
+def _applicant_detail_of(
+    case: Case,
+    *,
+    timeline: list[dict[str, Any]],
+    supplements: list[dict[str, Any]],
+    materials: list[CaseMaterial],
+    decision: dict[str, Any] | None,
+    rating: dict[str, Any] | None,
+) -> dict[str, Any]:
     next_step = selectors.case_next_step(case)
     return {
         **_summary(case),
         "enterprise_uscc": case.enterprise.uscc if case.enterprise else None,
         "form_data": case.application.form_data,
         "next_step": next_step.__dict__ if next_step else None,
-        "timeline": _timeline(case, public_only=True),
-        "supplements": _supplements(case),
-        "materials": [_material(m) for m in selectors.case_materials(case)],
-        "decision": _decision(case),
+        "timeline": timeline,
+        "supplements": supplements,
+        "materials": [_material(m) for m in materials],
+        "decision": decision,
         "certificate_number": case.certificate_number or None,
-        "rating": _rating(case),
+        "rating": rating,
     }
 
 

@@ -81,15 +81,28 @@ def _department_name(department: Department | None) -> str:
     return department.name_zh if zh or not department.name_en else department.name_en
 
 
-def case_timeline(case: Case, *, public_only: bool = True) -> list[TimelineItem]:
+def case_timeline(
+    case: Case,
+    *,
+    public_only: bool = True,
+    entries: list[CaseTimelineEntry] | None = None,
+) -> list[TimelineItem]:
     """The timeline, oldest first, with translated titles and the department's name.
 
     ``public_only`` (default) leaves out internal entries (assignment); the
-    officer's case page passes False. One query.
+    officer's case page passes False. One query; none when the caller passes the
+    case's ``entries`` it has just written (with their departments), such as a
+    submission that created the case.
     """
-    entries = CaseTimelineEntry.objects.filter(case_id=case.pk).select_related("department")
-    if public_only:
-        entries = entries.filter(public=True)
+    if entries is None:
+        rows = CaseTimelineEntry.objects.filter(case_id=case.pk).select_related("department")
+        if public_only:
+            rows = rows.filter(public=True)
+        entries = list(rows.order_by("at", "id"))
+    else:
+        entries = sorted(
+            (e for e in entries if e.public or not public_only), key=lambda e: (e.at, e.pk)
+        )
     return [
         TimelineItem(
             at=e.at,
@@ -100,7 +113,7 @@ def case_timeline(case: Case, *, public_only: bool = True) -> list[TimelineItem]
             data=e.data,
             public=e.public,
         )
-        for e in entries.order_by("at", "id")
+        for e in entries
     ]
 
 

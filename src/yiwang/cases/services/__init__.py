@@ -95,13 +95,18 @@ from yiwang.cases.services.scheduling import (
     cases_reschedule_settled,
     cases_tick_due,
 )
-from yiwang.cases.services.submission import application_submit, application_submit_outcome
+from yiwang.cases.services.submission import (
+    Submission,
+    application_submit,
+    application_submit_outcome,
+)
 
 __all__ = [
     "COMMAND_FIELDS",
     "ApplicationNotFound",
     "CaseConflict",
     "CaseNotFound",
+    "Submission",
     "UploadRejected",
     "UploadTooLarge",
     "WorkflowConflict",

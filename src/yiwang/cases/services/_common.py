@@ -208,7 +208,7 @@ def timeline(
         case=case,
         at=at,
         kind=kind,
-        department_id=case.department_id,
+        department=case.department,
         detail=detail,
         data=payload,
         public=public,

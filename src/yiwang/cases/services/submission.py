@@ -10,12 +10,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from yiwang.cases.errors import CaseConflict, IdempotencyKeyReused
+from yiwang.cases.errors import ApplicationNotFound, CaseConflict, IdempotencyKeyReused
 from yiwang.cases.forms_schema import form_errors
-from yiwang.cases.models import Application, Case, CaseMaterial
+from yiwang.cases.models import Application, Case, CaseMaterial, CaseTimelineEntry
 from yiwang.cases.numbering import case_number_next
 from yiwang.cases.services._common import (
     apply_state,
@@ -24,10 +25,10 @@ from yiwang.cases.services._common import (
     now_or,
     timeline,
 )
-from yiwang.cases.services.drafts import _acting_for_errors, _own_application, add_errors
+from yiwang.cases.services.drafts import _acting_for_errors, add_errors
 from yiwang.catalog.models import Material, ServiceVersion
 from yiwang.identity.models import User
-from yiwang.processes.services import workflow_definition, workflow_start
+from yiwang.processes.services import workflow_definition, workflow_start_unaudited
 
 
 def material_name(material: Material) -> str:
@@ -56,20 +57,24 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _submission_errors(application: Application, at: datetime) -> dict[str, list[str]]:
+def _current_uploads(application: Application) -> list[CaseMaterial]:
+    """The application's current uploads, in the order the case shows them (one query)."""
+    return list(
+        CaseMaterial.objects.filter(application_id=application.pk, superseded=False)
+        .select_related("material", "supplement_request")
+        .order_by(F("material__order").asc(nulls_last=True), "uploaded_at", "id")
+    )
+
+
+def _submission_errors(
+    application: Application, uploads: list[CaseMaterial], at: datetime
+) -> dict[str, list[str]]:
     version = application.service_version
     errors = form_errors(version.form_schema or {}, application.form_data or {}, require=True)
     add_errors(errors, _acting_for_errors(application, application.form_data or {}, at))
-    have = set(
-        application.materials.filter(superseded=False, material__isnull=False).values_list(
-            "material_id", flat=True
-        )
-    )
-    missing = [
-        m
-        for m in version.materials.filter(requirement=Material.Requirement.REQUIRED)
-        if m.pk not in have
-    ]
+    have = {u.material_id for u in uploads if u.material_id is not None}
+    required = version.materials.filter(requirement=Material.Requirement.REQUIRED)
+    missing = [m for m in required if m.pk not in have]
     if missing:
         errors["materials"] = [
             _("Upload “%(name)s”.") % {"name": material_name(m)} for m in missing
@@ -104,10 +109,31 @@ def _existing_case(applicant: User, key: str) -> Case | None:
 
 @dataclass(frozen=True)
 class Submission:
-    """What submitting gave: the case, and whether this call created it (or found it)."""
+    """What submitting gave: the case, and whether this call created it (or found it).
+
+    A case this call created comes with what it has so far, as written (the caller
+    need not read it back): its ``timeline`` (the ``submitted`` entry) and its current
+    ``materials`` (in the case's order, with their catalog materials)."""
 
     case: Case
     created: bool
+    timeline: tuple[CaseTimelineEntry, ...] = ()
+    materials: tuple[CaseMaterial, ...] = ()
+
+
+def _locked_application(application: Application, applicant: User) -> Application:
+    """The applicant's application, locked (``FOR UPDATE`` of its row only), with its
+    service version, item, department, region and enterprise: one query. 404 otherwise."""
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("service_version__item__department__region", "enterprise")
+        .filter(pk=application.pk, applicant_id=applicant.pk)
+        .first()
+    )
+    if locked is None or not applicant.is_active:
+        raise ApplicationNotFound(_("No such application."))
+    locked.applicant = applicant
+    return locked
 
 
 def application_submit(
@@ -144,11 +170,13 @@ def application_submit_outcome(
     published (if it was superseded the draft must be restarted).
     Side effects: locks the application row; sets status ``submitted``,
     ``submitted_at`` and ``idempotency_key``; takes the next case number
-    (``numbering.case_number_next``, row lock on the day's sequence); starts
+    (``numbering.case_number_next``: no lock held on PostgreSQL); starts
     the workflow ``service_version.workflow`` with the promised limit as an
-    override (``processes.services.workflow_start``); creates the Case, links
-    the uploads to it; timeline ``submitted``; audit ``case.submit``;
-    notifies the applicant (``submitted``).
+    override (``processes.services.workflow_start_unaudited``); creates the Case,
+    links the uploads to it; timeline ``submitted``; one audit entry
+    ``case.submit`` (with the workflow's start, as ``workflow.start`` records
+    it elsewhere); notifies the applicant (``submitted``). Statements: a fixed
+    number whatever the form and the materials (tests/api/test_submit_queries.py).
     Errors: ``ApplicationNotFound`` (404); ``ValidationError`` (422) with
     field messages, and ``materials`` listing missing materials by name;
     ``IdempotencyKeyReused`` (422, field ``idempotency_key``);
@@ -156,44 +184,43 @@ def application_submit_outcome(
     """
     at = now_or(at)
     key = (idempotency_key or "").strip()[:100] or None
+    try:
+        return _submit(application, applicant, key, at)
+    except IntegrityError:
+        # The key is taken (the unique constraint on the applicant's keys, checked by the
+        # UPDATE that records it): by this application at the same moment, or by another.
+        # Everything rolled back; answer with the case the key names.
+        if key is None:
+            raise
+        existing = _existing_case(applicant, key)
+        if existing is None:
+            raise
+        _require_same_application(existing, application, key)
+        return Submission(existing, created=False)
+
+
+def _submit(application: Application, applicant: User, key: str | None, at: datetime) -> Submission:
     with transaction.atomic():
-        app = _own_application(application, applicant)
-        if key is not None:
-            existing = _existing_case(applicant, key)
-            if existing is not None:
-                _require_same_application(existing, app, key)
-                return Submission(existing, created=False)
+        app = _locked_application(application, applicant)
         if app.status == Application.Status.SUBMITTED:
+            if key is not None:
+                existing = _existing_case(applicant, key)
+                if existing is not None:
+                    _require_same_application(existing, app, key)
+                    return Submission(existing, created=False)
             submitted = Case.objects.select_related("department", "service_version")
             return Submission(submitted.get(application=app), created=False)
-        version = ServiceVersion.objects.select_related("item__department__region").get(
-            pk=app.service_version_id
-        )
+        version = app.service_version
         if version.status == ServiceVersion.Status.DRAFT:
             raise CaseConflict(_("This service version is not published."), code="not_published")
-        app.service_version = version
-        errors = _submission_errors(app, at)
+        uploads = _current_uploads(app)
+        errors = _submission_errors(app, uploads, at)
         if errors:
             raise ValidationError(errors)
-        if key is not None:
-            app.idempotency_key = key
-            try:
-                with transaction.atomic():
-                    app.save(update_fields=["idempotency_key"])
-            except IntegrityError:
-                # The same key was used at the same moment for another application.
-                existing = _existing_case(applicant, key)
-                if existing is None:
-                    raise
-                _require_same_application(existing, app, key)
-                return Submission(existing, created=False)
         department = version.item.department
         number = case_number_next(region_code=department.region.code, at=at)
-        instance = workflow_start(
-            definition_name=version.workflow,
-            overrides=_limit_overrides(version),
-            at=at,
-            actor=applicant,
+        instance, started = workflow_start_unaudited(
+            definition_name=version.workflow, overrides=_limit_overrides(version), at=at
         )
         case = Case(
             number=number,
@@ -201,7 +228,7 @@ def application_submit_outcome(
             service_version=version,
             department=department,
             applicant=applicant,
-            enterprise_id=app.enterprise_id,
+            enterprise=app.enterprise,
             workflow_instance=instance,
             received_at=at,
             updated_at=at,
@@ -211,9 +238,14 @@ def application_submit_outcome(
         app.status = Application.Status.SUBMITTED
         app.submitted_at = at
         app.updated_at = at
-        app.save(update_fields=["status", "submitted_at", "updated_at"])
+        app.idempotency_key = key or app.idempotency_key
+        app.save(update_fields=["status", "submitted_at", "updated_at", "idempotency_key"])
         CaseMaterial.objects.filter(application=app).update(case=case)
-        timeline(case, "submitted", at, due=True)
-        audit(applicant, "case.submit", case, application=app.pk, idempotency_key=key)
+        entry = timeline(case, "submitted", at, due=True)
+        # One entry for the submission and the workflow it started (workflow.start's data).
+        audit(
+            applicant, "case.submit", case,
+            application=app.pk, idempotency_key=key, workflow=started,
+        )  # fmt: skip
         notify_applicant(case, "submitted")
-    return Submission(case, created=True)
+    return Submission(case, created=True, timeline=(entry,), materials=tuple(uploads))

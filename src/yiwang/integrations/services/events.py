@@ -60,7 +60,7 @@ def webhook_event_publish(
         {"id": str(event_id), "type": type, "created_at": at.isoformat(), "data": payload}
     )
     out: list[WebhookDelivery] = []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         for endpoint in endpoints:
             delivery = WebhookDelivery.objects.create(
                 endpoint=endpoint,
