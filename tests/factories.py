@@ -41,6 +41,8 @@ from yiwang.identity.validators import resident_id_check_character, uscc_check_c
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)  # Monday, a working day far from holidays
 HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
+REVIEW_OPINION = "材料齐全，符合法定条件，建议准予许可。"
 
 _ids = itertools.count(1)
 
@@ -399,10 +401,21 @@ def accepted_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: An
     return case_services.case_accept(case=case, actor=world.clerk, at=at + HOUR)
 
 
-def approved_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: Any) -> Case:
-    """Approved two hours after receipt (step ``approved``)."""
+def reviewed_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: Any) -> Case:
+    """Reviewed 90 minutes after receipt, the reviewer proposing approval (step ``reviewed``:
+    the approver decides next)."""
     world = world or case_world()
     case = accepted_case(world, at=at, **kw)
+    return case_services.case_review(
+        case=case, actor=world.reviewer, outcome="approve", opinion=REVIEW_OPINION,
+        at=at + 90 * MINUTE,
+    )  # fmt: skip
+
+
+def approved_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: Any) -> Case:
+    """Reviewed, then approved two hours after receipt (step ``approved``)."""
+    world = world or case_world()
+    case = reviewed_case(world, at=at, **kw)
     return case_services.case_approve(case=case, actor=world.approver, at=at + 2 * HOUR)
 
 

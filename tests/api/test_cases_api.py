@@ -135,8 +135,19 @@ def test_the_licensing_path_through_the_api(world, clock):
     assert answered.status_code == 200, answered.json()
     assert answered.json()["step"] == "under_review"
 
-    # the approver approves, issues the certificate and completes
-    version = answered.json()["version"]
+    # the reviewer records the opinion (审查意见); the approver approves, issues the
+    # certificate and completes
+    reviewed = reviewer.post(
+        f"/api/v1/officer/cases/{number}/commands/review",
+        {
+            "expected_version": answered.json()["version"],
+            "fields": {"outcome": "approve", "opinion": "符合条件，建议准予。"},
+        },
+        "application/json",
+    )
+    assert reviewed.status_code == 200, reviewed.json()
+    assert reviewed.json()["step"] == "reviewed"
+    version = reviewed.json()["version"]
     for command in ("approve", "issue_certificate", "complete"):
         done = approver.post(
             f"/api/v1/officer/cases/{number}/commands/{command}",

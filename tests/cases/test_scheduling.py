@@ -29,11 +29,11 @@ def test_an_application_left_unhandled_is_deemed_accepted_and_the_applicant_sees
     other.refresh_from_db()
     assert other.step == "submitted"
     # and the officer's next command is not refused as stale
-    approved = services.case_approve(
-        case=case, actor=world.approver, expected_version=case.version,
-        at=T0 + timedelta(days=8, hours=1),
+    reviewed = services.case_review(
+        case=case, actor=world.reviewer, outcome="approve", opinion="符合条件",
+        expected_version=case.version, at=T0 + timedelta(days=8, hours=1),
     )  # fmt: skip
-    assert approved.step == "approved"
+    assert reviewed.step == "reviewed"
 
 
 def test_a_second_run_changes_nothing():

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import (
     HOUR,
+    REVIEW_OPINION,
     SHANGHAI,
     T0,
     VALID_FORM,
@@ -18,6 +19,7 @@ from tests.factories import (
     completed_case,
     draft_application,
     enterprise_for,
+    reviewed_case,
     submitted_case,
     upload,
 )
@@ -102,6 +104,9 @@ def test_the_whole_licensing_path_with_a_bad_rating_and_its_rectification():
 
     # the approver approves, issues the certificate, completes
     at = T0 + timedelta(days=4)
+    case = services.case_review(
+        case=case, actor=world.reviewer, outcome="approve", opinion=REVIEW_OPINION, at=at - HOUR
+    )
     case = services.case_approve(
         case=case, actor=world.approver, at=at, legal_basis="《食品安全法》"
     )
@@ -224,6 +229,10 @@ def test_special_procedure_extension_once_and_denial():
             case=case, actor=world.approver, reason="Again.", at=T0 + timedelta(days=9)
         )
     assert exc.value.code == "extension_used"
+    case = services.case_review(
+        case=case, actor=world.reviewer, outcome="deny", opinion="Unsafe.",
+        at=T0 + timedelta(days=9),
+    )  # fmt: skip
     with pytest.raises(ValidationError):
         services.case_deny(
             case=case, actor=world.approver, reason="No.", legal_basis="", at=T0 + timedelta(days=9)
@@ -271,10 +280,12 @@ def test_a_clerk_cannot_approve_and_a_citizen_is_no_officer():
         services.case_approve(case=case, actor=world.applicant, at=T0 + 2 * HOUR)
     assert [c.name for c in selectors.case_allowed_commands(case=case, officer=world.clerk)] == []
     assert {c.name for c in selectors.case_allowed_commands(case=case, officer=world.approver)} == {
-        "extend", "approve", "deny",
+        "extend",
     }  # fmt: skip
     reviewer = {c.name for c in selectors.case_allowed_commands(case=case, officer=world.reviewer)}
-    assert reviewer == {"request_supplement", "start_special_procedure"}
+    assert reviewer == {
+        "request_supplement", "start_special_procedure", "record_inspection", "review",
+    }  # fmt: skip
 
 
 def test_a_stale_expected_version_is_a_conflict():
@@ -460,7 +471,7 @@ def test_case_command_dispatches_by_name():
 def test_a_certificate_number_longer_than_its_column_is_refused():
     # given an approved case (the column holds 64 characters)
     world = case_world()
-    case = services.case_approve(case=accepted_case(world), actor=world.approver, at=T0 + 2 * HOUR)
+    case = services.case_approve(case=reviewed_case(world), actor=world.approver, at=T0 + 2 * HOUR)
     before = snapshot(case)
 
     # when the approver gives a 65-character number

@@ -21,7 +21,13 @@ from yiwang.demo.data.accounts import (
 from yiwang.identity.models import Enterprise, User
 
 #: The commands that take a case forward, in the order a case meets them.
-FORWARD = ["accept", "review", "approve", "issue_certificate", "complete"]
+FORWARD = ["accept", "record_inspection", "review", "approve", "issue_certificate", "complete"]
+
+#: The fields each forward command is given.
+FIELDS: dict[str, dict[str, str]] = {
+    "record_inspection": {"findings": "两名工作人员现场核查，场所与申请材料一致。"},
+    "review": {"outcome": "approve", "opinion": "材料齐全，符合法定条件，建议准予。"},
+}
 
 #: 个体工商户设立登记, the service of the issue (promised 即办).
 SOLE_PROPRIETOR_REGISTRATION = "个体工商户设立登记"
@@ -108,16 +114,18 @@ def submit(version: ServiceVersion, at: datetime, pdf: bytes) -> tuple[Case, Use
 
 def next_move(case: Case, officers: list[User]) -> tuple[User, str, dict[str, Any]]:
     """The first demo account that the case page offers a forward command, and the fields."""
+    inspected = case.timeline.filter(kind="site_inspected").exists()
     for command in FORWARD:
+        if command == "record_inspection" and (
+            inspected or not case.service_version.has_site_inspection
+        ):
+            continue  # once, where the guide's steps say one happens
         for officer in officers:
             allowed = {
                 a.name: a for a in case_selectors.case_allowed_commands(case=case, officer=officer)
             }
             if command in allowed:
-                fields: dict[str, Any] = {}
-                if command == "review":
-                    fields = {"outcome": "approve", "opinion": "材料齐全，符合法定条件，建议准予。"}
-                return officer, command, fields
+                return officer, command, dict(FIELDS.get(command, {}))
     raise AssertionError(
         f"{case.service_version.name_zh} ({case.number}) at step {case.step}: "
         "no demo account can take it forward"
@@ -143,7 +151,7 @@ def walk(version: ServiceVersion, at: datetime, pdf: bytes) -> tuple[Case, list[
         path.append((officer.username, command))
     case.refresh_from_db()
     assert case.closed_at is not None, (version.name_zh, case.step, path)
-    case_services.ratingsubmit(case=case, applicant=applicant, level=5, at=at + HOUR)
+    case_services.rating_submit(case=case, applicant=applicant, level=5, at=at + HOUR)
     return case, path
 
 

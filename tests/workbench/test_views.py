@@ -22,6 +22,7 @@ from tests.factories import (
     completed_case,
     licensing_service,
     officer,
+    reviewed_case,
     submitted_case,
     upload,
 )
@@ -54,8 +55,8 @@ def actions_on(response) -> set[str]:
         name
         for name in (
             "accept", "reject", "request_supplement", "start_special_procedure",
-            "finish_special_procedure", "extend", "approve", "deny", "issue_certificate",
-            "complete",
+            "finish_special_procedure", "record_inspection", "review", "return_for_review",
+            "extend", "approve", "deny", "issue_certificate", "complete",
         )
         if f'data-action="{name}"' in html
     }  # fmt: skip
@@ -150,10 +151,12 @@ def test_a_clerk_may_accept_reject_or_ask_for_supplements_but_not_approve(world,
 
 
 def test_an_approver_sees_the_decision_actions_and_approves(world, client_for):
-    case = accepted_case(world, at=recently())
+    case = reviewed_case(world, at=recently())
     client = client_for(world.approver)
 
-    assert actions_on(client.get(case_url(case))) == {"extend", "approve", "deny"}
+    assert actions_on(client.get(case_url(case))) == {
+        "extend", "approve", "deny", "return_for_review",
+    }  # fmt: skip
     response = post_action(client, case, "approve", legal_basis="《行政许可法》第三十八条")
 
     assert response.status_code == 302
@@ -171,6 +174,8 @@ def test_a_reviewer_sees_supplements_and_special_procedures(world, client_for):
     assert actions_on(client_for(world.reviewer).get(case_url(case))) == {
         "request_supplement",
         "start_special_procedure",
+        "record_inspection",
+        "review",
     }
 
 
@@ -226,7 +231,13 @@ def test_the_whole_licensing_path_through_the_workbench(world, client_for):
     )
     services.supplement_answer(case=case, applicant=world.applicant)
 
-    # the approver approves, issues the certificate and completes the case
+    # the reviewer records the opinion; the approver reads it, approves, issues the
+    # certificate and completes the case
+    opinion = "符合法定条件，建议准予。"
+    assert (
+        post_action(reviewer, case, "review", outcome="approve", opinion=opinion).status_code == 302
+    )
+    assert opinion in approver.get(case_url(case)).content.decode()
     assert post_action(approver, case, "approve").status_code == 302
     assert post_action(approver, case, "issue_certificate").status_code == 302
     assert post_action(approver, case, "complete").status_code == 302

@@ -36,6 +36,7 @@ SPECIAL = Command(
 )
 SPECIAL_DONE = Command("finish_special_procedure", "reviewer")
 EXTEND = Command("extend", "approver", {"reason": "expert review of the site plan"})
+REVIEW_DENY = Command("review", "reviewer", {"outcome": "deny", "opinion": "conditions not met"})
 
 
 def accepted(definition, when: datetime):
@@ -299,6 +300,7 @@ def test_due_at_gives_the_warning_then_the_overdue_instant():
 
 def test_nothing_is_due_in_a_final_state():
     state = accepted(LICENSING, at(2026, 3, 2, 9))
+    state = do(LICENSING, state, REVIEW_DENY, at(2026, 3, 3))
     state = do(LICENSING, state, Command("deny", "approver", {"reason": "no"}), at(2026, 3, 3))
 
     assert state.clocks == () and due_at(state) is None

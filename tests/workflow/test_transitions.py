@@ -30,7 +30,7 @@ CITIZEN, SYSTEM = "citizen", "system"
 MERGEABLE = ["registered", "dispatched", "handling", "returned", "arbitration"]
 SUPERVISABLE = ["dispatched", "handling", "returned", "arbitration", "replied"]
 BEFORE_DECISION = ["submitted", "intake_supplement", "under_review", "review_supplement",
-                   "special_procedure"]  # fmt: skip
+                   "special_procedure", "reviewed"]  # fmt: skip
 
 #: (command, the state it is given in) → who may give it, per definition.
 ROLES: dict[str, dict[tuple[str, str], set[str]]] = {
@@ -43,12 +43,18 @@ ROLES: dict[str, dict[tuple[str, str], set[str]]] = {
         ("request_supplement", "under_review"): {REVIEWER},
         ("start_special_procedure", "under_review"): {REVIEWER},
         ("finish_special_procedure", "special_procedure"): {REVIEWER},
-        # 审批: decides, signs the one extension off (art. 42), issues the certificate (art. 44)
+        # 审核 records the site inspection (现场核查) and the review opinion (审查意见, art. 34)
+        ("record_inspection", "under_review"): {REVIEWER},
+        ("review", "under_review"): {REVIEWER},
+        # 审批: decides after the opinion (arts. 37–38), or sends it back for more review;
+        # signs the one extension off (art. 42), issues the certificate (art. 44)
         ("extend", "under_review"): {APPROVER},
         ("extend", "review_supplement"): {APPROVER},
         ("extend", "special_procedure"): {APPROVER},
-        ("approve", "under_review"): {APPROVER},
-        ("deny", "under_review"): {APPROVER},
+        ("extend", "reviewed"): {APPROVER},
+        ("return_for_review", "reviewed"): {APPROVER},
+        ("approve", "reviewed"): {APPROVER},
+        ("deny", "reviewed"): {APPROVER},
         ("issue_certificate", "approved"): {APPROVER},
         ("complete", "certificate_issued"): {APPROVER},
         # the applicant answers supplements, and may withdraw until the decision

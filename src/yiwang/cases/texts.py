@@ -19,6 +19,9 @@ TIMELINE_TITLES: dict[str, Promise] = {
     "supplement_answered": _("Supplements received"),  # 补正提交
     "special_procedure_started": _("Special procedure started"),  # 特别程序
     "special_procedure_finished": _("Special procedure finished"),
+    "site_inspected": _("Site inspection recorded"),  # 现场核查
+    "reviewed": _("Review opinion recorded"),  # 审查意见
+    "returned_for_review": _("Sent back for further review"),  # 退回审查
     "extended": _("Time limit extended"),  # 延期
     "deadline_recounted": _("Time limit counted again on the holiday schedule"),  # 时限重算
     "approved": _("Approved"),  # 准予许可
@@ -41,6 +44,7 @@ STEP_LABELS: dict[str, Promise] = {
     "under_review": _("Under review"),
     "review_supplement": _("Waiting for your supplements"),
     "special_procedure": _("In a special procedure"),
+    "reviewed": _("Reviewed, awaiting the decision"),
     "approved": _("Approved, certificate being prepared"),
     "denied": _("Denied"),
     "certificate_issued": _("Certificate ready"),
@@ -59,6 +63,7 @@ NEXT_STEPS: dict[str, Promise] = {
     "under_review": _("The department decides on your application"),
     "accepted": _("The department handles your application"),
     "special_procedure": _("The special procedure ends, then the review continues"),
+    "reviewed": _("The department decides on your application"),
     "approved": _("The certificate is issued"),
     "certificate_issued": _("The case is completed"),
 }
@@ -91,10 +96,20 @@ COMMAND_TITLES: dict[str, Promise] = {
     "start_special_procedure": _("Start a special procedure"),  # 启动特别程序
     "finish_special_procedure": _("End the special procedure"),
     "extend": _("Extend the time limit"),  # 延期
+    "record_inspection": _("Record the site inspection"),  # 现场核查
+    "review": _("Record the review opinion"),  # 审查意见
+    "return_for_review": _("Send back for further review"),  # 退回审查
     "approve": _("Approve"),  # 准予许可
     "deny": _("Deny"),  # 不予许可
     "issue_certificate": _("Issue the certificate"),  # 发证
     "complete": _("Complete"),  # 办结
+    "withdraw": _("Withdraw"),  # 撤回
+}
+
+#: The review opinion's proposed outcomes (审查意见的拟办结论).
+REVIEW_OUTCOMES: dict[str, Promise] = {
+    "approve": _("Approve (准予许可)"),
+    "deny": _("Deny (不予许可)"),
 }
 
 

@@ -212,6 +212,18 @@ class ServiceVersion(models.Model):
     def fully_online(self) -> bool:
         return self.online_available and self.visits == 0
 
+    #: The process step that says the department inspects the site (现场核查).
+    SITE_INSPECTION_STEP = "现场核查"
+
+    @property
+    def has_site_inspection(self) -> bool:
+        """Whether the guide's process steps include a site inspection (现场核查): then the
+        reviewer records one before the review opinion (行政许可法 第三十四条第三款)."""
+        return any(
+            isinstance(step, dict) and step.get("name_zh") == self.SITE_INSPECTION_STEP
+            for step in self.steps or []
+        )
+
     def clean(self) -> None:
         if (
             self.legal_limit_days is not None

@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.cases.texts import PROCEDURES
+from yiwang.cases.texts import PROCEDURES, REVIEW_OUTCOMES
 from yiwang.catalog.models import Material
 from yiwang.identity.models import User
 from yiwang.portal.templatetags.portal import translated
@@ -219,6 +219,43 @@ class FinishSpecialProcedureForm(ActionForm):
     )
 
 
+class RecordInspectionForm(ActionForm):
+    command = "record_inspection"
+    button = _("Record the site inspection")
+
+    findings = forms.CharField(
+        label=_("Findings of the site inspection (现场核查)"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("Who inspected, when, and what they found; the applicant reads this."),
+    )
+
+
+class ReviewForm(ActionForm):
+    command = "review"
+    button = _("Record the review opinion")
+
+    outcome = forms.ChoiceField(label=_("Proposed outcome"), choices=())
+    opinion = forms.CharField(
+        label=_("Review opinion (审查意见)"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text=_("The approver decides on it; the applicant does not see it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [("", _("Choose…")), *REVIEW_OUTCOMES.items()]
+
+
+class ReturnForReviewForm(ActionForm):
+    command = "return_for_review"
+    button = _("Send back for further review")
+
+    reason = forms.CharField(
+        label=_("What the review should look at again"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ExtendForm(ActionForm):
     command = "extend"
     button = _("Extend the time limit")
@@ -283,6 +320,9 @@ COMMAND_FORMS: dict[str, type[ActionForm]] = {
         SupplementRequestForm,
         StartSpecialProcedureForm,
         FinishSpecialProcedureForm,
+        RecordInspectionForm,
+        ReviewForm,
+        ReturnForReviewForm,
         ExtendForm,
         ApproveForm,
         DenyForm,

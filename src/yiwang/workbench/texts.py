@@ -16,6 +16,7 @@ OFFICER_STEP_LABELS: dict[str, Promise] = {
     "under_review": _("Under review"),  # 审查中
     "review_supplement": _("Supplements requested in review"),  # 审查补正
     "special_procedure": _("Special procedure"),  # 特别程序
+    "reviewed": _("Reviewed, to decide"),  # 审查完毕，待决定
     "approved": _("Approved, certificate to issue"),  # 准予许可，待发证
     "certificate_issued": _("Certificate issued, to complete"),  # 已发证，待办结
     "accepted": _("Accepted, being handled"),  # 已受理，办理中
@@ -34,6 +35,7 @@ OPEN_STEPS = frozenset(
         "under_review",
         "review_supplement",
         "special_procedure",
+        "reviewed",
         "approved",
         "certificate_issued",
         "accepted",

@@ -197,6 +197,7 @@ def _render_case(
             "facts": display.applicant_facts(case, full=full),
             "full_personal_data": full,
             "actions": actions,
+            "review": selectors.case_review_opinion(case),
             "decision": display.related_or_none(case, "decision"),
             "rating": display.related_or_none(case, "rating"),
             "can_claim": is_open and case.assignee_id is None,
@@ -254,6 +255,9 @@ DONE = {
         "The special procedure started. The applicant is told."
     ),
     "finish_special_procedure": gettext_lazy("The special procedure ended. The clock runs again."),
+    "record_inspection": gettext_lazy("The site inspection was recorded."),
+    "review": gettext_lazy("The review opinion was recorded. The approver decides next."),
+    "return_for_review": gettext_lazy("The case was sent back for further review."),
     "extend": gettext_lazy("The time limit was extended."),
     "approve": gettext_lazy("The application was approved."),
     "deny": gettext_lazy("The application was denied. The applicant is told why."),

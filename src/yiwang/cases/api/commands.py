@@ -62,6 +62,19 @@ class FinishSpecialProcedureFieldsIn(CommandFieldsIn):
     note: str = Field("", max_length=TEXT_MAX, description="The outcome of the procedure")
 
 
+class RecordInspectionFieldsIn(CommandFieldsIn):
+    findings: str = Field(..., max_length=TEXT_MAX, description="What the inspectors found on site")
+
+
+class ReviewFieldsIn(CommandFieldsIn):
+    outcome: Literal["approve", "deny"] = Field(..., description="The proposed outcome")
+    opinion: str = Field(..., max_length=TEXT_MAX, description="The review opinion (审查意见)")
+
+
+class ReturnForReviewFieldsIn(CommandFieldsIn):
+    reason: str = Field(..., max_length=TEXT_MAX, description="What the review should look at")
+
+
 class ExtendFieldsIn(CommandFieldsIn):
     reason: str = Field(..., max_length=TEXT_MAX, description="Why; the applicant is told")
 
@@ -112,6 +125,18 @@ class FinishSpecialProcedureCommandIn(CommandIn):
     fields: FinishSpecialProcedureFieldsIn = Field(default_factory=FinishSpecialProcedureFieldsIn)
 
 
+class RecordInspectionCommandIn(CommandIn):
+    fields: RecordInspectionFieldsIn
+
+
+class ReviewCommandIn(CommandIn):
+    fields: ReviewFieldsIn
+
+
+class ReturnForReviewCommandIn(CommandIn):
+    fields: ReturnForReviewFieldsIn
+
+
 class ExtendCommandIn(CommandIn):
     fields: ExtendFieldsIn
 
@@ -147,6 +172,18 @@ COMMANDS: dict[str, tuple[type[CommandIn], str]] = {
     "finish_special_procedure": (
         FinishSpecialProcedureCommandIn,
         "End the special procedure; the clock runs again",
+    ),
+    "record_inspection": (
+        RecordInspectionCommandIn,
+        "Record the site inspection (现场核查) and its findings",
+    ),
+    "review": (
+        ReviewCommandIn,
+        "Record the review opinion (审查意见) with a proposed outcome; the decision step opens",
+    ),
+    "return_for_review": (
+        ReturnForReviewCommandIn,
+        "Send the case back to the reviewer (退回审查), saying why",
     ),
     "extend": (ExtendCommandIn, "Extend the time limit once (延期, +10 working days)"),
     "approve": (ApproveCommandIn, "Approve (准予许可)"),

@@ -173,9 +173,17 @@ def officer_case_detail(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
         "clock": clock.__dict__,
         "timeline": _timeline(case, public_only=False),
         "supplements": _supplements(case),
+        "review": _review(case),
         "decision": _decision(case),
         "certificate_number": case.certificate_number or None,
     }
+
+
+def _review(case: Case) -> dict[str, Any] | None:
+    opinion = selectors.case_review_opinion(case)
+    if opinion is None:
+        return None
+    return {k: getattr(opinion, k) for k in ("at", "outcome", "opinion", "reviewer")}
 
 
 def _run_command(request: HttpRequest, number: str, command: str, payload: Any) -> Any:

@@ -255,6 +255,16 @@ class ClockOut(Schema):
     extensions_allowed: int
     special_procedures: list[dict[str, Any]]
     suspensions: list[dict[str, Any]]
+    on_the_spot: bool = Field(
+        False, description="The promised limit is 即办 (0 working days): due the same working day"
+    )
+
+
+class ReviewOpinionOut(Schema):
+    at: datetime
+    outcome: str = Field(..., description="The proposed outcome: approve or deny")
+    opinion: str
+    reviewer: str
 
 
 class OfficerCaseOut(CaseStateOut):
@@ -270,6 +280,9 @@ class OfficerCaseOut(CaseStateOut):
     clock: ClockOut
     timeline: list[TimelineOut]
     supplements: list[SupplementOut]
+    review: ReviewOpinionOut | None = Field(
+        ..., description="The reviewer's opinion (审查意见) the approver decides on, if any"
+    )
     decision: DecisionOut | None
     certificate_number: str | None
 

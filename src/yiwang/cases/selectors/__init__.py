@@ -7,7 +7,8 @@ Applicants (``applicants``)
     case_list_for_applicant, case_get_for_applicant, application_list_drafts,
     application_get_for_applicant
 Either (after one of the getters above allowed the case)
-    case_timeline, case_clock, case_status_label, case_next_step (``progress``);
+    case_timeline, case_clock, case_status_label, case_next_step,
+    case_review_opinion (officers only: the opinion is internal) (``progress``);
     case_light, light_expression (``lights``); case_materials,
     case_personal_data_full, material_get_for_user (``materials``)
 
@@ -48,9 +49,11 @@ from yiwang.cases.selectors.officers import (
 from yiwang.cases.selectors.progress import (
     CaseClock,
     NextStep,
+    ReviewOpinion,
     TimelineItem,
     case_clock,
     case_next_step,
+    case_review_opinion,
     case_status_label,
     case_timeline,
 )
@@ -61,6 +64,7 @@ __all__ = [
     "CaseFilters",
     "NextStep",
     "QueueCounts",
+    "ReviewOpinion",
     "TimelineItem",
     "application_get_for_applicant",
     "application_list_drafts",
@@ -75,6 +79,7 @@ __all__ = [
     "case_next_step",
     "case_personal_data_full",
     "case_queue_counts",
+    "case_review_opinion",
     "case_status_label",
     "case_timeline",
     "light_expression",

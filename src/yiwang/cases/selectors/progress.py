@@ -13,7 +13,13 @@ from django.utils.translation import get_language, gettext_lazy
 from yiwang.cases.models import Case, CaseTimelineEntry
 from yiwang.cases.selectors.lights import case_light
 from yiwang.cases.services._common import definition_of, main_clock
-from yiwang.cases.texts import APPLICANT_STEPS, NEXT_STEPS, step_label, timeline_title
+from yiwang.cases.texts import (
+    APPLICANT_STEPS,
+    NEXT_STEPS,
+    REVIEW_OUTCOMES,
+    step_label,
+    timeline_title,
+)
 from yiwang.core.calendar import load_calendar
 from yiwang.identity.models import Department
 from yiwang.workflow import State
@@ -206,4 +212,35 @@ def case_next_step(case: Case) -> NextStep | None:
         due_provisional=due_at is not None and case.due_provisional,
         waiting_for_applicant=waiting,
         on_the_spot=case.service_version.promised_limit_days == 0,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewOpinion:
+    """The reviewer's opinion (审查意见) the approver decides on."""
+
+    at: datetime
+    outcome: str  # approve / deny: the proposed outcome
+    outcome_label: str
+    opinion: str
+    reviewer: str
+
+
+def case_review_opinion(case: Case) -> ReviewOpinion | None:
+    """The latest review opinion of the case (for its officers: it is internal), or None when
+    none was recorded. One query."""
+    entry = (
+        CaseTimelineEntry.objects.filter(case_id=case.pk, kind="reviewed")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if entry is None:
+        return None
+    outcome = str(entry.data.get("outcome") or "")
+    return ReviewOpinion(
+        at=entry.at,
+        outcome=outcome,
+        outcome_label=str(REVIEW_OUTCOMES.get(outcome, outcome)),
+        opinion=entry.detail,
+        reviewer=str(entry.data.get("reviewer") or ""),
     )

@@ -6,7 +6,8 @@ Applicant side
     case_withdraw, rating_submit, rectification_follow_up
 Officer side (workflow commands; each takes ``expected_version``)
     case_accept, case_reject, supplement_request, special_procedure_start,
-    special_procedure_finish, case_extend, case_approve, case_deny,
+    special_procedure_finish, site_inspection_record (现场核查), case_review
+    (审查意见), case_return_for_review, case_extend, case_approve, case_deny,
     certificate_issue, case_complete, and case_command (dispatch by name)
 Assignment and supervision
     case_claim, case_assign, case_reassign, rectification_reply
@@ -78,7 +79,10 @@ from yiwang.cases.services.officer_commands import (
     case_deny,
     case_extend,
     case_reject,
+    case_return_for_review,
+    case_review,
     certificate_issue,
+    site_inspection_record,
     special_procedure_finish,
     special_procedure_start,
     supplement_request,
@@ -126,6 +130,8 @@ __all__ = [
     "case_personal_data_view_record",
     "case_reassign",
     "case_reject",
+    "case_return_for_review",
+    "case_review",
     "case_sync_from_workflow",
     "case_withdraw",
     "cases_reschedule",
@@ -139,6 +145,7 @@ __all__ = [
     "rectification_days",
     "rectification_follow_up",
     "rectification_reply",
+    "site_inspection_record",
     "special_procedure_finish",
     "special_procedure_start",
     "supplement_answer",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from yiwang.cases.errors import CaseConflict
 from yiwang.cases.models import Case, CaseDecision, SupplementRequest
 from yiwang.cases.numbering import certificate_number_for
 from yiwang.cases.services._common import (
@@ -24,7 +25,7 @@ from yiwang.cases.services._common import (
     require_text,
     timeline,
 )
-from yiwang.cases.texts import PROCEDURES
+from yiwang.cases.texts import PROCEDURES, REVIEW_OUTCOMES
 from yiwang.catalog.models import Material
 from yiwang.identity.models import User
 
@@ -42,6 +43,7 @@ def _officer_step(
     data: Mapping[str, Any] | None = None,
     notify: str | None = None,
     due: bool = False,
+    public: bool = True,
 ) -> Case:
     """Lock, check the role, execute, then timeline (with the new due date when ``due``) +
     audit + notify. Caller holds the atomic."""
@@ -56,7 +58,7 @@ def _officer_step(
         expected_version=expected_version,
         at=at,
     )
-    timeline(locked, kind, at, detail=detail, data=data, due=due)
+    timeline(locked, kind, at, detail=detail, data=data, due=due, public=public)
     audit(actor, f"case.{command}", locked, role=role, **dict(fields or {}))
     if notify:
         notify_applicant(locked, notify, data)
@@ -270,6 +272,101 @@ def special_procedure_finish(
     return locked
 
 
+def site_inspection_record(
+    *,
+    case: Case,
+    actor: User,
+    findings: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Record the site inspection (现场核查, 行政许可法 第三十四条第三款) and its findings; the
+    case stays under review. Role: reviewer.
+
+    Timeline ``site_inspected`` (the applicant sees that it happened and what was found);
+    audit ``case.record_inspection``.
+    Errors: ValidationError (field ``findings``), PermissionDenied, CaseConflict,
+    WorkflowConflict.
+    """
+    at = now_or(at)
+    require_text(findings=findings)
+    with transaction.atomic():
+        return _officer_step(
+            case, actor=actor, command="record_inspection",
+            fields={"findings": findings.strip()}, expected_version=expected_version, at=at,
+            kind="site_inspected", detail=findings.strip(),
+        )  # fmt: skip
+
+
+def _site_inspected(case: Case) -> bool:
+    return case.timeline.filter(kind="site_inspected").exists()
+
+
+def case_review(
+    *,
+    case: Case,
+    actor: User,
+    outcome: str,
+    opinion: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Record the review opinion (审查意见, 行政许可法 第三十四条) with its proposed outcome
+    (``approve`` or ``deny``); the decision step opens (第三十七条、第三十八条). Role: reviewer.
+
+    Where the service's steps include a site inspection (``has_site_inspection``), one must
+    have been recorded first (CaseConflict ``inspection_missing``). The opinion is internal:
+    timeline ``reviewed`` (not public; the approver reads it on the case page and in the
+    API, :func:`yiwang.cases.selectors.case_review_opinion`); audit ``case.review``.
+    Errors: ValidationError (fields ``outcome``, ``opinion``), PermissionDenied,
+    CaseConflict, WorkflowConflict.
+    """
+    at = now_or(at)
+    errors: dict[str, list[str]] = {}
+    if outcome not in REVIEW_OUTCOMES:
+        errors["outcome"] = [_("Choose one of the options.")]
+    if not (isinstance(opinion, str) and opinion.strip()):
+        errors["opinion"] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    fields = {"outcome": outcome, "opinion": opinion.strip()}
+    with transaction.atomic():
+        locked = lock_case(case)
+        if locked.service_version.has_site_inspection and not _site_inspected(locked):
+            raise CaseConflict(
+                _("Record the site inspection (现场核查) before the review opinion."),
+                code="inspection_missing",
+            )
+        locked = _officer_step(
+            locked, actor=actor, command="review", fields=fields,
+            expected_version=expected_version, at=at, kind="reviewed",
+            detail=opinion.strip(), public=False,
+            data={**fields, "reviewer": actor.display_name or actor.username},
+        )  # fmt: skip
+    return locked
+
+
+def case_return_for_review(
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """The approver sends the case back for further review (退回审查), saying why; the reviewer
+    records a new opinion. Role: approver. Timeline ``returned_for_review`` (internal);
+    audit ``case.return_for_review``."""
+    at = now_or(at)
+    require_text(reason=reason)
+    with transaction.atomic():
+        return _officer_step(
+            case, actor=actor, command="return_for_review", fields={"reason": reason.strip()},
+            expected_version=expected_version, at=at, kind="returned_for_review",
+            detail=reason.strip(), public=False,
+        )  # fmt: skip
+
+
 def case_extend(
     *,
     case: Case,
@@ -413,6 +510,9 @@ _DISPATCH: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "request_supplement": (supplement_request, ("items", "note")),
     "start_special_procedure": (special_procedure_start, ("procedure", "reason", "expected_days")),
     "finish_special_procedure": (special_procedure_finish, ("note",)),
+    "record_inspection": (site_inspection_record, ("findings",)),
+    "review": (case_review, ("outcome", "opinion")),
+    "return_for_review": (case_return_for_review, ("reason",)),
     "extend": (case_extend, ("reason",)),
     "approve": (case_approve, ("reason", "legal_basis")),
     "deny": (case_deny, ("reason", "legal_basis")),
@@ -439,8 +539,9 @@ def case_command(
 
     Dispatches to the service above of the same workflow command (accept,
     reject, request_supplement, start_special_procedure,
-    finish_special_procedure, extend, approve, deny, issue_certificate,
-    complete), passing the fields it takes; unknown fields are ignored.
+    finish_special_procedure, record_inspection, review, return_for_review,
+    extend, approve, deny, issue_certificate, complete), passing the fields it
+    takes; unknown fields are ignored.
     Errors: those of the service; ValidationError (field ``command``) for an
     unknown command name.
     """
