@@ -41,9 +41,12 @@ from yiwang.catalog.models import (
     Topic,
 )
 from yiwang.core.audit import audit_record
-from yiwang.demo.data import accounts, certificates, departments, regions, topics
+from yiwang.demo.data import accounts, certificates, departments, open311, regions, topics
 from yiwang.demo.data.services_business import SERVICES as BUSINESS_SERVICES
 from yiwang.demo.data.services_person import SERVICES as PERSON_SERVICES
+from yiwang.events import services as event_services
+from yiwang.events.models import ApiKey
+from yiwang.events.services.config import key_hash
 from yiwang.identity import services as identity_services
 from yiwang.identity.models import (
     Citizen,
@@ -109,6 +112,7 @@ class LoadReport:
     totals: dict[str, int] = field(default_factory=dict)
     accounts: list[AccountRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    open311_key: str = ""
 
 
 def _upsert(
@@ -447,6 +451,28 @@ def load_catalog(report: LoadReport | None = None) -> Tally:
     return tally
 
 
+# --- Open311 ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def load_open311_key() -> Tally:
+    """The demo integrator's Open311 API key (``data/open311.py``), issued once; a key
+    revoked since stays revoked (the printout still names it)."""
+    tally = Tally()
+    if ApiKey.objects.filter(key_hash=key_hash(open311.API_KEY)).exists():
+        tally.count("unchanged")
+        return tally
+    event_services.api_key_issue(
+        actor=None,
+        owner=User.objects.get(username=open311.OWNER),
+        name=open311.NAME,
+        rate_per_minute=open311.RATE_PER_MINUTE,
+        raw=open311.API_KEY,
+    )
+    tally.count("created")
+    return tally
+
+
 # --- everything -------------------------------------------------------------------------
 
 
@@ -458,6 +484,7 @@ def load_demo() -> LoadReport:
     report.sections["topics and certificate types"] = load_topics_and_certificate_types()
     report.sections["accounts"] = load_accounts()
     report.sections["services"] = load_catalog(report)
+    report.sections["Open311 key"] = load_open311_key()
     report.totals = {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),
@@ -467,4 +494,5 @@ def load_demo() -> LoadReport:
         "users": User.objects.count(),
     }
     report.accounts = account_rows()
+    report.open311_key = open311.API_KEY
     return report
