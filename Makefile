@@ -93,9 +93,10 @@ bench: setup
 	YIWANG_ENV=test $(BIN)/python bench/catalog_search.py
 	YIWANG_ENV=test $(BIN)/python bench/workflow.py
 	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
-		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/submit_path.py; \
+		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/submit_path.py && \
+		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/open311_intake.py; \
 	else \
-		echo "Skipping bench/submit_path.py: no PostgreSQL at $(BENCH_PG_URL)."; \
+		echo "Skipping bench/submit_path.py and bench/open311_intake.py: no PostgreSQL at $(BENCH_PG_URL)."; \
 	fi
 
 ## Production-like stack on the local PostgreSQL (see docs/deployment.md)
