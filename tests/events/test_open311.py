@@ -48,6 +48,15 @@ NOISE_ATTRIBUTES = [
 
 
 @pytest.fixture
+def client():
+    """The test client asking for English (error descriptions are checked in English; tests
+    of Chinese names say zh-hans)."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def world():
     w = event_world()
     w.noise.attributes = NOISE_ATTRIBUTES
@@ -632,3 +641,11 @@ def test_english_names_with_accept_language(client, world):
     body = client.get(f"{BASE}/services.json", HTTP_ACCEPT_LANGUAGE="en").json()
 
     assert body[0]["service_name"] == "Missing manhole cover"
+
+
+def test_errors_are_described_in_chinese_by_default(world):
+    from django.test import Client
+
+    response = Client().get(f"{BASE}/services/9999.json")
+
+    assert response.json() == [{"code": 404, "description": "未找到 service_code 9999。"}]
