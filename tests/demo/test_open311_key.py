@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
-LINE = "Open311 demo api_key: jinan-demo-open311-key-2026"
+LINE = "Open311 demo api_key: yiwang-demo-open311-2026-jinan"
 
 
 def test_every_run_prints_the_demo_key_on_a_line_of_its_own(client):
@@ -24,6 +24,8 @@ def test_every_run_prints_the_demo_key_on_a_line_of_its_own(client):
     assert LINE in second.getvalue().splitlines()
     key = ApiKey.objects.get()
     assert key.owner.username == "integrator"
-    assert key.key_hash != "jinan-demo-open311-key-2026"
-    response = client.get("/open311/v2/services.json", {"api_key": "jinan-demo-open311-key-2026"})
+    assert key.key_hash != "yiwang-demo-open311-2026-jinan"
+    response = client.get(
+        "/open311/v2/services.json", {"api_key": "yiwang-demo-open311-2026-jinan"}
+    )
     assert response.status_code == 200

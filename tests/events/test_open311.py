@@ -649,3 +649,26 @@ def test_errors_are_described_in_chinese_by_default(world):
     response = Client().get(f"{BASE}/services/9999.json")
 
     assert response.json() == [{"code": 404, "description": "未找到 service_code 9999。"}]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_input_refused_at_the_edge_is_the_error_list_too(client, world, fmt):
+    response = client.get(f"{BASE}/requests.{fmt}", {"service_code": "05\x000101"})
+
+    errors_of(response, fmt, 400)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_crash_is_a_500_in_the_error_list(world, fmt, monkeypatch):
+    from django.test import Client
+
+    from yiwang.events.open311 import views
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(views, "open311_services", broken)
+
+    response = Client(raise_request_exception=False).get(f"{BASE}/services.{fmt}")
+
+    errors_of(response, fmt, 500)

@@ -59,7 +59,7 @@ class Command(BaseCommand):
                 out.write("  " + "  ".join("-" * w for w in widths))
         if report.open311_key:
             out.write("")
-            # On a line of its own, exactly so (docs/open311.md): scripts grep for it.
+            # On a line of its own, exactly so (docs/events.md; scripts look for it).
             out.write(f"Open311 demo api_key: {report.open311_key}")
 
 
