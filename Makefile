@@ -90,7 +90,7 @@ openapi: setup
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432
 
 # The benchmarks that need PostgreSQL, in the order `make bench` runs them.
-PG_BENCHES := submit_path lifecycle audit_log reads
+PG_BENCHES := submit_path lifecycle audit_log reads open311_intake
 
 bench: setup
 	YIWANG_ENV=test $(BIN)/python bench/catalog_search.py

@@ -595,3 +595,20 @@ def dispatched_event(world: EventWorld, *, at: datetime = T0, **kw: Any) -> Any:
     return event_services.event_dispatch(
         actor=world.operator, event=event, at=at + timedelta(minutes=1)
     )
+
+
+#: The raw Open311 key of ``open311_key`` (tests only; the demo city has its own).
+OPEN311_KEY = "test-open311-key-0123456789abcdef"
+
+
+def open311_key(
+    *, raw: str = OPEN311_KEY, rate_per_minute: int = 600, name: str = "Test app"
+) -> Any:
+    """An Open311 API key for a new integrator account: ``(ApiKey, raw key)``."""
+    from yiwang.events import services as event_services
+
+    owner = UserFactory()
+    identity_services.role_assign(user=owner, role=Role.INTEGRATOR, actor=None)
+    return event_services.api_key_issue(
+        actor=None, owner=owner, name=name, rate_per_minute=rate_per_minute, raw=raw
+    )

@@ -270,6 +270,12 @@ YIWANG_CITY_NAME = env_str("YIWANG_CITY_NAME", "济南市")
 YIWANG_CITY_NAME_EN = env_str("YIWANG_CITY_NAME_EN", "Jinan")
 YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "370100")
 
+# Open311 GeoReport v2 (docs/open311.md): the jurisdiction_id this server answers to (the
+# specification suggests the city's website without www; a request naming another gets
+# 404) and the contact its discovery document gives.
+YIWANG_OPEN311_JURISDICTION = env_str("YIWANG_OPEN311_JURISDICTION", "jinan.gov.cn")
+YIWANG_OPEN311_CONTACT = env_str("YIWANG_OPEN311_CONTACT", "12345")
+
 # How the working-day calendar counts a year whose holiday schedule is not
 # entered yet: "statutory" (default) counts its statutory holidays and marks
 # every deadline through it provisional until the schedule is entered (see

@@ -123,3 +123,17 @@ def test_parallel_guesses_are_counted_one_after_the_other(monkeypatch):
     assert results == [None] * 6
     assert AuditEntry.objects.filter(action="identity.login_failed").count() == 5
     assert AuditEntry.objects.filter(action="identity.login_throttled").count() == 5
+
+
+@pytest.mark.django_db
+def test_free_attempts_pass_whatever_order_parallel_ones_stamped_the_clock():
+    # given an attempt stamped a millisecond later by a request that took the lock first
+    bucket = Bucket(SIGNIN_NETWORK, "203.0.113.9")
+    assert throttle_charge([bucket], at=T0 + timedelta(milliseconds=1)) == timedelta(0)
+
+    # when one that read the clock earlier is charged, within the free 30
+    wait = throttle_charge([bucket], at=T0)
+
+    # then it goes ahead (it used to be told to wait the millisecond)
+    assert wait == timedelta(0)
+    assert Throttle.objects.get(key="203.0.113.9").count == 2

@@ -1,5 +1,8 @@
 """The edge: input no view can take is refused first, and every /api/ error is the JSON body.
 
+(An /open311/ path's errors made here are GeoReport v2's error list instead: its clients
+parse that; docs/open311.md.)
+
 Two middlewares (see ``MIDDLEWARE`` in settings) and the site's error handlers
 (``handler400``… in ``yiwang.urls``):
 
@@ -56,6 +59,20 @@ def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
+OPEN311_PREFIX = "/open311/"
+
+
+def _open311_error(request: HttpRequest, status: int, detail: str = "") -> HttpResponse | None:
+    """An error of an /open311/ path in GeoReport v2's own form (the list of code and
+    description, XML unless the path ends in .json), or None for any other path."""
+    if not request.path_info.startswith(OPEN311_PREFIX):
+        return None
+    from yiwang.events.open311.formats import Open311Error, error_response
+
+    fmt = "json" if request.path_info.endswith(".json") else "xml"
+    return error_response(fmt, Open311Error(status, detail or status_detail(status)))
+
+
 def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").split(";")[0].strip() == "application/json"
 
@@ -98,24 +115,36 @@ def _api_error(status: int, *, allow: str | None = None) -> JsonResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    open311 = _open311_error(request, 400)
+    if open311 is not None:
+        return open311
     if is_api(request):
         return _api_error(400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    open311 = _open311_error(request, 403)
+    if open311 is not None:
+        return open311
     if is_api(request):
         return _api_error(403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    open311 = _open311_error(request, 404)
+    if open311 is not None:
+        return open311
     if is_api(request):
         return _api_error(404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    open311 = _open311_error(request, 500)
+    if open311 is not None:
+        return open311
     if is_api(request):
         return _api_error(500)
     return defaults.server_error(request)
@@ -184,6 +213,9 @@ class BodyTooLarge(RequestDataTooBig):
 def _refuse(
     request: HttpRequest, status: int, detail: str, field: str, **extra: Any
 ) -> HttpResponse:
+    open311 = _open311_error(request, status, detail)
+    if open311 is not None:
+        return open311
     if is_api(request):
         body = error_body(detail, [{"field": field, "message": detail}])
         body.update(extra)

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.events import services
 from yiwang.events.models import (
-    ApiKey,
     Category,
     DeadLetter,
     Device,
@@ -29,6 +28,7 @@ from yiwang.events.models import (
     EventEntry,
     KnowledgeArticle,
 )
+from yiwang.events.open311 import admin as open311_admin  # noqa: F401  (registers the API keys)
 
 
 @admin.register(Category)
@@ -170,45 +170,6 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-
-class ApiKeyAddForm(forms.ModelForm):
-    class Meta:
-        model = ApiKey
-        fields = ["name", "owner", "rate_per_minute"]
-
-
-@admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
-    """Issued by the service: the key is shown once in a message, then only its hash is kept."""
-
-    list_display = ["name", "owner", "prefix", "rate_per_minute", "created_at", "revoked_at"]
-    search_fields = ["name", "prefix", "owner__username"]
-    actions = ["revoke"]
-
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        if obj is None:
-            kwargs["form"] = ApiKeyAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return []
-        return ["name", "owner", "prefix", "rate_per_minute", "created_at", "revoked_at"]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change:
-            return
-        key, raw = services.api_key_issue(
-            actor=request.user, owner=obj.owner, name=obj.name, rate_per_minute=obj.rate_per_minute
-        )
-        obj.pk = key.pk
-        messages.warning(request, _("The new key, shown only this once: %(key)s") % {"key": raw})
-
-    @admin.action(description=_("Revoke the selected keys"))
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        for key in queryset:
-            services.api_key_revoke(actor=request.user, key=key)
 
 
 class EventEntryInline(admin.TabularInline):

@@ -97,7 +97,9 @@ def throttle_charge(buckets: Sequence[Bucket], *, at: dt.datetime | None = None)
         rows = _locked_rows(buckets, now)
         wait = dt.timedelta(0)
         for bucket, row in rows:
-            if row.count:
+            # A count the rule lets through asks no wait, even when a parallel attempt that
+            # read the clock after this one got the lock first and stamped a later last_at.
+            if row.count and bucket.rule.wait_after(row.count):
                 wait = max(wait, row.last_at + bucket.rule.wait_after(row.count) - now)
         if wait > dt.timedelta(0):
             return wait

@@ -1,0 +1,231 @@
+"""Open311 intake speed: events per second through POST /open311/v2/requests.json, end to end.
+
+What is measured. ``POST /open311/v2/requests.json`` (form-encoded as the
+GeoReport v2 specification sends it: api_key, service_code, lat/long, a
+description, the reporter's name and phone) against gunicorn started with
+``deploy/gunicorn.conf.py`` (sync workers, 2 × cores + 1 unless
+GUNICORN_WORKERS says otherwise) in production mode on a fresh PostgreSQL
+database. Each request checks the key (its SHA-256 looked up) and charges it
+against its rate (the throttle row, locked in its own short transaction),
+finds the district of the point (shapely STRtree over the loaded boundaries),
+starts the ``city_event`` workflow, creates the event, its history and audit
+entries, dispatches it from the directory (assignments, sign-for and handling
+deadlines on the working calendar) and enqueues the departments'
+notifications, in one transaction, then answers the service_request_id.
+
+Measured twice: sequential (one client, BENCH_SEQ requests, default 300) and
+concurrent (BENCH_THREADS client threads, default 8, sharing BENCH_N
+requests, default 3,000). Then the same two runs against ``/healthz`` (the
+middleware stack, no database): the ceiling of this server on this machine.
+The city's peak day, 30,000 events (Qingming 2021: 31,200 contacts), must
+ingest in under a minute: 500 events/s; the report says whether the
+concurrent run reaches it and what bounds it (CPU per request of gunicorn and
+of PostgreSQL, from /proc, beside the cores there are).
+
+Set-up, not timed: create the database, migrate, load the Jinan demo city
+(regions, departments, the demo Open311 key) and, when the demo has no event
+categories yet, a small GB/T 39666 slice with a city-wide directory; the demo
+district boundaries; one bench key whose rate (BENCH_RATE, default 1,000,000
+a minute) is not what is measured — the limiter's charge per request is.
+
+The server, the client and the CPU meter are those of bench/submit_path.py.
+
+    make bench
+    .venv/bin/python bench/open311_intake.py
+    BENCH_N=6000 BENCH_THREADS=16 .venv/bin/python bench/open311_intake.py
+
+Environment: BENCH_PG_URL, BENCH_DB (default yiwang_bench_open311), BENCH_SEQ,
+BENCH_N, BENCH_THREADS, BENCH_RATE, BENCH_KEEP_DB=1, GUNICORN_WORKERS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("BENCH_DB", "yiwang_bench_open311")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import submit_path as sp
+
+SEQ = int(os.environ.get("BENCH_SEQ", "300"))
+N = int(os.environ.get("BENCH_N", "3000"))
+THREADS = sp.THREADS
+RATE = int(os.environ.get("BENCH_RATE", "1000000"))
+PEAK_DAY = 30_000
+TARGET = PEAK_DAY / 60  # events per second: the peak day in under a minute
+BENCH_KEY = "bench-open311-key-0123456789abcdef"
+#: Points in 历下区 and 市中区 (WGS-84), jittered per request.
+CENTRES = [(36.6617, 117.0196), (36.6512, 117.0009), (36.6780, 117.0620)]
+
+
+def prepare() -> str:
+    """Categories and a directory when the demo has none, the boundaries, the bench key.
+    Returns the service_code posted."""
+    from yiwang.events import services as event_services
+    from yiwang.events.models import Category, DispatchDirectory
+    from yiwang.events.selectors import categories_leaves
+    from yiwang.identity.models import Department, User
+
+    geojson = sp.ROOT / "src/yiwang/demo/data/geo/jinan_districts.geojson"
+    event_services.districts_load(actor=None, geojson=geojson.read_text(encoding="utf-8"))
+    leaf = categories_leaves().first()
+    if leaf is None:
+        building = Category.objects.create(code="05", name_zh="城乡建设", name_en="Construction")
+        municipal = Category.objects.create(
+            code="0501", name_zh="市政设施", name_en="Municipal facilities", parent=building
+        )
+        leaf = Category.objects.create(
+            code="050101", name_zh="井盖缺失", name_en="Missing manhole cover", parent=municipal
+        )
+    if not DispatchDirectory.objects.filter(is_current=True, rules__category=leaf).exists():
+        lead = Department.objects.filter(is_active=True).order_by("code").first()
+        assert lead is not None, "the demo city has no department"
+        event_services.directory_publish(actor=None, rules=[(leaf, None, lead, [])], note="bench")
+    owner = User.objects.get(username="integrator")
+    event_services.api_key_issue(
+        actor=None, owner=owner, name="bench", rate_per_minute=RATE, raw=BENCH_KEY
+    )
+    return leaf.code
+
+
+def bodies(code: str, n: int, seed: int) -> list[bytes]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        lat, lng = rng.choice(CENTRES)
+        fields = {
+            "api_key": BENCH_KEY,
+            "service_code": code,
+            "lat": f"{lat + rng.uniform(-0.01, 0.01):.6f}",
+            "long": f"{lng + rng.uniform(-0.01, 0.01):.6f}",
+            "description": f"压测：路面井盖缺失，行人有跌落危险（{seed}-{i}）",
+            "first_name": "先生",
+            "last_name": "张",
+            "phone": f"139{seed:02d}{i:06d}",
+        }
+        out.append(urllib.parse.urlencode(fields).encode())
+    return out
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+
+
+def post(client: sp.Client, body: bytes) -> list[sp.Sample]:
+    return [client.call("post", "POST", "/open311/v2/requests.json", body, **FORM)]
+
+
+def main() -> None:
+    import django
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import connections
+
+    load = os.getloadavg()
+    began = time.perf_counter()
+    sp.recreate_database()
+    server = None
+    try:
+        django.setup()
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", quiet=True, force=True)
+        code = prepare()
+        connections.close_all()
+        setup = time.perf_counter() - began
+
+        port = sp.free_port()
+        server = sp.start_server(port)
+        sp.wait_ready(server, port, timeout=300)  # workers boot slowly on a busy machine
+        meter = sp.CpuMeter(server)
+        workers = len(sp.worker_pids(server))
+        cores = os.cpu_count() or 1
+        print("Open311 intake through the HTTP server (gunicorn, PostgreSQL, production mode)")
+        print(
+            f"  machine: {cores} cores, load average {load[0]:.1f} before the run"
+            + ("  << busy machine: figures are noisy" if load[0] > cores / 2 else "")
+        )
+        print(
+            f"  server: {workers} gunicorn sync workers; client: same machine, {THREADS} "
+            f"threads for the concurrent runs; set-up {setup:.1f} s"
+        )
+        sp.run(port, range(50), THREADS, sp.healthz)  # warm every worker
+        sp.run(port, bodies(code, 40, 99), THREADS, post)
+        print(f"POST /open311/v2/requests.json (service_code {code}, a point, dispatched at once)")
+        seq = sp.run(port, bodies(code, SEQ, 1), 1, post, meter)
+        conc = sp.run(port, bodies(code, N, 2), THREADS, post, meter)
+        post_seq = sp.report(f"sequential, {SEQ} requests", seq, 201, "events")
+        post_conc = sp.report(f"concurrent, {N} on {THREADS} threads", conc, 201, "events")
+        print("ceiling: GET /healthz (middleware stack and JSON, no database), same client")
+        health_seq = sp.report(
+            f"sequential, {SEQ} requests",
+            sp.run(port, range(SEQ), 1, sp.healthz, meter),
+            200,
+            "req",
+        )
+        health_conc = sp.report(
+            f"concurrent, {N} on {THREADS} threads",
+            sp.run(port, range(N), THREADS, sp.healthz, meter),
+            200,
+            "req",
+        )
+        print("ratio Open311 POST / healthz throughput:")
+        for name, ours, ceiling in (
+            ("sequential", post_seq, health_seq),
+            ("concurrent", post_conc, health_conc),
+        ):
+            print(f"  {name}  {ours / ceiling:6.3f}")
+        per_event = (conc.server_cpu + conc.db_cpu) / max(1, len(conc.samples))
+        bound = cores / per_event if per_event else 0.0
+        verdict = "meets" if post_conc >= TARGET else "MISSES"
+        print(
+            f"peak day: {PEAK_DAY:,} events need {TARGET:.0f} events/s to ingest in a minute; "
+            f"reached {post_conc:.0f}/s ({PEAK_DAY / post_conc:.0f} s for the day): {verdict} it"
+        )
+        print(
+            f"  bound: {per_event * 1000:.1f} ms of CPU per event (gunicorn "
+            f"{conc.server_cpu / max(1, len(conc.samples)) * 1000:.1f} + PostgreSQL "
+            f"{conc.db_cpu / max(1, len(conc.samples)) * 1000:.1f}) on {cores} cores: at most "
+            f"~{bound:.0f} events/s with the client's CPU taken out"
+        )
+        check(seq, conc)
+        print(f"total {time.perf_counter() - began:.1f} s")
+    except BaseException:
+        if server is not None:
+            print(f"gunicorn log (last lines):\n{sp.server_log()}", file=sys.stderr)
+        raise
+    finally:
+        if server is not None:
+            sp.stop_server(server)
+        if apps.ready:
+            connections.close_all()
+        if sp.KEEP_DB:
+            print(f"kept the database {sp.DB_NAME} (BENCH_KEEP_DB=1)")
+        else:
+            sp.drop_database()
+        shutil.rmtree(sp.TMP, ignore_errors=True)
+
+
+def check(*runs: Any) -> None:
+    """Every 201 named an event that is in the database, once, dispatched."""
+    from yiwang.events.models import Event
+
+    samples = [s for r in runs for s in r.samples]
+    numbers = [json.loads(s.body)[0]["service_request_id"] for s in samples if s.status == 201]
+    events = Event.objects.filter(number__in=numbers)
+    print(
+        f"checks: {len(samples)} timed requests, {sp.errors_of(samples, 201)}; "
+        f"{events.count()} of the {len(numbers)} answered numbers in the database, "
+        f"{events.filter(status='dispatched').count()} dispatched, "
+        f"{len(numbers) - len(set(numbers))} numbers twice"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Open311 GeoReport v2 writes: an integrator's key admitted and charged, a request created.
+
+- :func:`open311_key_admit`: the key a request carries, checked (known, not
+  revoked, its owner active) and charged against its rate (requests per
+  minute, counted by the project's throttle, ``yiwang.identity.services
+  .throttle``: a burst of the whole minute's allowance, then one request per
+  ``60 / rate`` seconds).
+- :func:`open311_request_create`: POST requests — the attributes checked
+  against the category's form, then ``event_register`` (channel ``open311``,
+  dispatched at once from the directory), synchronously.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from yiwang.events.errors import EventError, EventInvalid, EventNotAllowed
+from yiwang.events.models import ApiKey, Category, Channel, Event
+from yiwang.events.open311.documents import LIST_DATATYPES, service_attributes
+from yiwang.events.selectors import api_key_for
+from yiwang.events.services.intake import event_register
+from yiwang.events.types import Place, Reporter
+from yiwang.identity.services.throttle import Bucket, ThrottleRule, throttle_charge
+
+#: How often ``last_used_at`` is written at most: a busy key does not rewrite its row
+#: on every request.
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+class ApiKeyRefused(EventNotAllowed):
+    """No api_key, an unknown or revoked one, or its owner's account is disabled (403)."""
+
+    code = "api_key_refused"
+
+
+class RateLimited(EventError):
+    """The key's requests per minute are used up (429); ``retry_after`` in seconds."""
+
+    http_status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str = "", *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def key_rule(key: ApiKey) -> ThrottleRule:
+    """The key's rate as a throttle rule: ``rate`` requests free, one more per 60/rate s."""
+    interval = timedelta(seconds=60 / max(1, key.rate_per_minute))
+    return ThrottleRule("open311_key", max(1, key.rate_per_minute), interval, interval, interval)
+
+
+def open311_key_admit(*, raw: str, at: datetime | None = None) -> ApiKey:
+    """The active key ``raw`` is, charged one request against its rate.
+
+    Raises ``ApiKeyRefused`` (no key, unknown, revoked, owner inactive) or
+    ``RateLimited``. Locks the key's throttle row for a moment (its own short
+    transaction, never the request's). Writes ``last_used_at`` at most once a
+    minute; no audit entry (the requests the key makes are audited).
+    """
+    now = at or timezone.now()
+    if not raw:
+        raise ApiKeyRefused("An api_key is required.")
+    key = api_key_for(raw)
+    if key is None or not key.owner.is_active:
+        raise ApiKeyRefused("The api_key is unknown or revoked.")
+    wait = throttle_charge([Bucket(key_rule(key), str(key.pk))], at=now)
+    if wait > timedelta(0):
+        raise RateLimited(
+            f"The api_key's {key.rate_per_minute} requests per minute are used up.",
+            retry_after=max(1, math.ceil(wait.total_seconds())),
+        )
+    if key.last_used_at is None or key.last_used_at < now - LAST_USED_EVERY:
+        ApiKey.objects.filter(pk=key.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
+        ).update(last_used_at=now)
+    return key
+
+
+@dataclass(frozen=True)
+class Submitter:
+    """Who sent the request, as GeoReport v2 names them (all optional)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    email: str = ""
+    device_id: str = ""
+    account_id: str = ""
+
+    @property
+    def name(self) -> str:
+        if any(ord(ch) > 0x2E80 for ch in self.first_name + self.last_name):
+            return f"{self.last_name}{self.first_name}"  # 姓 before 名
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+def _check_value(attribute: Mapping[str, Any], value: Any) -> Any:
+    code, datatype = attribute["code"], attribute["datatype"]
+    keys = {v["key"] for v in attribute.get("values") or []}
+    if datatype == "multivaluelist":
+        values = value if isinstance(value, list) else [value]
+        if any(v not in keys for v in values):
+            raise EventInvalid(f"attribute[{code}] takes only {sorted(keys)}.", field=code)
+        return values
+    if isinstance(value, list):
+        value = value[-1]
+    if datatype == "singlevaluelist" and value not in keys:
+        raise EventInvalid(f"attribute[{code}] must be one of {sorted(keys)}.", field=code)
+    if datatype == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise EventInvalid(f"attribute[{code}] must be a number.", field=code)
+    if datatype == "datetime":
+        try:
+            ok = parse_datetime(value) is not None
+        except ValueError:
+            ok = False
+        if not ok:
+            raise EventInvalid(f"attribute[{code}] must be an ISO 8601 date-time.", field=code)
+    if len(str(value)) > 4000:
+        raise EventInvalid(f"attribute[{code}] is longer than 4,000 characters.", field=code)
+    return value
+
+
+def open311_attributes(category: Category, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers to the category's variable attributes: every required one present, list
+    values among the keys, numbers and date-times readable; codes the form does not ask
+    are dropped. Raises ``EventInvalid`` naming the first attribute at fault."""
+    answers: dict[str, Any] = {}
+    for attribute in service_attributes(category):
+        if not attribute["variable"]:
+            continue
+        code = attribute["code"]
+        value = given.get(code)
+        if value in (None, "", []):
+            if attribute["required"]:
+                raise EventInvalid(f"attribute[{code}] is required.", field=code)
+            continue
+        if attribute["datatype"] not in LIST_DATATYPES and isinstance(value, list):
+            value = value[-1]
+        answers[code] = _check_value(attribute, value)
+    return answers
+
+
+def open311_request_create(
+    *,
+    key: ApiKey,
+    category: Category,
+    place: Place,
+    description: str = "",
+    address_id: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    submitter: Submitter = Submitter(),
+    media_url: str = "",
+    at: datetime | None = None,
+) -> Event:
+    """Create the service request of POST requests: an event of ``category`` on channel
+    ``open311``, registered by the key's owner and dispatched at once from the directory
+    (left registered for an operator when the directory has no rule).
+
+    A location is required: a point, an address or an ``address_id`` (kept with the
+    event's attributes: the city has no master address repository to resolve it).
+    Without a description the service's name stands for one. A submitter who gives
+    no name, phone or e-mail is recorded as anonymous (no callback is owed).
+    Raises ``EventInvalid`` (no location, an attribute at fault, what
+    ``event_register`` refuses: a description over 4,000 characters, a bad point).
+    """
+    if not place.has_point and not place.address.strip() and not address_id.strip():
+        raise EventInvalid(
+            "A location is required: lat and long, address_string or address_id.", field="lat"
+        )
+    if media_url and not media_url.lower().startswith(("http://", "https://")):
+        raise EventInvalid("media_url must be an http or https URL.", field="media_url")
+    if len(media_url) > 500:
+        raise EventInvalid("media_url is longer than 500 characters.", field="media_url")
+    answers = open311_attributes(category, attributes or {})
+    contact = {
+        "email": submitter.email[:254],
+        "device_id": submitter.device_id[:100],
+        "account_id": submitter.account_id[:100],
+        "address_id": address_id.strip()[:100],
+        "api_key": key.prefix,
+    }
+    answers["_open311"] = {k: v for k, v in contact.items() if v}
+    anonymous = not (submitter.name or submitter.phone or submitter.email)
+    return event_register(
+        actor=key.owner,
+        channel=Channel.OPEN311,
+        category=category,
+        reporter=Reporter(phone=submitter.phone, name=submitter.name, anonymous=anonymous),
+        place=place,
+        description=description.strip() or category.name_zh,
+        attributes=answers,
+        media=[media_url] if media_url else [],
+        at=at,
+        auto_dispatch=True,
+    )
