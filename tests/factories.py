@@ -582,3 +582,27 @@ def dispatched_event(world: EventWorld, *, at: datetime = T0, **kw: Any) -> Any:
     return event_services.event_dispatch(
         actor=world.operator, event=event, at=at + timedelta(minutes=1)
     )
+
+
+def iot_device(
+    world: EventWorld,
+    *,
+    code: str = "JN-MH-0001",
+    point: tuple[float, float] | None = QUANCHENG_SQUARE,
+    **kw: Any,
+) -> Any:
+    """A manhole-cover sensor of the city management bureau (市城管局) at 泉城广场 (历下区),
+    repeat window 60 minutes; devices are registered in the admin, so as a row."""
+    from yiwang.events.models import Device
+
+    fields: dict[str, Any] = {
+        "name": "井盖传感器 泉城广场",
+        "category": world.manhole,
+        "department": world.cgj,
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
+        "address": "泉城广场东侧",
+        "alarm_window_minutes": 60,
+        **kw,
+    }
+    return Device.objects.create(code=code, **fields)
