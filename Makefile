@@ -103,6 +103,11 @@ bench: setup
 	else \
 		echo "Skipping bench/submit_path.py: no PostgreSQL at $(BENCH_PG_URL)."; \
 	fi
+	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
+		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/mqtt_intake.py; \
+	else \
+		echo "Skipping bench/mqtt_intake.py: no PostgreSQL at $(BENCH_PG_URL)."; \
+	fi
 
 ## Production-like stack on the local PostgreSQL (see docs/deployment.md)
 prod-local: setup
