@@ -35,6 +35,7 @@ class DeviceAdmin(admin.ModelAdmin):
     )
     list_filter = ("is_active", "category", "department")
     search_fields = ("code", "name", "address")
+    autocomplete_fields = ("category",)
     list_select_related = ("category", "department")
     fieldsets = (
         (None, {"fields": ("code", "name", "is_active")}),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from yiwang.core.audit import audit_record
 from yiwang.events.errors import EventConflict, EventInvalid
-from yiwang.events.geo import parse_geometry
+from yiwang.events.geo import districts_changed, parse_geometry
 from yiwang.events.models import (
     ApiKey,
     Category,
@@ -139,6 +139,7 @@ def districts_load(*, actor: Any, geojson: str, source: str = "") -> int:
                 region=region,
                 defaults={"geometry": geometry, "source": source[:300], "loaded_at": at},
             )
+        districts_changed()  # rebuilding an index for nothing after a rollback is harmless
         audit_record(
             actor=actor,
             action="event.districts_loaded",
