@@ -99,6 +99,7 @@ class AlarmSubscriber:
         client_id: str,
         topic: str,
         batch_size: int = 500,
+        batch_seconds: float = 1.0,
         receive_maximum: int = 1000,
         session_expiry: int = SESSION_EXPIRY_SECONDS,
         keepalive: int = 30,
@@ -108,6 +109,8 @@ class AlarmSubscriber:
         self.client_id = client_id
         self.topic = topic
         self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self._seconds_per_message = 0.0
         self.keepalive = keepalive
         self.handle = handle
         self.connected = threading.Event()
@@ -196,7 +199,9 @@ class AlarmSubscriber:
 
     def process(self, *, timeout: float, stop: threading.Event | None = None) -> int:
         """Wait up to ``timeout`` seconds for a message, then take it and what else is queued
-        (up to ``batch_size``) in one transaction, and acknowledge them after the commit.
+        (up to ``batch_size``, and no more than the last batches' pace registers in about
+        ``batch_seconds``, so a transaction stays short and the acknowledgements flow) in one
+        transaction, and acknowledge them after the commit.
 
         A database error rolls the batch back; it is tried again after a pause (1 s,
         doubling to 30 s) until it commits, or until ``stop``. Returns how many
@@ -206,7 +211,10 @@ class AlarmSubscriber:
             batch = [self._queue.get(timeout=timeout)]
         except queue.Empty:
             return 0
-        while len(batch) < self.batch_size:
+        size = min(self.batch_size, 50)  # until the pace is known
+        if self._seconds_per_message > 0:
+            size = max(1, min(self.batch_size, int(self.batch_seconds / self._seconds_per_message)))
+        while len(batch) < size:
             try:
                 batch.append(self._queue.get_nowait())
             except queue.Empty:
@@ -216,6 +224,7 @@ class AlarmSubscriber:
             batch = self._current(batch)
             if not batch:
                 return 0
+            started = time.monotonic()
             try:
                 outcomes = self.handle(
                     messages=[AlarmMessage(d.topic, d.payload, d.dup) for d in batch]
@@ -230,6 +239,10 @@ class AlarmSubscriber:
                 pause = min(pause * 2, 30.0)
                 continue
             break
+        pace = (time.monotonic() - started) / len(batch)
+        self._seconds_per_message = (
+            pace if not self._seconds_per_message else 0.7 * self._seconds_per_message + 0.3 * pace
+        )
         self._acknowledge(batch)
         for outcome in outcomes:
             self.counts[outcome.kind] += 1
