@@ -31,7 +31,17 @@ def unknown_device_alarm(device: str = "JN-NEW-1") -> DeadLetter:
 @pytest.fixture
 def admin_client(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # assert on the English texts
     return client
+
+
+def test_the_admin_speaks_chinese_by_default(admin_client):
+    unknown_device_alarm()
+    admin_client.defaults.pop("HTTP_ACCEPT_LANGUAGE")
+
+    page = admin_client.get(reverse("admin:events_deadletter_changelist")).content.decode()
+
+    assert "重新处理所选死信（须先登记其设备）" in page
 
 
 def test_dead_letters_are_listed_with_their_reason(admin_client):
