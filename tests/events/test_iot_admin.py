@@ -113,3 +113,14 @@ def test_dead_letters_are_neither_added_nor_deleted_in_the_admin(admin_client):
     delete = reverse("admin:events_deadletter_delete", args=[letter.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert DeadLetter.objects.filter(pk=letter.pk).exists()
+
+
+def test_saving_a_dead_letter_in_the_admin_changes_nothing(admin_client):
+    letter = unknown_device_alarm()
+    before = list(DeadLetter.objects.values())
+
+    change = reverse("admin:events_deadletter_change", args=[letter.pk])
+    response = admin_client.post(change, {"reason": "edited", "resolved_at": "2026-03-03"})
+
+    assert response.status_code == 302
+    assert list(DeadLetter.objects.values()) == before

@@ -63,6 +63,10 @@ class DeadLetterAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def save_model(self, request: HttpRequest, obj: DeadLetter, form: Any, change: bool) -> None:
+        """Nothing to save: every field is read-only, and only the services write dead letters
+        (``change`` is there for the reprocess action)."""
+
     @admin.action(
         description=_("Reprocess the selected dead letters (after registering their device)"),
         permissions=["change"],
