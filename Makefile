@@ -25,10 +25,16 @@ run: setup
 	@echo ""
 	@echo "  yiwang is starting on http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  with a background worker (notifications, webhooks) and the scheduler (deadlines)."
+	@if [ -n "$$YIWANG_MQTT_URL" ]; then \
+		echo "  IoT alarms: the MQTT subscriber takes them from the broker in YIWANG_MQTT_URL (docs/iot.md)."; \
+	else \
+		echo "  IoT alarms over MQTT are off (set YIWANG_MQTT_URL=mqtt://127.0.0.1:1883 to take them)."; \
+	fi
 	@echo ""
-	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
+	@trap 'kill $$worker $$scheduler $$subscriber 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	$(BIN)/python manage.py run_scheduler --interval 30 & scheduler=$$!; \
+	if [ -n "$$YIWANG_MQTT_URL" ]; then $(BIN)/python manage.py mqtt_subscriber & subscriber=$$!; fi; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: set up, lint, check migrations, run the suite on SQLite, then on PostgreSQL
@@ -102,6 +108,11 @@ bench: setup
 		done; \
 	else \
 		echo "Skipping bench/{$(PG_BENCHES)}.py: no PostgreSQL at $(BENCH_PG_URL)."; \
+	fi
+	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
+		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/mqtt_intake.py; \
+	else \
+		echo "Skipping bench/mqtt_intake.py: no PostgreSQL at $(BENCH_PG_URL)."; \
 	fi
 
 ## make bench-replica: a streaming replica of the local PostgreSQL on port 5433 for the run

@@ -1,4 +1,5 @@
-"""Shared fixtures. Tests that need PostgreSQL or a browser skip off CI and fail on CI.
+"""Shared fixtures. Tests that need PostgreSQL, a browser or the MQTT broker skip off CI and
+fail on CI.
 
 Time (docs/testing.md): every test runs at an instant it chooses, never at
 today's date. The ``clock`` fixture (autouse) stops the clock at
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from collections.abc import Iterator
 from io import StringIO
 
@@ -36,6 +38,20 @@ from tests.clock import NOW, SETUP, instant
 
 ON_CI = os.environ.get("CI") == "true"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: The development and CI machines' Mosquitto (docs/iot.md); tests marked ``mqtt`` use it.
+MQTT_BROKER = ("127.0.0.1", 1883)
+_mqtt_answers: list[bool] = []
+
+
+def mqtt_broker_answers() -> bool:
+    """Whether something accepts connections at ``MQTT_BROKER`` (asked once per process)."""
+    if not _mqtt_answers:
+        try:
+            socket.create_connection(MQTT_BROKER, timeout=2).close()
+            _mqtt_answers.append(True)
+        except OSError:
+            _mqtt_answers.append(False)
+    return _mqtt_answers[0]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -54,6 +70,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 continue
             item.add_marker(
                 pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…")
+            )
+        if item.get_closest_marker("mqtt") and not mqtt_broker_answers():
+            if ON_CI:
+                raise pytest.UsageError(f"The MQTT broker at {MQTT_BROKER} is required on CI")
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"needs the MQTT broker at {MQTT_BROKER} (Mosquitto: docs/iot.md)"
+                )
             )
         if item.get_closest_marker("browser") and not CHROMIUM:
             if ON_CI:

@@ -612,3 +612,27 @@ def open311_key(
     return event_services.api_key_issue(
         actor=None, owner=owner, name=name, rate_per_minute=rate_per_minute, raw=raw
     )
+
+
+def iot_device(
+    world: EventWorld,
+    *,
+    code: str = "JN-MH-0001",
+    point: tuple[float, float] | None = QUANCHENG_SQUARE,
+    **kw: Any,
+) -> Any:
+    """A manhole-cover sensor of the city management bureau (市城管局) at 泉城广场 (历下区),
+    repeat window 60 minutes; devices are registered in the admin, so as a row."""
+    from yiwang.events.models import Device
+
+    fields: dict[str, Any] = {
+        "name": "井盖传感器 泉城广场",
+        "category": world.manhole,
+        "department": world.cgj,
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
+        "address": "泉城广场东侧",
+        "alarm_window_minutes": 60,
+        **kw,
+    }
+    return Device.objects.create(code=code, **fields)

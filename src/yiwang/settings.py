@@ -387,6 +387,15 @@ DEFAULT_FROM_EMAIL = env_str("YIWANG_EMAIL_FROM", "yiwang@localhost")
 # Text messages go through this class (``send(phone, text)``); the default only logs them.
 YIWANG_SMS_SENDER = env_str("YIWANG_SMS_SENDER", "yiwang.notifications.sms.LogSmsSender")
 
+# --- IoT alarms over MQTT (docs/iot.md) -------------------------------------
+
+# The broker the subscriber (manage.py mqtt_subscriber) takes alarms from; empty: no subscriber.
+YIWANG_MQTT_URL = env_str("YIWANG_MQTT_URL")
+# The subscriber's client id: its persistent session at the broker. Stable across restarts.
+YIWANG_MQTT_CLIENT_ID = env_str("YIWANG_MQTT_CLIENT_ID", "yiwang-iot")
+# The topic filter it subscribes to (QoS 1): yiwang/iot/<city>/alarms/<device id>.
+YIWANG_MQTT_TOPIC = env_str("YIWANG_MQTT_TOPIC", "yiwang/iot/+/alarms/+")
+
 # --- security --------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

@@ -16,11 +16,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.events import services
+from yiwang.events import (
+    admin_iot,  # noqa: F401  (devices, dead letters, alarm receipts)
+    services,
+)
 from yiwang.events.models import (
     Category,
-    DeadLetter,
-    Device,
     DispatchDirectory,
     DispatchRule,
     District,
@@ -151,25 +152,6 @@ class DistrictAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # manage.py load_districts
-
-
-@admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "category", "department", "alarm_window_minutes", "is_active"]
-    list_filter = ["is_active", "category"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["category"]
-
-
-@admin.register(DeadLetter)
-class DeadLetterAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "reason", "device_code", "topic", "resolved_at"]
-    list_filter = ["reason", "resolved_at"]
-    search_fields = ["device_code", "topic", "payload"]
-    readonly_fields = ["received_at", "topic", "payload", "reason", "device_code"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 class EventEntryInline(admin.TabularInline):

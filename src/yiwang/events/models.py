@@ -353,6 +353,51 @@ class DeadLetter(models.Model):
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.reason}"
 
 
+class AlarmReceipt(models.Model):
+    """One IoT alarm message taken from the broker, by the device's message id.
+
+    Written in the transaction that registers the alarm (or its dead letter),
+    before the broker is acknowledged: a message the broker delivers again
+    (after a crash or a lost acknowledgement) finds its receipt and changes
+    nothing. It also tells which event an alarm went to.
+    """
+
+    device_code = models.CharField(_("device id"), max_length=80)
+    message_id = models.CharField(_("message id"), max_length=100)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    alarm_at = models.DateTimeField(_("alarm time (device clock)"), null=True, blank=True)
+    alarm_type = models.CharField(_("alarm type"), max_length=80, blank=True)
+    event = models.ForeignKey(
+        "Event",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alarm_receipts",
+        verbose_name=_("event"),
+    )
+    dead_letter = models.ForeignKey(
+        DeadLetter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receipts",
+        verbose_name=_("dead letter"),
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("IoT alarm receipt")
+        verbose_name_plural = _("IoT alarm receipts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device_code", "message_id"], name="events_alarmreceipt_message"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_code}/{self.message_id}"
+
+
 # --------------------------------------------------------------------------- Open311 keys
 
 
