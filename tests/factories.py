@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -411,3 +412,173 @@ def completed_case(world: CaseWorld | None = None, *, at: datetime = T0, **kw: A
     case = approved_case(world, at=at, **kw)
     case = case_services.certificate_issue(case=case, actor=world.approver, at=at + 3 * HOUR)
     return case_services.case_complete(case=case, actor=world.approver, at=at + 4 * HOUR)
+
+
+# --- city events (12345 / 一网统管) --------------------------------------------------------------
+
+#: Points checked against geotool-cn's own lookup (an independent index over the same data):
+#: 泉城广场 and 千佛山 in 历下区, 经四路 in 市中区, 济南西站 in 槐荫区, Dongying outside Jinan.
+QUANCHENG_SQUARE = (36.6617, 117.0196)
+QIANFO_MOUNTAIN = (36.6398, 117.0372)
+JINGSI_ROAD = (36.6570, 116.9950)
+JINAN_WEST_STATION = (36.6736, 116.8902)
+DONGYING = (37.43, 118.67)
+JINAN_DISTRICTS = Path(__file__).resolve().parents[1] / (
+    "src/yiwang/demo/data/geo/jinan_districts.geojson"
+)
+
+
+@dataclass
+class EventWorld:
+    """A city centre with two bureaus, a district office, their people, a category tree and a
+    published dispatch directory; Jinan's district boundaries loaded."""
+
+    lixia: Region
+    shizhong: Region
+    centre: Department
+    cgj: Department
+    sthj: Department
+    jtj: Department
+    lixia_office: Department
+    operator: User
+    supervisor: User
+    district_supervisor: User
+    handler_cgj: User
+    handler_sthj: User
+    handler_jtj: User
+    citizen: User
+    manhole: Any
+    street_vending: Any
+    noise: Any
+    signal: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def jinan_regions() -> dict[str, Region]:
+    from yiwang.demo.data.regions import regions
+
+    made: dict[str, Region] = {}
+    for row in regions():
+        made[str(row["code"])] = Region.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_zh": row["name_zh"],
+                "name_en": row["name_en"],
+                "level": row["level"],
+                "parent": made.get(str(row["parent"])) if row["parent"] else None,
+            },
+        )[0]
+    return made
+
+
+def category_tree() -> dict[str, Any]:
+    """A slice of GB/T 39666: 城乡建设 › 市政设施 › 井盖缺失, 城市管理 › 占道经营,
+    生态环境 › 噪声扰民, 交通运输 › 信号灯故障 (the latter needs the reporter's contact)."""
+    from yiwang.events.models import Category
+
+    def node(code: str, zh: str, parent: Any = None, **kw: Any) -> Any:
+        return Category.objects.create(code=code, name_zh=zh, name_en=zh, parent=parent, **kw)
+
+    building = node("05", "城乡建设")
+    municipal = node("0501", "市政设施", building)
+    urban = node("06", "城市管理")
+    ecology = node("07", "生态环境")
+    transport = node("08", "交通运输")
+    return {
+        "manhole": node("050101", "井盖缺失", municipal),
+        "street_vending": node("0601", "占道经营", urban, callback_required=False),
+        "noise": node("0701", "噪声扰民", ecology),
+        "signal": node("0801", "信号灯故障", transport, needs_contact=True),
+    }
+
+
+def event_world() -> EventWorld:
+    from yiwang.events import services as event_services
+
+    regions = jinan_regions()
+    city, lixia = regions["370100"], regions["370102"]
+    event_services.districts_load(
+        actor=None, geojson=JINAN_DISTRICTS.read_text(encoding="utf-8"), source="test"
+    )
+
+    def dept(code: str, zh: str, region: Region = city) -> Department:
+        return DepartmentFactory(code=code, name_zh=zh, name_en=zh, region=region)
+
+    centre = dept("jn-12345", "12345热线")
+    cgj, sthj, jtj = (
+        dept("jn-cgj", "市城管局"),
+        dept("jn-sthj", "市生态环境局"),
+        dept("jn-jtj", "市交通运输局"),
+    )
+    office = dept("lx-12345", "历下区热线办", lixia)
+    cats = category_tree()
+    event_services.directory_publish(
+        actor=None,
+        rules=[
+            (cats["manhole"], None, cgj, []),
+            (cats["manhole"], lixia, cgj, [sthj]),
+            (cats["street_vending"], None, cgj, []),
+            (cats["noise"], None, sthj, []),
+            (cats["signal"], None, jtj, []),
+        ],
+        note="test directory",
+    )
+    operator = UserFactory(username="op")
+    identity_services.role_assign(user=operator, role=Role.HOTLINE_OPERATOR, actor=None)
+    citizen_user = UserFactory(username="resident")
+    identity_services.role_assign(user=citizen_user, role=Role.CITIZEN, actor=None)
+    return EventWorld(
+        lixia=lixia,
+        shizhong=regions["370103"],
+        centre=centre,
+        cgj=cgj,
+        sthj=sthj,
+        jtj=jtj,
+        lixia_office=office,
+        operator=operator,
+        supervisor=officer(centre, Role.SUPERVISOR, username="sup"),
+        district_supervisor=officer(office, Role.SUPERVISOR, username="lxsup"),
+        handler_cgj=officer(cgj, Role.DEPARTMENT_HANDLER, username="cg"),
+        handler_sthj=officer(sthj, Role.DEPARTMENT_HANDLER, username="hb"),
+        handler_jtj=officer(jtj, Role.DEPARTMENT_HANDLER, username="jt"),
+        citizen=citizen_user,
+        **cats,
+    )
+
+
+def registered_event(
+    world: EventWorld,
+    *,
+    at: datetime = T0,
+    category: Any = None,
+    point: tuple[float, float] | None = QUANCHENG_SQUARE,
+    channel: str = "hotline",
+    phone: str = "13905310001",
+    name: str = "王女士",
+    citizen: User | None = None,
+    **kw: Any,
+) -> Any:
+    """A hotline call registered by the world's operator at ``at`` (泉城广场, 历下区)."""
+    from yiwang.events import services as event_services
+    from yiwang.events.types import Place, Reporter
+
+    return event_services.event_register(
+        actor=citizen if channel == "web" else world.operator,
+        channel=channel,
+        category=category or world.manhole,
+        reporter=Reporter(phone=phone, name=name, citizen=citizen),
+        place=Place(*point) if point else Place(address="济南市某处"),
+        description=kw.pop("description", "井盖丢失，行人有危险"),
+        at=at,
+        **kw,
+    )
+
+
+def dispatched_event(world: EventWorld, *, at: datetime = T0, **kw: Any) -> Any:
+    """Registered at ``at`` and dispatched from the directory a minute later."""
+    from yiwang.events import services as event_services
+
+    event = registered_event(world, at=at, **kw)
+    return event_services.event_dispatch(
+        actor=world.operator, event=event, at=at + timedelta(minutes=1)
+    )

@@ -105,7 +105,8 @@ ROLES: dict[str, dict[tuple[str, str], set[str]]] = {
         # 督办: arbitrates (binding), approves the extension, issues supervision orders
         ("arbitrate", "arbitration"): {SUPERVISOR},
         ("decide_extension", "handling"): {SUPERVISOR},
-        **{("supervise", s): {SUPERVISOR} for s in SUPERVISABLE},
+        # the platform issues one itself when overdue or unsatisfied after 重办
+        **{("supervise", s): {SUPERVISOR, SYSTEM} for s in SUPERVISABLE},
         # 重办 after a bad callback: the operator recording it, the citizen rating, a supervisor
         ("reopen", "replied"): {OPERATOR, CITIZEN, SUPERVISOR, SYSTEM},
     },

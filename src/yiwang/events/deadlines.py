@@ -93,3 +93,8 @@ def card(at: datetime, *, yellow_at: datetime, due: datetime) -> str:
     if at >= yellow_at:
         return YELLOW
     return NONE
+
+
+def extend(calendar: WorkingCalendar, due: datetime, days: int) -> datetime:
+    """A deadline moved by ``days`` working days (an approved extension)."""
+    return calendar.end_of_day(calendar.add_working_days(calendar.local_date(due), days))

@@ -156,6 +156,64 @@ def _updated(c: Mapping[str, Any], english: bool) -> Texts:
     }
 
 
+# --- city events (12345): to the departments and to the reporter ---------------------------------
+
+
+def _event_assigned(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("New event to handle"), _(
+        "Event %(number)s (%(category)s) was dispatched to your department; "
+        "please sign for it. Handling is due by %(due)s."
+    ) % {"number": c["number"], "category": c.get("category", ""), "due": _local_day(c.get("due"))}
+
+
+def _event_card(c: Mapping[str, Any], english: bool) -> Texts:
+    if c.get("card") == "red":
+        return _("Event overdue (red card)"), _(
+            "Event %(number)s is overdue: its deadline has passed."
+        ) % {"number": c["number"]}
+    return _("Event due soon (yellow card)"), _(
+        "Event %(number)s is due within one working day."
+    ) % {"number": c["number"]}
+
+
+def _event_supervision(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _(
+        "A supervision order was issued on event %(number)s; "
+        "your department must answer by %(due)s."
+    ) % {"number": c["number"], "due": _local_day(c.get("due"))}
+    return _("Supervision order"), _with_reason(body, c, "note")
+
+
+def _event_reopened(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _("Event %(number)s was reopened after the callback; handling is due by %(due)s.") % {
+        "number": c["number"],
+        "due": _local_day(c.get("due")),
+    }
+    return _("Event reopened"), _with_reason(body, c)
+
+
+def _event_extension_decided(c: Mapping[str, Any], english: bool) -> Texts:
+    if c.get("approved"):
+        return _("Extension approved"), _(
+            "The extension of event %(number)s was approved; it is due by %(due)s."
+        ) % {"number": c["number"], "due": _local_day(c.get("due"))}
+    return _("Extension refused"), _("The extension of event %(number)s was refused.") % {
+        "number": c["number"]
+    }
+
+
+def _event_replied(c: Mapping[str, Any], english: bool) -> Texts:
+    body = _("Your report %(number)s has been answered.") % {"number": c["number"]}
+    reply = str(c.get("reply") or "").strip()
+    return _("Your report was answered"), f"{body}\n{reply}" if reply else body
+
+
+def _event_closed(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("Report closed"), _("Your report %(number)s is closed. Thank you.") % {
+        "number": c["number"]
+    }
+
+
 KINDS: dict[str, Callable[[Mapping[str, Any], bool], Texts]] = {
     "submitted": _submitted,
     "accepted": _accepted,
@@ -170,6 +228,13 @@ KINDS: dict[str, Callable[[Mapping[str, Any], bool], Texts]] = {
     "certificate_ready": _certificate_ready,
     "completed": _completed,
     "rectification_replied": _rectification_replied,
+    "event_assigned": _event_assigned,
+    "event_card": _event_card,
+    "event_supervision": _event_supervision,
+    "event_reopened": _event_reopened,
+    "event_extension_decided": _event_extension_decided,
+    "event_replied": _event_replied,
+    "event_closed": _event_closed,
 }
 
 

@@ -22,6 +22,7 @@ from yiwang.events.selectors.access import (
 from yiwang.events.selectors.lookups import (
     api_key_for,
     articles_search,
+    cards_by_department,
     categories_leaves,
     department_record,
     directory_current,
@@ -35,6 +36,7 @@ from yiwang.events.selectors.lookups import (
 __all__ = [
     "api_key_for",
     "articles_search",
+    "cards_by_department",
     "categories_leaves",
     "department_record",
     "directory_current",

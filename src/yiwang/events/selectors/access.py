@@ -1,45 +1,102 @@
-"""Who sees which events, and how much of the reporter."""
+"""Who sees which events, and how much of the reporter (one home for each rule)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from yiwang.events.models import Event
+from yiwang.events.models import Assignment, Event, Status
+from yiwang.events.services import _common as c
+from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id
+from yiwang.identity.models import Role
+
+#: What the centre works on: new events, returned ones and answered ones awaiting callback.
+CENTRE_QUEUES = (Status.REGISTERED, Status.RETURNED, Status.REPLIED)
 
 
-def events_for_handler(*, user: Any) -> QuerySet[Event]:
-    """Events where a department the user handles for (承办人) has an active assignment,
-    lead or supporting; newest first, with category, district and lead department joined."""
-    raise NotImplementedError
+def _listed(qs: QuerySet[Event]) -> QuerySet[Event]:
+    return qs.select_related("category", "district", "lead_department").order_by(
+        "-created_at", "-id"
+    )
+
+
+def _assigned_to(department_ids: set[int], *, active_only: bool) -> Q:
+    assignments = Assignment.objects.filter(event=OuterRef("pk"), department_id__in=department_ids)
+    if active_only:
+        assignments = assignments.filter(ended_at__isnull=True)
+    return Q(Exists(assignments))
+
+
+def events_for_handler(*, user: Any, active_only: bool = True) -> QuerySet[Event]:
+    """Events where a department the user handles for (承办人) has an assignment, lead or
+    supporting (active ones by default: the queue; ``active_only=False``: every event it
+    ever had); newest first, with category, district and lead department joined."""
+    departments = c.handler_department_ids(user)
+    if not departments:
+        return Event.objects.none()
+    return _listed(Event.objects.filter(_assigned_to(departments, active_only=active_only)))
 
 
 def events_for_supervisor(*, user: Any) -> QuerySet[Event]:
     """A supervisor of the centre (a city-level department): every event. A supervisor of a
     district-level department: the events of that district."""
-    raise NotImplementedError
+    citywide, districts = c.supervisor_scope(user)
+    if citywide:
+        return _listed(Event.objects.all())
+    if districts:
+        return _listed(Event.objects.filter(district_id__in=districts))
+    return Event.objects.none()
 
 
 def events_for_operator(*, user: Any) -> QuerySet[Event]:
     """A hotline operator: the events they registered and the centre's queues (registered,
     returned, awaiting callback)."""
-    raise NotImplementedError
+    if not c.is_operator(user):
+        return Event.objects.none()
+    return _listed(Event.objects.filter(Q(registered_by=user) | Q(status__in=CENTRE_QUEUES)))
 
 
 def events_for_citizen(*, user: Any) -> QuerySet[Event]:
     """A citizen: the events they reported (``citizen`` is them), merged ones included."""
-    raise NotImplementedError
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Event.objects.none()
+    return _listed(Event.objects.filter(citizen=user))
+
+
+def _visibility(user: Any) -> Q | None:
+    """The condition for what ``user`` sees, or None for nothing (two queries at most)."""
+    roles = c.roles_of(user)
+    if not roles:
+        return None
+    condition = Q(citizen=user)
+    names = {role for role, _ in roles}
+    if Role.HOTLINE_OPERATOR in names:
+        condition |= Q(registered_by=user) | Q(status__in=CENTRE_QUEUES)
+    if Role.SUPERVISOR in names:
+        citywide, districts = c.supervisor_scope(user)
+        if citywide:
+            return Q()
+        condition |= Q(district_id__in=districts)
+    handled = {d for role, d in roles if role == Role.DEPARTMENT_HANDLER and d is not None}
+    if handled:
+        condition |= _assigned_to(handled, active_only=False)
+    return condition
 
 
 def events_visible_to(*, user: Any) -> QuerySet[Event]:
-    """The union of what each of the user's roles sees (one query)."""
-    raise NotImplementedError
+    """The union of what each of the user's roles sees (a citizen: their own reports)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Event.objects.none()
+    condition = _visibility(user)
+    if condition is None:
+        return _listed(Event.objects.filter(citizen=user))
+    return _listed(Event.objects.filter(condition))
 
 
 def event_visible_to(*, user: Any, event: Event) -> bool:
-    """Whether ``user`` may see ``event`` (one query at most)."""
-    raise NotImplementedError
+    """Whether ``user`` may see ``event``."""
+    return events_visible_to(user=user).filter(pk=event.pk).exists()
 
 
 def event_reporter_view(*, user: Any, event: Event) -> dict[str, str]:
@@ -47,4 +104,24 @@ def event_reporter_view(*, user: Any, event: Event) -> dict[str, str]:
     centre (operators, supervisors) and to the reporter; masked to handlers unless the
     category needs contact; nothing of an anonymous reporter; a confidential reporter's
     identity only to the centre."""
-    raise NotImplementedError
+    full = {
+        "phone": event.reporter_phone,
+        "name": event.reporter_name,
+        "resident_id": event.reporter_resident_id,
+    }
+    if event.anonymous:
+        return {"phone": "", "name": "", "resident_id": ""}
+    if getattr(user, "pk", None) and user.pk == event.citizen_id:
+        return full
+    if c.is_operator(user) or c.is_supervisor(user, event):
+        return full
+    hidden = {"phone": "***", "name": "***", "resident_id": "***"}
+    if event.confidential:
+        return hidden
+    if event.category.needs_contact and not event.confidential:
+        return {**full, "resident_id": mask_resident_id(event.reporter_resident_id)}
+    return {
+        "phone": mask_phone(event.reporter_phone),
+        "name": mask_name(event.reporter_name),
+        "resident_id": mask_resident_id(event.reporter_resident_id),
+    }

@@ -2,74 +2,196 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from yiwang.events.geo import district_index
 from yiwang.events.models import (
+    OPEN_STATUSES,
     ApiKey,
+    Arbitration,
+    Assignment,
+    Card,
     Category,
     DispatchDirectory,
     DispatchRule,
     Event,
     EventEntry,
     KnowledgeArticle,
+    SupervisionOrder,
 )
 from yiwang.events.types import Place
 from yiwang.identity.models import Department, Region
 
+EARTH_RADIUS_M = 6_371_000.0
+
 
 def district_for_point(latitude: float, longitude: float) -> Region | None:
     """The district (a ``Region``) whose loaded boundary contains the WGS-84 point, or None."""
-    raise NotImplementedError
+    region_id = district_index().lookup(latitude, longitude)
+    return Region.objects.filter(pk=region_id).first() if region_id is not None else None
 
 
 def directory_current() -> DispatchDirectory | None:
     """The current version of the dispatch directory."""
-    raise NotImplementedError
+    return DispatchDirectory.objects.filter(is_current=True).first()
 
 
 def dispatch_rule_for(*, category: Category, district: Region | None) -> DispatchRule | None:
     """The current directory's rule for the category in the district, else its city-wide
-    rule, else the nearest ancestor category's (same order)."""
-    raise NotImplementedError
+    rule, else the nearest ancestor category's (same order). Two queries at most per level."""
+    directory = directory_current()
+    if directory is None:
+        return None
+    node: Category | None = category
+    while node is not None:
+        rules = DispatchRule.objects.filter(directory=directory, category=node).select_related(
+            "lead", "directory"
+        )
+        if district is not None:
+            local = rules.filter(district=district).first()
+            if local is not None:
+                return local
+        citywide = rules.filter(district__isnull=True).first()
+        if citywide is not None:
+            return citywide
+        node = node.parent
+    return None
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def duplicates_for(
     *, category: Category, place: Place, at: datetime | None = None, exclude: Event | None = None
 ) -> list[Event]:
     """Open events of the same category within the category's radius and time window of the
-    point (并单 proposals), nearest first."""
-    raise NotImplementedError
+    point (并单 proposals), nearest first. No point, no proposal."""
+    if not place.has_point:
+        return []
+    assert place.latitude is not None and place.longitude is not None
+    at = at or timezone.now()
+    radius = category.duplicate_radius_m
+    dlat = radius / 111_000
+    dlon = radius / (111_000 * max(math.cos(math.radians(place.latitude)), 0.01))
+    candidates = Event.objects.filter(
+        category=category,
+        status__in=OPEN_STATUSES,
+        merged_into__isnull=True,
+        created_at__gte=at - timedelta(hours=category.duplicate_window_hours),
+        created_at__lte=at,
+        latitude__range=(place.latitude - dlat, place.latitude + dlat),
+        longitude__range=(place.longitude - dlon, place.longitude + dlon),
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    found = []
+    for event in candidates[:50]:
+        assert event.latitude is not None and event.longitude is not None
+        d = distance_m(place.latitude, place.longitude, event.latitude, event.longitude)
+        if d <= radius:
+            found.append((d, event))
+    return [e for _, e in sorted(found, key=lambda pair: pair[0])]
 
 
 def reporter_history(*, phone: str, limit: int = 10) -> QuerySet[Event]:
     """The caller's previous contacts, newest first (for the operator console)."""
-    raise NotImplementedError
+    phone = phone.strip()
+    if not phone:
+        return Event.objects.none()
+    return (
+        Event.objects.filter(reporter_phone=phone)
+        .select_related("category")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def event_timeline(*, event: Event, public_only: bool = False) -> QuerySet[EventEntry]:
     """The event's history in order; ``public_only`` for the reporter's view."""
-    raise NotImplementedError
+    entries = EventEntry.objects.filter(event=event).select_related("department")
+    if public_only:
+        entries = entries.filter(public=True)
+    return entries.order_by("at", "id")
 
 
 def articles_search(
     *, query: str = "", category: Category | None = None
 ) -> QuerySet[KnowledgeArticle]:
-    """Current knowledge base answers matching the words of ``query`` (title, body, keywords)."""
-    raise NotImplementedError
+    """Current knowledge base answers matching every word of ``query`` (title, body, keywords),
+    of ``category`` and its subcategories when given."""
+    articles = KnowledgeArticle.objects.filter(is_current=True).select_related("category")
+    if category is not None:
+        articles = articles.filter(Q(category=category) | Q(category__parent=category))
+    for word in query.split()[:8]:
+        articles = articles.filter(
+            Q(title__icontains=word) | Q(body__icontains=word) | Q(keywords__icontains=word)
+        )
+    return articles.order_by("title")
 
 
 def categories_leaves(*, query: str = "") -> QuerySet[Category]:
     """Active leaf categories matching ``query`` (type-ahead over code, name, keywords)."""
-    raise NotImplementedError
+    leaves = Category.objects.filter(is_active=True, children__isnull=True).select_related("parent")
+    for word in query.split()[:5]:
+        leaves = leaves.filter(
+            Q(code__istartswith=word)
+            | Q(name_zh__icontains=word)
+            | Q(name_en__icontains=word)
+            | Q(keywords__icontains=word)
+            | Q(parent__name_zh__icontains=word)
+        )
+    return leaves.order_by("code")
 
 
 def department_record(*, department: Department) -> dict[str, int]:
     """A department's returns, disputes, overdue (red card) events and supervision orders."""
-    raise NotImplementedError
+    led = Event.objects.filter(lead_department=department)
+    return {
+        "returns": Assignment.objects.filter(
+            department=department, returned_at__isnull=False
+        ).count(),
+        "disputes": Arbitration.objects.filter(
+            department=department, reason_kind=Arbitration.Reason.DISPUTE
+        ).count(),
+        "overdue": led.filter(handle_card=Card.RED).count(),
+        "supervision_orders": SupervisionOrder.objects.filter(department=department).count(),
+        "supervision_unanswered": SupervisionOrder.objects.filter(
+            department=department, answered_at__isnull=True
+        ).count(),
+    }
+
+
+def cards_by_department() -> list[dict[str, Any]]:
+    """Yellow and red cards of open events per lead department (the supervisor board)."""
+    rows = (
+        Event.objects.filter(status__in=OPEN_STATUSES, lead_department__isnull=False)
+        .values("lead_department_id", "lead_department__name_zh")
+        .annotate(
+            yellow=Count("id", filter=Q(handle_card=Card.YELLOW) | Q(sign_card=Card.YELLOW)),
+            red=Count("id", filter=Q(handle_card=Card.RED) | Q(sign_card=Card.RED)),
+        )
+        .order_by("-red", "-yellow")
+    )
+    return [dict(row) for row in rows]
 
 
 def api_key_for(raw: str) -> ApiKey | None:
     """The active (not revoked) key whose hash matches ``raw``, or None."""
-    raise NotImplementedError
+    from yiwang.events.services.config import key_hash
+
+    if not raw:
+        return None
+    return (
+        ApiKey.objects.filter(key_hash=key_hash(raw), revoked_at__isnull=True)
+        .select_related("owner")
+        .first()
+    )

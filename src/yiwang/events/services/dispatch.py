@@ -16,8 +16,61 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from yiwang.events.models import Event
+from django.db import transaction
+
+from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed, WindowClosed
+from yiwang.events.models import Arbitration, Assignment, Event, Status
+from yiwang.events.services import _common as c
 from yiwang.identity.models import Department
+
+#: The second return of one event (by one unit twice, or by units in turn) goes to a supervisor.
+RETURNS_BEFORE_ARBITRATION = 2
+
+
+def _assign(
+    event: Event,
+    *,
+    lead: Department,
+    supporting: Sequence[Department],
+    actor: Any,
+    at: datetime,
+    reason: str,
+    from_directory: bool = False,
+) -> list[Department]:
+    """End the event's active assignments and give it to ``lead`` (+ ``supporting``)."""
+    if not lead.is_active:
+        raise EventInvalid("The lead department is not active.", field="lead")
+    helpers = [d for d in dict.fromkeys(supporting) if d.pk != lead.pk]
+    if any(not d.is_active for d in helpers):
+        raise EventInvalid("A supporting department is not active.", field="supporting")
+    Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
+    by = actor if getattr(actor, "pk", None) else None
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                event=event,
+                department=d,
+                role=Assignment.Role.LEAD if d.pk == lead.pk else Assignment.Role.SUPPORTING,
+                dispatched_at=at,
+                dispatched_by=by,
+                reason=reason,
+                from_directory=from_directory,
+            )
+            for d in [lead, *helpers]
+        ]
+    )
+    event.lead_department = lead
+    return helpers
+
+
+def _announce(event: Event, lead: Department, helpers: list[Department]) -> None:
+    for department in [lead, *helpers]:
+        c.notify_department(
+            department,
+            "event_assigned",
+            event,
+            {"category": event.category.name_zh, "due": event.handle_due_at},
+        )
 
 
 def event_dispatch(
@@ -36,9 +89,59 @@ def event_dispatch(
     directory has none. A manual ``lead`` overriding the directory needs a
     ``reason``. Starts the handling clock and the sign-for limit
     (``sign_due_at``, ``handle_due_at``). Operators, supervisors, or the
-    system (``actor`` None). Departments are notified. Audit ``event.dispatch``.
+    system (``actor`` None). Departments are notified. Audit ``event.dispatched``.
     """
-    raise NotImplementedError
+    from yiwang.events.selectors import dispatch_rule_for
+
+    at = c.now(at)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        event = c.locked(event)
+        role = "system" if actor is None else c.require_centre(actor, event)
+        if event.status != Status.REGISTERED:
+            raise EventConflict("Only a registered event can be dispatched.")
+        rule = dispatch_rule_for(category=event.category, district=event.district)
+        from_directory = lead is None
+        if lead is None:
+            if rule is None:
+                raise EventInvalid(
+                    "The dispatch directory has no unit for this category and district: "
+                    "choose the lead department.",
+                    field="lead",
+                )
+            lead, supporting = rule.lead, list(rule.supporting.all())
+        elif (rule is None or rule.lead_id != lead.pk) and not reason:
+            raise EventInvalid("Say why the directory is overridden.", field="reason")
+        event.directory = rule.directory if rule is not None else None
+        c.step(event, "dispatch", role, {"department": lead.code}, actor=actor, at=at)
+        helpers = _assign(
+            event,
+            lead=lead,
+            supporting=supporting,
+            actor=actor,
+            at=at,
+            reason=reason,
+            from_directory=from_directory,
+        )
+        c.start_clock(event, dispatched_at=at, clock_start=at)
+        c.save(event, ["status", "lead_department", "directory", *c.CLOCK_FIELDS], at)
+        c.record(
+            event,
+            "dispatched",
+            actor=actor,
+            at=at,
+            text=lead.name_zh,
+            data={
+                "lead": lead.code,
+                "supporting": [d.code for d in helpers],
+                "reason": reason,
+                "from_directory": from_directory,
+                "directory": rule.directory.version if rule is not None else None,
+            },
+            public=True,
+        )
+        _announce(event, lead, helpers)
+    return event
 
 
 def event_sign(
@@ -47,9 +150,39 @@ def event_sign(
     """Sign for a dispatched event (签收) as a handler of its lead department.
 
     A supporting department's handler signs its own part (the event's state
-    does not change). Late signing is allowed and shows on the card.
+    does not change). Late signing is allowed; the red card stays on record.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    with transaction.atomic():
+        event = c.locked(event)
+        assignment = c.acting_assignment(actor, event, department, lead_only=False)
+        if assignment.signed_at is not None:
+            raise EventConflict("Your department has signed for this event already.")
+        assignment.signed_at = at
+        assignment.signed_by = actor
+        assignment.save(update_fields=["signed_at", "signed_by"])
+        fields = []
+        if assignment.role == Assignment.Role.LEAD:
+            c.step(event, "sign", "handler", actor=actor, at=at)
+            event.signed_at = at
+            if event.sign_due_at is not None and at > event.sign_due_at:
+                event.sign_card = "red"
+            fields = ["status", "signed_at", "sign_card"]
+        c.save(event, fields, at)
+        c.record(
+            event,
+            "signed",
+            actor=actor,
+            at=at,
+            department=assignment.department,
+            data={"role": assignment.role, "late": bool(event.sign_card == "red")},
+            public=assignment.role == Assignment.Role.LEAD,
+        )
+    return event
+
+
+def _require_text(value: str, field: str) -> str:
+    return c.text(value, field, max_length=500)
 
 
 def event_return(
@@ -64,10 +197,51 @@ def event_return(
 
     Only the lead department's handler, with a reason, within the category's
     ``return_window_days`` working days of dispatch (else ``WindowClosed``).
-    The second return between the same units refers the event to
-    arbitration (``escalate``) instead of waiting for the centre.
+    The second return of the event (by the same unit again, or by the units
+    in turn) refers it to arbitration (``escalate``) instead of the centre.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    reason = _require_text(reason, "reason")
+    with transaction.atomic():
+        event = c.locked(event)
+        assignment = c.acting_assignment(actor, event, department, lead_only=True)
+        window_end = c.calendar().deadline(
+            assignment.dispatched_at, event.category.return_window_days
+        )
+        if at > window_end:
+            raise WindowClosed(
+                "The return window has passed: dispute the dispatch instead, or handle it."
+            )
+        c.step(event, "return", "handler", {"reason": reason}, actor=actor, at=at)
+        assignment.returned_at = at
+        assignment.return_reason = reason
+        assignment.save(update_fields=["returned_at", "return_reason"])
+        Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
+        c.save(event, ["status"], at)
+        c.record(
+            event,
+            "returned",
+            actor=actor,
+            at=at,
+            text=reason,
+            department=assignment.department,
+            data={"department": assignment.department.code},
+        )
+        returns = Assignment.objects.filter(event=event, returned_at__isnull=False).count()
+        if returns >= RETURNS_BEFORE_ARBITRATION:
+            why = f"returned {returns} times"
+            c.step(event, "escalate", "system", {"reason": why}, actor=None, at=at)
+            Arbitration.objects.create(
+                event=event,
+                reason_kind=Arbitration.Reason.RETURNS,
+                department=assignment.department,
+                reason=reason,
+                raised_at=at,
+                raised_by=actor,
+            )
+            c.save(event, ["status"], at)
+            c.record(event, "escalated", actor=None, at=at, text=why, data={"returns": returns})
+    return event
 
 
 def event_reassign(
@@ -84,7 +258,28 @@ def event_reassign(
     Operators or supervisors. The centre's dispatch was wrong: the new unit's
     handling clock starts afresh from this dispatch.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    reason = _require_text(reason, "reason")
+    with transaction.atomic():
+        event = c.locked(event)
+        role = c.require_centre(actor, event)
+        c.step(event, "reassign", role, {"department": lead.code}, actor=actor, at=at)
+        helpers = _assign(
+            event, lead=lead, supporting=supporting, actor=actor, at=at, reason=reason
+        )
+        c.start_clock(event, dispatched_at=at, clock_start=at)
+        c.save(event, ["status", "lead_department", *c.CLOCK_FIELDS], at)
+        c.record(
+            event,
+            "reassigned",
+            actor=actor,
+            at=at,
+            text=reason,
+            data={"lead": lead.code, "supporting": [d.code for d in helpers]},
+            public=True,
+        )
+        _announce(event, lead, helpers)
+    return event
 
 
 def event_dispute(
@@ -95,8 +290,36 @@ def event_dispute(
     department: Department | None = None,
     at: datetime | None = None,
 ) -> Event:
-    """Dispute the dispatch (派单异议): the lead department's handler asks for arbitration."""
-    raise NotImplementedError
+    """Dispute the dispatch (派单异议): the lead department's handler asks for arbitration.
+
+    The event waits for a supervisor; its handling clock keeps running (if the
+    dispute fails, the time counts against the department).
+    """
+    at = c.now(at)
+    reason = _require_text(reason, "reason")
+    with transaction.atomic():
+        event = c.locked(event)
+        assignment = c.acting_assignment(actor, event, department, lead_only=True)
+        c.step(event, "dispute", "handler", {"reason": reason}, actor=actor, at=at)
+        Arbitration.objects.create(
+            event=event,
+            reason_kind=Arbitration.Reason.DISPUTE,
+            department=assignment.department,
+            reason=reason,
+            raised_at=at,
+            raised_by=actor,
+        )
+        c.save(event, ["status"], at)
+        c.record(
+            event,
+            "disputed",
+            actor=actor,
+            at=at,
+            text=reason,
+            department=assignment.department,
+            data={"department": assignment.department.code},
+        )
+    return event
 
 
 def event_arbitrate(
@@ -115,4 +338,52 @@ def event_arbitrate(
     against it (its clock keeps running from its first dispatch); ``centre``:
     the dispatch was wrong, the decided unit's clock starts now.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    decision = _require_text(decision, "decision")
+    if fault not in Arbitration.Fault.values:
+        raise EventInvalid("Say who was wrong: the department or the centre.", field="fault")
+    with transaction.atomic():
+        event = c.locked(event)
+        if not c.is_supervisor(actor, event):
+            raise EventNotAllowed("Only a supervisor arbitrates.")
+        pending = Arbitration.objects.filter(event=event, decided_at__isnull=True).last()
+        first = (
+            Assignment.objects.filter(event=event, department=lead)
+            .order_by("dispatched_at")
+            .values_list("dispatched_at", flat=True)
+            .first()
+        )
+        data = {"department": lead.code, "decision": decision, "fault": fault}
+        c.step(event, "arbitrate", "supervisor", data, actor=actor, at=at)
+        helpers = _assign(
+            event, lead=lead, supporting=supporting, actor=actor, at=at, reason=decision
+        )
+        clock_start = first if fault == Arbitration.Fault.DEPARTMENT and first else at
+        c.start_clock(event, dispatched_at=at, clock_start=clock_start)
+        c.save(event, ["status", "lead_department", *c.CLOCK_FIELDS], at)
+        if pending is not None:
+            pending.decided_at = at
+            pending.decided_by = actor
+            pending.decided_department = lead
+            pending.fault = fault
+            pending.decision = decision
+            pending.save(
+                update_fields=[
+                    "decided_at",
+                    "decided_by",
+                    "decided_department",
+                    "fault",
+                    "decision",
+                ]
+            )
+        c.record(
+            event,
+            "arbitrated",
+            actor=actor,
+            at=at,
+            text=decision,
+            data={**data, "clock_from": clock_start.isoformat()},
+            public=True,
+        )
+        _announce(event, lead, helpers)
+    return event

@@ -6,8 +6,43 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from yiwang.events.models import Event, EventEntry, ExtensionRequest, SupervisionOrder
+from django.core.files.base import File
+from django.db import transaction
+
+from yiwang.events import deadlines
+from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed, WindowClosed
+from yiwang.events.models import (
+    Event,
+    EventEntry,
+    EventPhoto,
+    ExtensionRequest,
+    Outcome,
+    Status,
+    SupervisionOrder,
+)
+from yiwang.events.services import _common as c
 from yiwang.identity.models import Department
+
+SUPERVISABLE = (
+    Status.DISPATCHED,
+    Status.HANDLING,
+    Status.RETURNED,
+    Status.ARBITRATION,
+    Status.REPLIED,
+)
+#: A 督办单 is answered within 1 working day.
+SUPERVISION_ANSWER_DAYS = 1
+
+
+def _photo(event: Event, item: Any, *, actor: Any, at: datetime) -> EventPhoto:
+    from yiwang.core.storage import save_with_row
+
+    photo = EventPhoto.objects.create(
+        event=event, kind=EventPhoto.Kind.RESULT, uploaded_by=actor, uploaded_at=at
+    )
+    save_with_row(photo.file, getattr(item, "name", "result.jpg"), File(item))
+    photo.save(update_fields=["file"])
+    return photo
 
 
 def event_handle(
@@ -20,7 +55,27 @@ def event_handle(
 ) -> EventEntry:
     """Record handling progress: a note and/or result photos, by a handler of a
     department assigned to the event (lead or supporting)."""
-    raise NotImplementedError
+    at = c.now(at)
+    note = (note or "").strip()
+    if not note and not photos:
+        raise EventInvalid("Write a note or add a photo.", field="note")
+    with transaction.atomic():
+        event = c.locked(event)
+        assignment = c.acting_assignment(actor, event, None, lead_only=False)
+        if event.status not in (Status.DISPATCHED, Status.HANDLING):
+            raise EventConflict("The event is not being handled.")
+        for item in photos:
+            _photo(event, item, actor=actor, at=at)
+        c.save(event, [], at)
+        return c.record(
+            event,
+            "note",
+            actor=actor,
+            at=at,
+            text=note,
+            department=assignment.department,
+            data={"photos": len(photos)},
+        )
 
 
 def event_reply(
@@ -38,16 +93,104 @@ def event_reply(
     ``outcome``: ``resolved``, ``explained`` (not resolvable) or ``forwarded``
     (not our remit, forwarded). Closing needs evidence: a result photo (now
     or earlier) or a written ``result``. The reporter (and every merged
-    reporter) is notified; categories without a callback close here.
+    reporter) is notified; an event that owes no callback (anonymous, or a
+    category without one) closes here.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    if outcome not in Outcome.values:
+        raise EventInvalid("Choose the outcome.", field="outcome")
+    reply = c.text(reply, "reply")
+    result = (result or "").strip()
+    with transaction.atomic():
+        event = c.locked(event)
+        assignment = c.acting_assignment(actor, event, None, lead_only=True)
+        has_photo = bool(photos) or event.photos.filter(kind=EventPhoto.Kind.RESULT).exists()
+        if not result and not has_photo:
+            raise EventInvalid(
+                "Closing needs evidence: a photo of the result or a written result.",
+                field="result",
+            )
+        c.step(event, "reply", "handler", {"reply": reply, "outcome": outcome}, actor=actor, at=at)
+        for item in photos:
+            _photo(event, item, actor=actor, at=at)
+        event.outcome = outcome
+        event.result = result
+        event.reply = reply
+        event.replied_at = at
+        fields = ["status", "outcome", "result", "reply", "replied_at"]
+        if event.handle_due_at is not None and at > event.handle_due_at:
+            event.handle_card = "red"
+            fields.append("handle_card")
+        c.save(event, fields, at)
+        c.record(
+            event,
+            "replied",
+            actor=actor,
+            at=at,
+            text=reply,
+            department=assignment.department,
+            data={
+                "outcome": outcome,
+                "result": result[:500],
+                "on_time": event.handle_card != "red",
+            },
+            public=True,
+        )
+        c.notify_reporters(event, "event_replied", {"reply": reply})
+        if event.anonymous or not event.category.callback_required:
+            from yiwang.events.services.callback import close_now
+
+            close_now(event, actor=None, role="system", resolution="no callback owed", at=at)
+    return event
 
 
 def event_extend_request(
     *, actor: Any, event: Event, days: int, reason: str, at: datetime | None = None
 ) -> ExtensionRequest:
-    """Ask for the one extension (延期), at most the category's maximum (≤ 10 working days)."""
-    raise NotImplementedError
+    """Ask for the one extension (延期), at most the category's maximum (≤ 10 working days).
+
+    The lead department's handler, while handling; one extension per event
+    (a second request after an approval is refused with ``WindowClosed``).
+    """
+    at = c.now(at)
+    reason = c.text(reason, "reason", max_length=1000)
+    with transaction.atomic():
+        event = c.locked(event)
+        assignment = c.acting_assignment(actor, event, None, lead_only=True)
+        limit = event.category.extension_max_days
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
+            raise EventInvalid(f"An extension is 1 to {limit} working days.", field="days")
+        if event.extension_days or event.extensions.filter(approved=True).exists():
+            raise WindowClosed("The one extension has been used.")
+        if event.extensions.filter(approved__isnull=True).exists():
+            raise EventConflict("An extension request is waiting for a decision.")
+        c.step(
+            event,
+            "request_extension",
+            "handler",
+            {"reason": reason, "days": days},
+            actor=actor,
+            at=at,
+        )
+        request = ExtensionRequest.objects.create(
+            event=event,
+            department=assignment.department,
+            days=days,
+            reason=reason,
+            requested_at=at,
+            requested_by=actor,
+        )
+        c.save(event, [], at)
+        c.record(
+            event,
+            "extension_requested",
+            actor=actor,
+            at=at,
+            text=reason,
+            department=assignment.department,
+            data={"days": days},
+        )
+    return request
 
 
 def event_extend_decide(
@@ -59,7 +202,43 @@ def event_extend_decide(
     at: datetime | None = None,
 ) -> ExtensionRequest:
     """A supervisor approves (the handling deadline moves by its days) or refuses it."""
-    raise NotImplementedError
+    at = c.now(at)
+    with transaction.atomic():
+        event = c.locked(request.event)
+        if not c.is_supervisor(actor, event):
+            raise EventNotAllowed("Only a supervisor decides an extension.")
+        request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        if request.approved is not None:
+            raise EventConflict("This request has been decided.")
+        c.step(event, "decide_extension", "supervisor", {"approved": approved}, actor=actor, at=at)
+        request.approved = approved
+        request.decided_at = at
+        request.decided_by = actor
+        request.decision_note = note.strip()
+        request.save(update_fields=["approved", "decided_at", "decided_by", "decision_note"])
+        fields: list[str] = []
+        if approved and event.handle_due_at is not None:
+            event.extension_days = request.days
+            event.handle_due_at = deadlines.extend(c.calendar(), event.handle_due_at, request.days)
+            event.handle_card = ""
+            fields = ["extension_days", "handle_due_at", "handle_card"]
+        c.save(event, fields, at)
+        c.record(
+            event,
+            "extension_approved" if approved else "extension_refused",
+            actor=actor,
+            at=at,
+            text=request.decision_note,
+            data={"days": request.days, "due": event.handle_due_at},
+            public=approved,
+        )
+        c.notify_department(
+            request.department,
+            "event_extension_decided",
+            event,
+            {"approved": approved, "due": event.handle_due_at},
+        )
+    return request
 
 
 def supervision_issue(
@@ -73,14 +252,76 @@ def supervision_issue(
 ) -> SupervisionOrder:
     """Issue a 督办单 to the event's lead department (or ``department``): notified, must answer.
 
-    ``actor`` a supervisor, or None for the platform (a second failure after
-    重办). The answer is due within 1 working day.
+    ``actor`` a supervisor, or None for the platform (overdue, or a second
+    failure after 重办). The answer is due within 1 working day.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    note = c.text(note, "note", max_length=2000)
+    if trigger not in SupervisionOrder.Trigger.values:
+        raise EventInvalid("Unknown trigger.", field="trigger")
+    with transaction.atomic():
+        event = c.locked(event)
+        if actor is not None and not c.is_supervisor(actor, event):
+            raise EventNotAllowed("Only a supervisor issues a supervision order.")
+        target = department or event.lead_department
+        if target is None:
+            raise EventInvalid("The event has no department to supervise.", field="department")
+        if event.status not in SUPERVISABLE:
+            raise EventConflict("Only an open, dispatched event can be supervised.")
+        role = "supervisor" if actor is not None else "system"
+        c.step(event, "supervise", role, {"note": note}, actor=actor, at=at)
+        order = SupervisionOrder.objects.create(
+            event=event,
+            department=target,
+            trigger=trigger,
+            note=note,
+            issued_at=at,
+            issued_by=actor,
+            answer_due_at=c.calendar().deadline(at, SUPERVISION_ANSWER_DAYS),
+        )
+        c.save(event, [], at)
+        c.record(
+            event,
+            "supervision_issued",
+            actor=actor,
+            at=at,
+            text=note,
+            department=target,
+            data={"order": order.pk, "trigger": trigger},
+        )
+        c.notify_department(
+            target, "event_supervision", event, {"note": note, "due": order.answer_due_at}
+        )
+    return order
 
 
 def supervision_answer(
     *, actor: Any, order: SupervisionOrder, answer: str, at: datetime | None = None
 ) -> SupervisionOrder:
     """The department's handler answers the 督办单 (once)."""
-    raise NotImplementedError
+    at = c.now(at)
+    answer = c.text(answer, "answer", max_length=2000)
+    with transaction.atomic():
+        event = c.locked(order.event)
+        order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+        if order.department_id not in c.handler_department_ids(actor):
+            raise EventNotAllowed("Only the supervised department answers.")
+        if order.answered_at is not None:
+            raise EventConflict("This supervision order has been answered.")
+        if event.status in SUPERVISABLE:
+            c.step(event, "answer_supervision", "handler", {"answer": answer}, actor=actor, at=at)
+        order.answer = answer
+        order.answered_at = at
+        order.answered_by = actor
+        order.save(update_fields=["answer", "answered_at", "answered_by"])
+        c.save(event, [], at)
+        c.record(
+            event,
+            "supervision_answered",
+            actor=actor,
+            at=at,
+            text=answer,
+            department=order.department,
+            data={"order": order.pk},
+        )
+    return order

@@ -2,12 +2,68 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from yiwang.events.models import Category, DeadLetter, Device, Event, KnowledgeArticle
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from yiwang.events.errors import EventConflict, EventInvalid
+from yiwang.events.models import (
+    OPEN_STATUSES,
+    Assignment,
+    Category,
+    Channel,
+    DeadLetter,
+    Device,
+    Event,
+    EventPhoto,
+    KnowledgeArticle,
+    Status,
+    Urgency,
+)
+from yiwang.events.services import _common as c
 from yiwang.events.types import Place, Reporter
+from yiwang.identity.models import Region
+from yiwang.processes.services import workflow_start
+
+MAX_DESCRIPTION = 4000
+
+
+def _district(place: Place) -> Region | None:
+    from yiwang.events.selectors import district_for_point
+
+    if place.has_point:
+        assert place.latitude is not None and place.longitude is not None
+        found = district_for_point(place.latitude, place.longitude)
+        if found is not None:
+            return found
+    if place.district_code:
+        region = Region.objects.filter(code=place.district_code).first()
+        if region is None:
+            raise EventInvalid("Unknown district.", field="district")
+        return region
+    return None
+
+
+def _check_place(place: Place) -> None:
+    if (place.latitude is None) != (place.longitude is None):
+        raise EventInvalid("Give both latitude and longitude, or neither.", field="lat")
+    if place.has_point:
+        assert place.latitude is not None and place.longitude is not None
+        if not (math.isfinite(place.latitude) and -90 <= place.latitude <= 90):
+            raise EventInvalid("The latitude must be between -90 and 90.", field="lat")
+        if not (math.isfinite(place.longitude) and -180 <= place.longitude <= 180):
+            raise EventInvalid("The longitude must be between -180 and 180.", field="long")
+    if len(place.address) > 300:
+        raise EventInvalid("The address is longer than 300 characters.", field="address")
+
+
+def _number(event: Event, at: datetime) -> str:
+    return f"{timezone.localdate(at):%Y%m%d}{event.pk:08d}"
 
 
 def event_register(
@@ -33,12 +89,97 @@ def event_register(
     With ``auto_dispatch`` the event is dispatched at once from the directory
     (``event_dispatch`` with no lead); when the directory has no rule it stays
     registered for an operator. Starts the ``city_event`` workflow; history
-    entry ``registered`` (public); audit ``event.register``.
+    entry ``registered`` (public); audit ``event.registered``.
     Raises ``EventInvalid`` (a non-leaf or inactive category, an empty
     description, a description over 4,000 characters, a bad channel/urgency,
-    a point outside WGS-84 ranges).
+    a point outside WGS-84 ranges). Only an operator registers hotline calls.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    if channel not in Channel.values:
+        raise EventInvalid("Unknown channel.", field="channel")
+    if urgency not in Urgency.values:
+        raise EventInvalid("Unknown urgency.", field="urgency")
+    if channel == Channel.HOTLINE:
+        c.require_operator(actor)
+    if not category.is_active or category.children.exists():
+        raise EventInvalid("Choose an active leaf category.", field="category")
+    body = c.text(description, "description", max_length=MAX_DESCRIPTION)
+    _check_place(place)
+    if not reporter.anonymous and channel == Channel.HOTLINE and not reporter.phone:
+        raise EventInvalid("The caller's phone number is required.", field="phone")
+    with transaction.atomic():
+        district = _district(place)
+        instance = workflow_start(definition_name="city_event", at=at, actor=actor)
+        citizen = reporter.citizen if getattr(reporter.citizen, "pk", None) else None
+        if citizen is None and channel == Channel.WEB and getattr(actor, "pk", None):
+            citizen = actor
+        event = Event(
+            number=f"tmp-{instance.pk}",
+            channel=channel,
+            workflow=instance,
+            status=instance.status,
+            reporter_phone="" if reporter.anonymous else reporter.phone.strip()[:20],
+            reporter_name="" if reporter.anonymous else reporter.name.strip()[:50],
+            reporter_resident_id="" if reporter.anonymous else reporter.resident_id.strip()[:18],
+            anonymous=reporter.anonymous,
+            confidential=reporter.confidential,
+            citizen=citizen,
+            registered_by=actor if getattr(actor, "pk", None) else None,
+            category=category,
+            description=body,
+            attributes=dict(attributes or {}),
+            urgency=urgency,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            address=place.address.strip(),
+            district=district,
+            created_at=at,
+            updated_at=at,
+        )
+        event.save(force_insert=True)
+        event.number = _number(event, at)
+        event.save(update_fields=["number"])
+        for item in media:
+            _add_media(event, item, actor=actor, at=at)
+        c.record(
+            event,
+            "registered",
+            actor=actor,
+            at=at,
+            text=body[:200],
+            data={"channel": channel, "category": category.code, "district": _code(district)},
+            public=True,
+        )
+        if auto_dispatch:
+            from yiwang.events.selectors import dispatch_rule_for
+            from yiwang.events.services.dispatch import event_dispatch
+
+            if dispatch_rule_for(category=category, district=district) is not None:
+                event = event_dispatch(actor=None, event=event, at=at)
+    return event
+
+
+def _code(region: Region | None) -> str:
+    return region.code if region is not None else ""
+
+
+def _add_media(event: Event, item: Any, *, actor: Any, at: datetime) -> EventPhoto:
+    photo = EventPhoto(
+        event=event,
+        kind=EventPhoto.Kind.REPORT,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_at=at,
+    )
+    if isinstance(item, str):
+        photo.url = item[:500]
+        photo.save()
+    else:
+        from yiwang.core.storage import save_with_row
+
+        photo.save()
+        save_with_row(photo.file, getattr(item, "name", "photo.jpg"), File(item))
+        photo.save(update_fields=["file"])
+    return photo
 
 
 def event_answer_directly(
@@ -55,7 +196,44 @@ def event_answer_directly(
     Counts toward the 直办率 (``answered_directly``); the article's version is
     kept. Workflow ``close``; history ``answered_directly`` (public); audit.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    c.require_operator(actor)
+    if not article.is_current:
+        raise EventInvalid("This answer has a newer version.", field="article")
+    with transaction.atomic():
+        event = c.locked(event)
+        if event.status != Status.REGISTERED:
+            raise EventConflict("Only an event not yet dispatched can be answered directly.")
+        c.step(event, "close", "operator", {"resolution": article.title}, actor=actor, at=at)
+        event.answered_directly = True
+        event.article = article
+        event.reply = article.body
+        event.replied_at = at
+        event.closed_at = at
+        event.outcome = "explained"
+        c.save(
+            event,
+            [
+                "status",
+                "answered_directly",
+                "article",
+                "reply",
+                "replied_at",
+                "closed_at",
+                "outcome",
+            ],
+            at,
+        )
+        c.record(
+            event,
+            "answered_directly",
+            actor=actor,
+            at=at,
+            text=note.strip() or article.title,
+            data={"article": article.key, "version": article.version},
+            public=True,
+        )
+    return event
 
 
 def event_merge(*, actor: Any, event: Event, into: Event, at: datetime | None = None) -> Event:
@@ -65,7 +243,25 @@ def event_merge(*, actor: Any, event: Event, into: Event, at: datetime | None = 
     ``event`` ends its assignments and moves to ``merged``; the reporter of
     ``event`` receives ``into``'s outcome and callback. Audited on both.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    c.require_operator(actor)
+    if event.pk == into.pk:
+        raise EventInvalid("An event cannot be merged into itself.", field="into")
+    with transaction.atomic():
+        first, second = sorted([event, into], key=lambda e: e.pk)
+        a, b = c.locked(first), c.locked(second)
+        event, into = (a, b) if a.pk == event.pk else (b, a)
+        if event.category_id != into.category_id:
+            raise EventInvalid("Only events of the same category can be merged.", field="into")
+        if into.status not in OPEN_STATUSES or into.merged_into_id:
+            raise EventConflict("The event to merge into is not open.")
+        c.step(event, "merge", "operator", {"into": into.number}, actor=actor, at=at)
+        Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
+        event.merged_into = into
+        c.save(event, ["status", "merged_into"], at)
+        c.record(event, "merged", actor=actor, at=at, data={"into": into.number}, public=True)
+        c.record(into, "merged_from", actor=actor, at=at, data={"from": event.number})
+    return event
 
 
 def event_split(*, actor: Any, event: Event, reason: str, at: datetime | None = None) -> Event:
@@ -73,7 +269,20 @@ def event_split(*, actor: Any, event: Event, reason: str, at: datetime | None = 
 
     Operator or supervisor, with a reason. Audited on both events.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    reason = c.text(reason, "reason", max_length=500)
+    with transaction.atomic():
+        event = c.locked(event)
+        role = c.require_centre(actor, event)
+        if event.status != Status.MERGED or event.merged_into is None:
+            raise EventConflict("Only a merged event can be split off.")
+        into = event.merged_into
+        c.step(event, "split", role, {"reason": reason}, actor=actor, at=at)
+        event.merged_into = None
+        c.save(event, ["status", "merged_into"], at)
+        c.record(event, "split", actor=actor, at=at, text=reason, data={"from": into.number})
+        c.record(into, "split_off", actor=actor, at=at, text=reason, data={"event": event.number})
+    return event
 
 
 def event_alarm(
@@ -95,15 +304,75 @@ def event_alarm(
     unknown or inactive device gives a ``DeadLetter`` (never dropped).
     New events are dispatched at once to the device's department.
     """
-    raise NotImplementedError
+    at = c.now(at)
+    device = _device(device_code)
+    if device is None:
+        return dead_letter_record(
+            topic=topic, payload=payload, reason="unknown device", device_code=device_code, at=at
+        )
+    with transaction.atomic():
+        window = timedelta(minutes=device.alarm_window_minutes)
+        recent = (
+            Event.objects.select_for_update()
+            .filter(device=device, status__in=OPEN_STATUSES, last_alarm_at__gte=at - window)
+            .order_by("-last_alarm_at")
+            .first()
+        )
+        if recent is not None:
+            recent.alarm_count += 1
+            recent.last_alarm_at = at
+            c.save(recent, ["alarm_count", "last_alarm_at"], at)
+            c.record(
+                recent,
+                "alarm_repeated",
+                actor=None,
+                at=at,
+                data={"alarm_type": alarm_type, "value": value, "count": recent.alarm_count},
+                audit=False,
+            )
+            return recent
+        lat = latitude if latitude is not None else device.latitude
+        lon = longitude if longitude is not None else device.longitude
+        event = event_register(
+            actor=None,
+            channel=Channel.IOT,
+            category=device.category,
+            reporter=Reporter(name=device.name, anonymous=False),
+            place=Place(latitude=lat, longitude=lon, address=device.address),
+            description=f"{device.name}: {alarm_type}"
+            + (f" = {value}" if value is not None else ""),
+            urgency=Urgency.URGENT,
+            attributes={"alarm_type": alarm_type, "value": value, "device": device.code},
+            at=at,
+        )
+        event.device = device
+        event.alarm_count = 1
+        event.last_alarm_at = at
+        c.save(event, ["device", "alarm_count", "last_alarm_at"], at)
+        from yiwang.events.services.dispatch import event_dispatch
+
+        event = event_dispatch(
+            actor=None, event=event, lead=device.department, reason="IoT device owner", at=at
+        )
+    return event
 
 
 def dead_letter_record(
     *, topic: str, payload: str, reason: str, device_code: str = "", at: datetime | None = None
 ) -> DeadLetter:
     """Keep a message that could not become an event (malformed, unknown device), with why."""
-    raise NotImplementedError
+    return DeadLetter.objects.create(
+        received_at=c.now(at),
+        topic=topic[:300],
+        payload=payload,
+        reason=reason[:300],
+        device_code=device_code[:80],
+    )
 
 
 def _device(code: str) -> Device | None:
-    return Device.objects.filter(code=code, is_active=True).select_related("category").first()
+    return (
+        Device.objects.filter(code=code, is_active=True)
+        .select_related("category", "department")
+        .first()
+    )
