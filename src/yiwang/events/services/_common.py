@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import load_calendar
+from yiwang.core.serialize import json_safe
 from yiwang.core.workingdays import WorkingCalendar
 from yiwang.events import deadlines
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed
@@ -189,7 +190,7 @@ def record(
         department=department,
         kind=kind,
         text=text,
-        data=dict(data or {}),
+        data=json_safe(dict(data or {})),
         public=public,
     )
     if audit:
