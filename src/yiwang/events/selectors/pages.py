@@ -134,8 +134,9 @@ def supervisor_board(*, user: Any, limit: int = 100) -> Board:
         .select_related("event", "department")
         .order_by("answer_due_at")[:limit]
     )
-    departments = list(
-        scope.filter(lead_department__isnull=False)
+    departments = [
+        dict(row)
+        for row in scope.filter(lead_department__isnull=False)
         .values("lead_department__code", "lead_department__name_zh", "lead_department__name_en")
         .annotate(
             open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
@@ -153,7 +154,7 @@ def supervisor_board(*, user: Any, limit: int = 100) -> Board:
             returns=Count("assignments", filter=Q(assignments__returned_at__isnull=False)),
         )
         .order_by("-red", "-yellow", "lead_department__code")
-    )
+    ]
     return Board(carded, arbitrations, extensions, orders, departments)
 
 
