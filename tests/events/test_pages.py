@@ -706,3 +706,16 @@ def test_a_deadline_moves_only_by_an_approved_extension(world, clock):
 
     assert Event.objects.get(pk=event.pk).handle_due_at == due
     assert T0 + timedelta(days=1) < due
+
+
+def test_the_leader_sees_the_whole_city_on_the_map_but_no_event_page(world):
+    ours = dispatched_event(world)
+    theirs = dispatched_event(world, category=world.signal)
+    client = client_for(world.extra["leader"])
+
+    data = client.get(reverse("city:map_data")).json()
+    page = client.get(reverse("city:map"))
+
+    assert sorted(e["number"] for e in data["events"]) == sorted([ours.number, theirs.number])
+    assert page.context["counts"]["open"] == 2
+    assert client.get(reverse("city:event", args=[ours.number])).status_code == 404

@@ -34,6 +34,7 @@ from yiwang.events.selectors.access import (
 )
 from yiwang.events.selectors.lookups import distance_m
 from yiwang.events.services import _common as c
+from yiwang.identity.models import Role
 
 #: The most points the map draws at once (the newest open events).
 MAP_LIMIT = 2000
@@ -168,10 +169,20 @@ def callbacks_due(*, user: Any) -> QuerySet[Event]:
     )
 
 
+def overview_scope(*, user: Any) -> QuerySet[Event]:
+    """The events the map and its counts draw on: what ``user`` may see, and for the city
+    leader (市领导) every event, because the leader's page is the city's overview. The map
+    carries no reporter data (number, place, category, status, light); opening an event
+    still needs ``event_visible_to``."""
+    if any(role == Role.CITY_LEADER for role, _ in c.roles_of(user)):
+        return Event.objects.all()
+    return events_visible_to(user=user)
+
+
 def map_points(*, user: Any, category: str = "") -> list[dict[str, Any]]:
     """The open events ``user`` may see that have a point, newest first (at most
     ``MAP_LIMIT``): number, position, category, status and light."""
-    events = events_visible_to(user=user).filter(
+    events = overview_scope(user=user).filter(
         status__in=OPEN_STATUSES, latitude__isnull=False, longitude__isnull=False
     )
     if category:
@@ -225,7 +236,7 @@ def light_of(sign_card: str, handle_card: str) -> str:
 
 def open_counts(*, user: Any) -> dict[str, Any]:
     """Counts of the open events ``user`` may see: by light and by status (two queries)."""
-    events = events_visible_to(user=user).filter(status__in=OPEN_STATUSES).order_by()
+    events = overview_scope(user=user).filter(status__in=OPEN_STATUSES).order_by()
     lights = events.aggregate(
         open=Count("id"),
         yellow=Count(
