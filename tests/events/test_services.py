@@ -688,3 +688,13 @@ def test_repeated_alarms_of_a_device_update_one_event_and_unknown_devices_are_de
     assert later.pk != first.pk
     assert isinstance(unknown, DeadLetter) and unknown.reason == "unknown device"
     assert DeadLetter.objects.count() == 1
+
+
+def test_the_scheduler_round_turns_the_cards(world):
+    from yiwang.events.tasks import cards_round
+
+    event = signed(world)  # handling due at the end of Monday 9 March
+
+    assert cards_round(at(2026, 3, 10, 1)) == (1, "1 card(s) changed")
+    event.refresh_from_db()
+    assert event.handle_card == "red"

@@ -41,9 +41,11 @@ from yiwang.catalog.models import (
     Topic,
 )
 from yiwang.core.audit import audit_record
+from yiwang.demo.city_events import demo_open311_key, load_city_events
 from yiwang.demo.data import accounts, certificates, departments, regions, topics
 from yiwang.demo.data.services_business import SERVICES as BUSINESS_SERVICES
 from yiwang.demo.data.services_person import SERVICES as PERSON_SERVICES
+from yiwang.events.models import Category, Event
 from yiwang.identity import services as identity_services
 from yiwang.identity.models import (
     Citizen,
@@ -109,6 +111,8 @@ class LoadReport:
     totals: dict[str, int] = field(default_factory=dict)
     accounts: list[AccountRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The demo integrator's Open311 key, while it works (an administrator may revoke it).
+    open311_key: str = ""
 
 
 def _upsert(
@@ -450,6 +454,12 @@ def load_catalog(report: LoadReport | None = None) -> Tally:
 # --- everything -------------------------------------------------------------------------
 
 
+def load_city_events_section() -> Tally:
+    """The 12345 loop's data and demo events (``yiwang.demo.city_events``)."""
+    created, unchanged = load_city_events()
+    return Tally(created=created, unchanged=unchanged)
+
+
 def load_demo() -> LoadReport:
     """Load every section (each in its own transaction) and report what happened."""
     report = LoadReport()
@@ -458,6 +468,7 @@ def load_demo() -> LoadReport:
     report.sections["topics and certificate types"] = load_topics_and_certificate_types()
     report.sections["accounts"] = load_accounts()
     report.sections["services"] = load_catalog(report)
+    report.sections["city events (12345)"] = load_city_events_section()
     report.totals = {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),
@@ -465,6 +476,9 @@ def load_demo() -> LoadReport:
         "certificate types": CertificateType.objects.count(),
         "published services": catalog_selectors.published_item_count(),
         "users": User.objects.count(),
+        "event categories": Category.objects.count(),
+        "city events": Event.objects.count(),
     }
     report.accounts = account_rows()
+    report.open311_key = demo_open311_key()
     return report

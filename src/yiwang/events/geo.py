@@ -2,7 +2,8 @@
 
 The boundaries are data (``District`` rows, GeoJSON), loaded by
 ``manage.py load_districts``. The index is built once per process and rebuilt
-when the rows change (their newest ``loaded_at`` and count are the fingerprint).
+when the rows change (their newest ``loaded_at`` and count are the fingerprint, with a
+generation this process bumps when it loads boundaries).
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ from shapely.prepared import prep
 
 _lock = threading.Lock()
 _cached: tuple[Any, DistrictIndex] | None = None
+#: Bumped when this process loads boundaries (another process sees the rows' fingerprint).
+_generation = 0
+
+
+def districts_changed() -> None:
+    """Forget the index: the next lookup rebuilds it (called after boundaries are loaded)."""
+    global _generation
+    _generation += 1
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,8 @@ def district_index() -> DistrictIndex:
 
     from yiwang.events.models import District
 
-    fingerprint = tuple(District.objects.aggregate(n=Count("id"), last=Max("loaded_at")).values())
+    rows_fingerprint = District.objects.aggregate(n=Count("id"), last=Max("loaded_at"))
+    fingerprint = (_generation, *rows_fingerprint.values())
     cached = _cached
     if cached is not None and cached[0] == fingerprint:
         return cached[1]

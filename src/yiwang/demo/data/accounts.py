@@ -66,6 +66,26 @@ USERS = [
         "roles": [("department_handler", "jn-cgj")],
     },
     {
+        "username": "handler_sthj",
+        "display_name": "何平（生态环境局承办人）",
+        "roles": [("department_handler", "jn-sthj")],
+    },
+    {
+        "username": "handler_jtj",
+        "display_name": "马骏（交通运输局承办人）",
+        "roles": [("department_handler", "jn-jtj")],
+    },
+    {
+        "username": "handler_lixia",
+        "display_name": "钱亮（历下区综合执法局承办人）",
+        "roles": [("department_handler", "lx-zhzf")],
+    },
+    {
+        "username": "supervisor_lixia",
+        "display_name": "孔兰（历下区热线办督办员）",
+        "roles": [("supervisor", "lx-rxb")],
+    },
+    {
         "username": "supervisor",
         "display_name": "郑敏（12345热线督办员）",
         "roles": [("supervisor", "jn-12345")],

@@ -25,15 +25,16 @@ def _dept(
     parent: str | None = None,
     address_zh: str = CENTER_ZH,
     address_en: str = CENTER_EN,
+    region: str = "370100",
 ) -> dict[str, str | None]:
-    uscc17 = f"11370100{org}"
+    uscc17 = f"11{region}{org}"
     return {
         "code": code,
         "name_zh": name_zh,
         "name_en": name_en,
         "short_name_zh": short,
         "parent": parent,
-        "region": "370100",
+        "region": region,
         "address_zh": address_zh,
         "address_en": address_en,
         "phone": "12345",
@@ -145,6 +146,28 @@ DEPARTMENTS = [
         "12345热线",
         "MB2855519",
         parent="jn-dsj",
+    ),
+    # 历下区: a district's law enforcement bureau (handles city management matters in the
+    # district, by the dispatch directory) and its hotline office (supervises the district).
+    _dept(
+        "lx-zhzf",
+        "济南市历下区综合行政执法局",
+        "Lixia District Comprehensive Administrative Law Enforcement Bureau",
+        "历下区综合执法局",
+        "MB2855520",
+        region="370102",
+        address_zh="济南市历下区",
+        address_en="Lixia District, Jinan",
+    ),
+    _dept(
+        "lx-rxb",
+        "济南市历下区政务服务热线办公室",
+        "Lixia District Government Service Hotline Office",
+        "历下区热线办",
+        "MB2855521",
+        region="370102",
+        address_zh="济南市历下区",
+        address_en="Lixia District, Jinan",
     ),
 ]
 

@@ -57,6 +57,10 @@ class Command(BaseCommand):
             out.write(("  " + "  ".join(_pad(c, widths[i]) for i, c in enumerate(row))).rstrip())
             if n == 0:
                 out.write("  " + "  ".join("-" * w for w in widths))
+        if report.open311_key:
+            out.write("")
+            # On a line of its own, exactly so (docs/events.md; scripts look for it).
+            out.write(f"Open311 demo api_key: {report.open311_key}")
 
 
 def _width(text: str) -> int:
