@@ -55,6 +55,7 @@ from yiwang.events.selectors.pages import (
     supervisor_board,
 )
 from yiwang.events.services import _common as roles
+from yiwang.events.types import Place
 from yiwang.events.views.common import city_roles, event_for, refusal_to_form, role_required
 from yiwang.identity.models import Role
 
@@ -189,8 +190,6 @@ def _render_event(
     orders = list(event.supervisions.select_related("department"))
     duplicates = []
     if may["merge"]:
-        from yiwang.events.types import Place
-
         duplicates = selectors.duplicates_for(
             category=event.category,
             place=Place(latitude=event.latitude, longitude=event.longitude),
