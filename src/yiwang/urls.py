@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("yiwang.identity.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
+    path("city/", include("yiwang.events.urls")),
     path("notifications/", include("yiwang.notifications.urls")),
     path("", include("yiwang.portal.urls")),
 ]

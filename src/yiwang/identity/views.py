@@ -37,6 +37,7 @@ from yiwang.identity.forms import (
     ResetCodeForm,
     SignInForm,
 )
+from yiwang.identity.landing import landing_url
 
 _RESET_PHONE = "yiwang_reset_phone"
 _BACKEND = "yiwang.identity.backends.ThrottledModelBackend"
@@ -66,6 +67,10 @@ class LoginView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "identity/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Without a ``next``: the page of the user's work (``identity.landing``)."""
+        return landing_url(self.request.user)
 
 
 def _safe_next(request: HttpRequest) -> str:
