@@ -52,6 +52,6 @@ def drop_function(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0003_rectification_open_indexes")]
+    dependencies = [("cases", "0004_case_read_indexes")]
 
     operations = [migrations.RunPython(create_function, drop_function)]
