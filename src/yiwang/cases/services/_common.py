@@ -44,10 +44,12 @@ def now_or(at: datetime | None) -> datetime:
 
 
 def lock_case(case: Case) -> Case:
-    """The case row, locked until the transaction ends (``SELECT … FOR UPDATE OF case``)."""
+    """The case row, locked until the transaction ends (``SELECT … FOR UPDATE OF case``),
+    with what every command reads: department, service version and item (the webhook's
+    payload), workflow instance and applicant (the notification)."""
     return (
         Case.objects.select_for_update(of=("self",))
-        .select_related("department", "service_version", "workflow_instance")
+        .select_related("department", "service_version__item", "workflow_instance", "applicant")
         .get(pk=case.pk)
     )
 
@@ -208,11 +210,13 @@ def timeline(
         case=case,
         at=at,
         kind=kind,
-        department=case.department,
+        department_id=case.department_id,
         detail=detail,
         data=payload,
         public=public,
     )
+    if Case.department.is_cached(case):  # the entry shows its department without a read
+        entry.department = case.department
     announce("case.timeline", case=case, entry=entry)
     return entry
 
