@@ -147,7 +147,8 @@ def subscribers():
         )
         made.append(subscriber)
         subscriber.start()
-        assert subscriber.connected.wait(10), "the subscriber did not connect"
+        # Until the broker confirms the subscription, what is published is not for it yet.
+        assert subscriber.subscribed.wait(20), "the subscriber did not subscribe"
         return subscriber
 
     make.topic = lambda device="JN-MH-0001": f"yiwang/iot/{city}/alarms/{device}"
