@@ -254,7 +254,7 @@ class Subscriber:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.append(line)
-            if "subscribed to" in line:
+            if "Subscription to" in line and "confirmed" in line:
                 self.subscribed.set()
 
     def stop(self) -> str:

@@ -147,7 +147,8 @@ def subscribers():
         )
         made.append(subscriber)
         subscriber.start()
-        assert subscriber.connected.wait(10), "the subscriber did not connect"
+        # Until the broker confirms the subscription, what is published is not for it yet.
+        assert subscriber.subscribed.wait(20), "the subscriber did not subscribe"
         return subscriber
 
     make.topic = lambda device="JN-MH-0001": f"yiwang/iot/{city}/alarms/{device}"
@@ -252,6 +253,7 @@ def test_a_message_not_committed_is_delivered_again_and_taken_once(world, subscr
     assert again.counts == {"event": 0, "dead_letter": 0, "duplicate": 1}
     assert Event.objects.get().alarm_count == 1
     assert AlarmReceipt.objects.count() == 1
+    again.close()  # its acknowledgement goes out before its DISCONNECT
 
     fresh = subscribers()
     assert drain(fresh, 1, timeout=1.5) == 0  # nothing is left at the broker

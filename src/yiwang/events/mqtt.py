@@ -114,6 +114,8 @@ class AlarmSubscriber:
         self.keepalive = keepalive
         self.handle = handle
         self.connected = threading.Event()
+        #: Set when the broker has confirmed the subscription (SUBACK) on the current connection.
+        self.subscribed = threading.Event()
         self.counts = {"event": 0, "dead_letter": 0, "duplicate": 0}
         self._queue: queue.Queue[_Delivery] = queue.Queue()
         self._generation = 0
@@ -135,6 +137,7 @@ class AlarmSubscriber:
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
         self._client = client
 
     # --- the network thread --------------------------------------------------------------
@@ -171,10 +174,18 @@ class AlarmSubscriber:
         )
         self.connected.set()
 
+    def _on_subscribe(self, client: Any, userdata: Any, mid: Any, reasons: Any, _: Any) -> None:
+        if any(reason.is_failure for reason in reasons):
+            logger.error("MQTT broker %s refused the subscription to %s", self.address, self.topic)
+            return
+        logger.info("Subscription to %s confirmed by %s", self.topic, self.address)
+        self.subscribed.set()
+
     def _on_disconnect(self, client: Any, userdata: Any, flags: Any, reason: Any, _: Any) -> None:
         with self._lock:
             self._generation += 1
         self.connected.clear()
+        self.subscribed.clear()
         logger.warning("Disconnected from %s (%s); reconnecting", self.address, reason)
 
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
