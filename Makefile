@@ -96,7 +96,7 @@ openapi: setup
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432
 
 # The benchmarks that need PostgreSQL, in the order `make bench` runs them.
-PG_BENCHES := submit_path lifecycle audit_log reads open311_intake
+PG_BENCHES := submit_path lifecycle audit_log reads open311_intake mqtt_intake
 
 bench: setup
 	YIWANG_ENV=test $(BIN)/python bench/catalog_search.py
@@ -108,11 +108,6 @@ bench: setup
 		done; \
 	else \
 		echo "Skipping bench/{$(PG_BENCHES)}.py: no PostgreSQL at $(BENCH_PG_URL)."; \
-	fi
-	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
-		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/mqtt_intake.py; \
-	else \
-		echo "Skipping bench/mqtt_intake.py: no PostgreSQL at $(BENCH_PG_URL)."; \
 	fi
 
 ## make bench-replica: a streaming replica of the local PostgreSQL on port 5433 for the run
