@@ -92,6 +92,7 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432
 bench: setup
 	YIWANG_ENV=test $(BIN)/python bench/catalog_search.py
 	YIWANG_ENV=test $(BIN)/python bench/workflow.py
+	$(BIN)/python bench/district_lookup.py
 	@if $(BIN)/python bench/pg_available.py "$(BENCH_PG_URL)/postgres"; then \
 		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/submit_path.py && \
 		BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/open311_intake.py; \

@@ -9,7 +9,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "yiwang"
 DOMAIN_APPS = {
     "cases", "catalog", "identity", "integrations", "notifications", "portal", "processes",
-    "workbench", "demo",
+    "workbench", "demo", "events",
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.core.calendar import load_calendar
@@ -40,9 +41,12 @@ def locked(event: Event) -> Event:
 def text(value: str, field: str, *, max_length: int = 4000) -> str:
     cleaned = (value or "").strip()
     if not cleaned:
-        raise EventInvalid(f"{field} is required.", field=field)
+        raise EventInvalid(_("%(field)s is required.") % {"field": field}, field=field)
     if len(cleaned) > max_length:
-        raise EventInvalid(f"{field} is longer than {max_length} characters.", field=field)
+        raise EventInvalid(
+            _("%(field)s is longer than %(max)d characters.") % {"field": field, "max": max_length},
+            field=field,
+        )
     return cleaned
 
 
@@ -65,7 +69,7 @@ def roles_of(user: Any) -> list[tuple[str, int | None]]:
 
 
 def is_operator(user: Any) -> bool:
-    return any(role == Role.HOTLINE_OPERATOR for role, _ in roles_of(user))
+    return any(role == Role.HOTLINE_OPERATOR for role, _department in roles_of(user))
 
 
 def supervisor_scope(user: Any) -> tuple[bool, set[int]]:
@@ -109,7 +113,7 @@ def require(condition: bool, message: str) -> None:
 
 
 def require_operator(user: Any) -> None:
-    require(is_operator(user), "Only a hotline operator may do this.")
+    require(is_operator(user), _("Only a hotline operator may do this."))
 
 
 def require_centre(user: Any, event: Event) -> str:
@@ -118,7 +122,7 @@ def require_centre(user: Any, event: Event) -> str:
         return "operator"
     if is_supervisor(user, event):
         return "supervisor"
-    raise EventNotAllowed("Only the hotline centre may do this.")
+    raise EventNotAllowed(_("Only the hotline centre may do this."))
 
 
 def active_assignments(event: Event) -> list[Assignment]:
@@ -133,7 +137,7 @@ def acting_assignment(
     """The active assignment of the event the handler acts for: ``department`` if given (it
     must be theirs), else their lead assignment, else (``lead_only`` False) a supporting one."""
     mine = handler_department_ids(user)
-    require(bool(mine), "Only a department handler may do this.")
+    require(bool(mine), _("Only a department handler may do this."))
     candidates = [
         a
         for a in active_assignments(event)
@@ -141,7 +145,7 @@ def acting_assignment(
     ]
     candidates.sort(key=lambda a: a.role != Assignment.Role.LEAD)
     if not candidates or (lead_only and candidates[0].role != Assignment.Role.LEAD):
-        raise EventNotAllowed("This event is not assigned to your department.")
+        raise EventNotAllowed(_("This event is not assigned to your department."))
     return candidates[0]
 
 

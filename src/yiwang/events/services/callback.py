@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from yiwang.events import deadlines
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed
@@ -24,7 +25,7 @@ def _callback_role(actor: Any, event: Event) -> str:
         return "citizen"
     if c.is_operator(actor):
         return "operator"
-    raise EventNotAllowed("Only the hotline centre or the reporter records the callback.")
+    raise EventNotAllowed(_("Only the hotline centre or the reporter records the callback."))
 
 
 def close_now(event: Event, *, actor: Any, role: str, resolution: str, at: datetime) -> None:
@@ -55,14 +56,14 @@ def event_callback(
     """
     at = c.now(at)
     if satisfaction not in Satisfaction.values:
-        raise EventInvalid("Choose one of the five levels.", field="satisfaction")
+        raise EventInvalid(_("Choose one of the five levels."), field="satisfaction")
     if not isinstance(resolved, bool):
-        raise EventInvalid("Say whether it was resolved.", field="resolved")
+        raise EventInvalid(_("Say whether it was resolved."), field="resolved")
     with transaction.atomic():
         event = c.locked(event)
         role = _callback_role(actor, event)
         if event.status != Status.REPLIED:
-            raise EventConflict("Only an answered event awaits a callback.")
+            raise EventConflict(_("Only an answered event awaits a callback."))
         event.satisfaction = satisfaction
         event.resolved_confirmed = resolved
         c.save(event, ["satisfaction", "resolved_confirmed"], at)
@@ -141,7 +142,7 @@ def event_reopen(*, actor: Any, event: Event, reason: str, at: datetime | None =
         event = c.locked(event)
         role = c.require_centre(actor, event)
         if event.status != Status.REPLIED:
-            raise EventConflict("Only an answered event can be reopened.")
+            raise EventConflict(_("Only an answered event can be reopened."))
         _reopen(event, actor=actor, role=role, reason=reason, at=at)
     return event
 
@@ -155,6 +156,6 @@ def event_close(*, actor: Any, event: Event, resolution: str, at: datetime | Non
         event = c.locked(event)
         c.require_operator(actor)
         if event.status != Status.REPLIED:
-            raise EventConflict("Only an answered event can be closed.")
+            raise EventConflict(_("Only an answered event can be closed."))
         close_now(event, actor=actor, role="operator", resolution=resolution, at=at)
     return event

@@ -16,8 +16,10 @@ from yiwang.events import deadlines
 from yiwang.events.models import Card, Event, Status, SupervisionOrder
 from yiwang.events.services import _common as c
 
-#: States in which the handling clock runs (from dispatch, whatever bounces).
-CLOCK_RUNS = (Status.DISPATCHED, Status.HANDLING, Status.RETURNED, Status.ARBITRATION)
+#: States in which a department holds the event and its cards turn: dispatched, handling,
+#: or disputed (if the dispute fails, the time was the department's). A returned event is
+#: the centre's until it reassigns it, and the new unit's clock starts then.
+CLOCK_RUNS = (Status.DISPATCHED, Status.HANDLING, Status.ARBITRATION)
 
 
 def _due_cards(event: Event, at: datetime) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.events.errors import EventConflict, EventInvalid
@@ -41,10 +42,13 @@ def directory_publish(
     for category, district, lead, _supporting in rules:
         key = (category.pk, district.pk if district is not None else None)
         if key in seen:
-            raise EventInvalid(f"Two rules for {category} in one district.", field="rules")
+            raise EventInvalid(
+                _("Two rules for %(category)s in one district.") % {"category": category},
+                field="rules",
+            )
         seen.add(key)
         if not lead.is_active:
-            raise EventInvalid(f"{lead} is not active.", field="rules")
+            raise EventInvalid(_("%(lead)s is not active.") % {"lead": lead}, field="rules")
     with transaction.atomic():
         last = DispatchDirectory.objects.select_for_update().aggregate(v=Max("version"))["v"]
         DispatchDirectory.objects.filter(is_current=True).update(is_current=False)
@@ -80,7 +84,7 @@ def article_save(
     """Save a knowledge base answer as a new version of ``key`` (the previous one stays, no
     longer current). Audited."""
     if not key.strip() or not title.strip() or not body.strip():
-        raise EventInvalid("Key, title and answer are required.", field="body")
+        raise EventInvalid(_("Key, title and answer are required."), field="body")
     with transaction.atomic():
         previous = (
             KnowledgeArticle.objects.select_for_update()
@@ -116,21 +120,27 @@ def districts_load(*, actor: Any, geojson: str, source: str = "") -> int:
     try:
         data = json.loads(geojson)
     except ValueError as exc:
-        raise EventInvalid(f"Not JSON: {exc}", field="geojson") from exc
+        raise EventInvalid(_("Not JSON: %(error)s") % {"error": exc}, field="geojson") from exc
     features = data.get("features") if isinstance(data, dict) else None
     if data.get("type") != "FeatureCollection" or not isinstance(features, list):
-        raise EventInvalid("Expected a GeoJSON FeatureCollection.", field="geojson")
+        raise EventInvalid(_("Expected a GeoJSON FeatureCollection."), field="geojson")
     parsed: list[tuple[Region, str]] = []
     for i, feature in enumerate(features):
         code = str(((feature or {}).get("properties") or {}).get("code") or "")
         region = Region.objects.filter(code=code).first()
         if region is None:
-            raise EventInvalid(f"Feature {i}: no region with code {code!r}.", field="geojson")
+            raise EventInvalid(
+                _("Feature %(i)d: no region with code “%(code)s”.") % {"i": i, "code": code},
+                field="geojson",
+            )
         geometry = json.dumps(feature.get("geometry"), separators=(",", ":"))
         try:
             parse_geometry(geometry)
         except (ValueError, TypeError, AttributeError) as exc:
-            raise EventInvalid(f"Feature {i} ({code}): {exc}", field="geojson") from exc
+            raise EventInvalid(
+                _("Feature %(i)d (%(code)s): %(error)s") % {"i": i, "code": code, "error": exc},
+                field="geojson",
+            ) from exc
         parsed.append((region, geometry))
     at = timezone.now()
     with transaction.atomic():
@@ -143,7 +153,7 @@ def districts_load(*, actor: Any, geojson: str, source: str = "") -> int:
         audit_record(
             actor=actor,
             action="event.districts_loaded",
-            data={"codes": [r.code for r, _ in parsed], "source": source},
+            data={"codes": [r.code for r, _geometry in parsed], "source": source},
         )
     return len(parsed)
 
@@ -160,10 +170,10 @@ def api_key_issue(
     is shown once; only its SHA-256 is stored. ``raw`` fixes it (the demo's key)."""
     raw = raw or secrets.token_urlsafe(32)
     if len(raw) < 16:
-        raise EventInvalid("An API key has at least 16 characters.", field="key")
+        raise EventInvalid(_("An API key has at least 16 characters."), field="key")
     with transaction.atomic():
         if ApiKey.objects.filter(key_hash=key_hash(raw)).exists():
-            raise EventConflict("This key exists already.")
+            raise EventConflict(_("This key exists already."))
         key = ApiKey.objects.create(
             name=name.strip()[:100] or "Open311",
             owner=owner,

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed, WindowClosed
 from yiwang.events.models import Arbitration, Assignment, Event, Status
@@ -39,10 +40,10 @@ def _assign(
 ) -> list[Department]:
     """End the event's active assignments and give it to ``lead`` (+ ``supporting``)."""
     if not lead.is_active:
-        raise EventInvalid("The lead department is not active.", field="lead")
+        raise EventInvalid(_("The lead department is not active."), field="lead")
     helpers = [d for d in dict.fromkeys(supporting) if d.pk != lead.pk]
     if any(not d.is_active for d in helpers):
-        raise EventInvalid("A supporting department is not active.", field="supporting")
+        raise EventInvalid(_("A supporting department is not active."), field="supporting")
     Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
     by = actor if getattr(actor, "pk", None) else None
     Assignment.objects.bulk_create(
@@ -99,19 +100,21 @@ def event_dispatch(
         event = c.locked(event)
         role = "system" if actor is None else c.require_centre(actor, event)
         if event.status != Status.REGISTERED:
-            raise EventConflict("Only a registered event can be dispatched.")
+            raise EventConflict(_("Only a registered event can be dispatched."))
         rule = dispatch_rule_for(category=event.category, district=event.district)
         from_directory = lead is None
         if lead is None:
             if rule is None:
                 raise EventInvalid(
-                    "The dispatch directory has no unit for this category and district: "
-                    "choose the lead department.",
+                    _(
+                        "The dispatch directory has no unit for this category and district: "
+                        "choose the lead department."
+                    ),
                     field="lead",
                 )
             lead, supporting = rule.lead, list(rule.supporting.all())
         elif (rule is None or rule.lead_id != lead.pk) and not reason:
-            raise EventInvalid("Say why the directory is overridden.", field="reason")
+            raise EventInvalid(_("Say why the directory is overridden."), field="reason")
         event.directory = rule.directory if rule is not None else None
         c.step(event, "dispatch", role, {"department": lead.code}, actor=actor, at=at)
         helpers = _assign(
@@ -157,7 +160,7 @@ def event_sign(
         event = c.locked(event)
         assignment = c.acting_assignment(actor, event, department, lead_only=False)
         if assignment.signed_at is not None:
-            raise EventConflict("Your department has signed for this event already.")
+            raise EventConflict(_("Your department has signed for this event already."))
         assignment.signed_at = at
         assignment.signed_by = actor
         assignment.save(update_fields=["signed_at", "signed_by"])
@@ -210,7 +213,7 @@ def event_return(
         )
         if at > window_end:
             raise WindowClosed(
-                "The return window has passed: dispute the dispatch instead, or handle it."
+                _("The return window has passed: dispute the dispatch instead, or handle it.")
             )
         c.step(event, "return", "handler", {"reason": reason}, actor=actor, at=at)
         assignment.returned_at = at
@@ -341,11 +344,11 @@ def event_arbitrate(
     at = c.now(at)
     decision = _require_text(decision, "decision")
     if fault not in Arbitration.Fault.values:
-        raise EventInvalid("Say who was wrong: the department or the centre.", field="fault")
+        raise EventInvalid(_("Say who was wrong: the department or the centre."), field="fault")
     with transaction.atomic():
         event = c.locked(event)
         if not c.is_supervisor(actor, event):
-            raise EventNotAllowed("Only a supervisor arbitrates.")
+            raise EventNotAllowed(_("Only a supervisor arbitrates."))
         pending = Arbitration.objects.filter(event=event, decided_at__isnull=True).last()
         first = (
             Assignment.objects.filter(event=event, department=lead)

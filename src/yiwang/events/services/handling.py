@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from yiwang.events import deadlines
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed, WindowClosed
@@ -58,12 +59,12 @@ def event_handle(
     at = c.now(at)
     note = (note or "").strip()
     if not note and not photos:
-        raise EventInvalid("Write a note or add a photo.", field="note")
+        raise EventInvalid(_("Write a note or add a photo."), field="note")
     with transaction.atomic():
         event = c.locked(event)
         assignment = c.acting_assignment(actor, event, None, lead_only=False)
         if event.status not in (Status.DISPATCHED, Status.HANDLING):
-            raise EventConflict("The event is not being handled.")
+            raise EventConflict(_("The event is not being handled."))
         for item in photos:
             _photo(event, item, actor=actor, at=at)
         c.save(event, [], at)
@@ -98,7 +99,7 @@ def event_reply(
     """
     at = c.now(at)
     if outcome not in Outcome.values:
-        raise EventInvalid("Choose the outcome.", field="outcome")
+        raise EventInvalid(_("Choose the outcome."), field="outcome")
     reply = c.text(reply, "reply")
     result = (result or "").strip()
     with transaction.atomic():
@@ -107,7 +108,7 @@ def event_reply(
         has_photo = bool(photos) or event.photos.filter(kind=EventPhoto.Kind.RESULT).exists()
         if not result and not has_photo:
             raise EventInvalid(
-                "Closing needs evidence: a photo of the result or a written result.",
+                _("Closing needs evidence: a photo of the result or a written result."),
                 field="result",
             )
         c.step(event, "reply", "handler", {"reply": reply, "outcome": outcome}, actor=actor, at=at)
@@ -159,11 +160,13 @@ def event_extend_request(
         assignment = c.acting_assignment(actor, event, None, lead_only=True)
         limit = event.category.extension_max_days
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limit:
-            raise EventInvalid(f"An extension is 1 to {limit} working days.", field="days")
+            raise EventInvalid(
+                _("An extension is 1 to %(max)d working days.") % {"max": limit}, field="days"
+            )
         if event.extension_days or event.extensions.filter(approved=True).exists():
-            raise WindowClosed("The one extension has been used.")
+            raise WindowClosed(_("The one extension has been used."))
         if event.extensions.filter(approved__isnull=True).exists():
-            raise EventConflict("An extension request is waiting for a decision.")
+            raise EventConflict(_("An extension request is waiting for a decision."))
         c.step(
             event,
             "request_extension",
@@ -206,10 +209,10 @@ def event_extend_decide(
     with transaction.atomic():
         event = c.locked(request.event)
         if not c.is_supervisor(actor, event):
-            raise EventNotAllowed("Only a supervisor decides an extension.")
+            raise EventNotAllowed(_("Only a supervisor decides an extension."))
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if request.approved is not None:
-            raise EventConflict("This request has been decided.")
+            raise EventConflict(_("This request has been decided."))
         c.step(event, "decide_extension", "supervisor", {"approved": approved}, actor=actor, at=at)
         request.approved = approved
         request.decided_at = at
@@ -258,16 +261,16 @@ def supervision_issue(
     at = c.now(at)
     note = c.text(note, "note", max_length=2000)
     if trigger not in SupervisionOrder.Trigger.values:
-        raise EventInvalid("Unknown trigger.", field="trigger")
+        raise EventInvalid(_("Unknown trigger."), field="trigger")
     with transaction.atomic():
         event = c.locked(event)
         if actor is not None and not c.is_supervisor(actor, event):
-            raise EventNotAllowed("Only a supervisor issues a supervision order.")
+            raise EventNotAllowed(_("Only a supervisor issues a supervision order."))
         target = department or event.lead_department
         if target is None:
-            raise EventInvalid("The event has no department to supervise.", field="department")
+            raise EventInvalid(_("The event has no department to supervise."), field="department")
         if event.status not in SUPERVISABLE:
-            raise EventConflict("Only an open, dispatched event can be supervised.")
+            raise EventConflict(_("Only an open, dispatched event can be supervised."))
         role = "supervisor" if actor is not None else "system"
         c.step(event, "supervise", role, {"note": note}, actor=actor, at=at)
         order = SupervisionOrder.objects.create(
@@ -305,9 +308,9 @@ def supervision_answer(
         event = c.locked(order.event)
         order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
         if order.department_id not in c.handler_department_ids(actor):
-            raise EventNotAllowed("Only the supervised department answers.")
+            raise EventNotAllowed(_("Only the supervised department answers."))
         if order.answered_at is not None:
-            raise EventConflict("This supervision order has been answered.")
+            raise EventConflict(_("This supervision order has been answered."))
         if event.status in SUPERVISABLE:
             c.step(event, "answer_supervision", "handler", {"answer": answer}, actor=actor, at=at)
         order.answer = answer

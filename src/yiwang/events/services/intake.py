@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yiwang.events.errors import EventConflict, EventInvalid
 from yiwang.events.models import (
@@ -44,22 +45,22 @@ def _district(place: Place) -> Region | None:
     if place.district_code:
         region = Region.objects.filter(code=place.district_code).first()
         if region is None:
-            raise EventInvalid("Unknown district.", field="district")
+            raise EventInvalid(_("Unknown district."), field="district")
         return region
     return None
 
 
 def _check_place(place: Place) -> None:
     if (place.latitude is None) != (place.longitude is None):
-        raise EventInvalid("Give both latitude and longitude, or neither.", field="lat")
+        raise EventInvalid(_("Give both latitude and longitude, or neither."), field="lat")
     if place.has_point:
         assert place.latitude is not None and place.longitude is not None
         if not (math.isfinite(place.latitude) and -90 <= place.latitude <= 90):
-            raise EventInvalid("The latitude must be between -90 and 90.", field="lat")
+            raise EventInvalid(_("The latitude must be between -90 and 90."), field="lat")
         if not (math.isfinite(place.longitude) and -180 <= place.longitude <= 180):
-            raise EventInvalid("The longitude must be between -180 and 180.", field="long")
+            raise EventInvalid(_("The longitude must be between -180 and 180."), field="long")
     if len(place.address) > 300:
-        raise EventInvalid("The address is longer than 300 characters.", field="address")
+        raise EventInvalid(_("The address is longer than 300 characters."), field="address")
 
 
 def _number(event: Event, at: datetime) -> str:
@@ -96,17 +97,17 @@ def event_register(
     """
     at = c.now(at)
     if channel not in Channel.values:
-        raise EventInvalid("Unknown channel.", field="channel")
+        raise EventInvalid(_("Unknown channel."), field="channel")
     if urgency not in Urgency.values:
-        raise EventInvalid("Unknown urgency.", field="urgency")
+        raise EventInvalid(_("Unknown urgency."), field="urgency")
     if channel == Channel.HOTLINE:
         c.require_operator(actor)
     if not category.is_active or category.children.exists():
-        raise EventInvalid("Choose an active leaf category.", field="category")
+        raise EventInvalid(_("Choose an active leaf category."), field="category")
     body = c.text(description, "description", max_length=MAX_DESCRIPTION)
     _check_place(place)
     if not reporter.anonymous and channel == Channel.HOTLINE and not reporter.phone:
-        raise EventInvalid("The caller's phone number is required.", field="phone")
+        raise EventInvalid(_("The caller's phone number is required."), field="phone")
     with transaction.atomic():
         district = _district(place)
         instance = workflow_start(definition_name="city_event", at=at, actor=actor)
@@ -199,11 +200,11 @@ def event_answer_directly(
     at = c.now(at)
     c.require_operator(actor)
     if not article.is_current:
-        raise EventInvalid("This answer has a newer version.", field="article")
+        raise EventInvalid(_("This answer has a newer version."), field="article")
     with transaction.atomic():
         event = c.locked(event)
         if event.status != Status.REGISTERED:
-            raise EventConflict("Only an event not yet dispatched can be answered directly.")
+            raise EventConflict(_("Only an event not yet dispatched can be answered directly."))
         c.step(event, "close", "operator", {"resolution": article.title}, actor=actor, at=at)
         event.answered_directly = True
         event.article = article
@@ -246,15 +247,15 @@ def event_merge(*, actor: Any, event: Event, into: Event, at: datetime | None = 
     at = c.now(at)
     c.require_operator(actor)
     if event.pk == into.pk:
-        raise EventInvalid("An event cannot be merged into itself.", field="into")
+        raise EventInvalid(_("An event cannot be merged into itself."), field="into")
     with transaction.atomic():
         first, second = sorted([event, into], key=lambda e: e.pk)
         a, b = c.locked(first), c.locked(second)
         event, into = (a, b) if a.pk == event.pk else (b, a)
         if event.category_id != into.category_id:
-            raise EventInvalid("Only events of the same category can be merged.", field="into")
+            raise EventInvalid(_("Only events of the same category can be merged."), field="into")
         if into.status not in OPEN_STATUSES or into.merged_into_id:
-            raise EventConflict("The event to merge into is not open.")
+            raise EventConflict(_("The event to merge into is not open."))
         c.step(event, "merge", "operator", {"into": into.number}, actor=actor, at=at)
         Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
         event.merged_into = into
@@ -275,7 +276,7 @@ def event_split(*, actor: Any, event: Event, reason: str, at: datetime | None = 
         event = c.locked(event)
         role = c.require_centre(actor, event)
         if event.status != Status.MERGED or event.merged_into is None:
-            raise EventConflict("Only a merged event can be split off.")
+            raise EventConflict(_("Only a merged event can be split off."))
         into = event.merged_into
         c.step(event, "split", role, {"reason": reason}, actor=actor, at=at)
         event.merged_into = None
