@@ -24,14 +24,13 @@ from yiwang.events.models import (
     Satisfaction,
     Urgency,
 )
+from yiwang.events.services.photos import MAX_PHOTOS, PHOTO_FORMATS
 from yiwang.identity.models import Department
 from yiwang.identity.validators import validate_resident_id
 
 TEXTAREA = {"rows": 3}
 LATITUDE = {"min_value": -90, "max_value": 90}
 LONGITUDE = {"min_value": -180, "max_value": 180}
-PHOTO_FORMATS = ("jpg", "png")
-MAX_PHOTOS = 6
 
 
 class MultipleFileInput(forms.ClearableFileInput):

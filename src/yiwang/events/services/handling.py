@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from yiwang.events.models import (
     SupervisionOrder,
 )
 from yiwang.events.services import _common as c
+from yiwang.events.services.photos import photos_store
 from yiwang.identity.models import Department
 
 SUPERVISABLE = (
@@ -33,17 +33,6 @@ SUPERVISABLE = (
 )
 #: A 督办单 is answered within 1 working day.
 SUPERVISION_ANSWER_DAYS = 1
-
-
-def _photo(event: Event, item: Any, *, actor: Any, at: datetime) -> EventPhoto:
-    from yiwang.core.storage import save_with_row
-
-    photo = EventPhoto.objects.create(
-        event=event, kind=EventPhoto.Kind.RESULT, uploaded_by=actor, uploaded_at=at
-    )
-    save_with_row(photo.file, getattr(item, "name", "result.jpg"), File(item))
-    photo.save(update_fields=["file"])
-    return photo
 
 
 def event_handle(
@@ -65,8 +54,9 @@ def event_handle(
         assignment = c.acting_assignment(actor, event, None, lead_only=False)
         if event.status not in (Status.DISPATCHED, Status.HANDLING):
             raise EventConflict(_("The event is not being handled."))
-        for item in photos:
-            _photo(event, item, actor=actor, at=at)
+        photos_store(
+            event=event, items=list(photos), kind=EventPhoto.Kind.RESULT, actor=actor, at=at
+        )
         c.save(event, [], at)
         return c.record(
             event,
@@ -112,8 +102,9 @@ def event_reply(
                 field="result",
             )
         c.step(event, "reply", "handler", {"reply": reply, "outcome": outcome}, actor=actor, at=at)
-        for item in photos:
-            _photo(event, item, actor=actor, at=at)
+        photos_store(
+            event=event, items=list(photos), kind=EventPhoto.Kind.RESULT, actor=actor, at=at
+        )
         event.outcome = outcome
         event.result = result
         event.reply = reply

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from yiwang.events.models import (
     Urgency,
 )
 from yiwang.events.services import _common as c
+from yiwang.events.services.photos import photos_store
 from yiwang.events.types import Place, Reporter
 from yiwang.identity.models import Region
 from yiwang.processes.services import workflow_start
@@ -140,8 +140,9 @@ def event_register(
         event.save(force_insert=True)
         event.number = _number(event, at)
         event.save(update_fields=["number"])
-        for item in media:
-            _add_media(event, item, actor=actor, at=at)
+        photos_store(
+            event=event, items=list(media), kind=EventPhoto.Kind.REPORT, actor=actor, at=at
+        )
         c.record(
             event,
             "registered",
@@ -162,25 +163,6 @@ def event_register(
 
 def _code(region: Region | None) -> str:
     return region.code if region is not None else ""
-
-
-def _add_media(event: Event, item: Any, *, actor: Any, at: datetime) -> EventPhoto:
-    photo = EventPhoto(
-        event=event,
-        kind=EventPhoto.Kind.REPORT,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
-        uploaded_at=at,
-    )
-    if isinstance(item, str):
-        photo.url = item[:500]
-        photo.save()
-    else:
-        from yiwang.core.storage import save_with_row
-
-        photo.save()
-        save_with_row(photo.file, getattr(item, "name", "photo.jpg"), File(item))
-        photo.save(update_fields=["file"])
-    return photo
 
 
 def event_answer_directly(
