@@ -98,6 +98,9 @@ def act(page, command: str, button: str) -> None:
     """
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator(f'form[data-action="{command}"]').get_by_role("button", name=button).click()
+    if command in {"approve", "deny", "reject", "complete"}:  # a legal decision: confirm it
+        with page.expect_navigation(wait_until="domcontentloaded"):
+            page.locator("#confirm-action").click()
 
 
 def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
