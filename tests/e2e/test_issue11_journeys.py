@@ -19,7 +19,7 @@ from django.core.management import call_command
 
 from tests.clock import NOW
 from tests.demo.walk import SOLE_PROPRIETOR_REGISTRATION, submit, walk_from
-from tests.e2e.test_one_stop_journey import act, new_page, sign_in, sign_out  # noqa: F401
+from tests.e2e.test_one_stop_journey import act, sign_in, sign_out
 from yiwang.cases.models import Case
 from yiwang.catalog.models import ServiceVersion
 from yiwang.demo.data.accounts import CITIZEN

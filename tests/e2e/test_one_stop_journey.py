@@ -58,23 +58,6 @@ def pdf_file(name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "application/pdf", "buffer": minimal_pdf(name)}
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    """Pages in fresh browser contexts (one per person), English UI, closed after the test."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-US")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def display_name(username: str) -> str:
     return next(user["display_name"] for user in USERS if user["username"] == username)
 
