@@ -296,14 +296,16 @@ def _confirm(request: HttpRequest, case: Case, command: str, form: ActionForm) -
         if name not in {"csrfmiddlewaretoken", "confirmed"}
         for value in values_
     ]
-    allowed = {a.name: a for a in selectors.case_allowed_commands(case=case, officer=request.user)}
+    titles = {
+        a.name: a.title for a in selectors.case_allowed_commands(case=case, officer=request.user)
+    }
     return render(
         request,
         "workbench/confirm.html",
         {
             "case": case,
             "command": command,
-            "title": allowed[command].title if command in allowed else command,
+            "title": titles.get(command, command),
             "button": form.button,
             "preview_title": title,
             "preview_body": body,
@@ -322,7 +324,12 @@ def case_command(request: HttpRequest, number: str, command: str) -> HttpRespons
     form = _command_form(command, case, request.POST)
     if not form.is_valid():
         return _render_case(request, case, bound={command: form}, status=422)
-    if command in CONFIRMED and request.POST.get("confirmed") != "1":
+    if (
+        command in CONFIRMED
+        and request.POST.get("confirmed") != "1"
+        and command
+        in {a.name for a in selectors.case_allowed_commands(case=case, officer=request.user)}
+    ):  # else the service refuses it below (403 for the role, 409 at this step)
         seen = form.cleaned_data["expected_version"]
         if seen != case.version:  # someone acted meanwhile: the case as it is now, not a preview
             stale = WorkflowConflict(
