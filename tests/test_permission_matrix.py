@@ -56,6 +56,9 @@ COMMAND_ROLES = {
     "request_supplement": {"clerk", "reviewer"},
     "start_special_procedure": {"reviewer"},
     "finish_special_procedure": {"reviewer"},
+    "record_inspection": {"reviewer"},
+    "review": {"reviewer"},
+    "return_for_review": {"approver"},
     "extend": {"approver"},
     "approve": {"approver"},
     "deny": {"approver"},
@@ -162,6 +165,9 @@ def command_body(name: str) -> dict[str, Any]:
             "expected_days": 5,
         },
         "extend": {"reason": "情况复杂"},
+        "record_inspection": {"findings": "与材料一致"},
+        "review": {"outcome": "approve", "opinion": "建议准予"},
+        "return_for_review": {"reason": "再核实"},
         "deny": {"reason": "不符合条件", "legal_basis": "《行政许可法》第三十八条"},
     }.get(name)
     return {"fields": fields} if fields else {}
@@ -219,10 +225,16 @@ OPERATIONS: dict[str, tuple[Request, Callable[[str], bool]]] = {
         )
         for name in ("accept", "reject", "approve")
     },
+    # a legal decision's confirmation page: only for the roles that may decide
+    "workbench: confirm approve": (
+        page_post("workbench:command", {"confirmed": ""}, command="approve"),
+        may_command("approve"),
+    ),
     # the portal
     "portal: my case": (page_get("portal:case_detail"), applicant_only),
     "portal: a file": (page_get("portal:material_download", "material_id"), file_reader),
     "portal: rate": (page_post("portal:case_rate", {"level": "5"}), applicant_only),
+    "portal: withdraw": (page_post("portal:case_withdraw", {"reason": "不办了"}), applicant_only),
 }
 
 

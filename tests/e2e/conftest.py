@@ -61,3 +61,20 @@ def live_server(request):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Pages in fresh browser contexts (one per person), English UI, closed after the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -28,6 +28,8 @@ pytestmark = [
 SERVICE = "Food business licence for catering (new)"  # 食品经营许可（餐饮服务）（新办）, 市场监管局
 SUPPLEMENT_REASON = "The layout plan has no scale and does not show the washing area."
 COMMENT = "Clear request for the missing plan; quick decision."
+INSPECTION = "Two officers inspected the premises on 3 March; they match the layout plan."
+OPINION = "Materials complete, premises conform: approve."
 
 
 def minimal_pdf(title: str) -> bytes:
@@ -56,23 +58,6 @@ def pdf_file(name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "application/pdf", "buffer": minimal_pdf(name)}
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    """Pages in fresh browser contexts (one per person), English UI, closed after the test."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-US")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def display_name(username: str) -> str:
     return next(user["display_name"] for user in USERS if user["username"] == username)
 
@@ -98,6 +83,12 @@ def act(page, command: str, button: str) -> None:
     """
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.locator(f'form[data-action="{command}"]').get_by_role("button", name=button).click()
+    if command in {"approve", "deny", "reject", "complete"}:  # a legal decision: confirm it
+        from playwright.sync_api import expect
+
+        expect(page.locator("#applicant-receives")).to_be_visible()
+        with page.expect_navigation(wait_until="domcontentloaded"):
+            page.locator("#confirm-action").click()
 
 
 def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
@@ -204,8 +195,27 @@ def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
     expect(citizen.locator("#supplements")).to_have_count(0)
     expect(citizen.locator("#timeline")).to_contain_text("Supplements received")
 
-    # The approver sees the new file, approves, issues the certificate and completes
+    # The reviewer records the site inspection (现场核查, the guide lists one) and the review
+    # opinion (审查意见) with its proposed outcome: only then may the approver decide
+    sign_in(officer, "reviewer_scjg", next_url=f"/workbench/cases/{number}/")
+    inspection = officer.locator('form[data-action="record_inspection"]')
+    inspection.get_by_label("Findings of the site inspection").fill(INSPECTION)
+    act(officer, "record_inspection", "Record the site inspection")
+    expect(officer.locator(".wb-timeline")).to_contain_text("Site inspection recorded")
+    review = officer.locator('form[data-action="review"]')
+    review.get_by_label("Proposed outcome").select_option("approve")
+    review.get_by_label("Review opinion").fill(OPINION)
+    act(officer, "review", "Record the review opinion")
+    expect(officer.locator("dd[data-step]")).to_have_text("Reviewed, to decide")
+    sign_out(officer)
+
+    # The approver reads the opinion, sees the new file, approves (confirming what the
+    # applicant receives), issues the certificate and completes
     sign_in(officer, "approver_scjg", next_url=f"/workbench/cases/{number}/")
+    expect(officer.locator("#review-opinion")).to_contain_text(OPINION)
+    expect(officer.locator("#review-opinion [data-outcome]")).to_have_attribute(
+        "data-outcome", "approve"
+    )
     expect(officer.locator(".wb-material", has_text="layout-plan-v2.pdf")).to_contain_text(
         "Supplement"
     )

@@ -65,6 +65,7 @@ def actions_on(response) -> set[str]:
 def post_action(client, case: Case, command: str, **data):
     case.refresh_from_db()
     data.setdefault("expected_version", case.version)
+    data.setdefault("confirmed", "1")  # past the confirmation page of legal decisions
     return client.post(command_url(case, command), data)
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases import services as case_services
@@ -179,6 +179,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "rating": rating,
         "rectification": _one(rating, "rectification") if rating else None,
         "can_rate": case.closed_at is not None and case.step != "withdrawn" and rating is None,
+        "can_withdraw": case_selectors.case_applicant_may_withdraw(case),
         "rating_form": RatingForm(),
         "follow_up_form": FollowUpForm(),
         "just_submitted": request.GET.get("submitted") == "1",
@@ -304,3 +305,44 @@ def material_download(request: HttpRequest, material_id: int) -> FileResponse:
         raise Http404("material") from None
     case_services.material_view_record(actor=request.user, material=row)
     return material_response(row, inline=request.GET.get("download") != "1")
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why are you withdrawing? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """Withdraw the application (撤回, ``case_withdraw``): GET asks to confirm, POST withdraws.
+
+    Refused once the department has decided (the workflow no longer allows it): the
+    tracker says why. The officers see the withdrawal on the case's timeline.
+    """
+    case = _own_case(request, number)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_withdraw(
+                case=case, applicant=request.user, reason=form.cleaned_data["reason"]
+            )
+        except CaseConflict as exc:
+            messages.error(request, _("This application can no longer be withdrawn: %(why)s")
+                           % {"why": exc.message})  # fmt: skip
+            return redirect("portal:case_detail", number=case.number)
+        messages.success(request, _("Your application was withdrawn."))
+        return redirect("portal:case_detail", number=case.number)
+    if not case_selectors.case_applicant_may_withdraw(case):
+        messages.error(request, _("This application can no longer be withdrawn."))
+        return redirect("portal:case_detail", number=case.number)
+    return render(
+        request,
+        "portal/cases/withdraw.html",
+        {"case": case, "version": case.service_version, "form": form},
+        status=422 if form.errors else 200,
+    )

@@ -60,6 +60,7 @@ urlpatterns = [
         case_views.supplement_submit,
         name="case_supplement_submit",
     ),
+    path("cases/<str:number>/withdraw/", case_views.case_withdraw, name="case_withdraw"),
     path("cases/<str:number>/rating/", case_views.case_rate, name="case_rate"),
     path("cases/<str:number>/rating/follow-up/", case_views.case_follow_up, name="case_follow_up"),
     path("documents/<int:material_id>/", case_views.material_download, name="material_download"),

@@ -24,8 +24,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
@@ -42,6 +42,7 @@ from yiwang.catalog.selectors import published_versions
 from yiwang.core.dbrouting import replica_reads
 from yiwang.identity.models import Role, User
 from yiwang.identity.selectors import officer_assignments
+from yiwang.notifications import texts as notification_texts
 from yiwang.portal.templatetags.portal import translated
 from yiwang.workbench import display
 from yiwang.workbench.forms import (
@@ -266,6 +267,60 @@ DONE = {
 }
 
 
+#: Legal decisions (准予许可, 不予许可, 不予受理, 办结): asked to confirm on a page of their own,
+#: showing what the applicant will receive, before the command runs. The notification
+#: kind the applicant gets and the context it is rendered with.
+CONFIRMED: dict[str, tuple[str, dict[str, str]]] = {
+    "approve": ("decided", {"outcome": "approved"}),
+    "deny": ("decided", {"outcome": "denied"}),
+    "reject": ("rejected", {}),
+    "complete": ("completed", {}),
+}
+
+#: 行政复议法 第二十条 (sixty days) and 行政诉讼法 第四十六条 (six months).
+REMEDIES = gettext_lazy(
+    "The applicant may apply for administrative reconsideration within 60 days of "
+    "receiving the decision, or bring an administrative lawsuit within 6 months."
+)
+
+
+def _confirm(request: HttpRequest, case: Case, command: str, form: ActionForm) -> HttpResponse:
+    """The confirmation page of a legal decision: the applicant's notification as it will be
+    sent (the notifications app's own text), the remedies for a refusal, and the form again
+    with ``confirmed=1``."""
+    kind, context = CONFIRMED[command]
+    fields = form.service_fields()
+    values = {
+        "number": case.number,
+        **context,
+        **{k: str(v) for k, v in fields.items() if v not in (None, "")},
+    }
+    title, body = notification_texts.render(kind, values, get_language() or "zh-hans")
+    carried = [
+        (name, value)
+        for name, values_ in request.POST.lists()
+        if name not in {"csrfmiddlewaretoken", "confirmed"}
+        for value in values_
+    ]
+    titles = {
+        a.name: a.title for a in selectors.case_allowed_commands(case=case, officer=request.user)
+    }
+    return render(
+        request,
+        "workbench/confirm.html",
+        {
+            "case": case,
+            "command": command,
+            "title": titles.get(command, command),
+            "button": form.button,
+            "preview_title": title,
+            "preview_body": body,
+            "remedies": REMEDIES if command in {"deny", "reject"} else "",
+            "carried": carried,
+        },
+    )
+
+
 @require_POST
 @officer_required
 def case_command(request: HttpRequest, number: str, command: str) -> HttpResponse:
@@ -275,6 +330,21 @@ def case_command(request: HttpRequest, number: str, command: str) -> HttpRespons
     form = _command_form(command, case, request.POST)
     if not form.is_valid():
         return _render_case(request, case, bound={command: form}, status=422)
+    if (
+        command in CONFIRMED
+        and request.POST.get("confirmed") != "1"
+        and command
+        in {a.name for a in selectors.case_allowed_commands(case=case, officer=request.user)}
+    ):  # else the service refuses it below (403 for the role, 409 at this step)
+        seen = form.cleaned_data["expected_version"]
+        if seen != case.version:  # someone acted meanwhile: the case as it is now, not a preview
+            stale = WorkflowConflict(
+                instance_id=case.workflow_instance_id,
+                expected_version=seen,
+                current_version=case.version,
+            )
+            return _conflict(request, number, stale)
+        return _confirm(request, case, command, form)
     try:
         services.case_command(
             case=case,

@@ -8,7 +8,8 @@ Applicants (``applicants``)
     application_get_for_applicant
 Either (after one of the getters above allowed the case)
     case_timeline, case_clock, case_status_label, case_next_step,
-    case_review_opinion (officers only: the opinion is internal) (``progress``);
+    case_review_opinion (officers only: the opinion is internal),
+    case_applicant_may_withdraw (``progress``);
     case_light, light_expression (``lights``); case_materials,
     case_personal_data_full, material_get_for_user (``materials``)
 
@@ -51,6 +52,7 @@ from yiwang.cases.selectors.progress import (
     NextStep,
     ReviewOpinion,
     TimelineItem,
+    case_applicant_may_withdraw,
     case_clock,
     case_next_step,
     case_review_opinion,
@@ -69,6 +71,7 @@ __all__ = [
     "application_get_for_applicant",
     "application_list_drafts",
     "case_allowed_commands",
+    "case_applicant_may_withdraw",
     "case_clock",
     "case_get_for_applicant",
     "case_get_for_officer",

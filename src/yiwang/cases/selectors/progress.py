@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 
 from yiwang.cases.models import Case, CaseTimelineEntry
+from yiwang.cases.permissions import APPLICANT_ROLE
 from yiwang.cases.selectors.lights import case_light
 from yiwang.cases.services._common import definition_of, main_clock
 from yiwang.cases.texts import (
@@ -244,3 +245,14 @@ def case_review_opinion(case: Case) -> ReviewOpinion | None:
         opinion=entry.detail,
         reviewer=str(entry.data.get("reviewer") or ""),
     )
+
+
+def case_applicant_may_withdraw(case: Case) -> bool:
+    """Whether the workflow lets the applicant withdraw the case at its step (撤回): before a
+    decision only. The service (``case_withdraw``) is what enforces it; this is for the
+    tracker's button."""
+    if case.closed_at is not None:
+        return False
+    definition = definition_of(case.workflow_instance)
+    here = definition.table.get((case.step, "withdraw"))
+    return here is not None and APPLICANT_ROLE in here.roles

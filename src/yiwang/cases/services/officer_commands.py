@@ -118,7 +118,7 @@ def case_reject(
         locked = _officer_step(
             case, actor=actor, command="reject", fields={"reason": reason.strip()},
             expected_version=expected_version, at=at, kind="rejected", detail=reason.strip(),
-            notify="rejected",
+            notify="rejected", data={"reason": reason.strip()},
         )  # fmt: skip
         _decide(
             locked, CaseDecision.Outcome.REJECTED_AT_INTAKE, actor, at, reason.strip(), legal_basis
@@ -440,7 +440,11 @@ def case_deny(
             case, actor=actor, command="deny", fields={"reason": reason.strip()},
             expected_version=expected_version, at=at, kind="denied", detail=reason.strip(),
             notify="decided",
-            data={"outcome": CaseDecision.Outcome.DENIED.value, "legal_basis": legal_basis.strip()},
+            data={
+                "outcome": CaseDecision.Outcome.DENIED.value,
+                "reason": reason.strip(),
+                "legal_basis": legal_basis.strip(),
+            },
         )  # fmt: skip
         _decide(locked, CaseDecision.Outcome.DENIED, actor, at, reason.strip(), legal_basis.strip())
     return locked
