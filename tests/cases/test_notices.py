@@ -216,6 +216,8 @@ def test_without_the_font_the_error_names_the_debian_package(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="fonts-wqy-zenhei"):
         notice_rendering._font()
+    (warning,) = notice_rendering.check_notice_font()
+    assert warning.id == "cases.W001" and "fonts-wqy-zenhei" in warning.hint
 
 
 # --- who may download ----------------------------------------------------------------------------

@@ -135,3 +135,20 @@ def notice_pdf(
     )
     doc.build(story)
     return out.getvalue()
+
+
+def check_notice_font(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """System check (``manage.py check``): warn when the notices' CJK font is missing, so a
+    deployment learns it before the first acceptance fails."""
+    from django.core.checks import Warning
+
+    if any(path.exists() for path in FONT_PATHS):
+        return []
+    return [
+        Warning(
+            "The CJK font of the applicants' PDF notices is missing: accepting, refusing, "
+            "asking for supplements and deciding will fail.",
+            hint=f"apt-get install {FONT_PACKAGE}",
+            id="cases.W001",
+        )
+    ]
