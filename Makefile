@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONPATH := src
 
-.PHONY: setup run serve test test-sqlite test-postgres test-moved-clock lint format bench bench-replica loadtest messages openapi prod-local clean
+.PHONY: setup fonts run serve test test-sqlite test-postgres test-moved-clock lint format bench bench-replica loadtest messages openapi prod-local clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,14 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 setup: $(STAMP)
 
+## The CJK font of the applicants' PDF notices (Debian's fonts-wqy-zenhei), installed when root.
+FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+fonts:
+	@test -e $(FONT) || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-zenhei >/dev/null; } \
+		|| { echo "The PDF notices need Debian's fonts-wqy-zenhei: sudo apt-get install fonts-wqy-zenhei"; exit 1; }
+
 ## make run: set up, migrate, load the Jinan demo city and serve on http://127.0.0.1:$(PORT)
-run: setup
+run: setup fonts
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo ""

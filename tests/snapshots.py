@@ -13,6 +13,7 @@ from yiwang.cases.models import (
     Case,
     CaseDecision,
     CaseMaterial,
+    CaseNotice,
     CaseTimelineEntry,
     Rating,
     SupplementRequest,
@@ -31,7 +32,7 @@ def snapshot(*cases: Case) -> dict[str, Any]:
 
     Per case: its row and its application's, its timeline, its workflow
     instance and events, its materials, supplement requests, decision,
-    rating and the notifications sent about it. Read fresh from the database.
+    notices, rating and the notifications sent about it. Read fresh from the database.
     """
     out: dict[str, Any] = {
         "applications": Application.objects.count(),
@@ -51,6 +52,7 @@ def snapshot(*cases: Case) -> dict[str, Any]:
             "materials": _rows(CaseMaterial.objects.filter(application_id=row["application_id"])),
             "supplement requests": _rows(SupplementRequest.objects.filter(case_id=case.pk)),
             "decision": _rows(CaseDecision.objects.filter(case_id=case.pk)),
+            "notices": _rows(CaseNotice.objects.filter(case_id=case.pk)),
             "rating": _rows(Rating.objects.filter(case_id=case.pk)),
             "notifications": _rows(Notification.objects.filter(case_id=case.pk)),
         }

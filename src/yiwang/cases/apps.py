@@ -10,8 +10,13 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Cross-cutting hook: an edit of the holiday calendar (core) reschedules the
         # deadlines counted through the years it touched; see receivers.py.
+        from django.core.checks import register
+
         from yiwang.cases import receivers
+        from yiwang.cases.notices import check_notice_font
         from yiwang.core.jobs import register_periodic
+
+        register(check_notice_font, "yiwang_notices")
 
         receivers.connect()
         register_periodic("cases.deadlines", receivers.deadlines_round)

@@ -1,26 +1,44 @@
-"""Serving an uploaded file: the one response every page and endpoint uses."""
+"""Serving a stored file (an uploaded material, an issued notice): the one response every
+page and endpoint uses."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 
-from yiwang.cases.models import CaseMaterial
+from yiwang.cases.models import CaseMaterial, CaseNotice
 from yiwang.cases.uploads import offered_name_for
 
 
-def material_response(material: CaseMaterial, *, inline: bool = False) -> FileResponse:
-    """The file, under a name whose extension is its sniffed type's (never the client's).
-
-    ``inline`` lets a browser show it (a PDF or image preview); otherwise it is
-    an attachment. Never cached by shared caches or kept by the browser
-    (``private, no-store``), never content-sniffed (``nosniff``).
-    """
+def stored_file_response(
+    file: FieldFile, *, content_type: str, filename: str, inline: bool = False
+) -> FileResponse:
+    """The stored ``file`` under ``filename``: inline (a browser may show it) or as an
+    attachment. Never cached by shared caches or kept by the browser (``private,
+    no-store``), never content-sniffed (``nosniff``)."""
+    handle: Any = file.open("rb")
     response = FileResponse(
-        material.file.open("rb"),
-        content_type=material.content_type,
-        as_attachment=not inline,
-        filename=offered_name_for(material.original_name, material.content_type),
+        handle, content_type=content_type, as_attachment=not inline, filename=filename
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def material_response(material: CaseMaterial, *, inline: bool = False) -> FileResponse:
+    """An upload, under a name whose extension is its sniffed type's (never the client's)."""
+    return stored_file_response(
+        material.file,
+        content_type=material.content_type,
+        filename=offered_name_for(material.original_name, material.content_type),
+        inline=inline,
+    )
+
+
+def notice_response(notice: CaseNotice, *, inline: bool = False) -> FileResponse:
+    """An issued notice's PDF, named by its document number."""
+    return stored_file_response(
+        notice.file, content_type="application/pdf", filename=f"{notice.number}.pdf", inline=inline
+    )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases import services as case_services
-from yiwang.cases.downloads import material_response
+from yiwang.cases.downloads import material_response, notice_response
 from yiwang.cases.errors import CaseConflict, CaseNotFound, UploadTooLarge
 from yiwang.cases.models import Case, Rating
 from yiwang.cases.uploads import max_upload_bytes
@@ -174,6 +174,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "next_step": case_selectors.case_next_step(case),
         "decision": _one(case, "decision"),
         "materials": case_selectors.case_materials(case),
+        "notices": case_selectors.case_notices(case),
         "supplement": _supplement(case, errors),
         "supplement_errors": errors.get("materials", []),
         "rating": rating,
@@ -346,3 +347,15 @@ def case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
         {"case": case, "version": case.service_version, "form": form},
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@require_safe
+def notice_download(request: HttpRequest, notice_id: int) -> FileResponse:
+    """A notice's PDF (受理通知书, 一次性告知书, 决定书) to its applicant (or an officer who
+    sees the case in full); inline unless ``?download=1``."""
+    try:
+        notice = case_selectors.notice_get_for_user(user=request.user, notice_id=notice_id)
+    except CaseNotFound:
+        raise Http404("notice") from None
+    return notice_response(notice, inline=request.GET.get("download") != "1")

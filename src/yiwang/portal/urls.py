@@ -64,4 +64,5 @@ urlpatterns = [
     path("cases/<str:number>/rating/", case_views.case_rate, name="case_rate"),
     path("cases/<str:number>/rating/follow-up/", case_views.case_follow_up, name="case_follow_up"),
     path("documents/<int:material_id>/", case_views.material_download, name="material_download"),
+    path("notices/<int:notice_id>/", case_views.notice_download, name="notice_download"),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<str:number>/reassign/", views.case_reassign, name="reassign"),
     path("cases/<str:number>/actions/<slug:command>/", views.case_command, name="command"),
     path("materials/<int:material_id>/", views.material_file, name="material"),
+    path("notices/<int:notice_id>/", views.notice_file, name="notice"),
     path("rectifications/", views.rectifications, name="rectifications"),
     path(
         "rectifications/<int:task_id>/reply/",

@@ -30,7 +30,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.cases import selectors, services
-from yiwang.cases.downloads import material_response
+from yiwang.cases.downloads import material_response, notice_response
 from yiwang.cases.errors import CaseConflict, CaseNotFound, WorkflowConflict
 from yiwang.cases.models import Case, RectificationTask
 from yiwang.cases.permissions import (
@@ -192,6 +192,7 @@ def _render_case(
             "timeline": timeline,
             "officer_names": display.officer_names(timeline),
             "materials": materials,
+            "notices": selectors.case_notices(case) if full else [],
             "answers": display.form_answers(
                 case.service_version.form_schema, case.application.form_data, full=full
             ),
@@ -461,6 +462,19 @@ def material_file(request: HttpRequest, material_id: int) -> FileResponse:
     services.material_view_record(actor=request.user, material=row)
     inline = not request.GET.get("download") and row.content_type != "application/ofd"
     return material_response(row, inline=inline)
+
+
+@require_safe
+@officer_required
+@xframe_options_sameorigin
+def notice_file(request: HttpRequest, notice_id: int) -> FileResponse:
+    """A notice issued on a case of the officer's department (inline, or ``?download=1``),
+    for the officers who see the case in full (403 for the others)."""
+    try:
+        notice = selectors.notice_get_for_user(user=request.user, notice_id=notice_id)
+    except CaseNotFound as exc:
+        raise Http404(str(exc)) from exc
+    return notice_response(notice, inline=not request.GET.get("download"))
 
 
 # ------------------------------------------------------------------------ rectifications

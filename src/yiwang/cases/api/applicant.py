@@ -22,6 +22,7 @@ from yiwang.cases.api.schemas import (
     ApplicationUpdateIn,
     CaseDetailOut,
     CaseMaterialOut,
+    CaseNoticeOut,
     CasePageOut,
     RatingIn,
     RatingOut,
@@ -31,11 +32,12 @@ from yiwang.cases.api.shaping import (
     _applicant_detail,
     _application,
     _material,
+    _notice,
     _page,
     _submitted_detail,
     _summary,
 )
-from yiwang.cases.downloads import material_response
+from yiwang.cases.downloads import material_response, notice_response
 from yiwang.cases.models import Application, Case
 from yiwang.core.apitypes import INT_MAX, ErrorOut
 from yiwang.identity.selectors import enterprises_for_user
@@ -253,3 +255,23 @@ def material_file(request: HttpRequest, material_id: int = ID) -> FileResponse:
     row = selectors.material_get_for_user(user=user, material_id=material_id)
     services.material_view_record(actor=user, material=row)
     return material_response(row)
+
+
+@applicant_router.get(
+    "/cases/{number}/documents",
+    response={200: list[CaseNoticeOut], **E401, **E404},
+    summary="The notices I received on my case (受理通知书, 一次性告知书, 决定书)",
+)
+def case_documents(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
+    return [_notice(n) for n in selectors.case_notices(_own_case(request, number))]
+
+
+@applicant_router.get(
+    "/documents/{notice_id}/file",
+    response={200: None, **E401, **E403, **E404},
+    summary="Download a notice's PDF (the applicant's own, or an officer's case)",
+)
+def notice_file(request: HttpRequest, notice_id: int = ID) -> FileResponse:
+    return notice_response(
+        selectors.notice_get_for_user(user=user_of(request), notice_id=notice_id)
+    )

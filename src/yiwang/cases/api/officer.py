@@ -22,6 +22,7 @@ from yiwang.cases.api.schemas import (
     E409,
     E422,
     AssignIn,
+    CaseNoticeOut,
     CaseStateOut,
     OfficerCaseOut,
     QueuePageOut,
@@ -31,6 +32,7 @@ from yiwang.cases.api.shaping import (
     _assignee,
     _decision,
     _material,
+    _notice,
     _page,
     _person,
     _state,
@@ -269,3 +271,18 @@ def officer_assign(request: HttpRequest, payload: AssignIn, number: str = CASE_N
         else:
             services.case_assign(case=case, supervisor=officer, assignee=assignee)
     return _state(selectors.case_get_for_officer(officer=officer, number=number), officer)
+
+
+@officer_router.get(
+    "/cases/{number}/documents",
+    response={200: list[CaseNoticeOut], **E401, **E403, **E404},
+    summary="The notices issued on a case of my department (受理通知书, 一次性告知书, 决定书)",
+    description="Only for officers who see the case's personal data in full (403 otherwise).",
+)
+def officer_case_documents(request: HttpRequest, number: str = CASE_NUMBER) -> Any:
+    officer, case = _officer_case(request, number)
+    if not selectors.case_personal_data_full(user=officer, case=case):
+        raise PermissionDenied(
+            _("Your role sees this case's personal data masked: its documents are not shown.")
+        )
+    return [_notice(n) for n in selectors.case_notices(case)]

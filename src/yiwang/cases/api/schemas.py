@@ -32,6 +32,25 @@ class ApplicationUpdateIn(Schema):
     form_data: dict[str, Any] = Field(..., description="Answers to the service's form schema")
 
 
+class CaseNoticeOut(Schema):
+    """A notice the applicant received (受理通知书, 一次性告知书, 决定书 …): an immutable PDF."""
+
+    id: int
+    kind: str = Field(
+        ...,
+        description=(
+            "acceptance (受理通知书), refusal_to_accept (不予受理决定书), supplement "
+            "(一次性告知书), approval (准予行政许可决定书), denial (不予行政许可决定书)"
+        ),
+    )
+    title: str = Field(..., description="The document's title, as printed on it")
+    number: str = Field(..., description="The document number: the case number and a type code")
+    issued_at: datetime
+    size: int
+    sha256: str = Field(..., description="SHA-256 of the PDF, also in the audit log")
+    url: str = Field(..., description="Where to download the PDF")
+
+
 class CaseMaterialOut(Schema):
     """A file uploaded for an application or a case."""
 

@@ -9,10 +9,25 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from yiwang.cases import selectors, services
-from yiwang.cases.models import Application, Case, CaseMaterial
+from yiwang.cases.models import Application, Case, CaseMaterial, CaseNotice
+from yiwang.cases.notices import TITLES
 from yiwang.core.apitypes import ApiError
 from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
 from yiwang.identity.models import User
+
+
+def _notice(row: CaseNotice) -> dict[str, Any]:
+    """An issued notice as answered, with the link to its PDF."""
+    return {
+        "id": row.pk,
+        "kind": row.kind,
+        "title": TITLES[row.kind],
+        "number": row.number,
+        "issued_at": row.issued_at,
+        "size": row.size,
+        "sha256": row.sha256,
+        "url": f"/api/v1/documents/{row.pk}/file",
+    }
 
 
 def _material(row: CaseMaterial, *, masked: bool = False) -> dict[str, Any]:

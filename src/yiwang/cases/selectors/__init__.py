@@ -11,7 +11,8 @@ Either (after one of the getters above allowed the case)
     case_review_opinion (officers only: the opinion is internal),
     case_applicant_may_withdraw (``progress``);
     case_light, light_expression (``lights``); case_materials,
-    case_personal_data_full, material_get_for_user (``materials``)
+    case_personal_data_full, material_get_for_user, case_notices,
+    notice_get_for_user (``materials``)
 
 The functions live in those submodules; import them from here.
 
@@ -33,8 +34,10 @@ from yiwang.cases.selectors.applicants import (
 from yiwang.cases.selectors.lights import case_light, light_expression
 from yiwang.cases.selectors.materials import (
     case_materials,
+    case_notices,
     case_personal_data_full,
     material_get_for_user,
+    notice_get_for_user,
 )
 from yiwang.cases.selectors.officers import (
     AllowedCommand,
@@ -80,6 +83,7 @@ __all__ = [
     "case_list_for_officer",
     "case_materials",
     "case_next_step",
+    "case_notices",
     "case_personal_data_full",
     "case_queue_counts",
     "case_review_opinion",
@@ -87,6 +91,7 @@ __all__ = [
     "case_timeline",
     "light_expression",
     "material_get_for_user",
+    "notice_get_for_user",
     "officer_department_id_list",
     "rectification_tasks_for_supervisor",
 ]

@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseNotFound
-from yiwang.cases.models import Case, CaseMaterial
+from yiwang.cases.models import Case, CaseMaterial, CaseNotice
 from yiwang.cases.permissions import is_officer_of, workflow_roles_in_department
 from yiwang.identity.models import User
 
@@ -56,6 +56,35 @@ def material_get_for_user(*, user: User, material_id: int) -> CaseMaterial:
     if row.application.applicant_id == user.pk:
         return row
     if row.case is not None and is_officer_of(user, row.case.department_id):
+        if not case_personal_data_full(user=user, case=row.case):
+            raise PermissionDenied(
+                _("Your role sees this case's personal data masked: its documents are not shown.")
+            )
+        return row
+    raise CaseNotFound(_("No such document."))
+
+
+def case_notices(case: Case) -> QuerySet[CaseNotice]:
+    """The notices issued on the case (受理通知书, 一次性告知书, 决定书 …), oldest first.
+    Call after a getter allowed the case; officers: only when
+    :func:`case_personal_data_full` (the notices name the applicant)."""
+    return CaseNotice.objects.filter(case=case).order_by("issued_at", "id")
+
+
+def notice_get_for_user(*, user: User, notice_id: int) -> CaseNotice:
+    """A notice ``user`` may open: one of their own cases' (applicant), or of a case of
+    their department when they see its personal data in full (the rule of the uploaded
+    files, :func:`material_get_for_user`).
+
+    Errors: CaseNotFound (404) for anyone else; PermissionDenied (403) for an officer of
+    the department who sees the case masked.
+    """
+    row = CaseNotice.objects.select_related("case").filter(pk=notice_id).first()
+    if row is None or not (user.is_authenticated and user.is_active):
+        raise CaseNotFound(_("No such document."))
+    if row.case.applicant_id == user.pk:
+        return row
+    if is_officer_of(user, row.case.department_id):
         if not case_personal_data_full(user=user, case=row.case):
             raise PermissionDenied(
                 _("Your role sees this case's personal data masked: its documents are not shown.")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseConflict
-from yiwang.cases.models import Case, CaseDecision, SupplementRequest
+from yiwang.cases.models import Case, CaseDecision, CaseNotice, SupplementRequest
 from yiwang.cases.numbering import certificate_number_for
 from yiwang.cases.services._common import (
     audit,
@@ -25,8 +25,10 @@ from yiwang.cases.services._common import (
     require_text,
     timeline,
 )
+from yiwang.cases.services.notices import notice_issue
 from yiwang.cases.texts import PROCEDURES, REVIEW_OUTCOMES
 from yiwang.catalog.models import Material
+from yiwang.core.storage import discard_on_error
 from yiwang.identity.models import User
 
 
@@ -84,15 +86,17 @@ def case_accept(
     """Accept the application (受理); the decision clock starts.
 
     Role: intake clerk of the case's department. Timeline ``accepted``;
-    audit ``case.accept``; notifies the applicant (``accepted``).
+    audit ``case.accept``; issues the acceptance notice (受理通知书, ``notice_issue``);
+    notifies the applicant (``accepted``).
     Errors: PermissionDenied, CaseConflict, WorkflowConflict.
     """
     at = now_or(at)
-    with transaction.atomic():
+    with discard_on_error(), transaction.atomic():
         locked = _officer_step(
             case, actor=actor, command="accept", expected_version=expected_version, at=at,
             kind="accepted", notify="accepted", due=True,
         )  # fmt: skip
+        notice_issue(case=locked, kind=CaseNotice.Kind.ACCEPTANCE, actor=actor, at=at)
     return locked
 
 
@@ -108,13 +112,14 @@ def case_reject(
     """Reject at intake (不予受理), with a reason; the case closes.
 
     Role: intake clerk. Creates the CaseDecision (``rejected_at_intake``);
-    timeline ``rejected``; audit ``case.reject``; notifies (``rejected``).
+    timeline ``rejected``; audit ``case.reject``; issues the refusal-to-accept notice
+    with the reason and the remedies (不予受理决定书); notifies (``rejected``).
     Errors: ValidationError (field ``reason``), PermissionDenied,
     CaseConflict, WorkflowConflict.
     """
     at = now_or(at)
     require_text(reason=reason)
-    with transaction.atomic():
+    with discard_on_error(), transaction.atomic():
         locked = _officer_step(
             case, actor=actor, command="reject", fields={"reason": reason.strip()},
             expected_version=expected_version, at=at, kind="rejected", detail=reason.strip(),
@@ -123,6 +128,10 @@ def case_reject(
         _decide(
             locked, CaseDecision.Outcome.REJECTED_AT_INTAKE, actor, at, reason.strip(), legal_basis
         )
+        notice_issue(
+            case=locked, kind=CaseNotice.Kind.REFUSAL_TO_ACCEPT, actor=actor, at=at,
+            context={"reason": reason.strip(), "legal_basis": legal_basis.strip()},
+        )  # fmt: skip
     return locked
 
 
@@ -186,12 +195,13 @@ def supplement_request(
     Side effects: creates the SupplementRequest (items normalised to
     ``{"material_id", "name", "reason"}``); timeline ``supplement_requested``
     (the list is in ``data``); audit ``case.supplement_request``; notifies
-    (``supplement_requested``).
+    (``supplement_requested``); issues the one-time supplement notice listing every
+    item (一次性告知书).
     Errors: ValidationError (field ``items``, with per-item messages),
     PermissionDenied, CaseConflict, WorkflowConflict.
     """
     at = now_or(at)
-    with transaction.atomic():
+    with discard_on_error(), transaction.atomic():
         locked = lock_case(case)
         normalised = _supplement_items(locked, items)
         stage = locked.step
@@ -209,6 +219,10 @@ def supplement_request(
             requested_by=actor,
             requested_at=at,
         )
+        notice_issue(
+            case=locked, kind=CaseNotice.Kind.SUPPLEMENT, actor=actor, at=at,
+            context={"items": normalised, "note": note.strip()},
+        )  # fmt: skip
     return request
 
 
@@ -403,10 +417,11 @@ def case_approve(
 ) -> Case:
     """Approve (准予许可). Role: approver. Creates the CaseDecision ``approved``.
 
-    Timeline ``approved``; audit; notifies (``decided``).
+    Timeline ``approved``; audit; issues the approval decision (准予行政许可决定书);
+    notifies (``decided``).
     """
     at = now_or(at)
-    with transaction.atomic():
+    with discard_on_error(), transaction.atomic():
         locked = _officer_step(
             case, actor=actor, command="approve", expected_version=expected_version, at=at,
             kind="approved", detail=reason.strip(), notify="decided",
@@ -415,6 +430,10 @@ def case_approve(
         _decide(
             locked, CaseDecision.Outcome.APPROVED, actor, at, reason.strip(), legal_basis.strip()
         )
+        notice_issue(
+            case=locked, kind=CaseNotice.Kind.APPROVAL, actor=actor, at=at,
+            context={"reason": reason.strip(), "legal_basis": legal_basis.strip()},
+        )  # fmt: skip
     return locked
 
 
@@ -429,13 +448,14 @@ def case_deny(
 ) -> Case:
     """Deny with reasons and the legal basis (不予许可); the case closes. Role: approver.
 
-    Creates the CaseDecision ``denied``; timeline ``denied``; audit; notifies
+    Creates the CaseDecision ``denied``; timeline ``denied``; audit; issues the denial
+    decision with the reasons and the remedies (不予行政许可决定书); notifies
     (``decided``). Errors: ValidationError (fields ``reason``,
     ``legal_basis``), PermissionDenied, CaseConflict, WorkflowConflict.
     """
     at = now_or(at)
     require_text(reason=reason, legal_basis=legal_basis)
-    with transaction.atomic():
+    with discard_on_error(), transaction.atomic():
         locked = _officer_step(
             case, actor=actor, command="deny", fields={"reason": reason.strip()},
             expected_version=expected_version, at=at, kind="denied", detail=reason.strip(),
@@ -447,6 +467,10 @@ def case_deny(
             },
         )  # fmt: skip
         _decide(locked, CaseDecision.Outcome.DENIED, actor, at, reason.strip(), legal_basis.strip())
+        notice_issue(
+            case=locked, kind=CaseNotice.Kind.DENIAL, actor=actor, at=at,
+            context={"reason": reason.strip(), "legal_basis": legal_basis.strip()},
+        )  # fmt: skip
     return locked
 
 

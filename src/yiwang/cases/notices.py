@@ -1,0 +1,154 @@
+"""The written notices an applicant receives, rendered as PDF (受理通知书, 不予受理决定书,
+一次性告知书, 准予/不予行政许可决定书).
+
+Each document type has a Chinese text template (``templates/cases/notices/<kind>.txt``,
+paragraphs separated by blank lines, rendered with Django's template engine so values
+are escaped for ReportLab's paragraph markup); :func:`notice_pdf` lays it out on A4
+under the department's name, the title and the document number, and closes it with
+the department's name, a seal placeholder (（印章）) and the date of issue.
+
+The PDF is drawn with ReportLab and a CJK TrueType font that is embedded (subset) in
+the file: WenQuanYi Zen Hei, Debian's ``fonts-wqy-zenhei``. Without it
+:func:`notice_pdf` raises ``ImproperlyConfigured`` naming the package.
+
+Document numbers are derived from the case number (:func:`notice_number`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+FONT_NAME = "WenQuanYiZenHei"
+#: Where Debian's fonts-wqy-zenhei puts the font (a TrueType collection; the first face).
+FONT_PATHS = (
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc"),
+)
+FONT_PACKAGE = "fonts-wqy-zenhei"
+
+#: The title printed on each document type, and the code in its number.
+TITLES = {
+    "acceptance": "受理通知书",
+    "refusal_to_accept": "不予受理决定书",
+    "supplement": "补正材料一次性告知书",
+    "approval": "准予行政许可决定书",
+    "denial": "不予行政许可决定书",
+}
+NUMBER_CODES = {
+    "acceptance": "SL",
+    "refusal_to_accept": "BSL",
+    "supplement": "BZ",
+    "approval": "ZY",
+    "denial": "BY",
+}
+
+
+def notice_number(case_number: str, kind: str, ordinal: int = 1) -> str:
+    """The document number: the case number, the type's code and, for the supplement notice
+    (a case may receive one at intake and one in review), its ordinal.
+
+    ``370100-20260303-000001``, acceptance → ``370100-20260303-000001-SL``;
+    supplement, second → ``370100-20260303-000001-BZ2``.
+    """
+    code = NUMBER_CODES[kind]
+    return f"{case_number}-{code}{ordinal}" if kind == "supplement" else f"{case_number}-{code}"
+
+
+def chinese_date(at: datetime) -> str:
+    """The local date in the way Chinese official documents write it: ``2026年3月3日``."""
+    day = timezone.localtime(at).date()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
+        return FONT_NAME
+    for path in FONT_PATHS:
+        if path.exists():
+            pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
+            return FONT_NAME
+    raise ImproperlyConfigured(
+        f"No CJK font for the applicants' notices: install Debian's {FONT_PACKAGE} "
+        f"(apt-get install {FONT_PACKAGE}); looked for {', '.join(map(str, FONT_PATHS))}."
+    )
+
+
+def notice_pdf(
+    *,
+    kind: str,
+    number: str,
+    department: str,
+    issued_at: datetime,
+    context: Mapping[str, Any],
+) -> bytes:
+    """The PDF of a notice of type ``kind`` (a key of :data:`TITLES`); ``context`` fills
+    its template. Deterministic: the same arguments give the same bytes."""
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    font = _font()
+    body = ParagraphStyle(
+        "body", fontName=font, fontSize=12, leading=21, wordWrap="CJK", spaceAfter=6
+    )
+    header = ParagraphStyle("header", parent=body, fontSize=18, leading=26, alignment=TA_CENTER)
+    title = ParagraphStyle("title", parent=header, fontSize=20, leading=30, spaceAfter=10)
+    right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT)
+
+    text = render_to_string(f"cases/notices/{kind}.txt", dict(context))
+    paragraphs = [p.strip().replace("\n", "<br/>") for p in text.split("\n\n") if p.strip()]
+    story: list[Any] = [
+        Paragraph(department, header),
+        Paragraph(TITLES[kind], title),
+        Paragraph(f"文号：{number}", right),
+        Spacer(1, 4 * mm),
+        *(Paragraph(p, body) for p in paragraphs),
+        Spacer(1, 12 * mm),
+        Paragraph(department, right),
+        Paragraph("（印章）", right),
+        Paragraph(chinese_date(issued_at), right),
+    ]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=28 * mm,
+        rightMargin=26 * mm,
+        topMargin=37 * mm,
+        bottomMargin=35 * mm,
+        title=f"{TITLES[kind]} {number}",
+        author=department,
+        invariant=True,
+    )
+    doc.build(story)
+    return out.getvalue()
+
+
+def check_notice_font(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """System check (``manage.py check``): warn when the notices' CJK font is missing, so a
+    deployment learns it before the first acceptance fails."""
+    from django.core.checks import Warning
+
+    if any(path.exists() for path in FONT_PATHS):
+        return []
+    return [
+        Warning(
+            "The CJK font of the applicants' PDF notices is missing: accepting, refusing, "
+            "asking for supplements and deciding will fail.",
+            hint=f"apt-get install {FONT_PACKAGE}",
+            id="cases.W001",
+        )
+    ]
