@@ -18,11 +18,11 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.clock import NOW
 from tests.factories import (
     DepartmentFactory,
     accepted_case,
@@ -210,12 +210,20 @@ def test_a_notice_is_never_regenerated():
     assert snapshot(case) == before
 
 
-def test_without_the_font_the_error_names_the_debian_package(monkeypatch):
+def test_without_the_font_a_notice_is_still_drawn_and_the_check_names_the_package(monkeypatch):
     monkeypatch.setattr(notice_rendering, "FONT_NAME", "MissingCJKFont")
     monkeypatch.setattr(notice_rendering, "FONT_PATHS", (Path("/nonexistent/font.ttc"),))
 
-    with pytest.raises(ImproperlyConfigured, match="fonts-wqy-zenhei"):
-        notice_rendering._font()
+    pdf = notice_rendering.notice_pdf(
+        kind="acceptance",
+        number="370100-TEST-SL",
+        department="济南市市场监督管理局",
+        issued_at=NOW,
+        context={},
+    )
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "济南市市场监督管理局" in text and "2026年3月3日" in text
     (warning,) = notice_rendering.check_notice_font()
     assert warning.id == "cases.W001" and "fonts-wqy-zenhei" in warning.hint
 

@@ -9,7 +9,8 @@ the department's name, a seal placeholder (（印章）) and the date of issue.
 
 The PDF is drawn with ReportLab and a CJK TrueType font that is embedded (subset) in
 the file: WenQuanYi Zen Hei, Debian's ``fonts-wqy-zenhei``. Without it
-:func:`notice_pdf` raises ``ImproperlyConfigured`` naming the package.
+the notices fall back to ReportLab's built-in, non-embedded STSong-Light and
+``manage.py check`` warns (cases.W001), naming the package.
 
 Document numbers are derived from the case number (:func:`notice_number`).
 """
@@ -22,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -68,20 +68,30 @@ def chinese_date(at: datetime) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+#: ReportLab's built-in Adobe CID font for Simplified Chinese: used when no TrueType font is
+#: installed. It is not embedded: a reader shows it with its own Chinese font (every current
+#: browser and PDF reader has one), and the text stays extractable. An office that prints
+#: notices installs the TrueType font, which is embedded.
+FALLBACK_FONT = "STSong-Light"
+
+
 def _font() -> str:
+    """The registered name of the notices' font: the installed TrueType font, embedded, or
+    else :data:`FALLBACK_FONT` (``manage.py check`` warns, cases.W001)."""
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
+    registered = pdfmetrics.getRegisteredFontNames()
+    if FONT_NAME in registered:
         return FONT_NAME
     for path in FONT_PATHS:
         if path.exists():
             pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
             return FONT_NAME
-    raise ImproperlyConfigured(
-        f"No CJK font for the applicants' notices: install Debian's {FONT_PACKAGE} "
-        f"(apt-get install {FONT_PACKAGE}); looked for {', '.join(map(str, FONT_PATHS))}."
-    )
+    if FALLBACK_FONT not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    return FALLBACK_FONT
 
 
 def notice_pdf(
@@ -146,8 +156,8 @@ def check_notice_font(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         return []
     return [
         Warning(
-            "The CJK font of the applicants' PDF notices is missing: accepting, refusing, "
-            "asking for supplements and deciding will fail.",
+            "The CJK font of the applicants' PDF notices is missing: notices are drawn with "
+            "ReportLab's built-in STSong-Light, which is not embedded in the PDF.",
             hint=f"apt-get install {FONT_PACKAGE}",
             id="cases.W001",
         )
