@@ -719,3 +719,18 @@ def test_the_leader_sees_the_whole_city_on_the_map_but_no_event_page(world):
     assert sorted(e["number"] for e in data["events"]) == sorted([ours.number, theirs.number])
     assert page.context["counts"]["open"] == 2
     assert client.get(reverse("city:event", args=[ours.number])).status_code == 404
+
+
+def test_an_official_who_sees_the_reporter_in_full_is_recorded_and_a_masked_view_is_not(world):
+    from yiwang.core.models import AuditEntry
+
+    event = dispatched_event(world)
+    views = AuditEntry.objects.filter(action="event.personal_data_view")
+
+    client_for(world.operator).get(reverse("city:event", args=[event.number]))
+    client_for(world.handler_cgj).get(reverse("city:event", args=[event.number]))
+
+    (entry,) = views
+    assert entry.actor_id == world.operator.pk
+    assert entry.data["number"] == event.number
+    assert set(entry.data["fields"]) == {"phone", "name"}

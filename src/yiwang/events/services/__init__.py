@@ -9,6 +9,7 @@ notifications in the same transaction.
 
 from __future__ import annotations
 
+from yiwang.events.services.access import event_reporter_seen
 from yiwang.events.services.callback import event_callback, event_close, event_reopen
 from yiwang.events.services.cards import cards_refresh
 from yiwang.events.services.config import (
@@ -66,6 +67,7 @@ __all__ = [
     "event_register",
     "event_reopen",
     "event_reply",
+    "event_reporter_seen",
     "event_return",
     "event_sign",
     "event_split",

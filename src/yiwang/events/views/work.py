@@ -202,7 +202,7 @@ def _render_event(
         {
             "event": event,
             "light": light_of(event.sign_card, event.handle_card),
-            "reporter": selectors.event_reporter_view(user=request.user, event=event),
+            "reporter": services.event_reporter_seen(user=request.user, event=event),
             "timeline": selectors.event_timeline(
                 event=event, public_only=public_only
             ).select_related("actor"),
