@@ -124,3 +124,15 @@ def event_reporter_view(*, user: Any, event: Event) -> dict[str, str]:
         "name": mask_name(event.reporter_name),
         "resident_id": mask_resident_id(event.reporter_resident_id),
     }
+
+
+def event_get_visible(*, user: Any, number: str) -> Event | None:
+    """The event numbered ``number`` if ``user`` may see it (``events_visible_to``), with its
+    category, district and lead department; None otherwise, whether or not it exists (one
+    query for a citizen, three at most for an officer)."""
+    return events_visible_to(user=user).filter(number=number).first()
+
+
+def event_get_for_citizen(*, user: Any, number: str) -> Event | None:
+    """One of the citizen's own reports (``events_for_citizen``), or None."""
+    return events_for_citizen(user=user).filter(number=number).first()
