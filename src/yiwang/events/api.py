@@ -20,7 +20,7 @@ become 403/409/422 in ``yiwang.api.errors``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -49,6 +49,7 @@ officer_router = Router(
 E = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 NUMBER = Path(..., max_length=Event._meta.get_field("number").max_length)
 TEXT_MAX = 2000
+DepartmentCode = Annotated[str, Field(max_length=50)]
 
 
 class In(Schema):
@@ -202,7 +203,7 @@ class ReportIn(In):
     confidential: bool = Field(False, description="保密: the identity is shown to the centre only")
 
 
-class RatingIn(In):
+class EventRatingIn(In):
     satisfaction: Satisfaction
     resolved: bool
     note: str = Field("", max_length=TEXT_MAX)
@@ -263,7 +264,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Any:
     response={200: EventDetailOut, **E},
     summary="Rate the reply to my report (回访): satisfied and resolved closes it, else 重办",
 )
-def rate(request: HttpRequest, payload: RatingIn, number: str = NUMBER) -> Any:
+def rate(request: HttpRequest, payload: EventRatingIn, number: str = NUMBER) -> Any:
     user = user_of(request)
     event = selectors.event_get_for_citizen(user=user, number=number)
     if event is None:
@@ -337,7 +338,7 @@ class ExtensionIn(In):
 
 class ArbitrateIn(In):
     lead_department_code: str = Field(..., max_length=50)
-    supporting_department_codes: list[str] = Field(default_factory=list, max_length=10)
+    supporting_department_codes: list[DepartmentCode] = Field(default_factory=list, max_length=10)
     fault: Arbitration.Fault
     decision: str = Field(..., min_length=1, max_length=TEXT_MAX)
 
@@ -364,7 +365,7 @@ class DispatchIn(In):
     lead_department_code: str | None = Field(
         None, max_length=50, description="Default: the directory's (a manual choice needs a reason)"
     )
-    supporting_department_codes: list[str] = Field(default_factory=list, max_length=10)
+    supporting_department_codes: list[DepartmentCode] = Field(default_factory=list, max_length=10)
     reason: str = Field("", max_length=500)
 
 
