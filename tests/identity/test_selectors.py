@@ -12,6 +12,8 @@ from yiwang.identity.selectors import (
     enterprises_for_user,
     is_officer,
     officer_assignments,
+    officer_department_ids,
+    role_pairs,
     user_has_role,
 )
 from yiwang.identity.services import role_assign
@@ -71,3 +73,36 @@ def test_which_departments_an_officer_acts_for_is_one_rule(django_assert_num_que
     assert [(a.department.code, a.role) for a in assignments] == [("OPEN", Role.INTAKE_CLERK)]
     assert is_officer(clerk)
     assert not is_officer(citizen_user)
+
+
+def test_officer_department_ids_with_a_role_filter_and_role_pairs(django_assert_num_queries):
+    """The one rule for "which departments an officer acts for", here with the events'
+    role filter: a handler's departments are those where they hold the handler role, in an
+    active department; the supervisor role elsewhere does not count; a deactivated
+    department grants nothing; an inactive user acts for none."""
+    cg, hb, shut = (DepartmentFactory(code=c) for c in ("CG", "HB", "SHUT"))
+    person = make_officer(cg, Role.DEPARTMENT_HANDLER)
+    role_assign(user=person, role=Role.SUPERVISOR, department=hb, actor=None)
+    role_assign(user=person, role=Role.DEPARTMENT_HANDLER, department=shut, actor=None)
+    role_assign(user=person, role=Role.HOTLINE_OPERATOR, actor=None)
+    shut.is_active = False
+    shut.save(update_fields=["is_active"])
+    handler = frozenset({Role.DEPARTMENT_HANDLER})
+
+    with django_assert_num_queries(1):
+        handled = set(officer_department_ids(person, handler))
+    with django_assert_num_queries(1):
+        pairs = set(role_pairs(person))
+
+    assert handled == {cg.pk}
+    assert set(officer_department_ids(person, frozenset({Role.SUPERVISOR}))) == {hb.pk}
+    assert set(officer_department_ids(person)) == {cg.pk, hb.pk}
+    assert pairs == {
+        (Role.DEPARTMENT_HANDLER, cg.pk),
+        (Role.SUPERVISOR, hb.pk),
+        (Role.HOTLINE_OPERATOR, None),
+    }
+    person.is_active = False
+    assert set(officer_department_ids(person, handler)) == set()
+    assert role_pairs(person) == []
+    assert role_pairs(AnonymousUser()) == []

@@ -14,6 +14,8 @@ from yiwang.api.errors import document_edge_errors, install_error_handlers
 from yiwang.api.inputs import StrictParser
 from yiwang.cases.api import applicant_router, officer_router
 from yiwang.catalog.api import router as catalog_router
+from yiwang.events.api import citizen_router as events_citizen_router
+from yiwang.events.api import officer_router as events_officer_router
 from yiwang.integrations.api import router as webhooks_router
 
 
@@ -58,3 +60,6 @@ api.add_router("/", catalog_router)
 api.add_router("/", applicant_router)
 api.add_router("/officer", officer_router)
 api.add_router("/", webhooks_router)
+# The citizens' /events/mine before the officers' /events/{number}.
+api.add_router("/", events_citizen_router)
+api.add_router("/", events_officer_router)

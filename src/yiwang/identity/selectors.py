@@ -81,10 +81,27 @@ def is_officer(user: User) -> bool:
     ).exists()
 
 
+def role_pairs(user: User) -> list[tuple[str, int | None]]:
+    """Every (role, department id) ``user`` holds: city-wide roles (department None) and
+    department roles in active departments (one query). Empty for an anonymous or inactive
+    user. The same rule as :func:`user_has_role`, for callers that branch on several roles."""
+    if not _active(user):
+        return []
+    return list(
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .exclude(department__is_active=False)  # a deactivated department grants nothing
+        .values_list("role", "department_id")
+    )
+
+
 def officer_department_ids(
     user: User, roles: frozenset[str] = DEPARTMENT_ROLES
 ) -> QuerySet[RoleAssignment, int]:
-    """A subquery of the active department ids where ``user`` holds one of ``roles`` (lazy)."""
+    """A subquery of the active department ids where ``user`` holds one of ``roles`` (lazy):
+    which departments an officer acts for, in those roles. The one home of that rule: the
+    cases queue, the workbench and the events services and selectors (a department handler's
+    events, a supervisor's districts) all ask it. Empty for an anonymous or inactive user;
+    ``set(...)`` of it is one query, and it nests in another query as a subquery."""
     if not _active(user):
         return RoleAssignment.objects.none().values_list("department_id", flat=True)
     return RoleAssignment.objects.filter(

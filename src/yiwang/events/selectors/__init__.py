@@ -11,6 +11,8 @@ contact (``event_reporter_view``).
 from __future__ import annotations
 
 from yiwang.events.selectors.access import (
+    event_get_for_citizen,
+    event_get_visible,
     event_reporter_view,
     event_visible_to,
     events_for_citizen,
@@ -24,6 +26,8 @@ from yiwang.events.selectors.lookups import (
     articles_search,
     cards_by_department,
     categories_leaves,
+    category_leaf,
+    department_active,
     department_record,
     directory_current,
     dispatch_rule_for,
@@ -38,11 +42,15 @@ __all__ = [
     "articles_search",
     "cards_by_department",
     "categories_leaves",
+    "category_leaf",
+    "department_active",
     "department_record",
     "directory_current",
     "dispatch_rule_for",
     "district_for_point",
     "duplicates_for",
+    "event_get_for_citizen",
+    "event_get_visible",
     "event_reporter_view",
     "event_timeline",
     "event_visible_to",

@@ -195,3 +195,13 @@ def api_key_for(raw: str) -> ApiKey | None:
         .select_related("owner")
         .first()
     )
+
+
+def department_active(*, code: str) -> Department | None:
+    """The active department with ``code`` (dispatch, arbitration, 督办 name one), or None."""
+    return Department.objects.filter(code=code, is_active=True).first()
+
+
+def category_leaf(*, code: str) -> Category | None:
+    """The active leaf category with ``code`` (events are filed under leaves), or None."""
+    return categories_leaves().filter(code=code).first()

@@ -35,6 +35,7 @@ from yiwang.events.selectors.access import (
 from yiwang.events.selectors.lookups import distance_m
 from yiwang.events.services import _common as c
 from yiwang.identity.models import Role
+from yiwang.identity.selectors import officer_department_ids, user_has_role
 
 #: The most points the map draws at once (the newest open events).
 MAP_LIMIT = 2000
@@ -91,7 +92,7 @@ def handler_supervision_orders(*, user: Any) -> QuerySet[SupervisionOrder]:
     """Unanswered 督办单 to the user's departments (handlers answer them)."""
     return (
         SupervisionOrder.objects.filter(
-            department_id__in=c.handler_department_ids(user), answered_at__isnull=True
+            department_id__in=officer_department_ids(user, c.HANDLERS), answered_at__isnull=True
         )
         .select_related("event", "department")
         .order_by("answer_due_at")
@@ -174,7 +175,7 @@ def overview_scope(*, user: Any) -> QuerySet[Event]:
     leader (市领导) every event, because the leader's page is the city's overview. The map
     carries no reporter data (number, place, category, status, light); opening an event
     still needs ``event_visible_to``."""
-    if any(role == Role.CITY_LEADER for role, _ in c.roles_of(user)):
+    if user_has_role(user, Role.CITY_LEADER):
         return Event.objects.all()
     return events_visible_to(user=user)
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,8 @@ from yiwang.core.workingdays import WorkingCalendar
 from yiwang.events import deadlines
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed
 from yiwang.events.models import Assignment, Event, EventEntry
-from yiwang.identity.models import Department, Region, Role, RoleAssignment, User
+from yiwang.identity.models import Department, Region, Role, User
+from yiwang.identity.selectors import department_officers, officer_department_ids, user_has_role
 from yiwang.processes.services import workflow_execute
 from yiwang.workflow import Command, CommandRefused
 
@@ -53,33 +53,23 @@ def text(value: str, field: str, *, max_length: int = 4000) -> str:
 # --- who may act ---------------------------------------------------------------------------
 
 
-def _active(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def roles_of(user: Any) -> list[tuple[str, int | None]]:
-    """The user's (role, department id) pairs in active departments or city-wide (one query)."""
-    if not _active(user):
-        return []
-    return list(
-        RoleAssignment.objects.filter(user_id=user.pk)
-        .filter(Q(department__isnull=True) | Q(department__is_active=True))
-        .values_list("role", "department_id")
-    )
+#: The role whose departments' events a handler works on (承办人).
+HANDLERS = frozenset({Role.DEPARTMENT_HANDLER})
+#: The role whose departments' regions a supervisor oversees (督办).
+SUPERVISORS = frozenset({Role.SUPERVISOR})
 
 
 def is_operator(user: Any) -> bool:
-    return any(role == Role.HOTLINE_OPERATOR for role, _department in roles_of(user))
+    return user_has_role(user, Role.HOTLINE_OPERATOR)
 
 
 def supervisor_scope(user: Any) -> tuple[bool, set[int]]:
     """(city-wide, district region ids) a supervisor oversees: a supervisor of a city-level
-    department (the 12345 centre) sees the city; of a district-level one, its district."""
-    if not _active(user):
-        return False, set()
-    rows = RoleAssignment.objects.filter(
-        user_id=user.pk, role=Role.SUPERVISOR, department__is_active=True
-    ).values_list("department__region__level", "department__region_id")
+    department (the 12345 centre) sees the city; of a district-level one, its district. The
+    departments are ``identity.selectors.officer_department_ids`` (one query)."""
+    rows = Department.objects.filter(pk__in=officer_department_ids(user, SUPERVISORS)).values_list(
+        "region__level", "region_id"
+    )
     citywide = False
     districts: set[int] = set()
     for level, region_id in rows:
@@ -95,16 +85,6 @@ def is_supervisor(user: Any, event: Event | None = None) -> bool:
     if citywide:
         return True
     return bool(districts) and (event is None or event.district_id in districts)
-
-
-def handler_department_ids(user: Any) -> set[int]:
-    if not _active(user):
-        return set()
-    return set(
-        RoleAssignment.objects.filter(
-            user_id=user.pk, role=Role.DEPARTMENT_HANDLER, department__is_active=True
-        ).values_list("department_id", flat=True)
-    )
 
 
 def require(condition: bool, message: str) -> None:
@@ -136,7 +116,7 @@ def acting_assignment(
 ) -> Assignment:
     """The active assignment of the event the handler acts for: ``department`` if given (it
     must be theirs), else their lead assignment, else (``lead_only`` False) a supporting one."""
-    mine = handler_department_ids(user)
+    mine = set(officer_department_ids(user, HANDLERS))
     require(bool(mine), _("Only a department handler may do this."))
     candidates = [
         a
@@ -218,12 +198,7 @@ def notify_department(
     """Tell the department's handlers (in-app, e-mail, SMS as they have them)."""
     from yiwang.notifications.services import notify
 
-    users = User.objects.filter(
-        is_active=True,
-        role_assignments__department=department,
-        role_assignments__role=Role.DEPARTMENT_HANDLER,
-    ).distinct()
-    for user in users:
+    for user in department_officers(department, HANDLERS):
         notify(user=user, kind=kind, context={"number": event.number, **dict(context or {})})
 
 

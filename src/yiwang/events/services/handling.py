@@ -23,6 +23,7 @@ from yiwang.events.models import (
 from yiwang.events.services import _common as c
 from yiwang.events.services.photos import photos_store
 from yiwang.identity.models import Department
+from yiwang.identity.selectors import officer_department_ids
 
 SUPERVISABLE = (
     Status.DISPATCHED,
@@ -298,7 +299,7 @@ def supervision_answer(
     with transaction.atomic():
         event = c.locked(order.event)
         order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
-        if order.department_id not in c.handler_department_ids(actor):
+        if order.department_id not in set(officer_department_ids(actor, c.HANDLERS)):
             raise EventNotAllowed(_("Only the supervised department answers."))
         if order.answered_at is not None:
             raise EventConflict(_("This supervision order has been answered."))

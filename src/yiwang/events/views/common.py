@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from yiwang.events.errors import EventError, EventNotAllowed
 from yiwang.events.models import Event
 from yiwang.events.selectors import event_visible_to
-from yiwang.events.services import _common as roles
 from yiwang.identity.models import Role
+from yiwang.identity.selectors import role_pairs
 
 View = Callable[..., HttpResponse]
 
@@ -33,7 +33,7 @@ def city_roles(request: HttpRequest) -> set[str]:
     """The roles the signed-in user holds (one query, kept on the request)."""
     cached = getattr(request, "_city_roles", None)
     if cached is None:
-        cached = {role for role, _ in roles.roles_of(request.user)}
+        cached = {role for role, _ in role_pairs(request.user)}
         request._city_roles = cached  # type: ignore[attr-defined]
     return cached
 

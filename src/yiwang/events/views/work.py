@@ -58,6 +58,7 @@ from yiwang.events.services import _common as roles
 from yiwang.events.types import Place
 from yiwang.events.views.common import city_roles, event_for, refusal_to_form, role_required
 from yiwang.identity.models import Role
+from yiwang.identity.selectors import officer_department_ids
 
 PAGE_SIZE = 50
 HANDLER = frozenset({Role.DEPARTMENT_HANDLER})
@@ -120,7 +121,7 @@ def _may(request: HttpRequest, event: Event) -> dict[str, bool]:
     operator = Role.HOTLINE_OPERATOR in held
     supervisor = Role.SUPERVISOR in held and roles.is_supervisor(request.user, event)
     centre = operator or supervisor
-    handled = roles.handler_department_ids(request.user)
+    handled = set(officer_department_ids(request.user, roles.HANDLERS))
     active = {a.department_id: a.role for a in event.assignments.all() if a.ended_at is None}
     lead = event.lead_department_id in handled and event.lead_department_id in active
     assigned = bool(handled & set(active))
@@ -186,7 +187,7 @@ def _render_event(
     pending_extensions = (
         list(event.extensions.filter(approved__isnull=True)) if may["extend_decide"] else []
     )
-    handled = roles.handler_department_ids(request.user)
+    handled = set(officer_department_ids(request.user, roles.HANDLERS))
     orders = list(event.supervisions.select_related("department"))
     duplicates = []
     if may["merge"]:
