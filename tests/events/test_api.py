@@ -409,3 +409,14 @@ def test_list_query_counts_do_not_grow_with_the_events(
 
     assert many == few
     _queries(as_user(getattr(world, who)), path, django_assert_max_num_queries, few)
+
+
+def test_an_official_reading_the_reporter_in_full_through_the_api_is_recorded(world):
+    event = dispatched_event(world, at=T0)
+
+    as_user(world.handler_cgj).get(f"{API}/events/{event.number}")  # masked: not recorded
+    response = as_user(world.operator).get(f"{API}/events/{event.number}")
+
+    assert response.status_code == 200
+    (entry,) = AuditEntry.objects.filter(action="event.personal_data_view")
+    assert entry.actor_id == world.operator.pk and entry.data["number"] == event.number

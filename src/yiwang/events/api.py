@@ -9,7 +9,8 @@ officer's writes ``cases:write`` (the existing scopes: see docs/api.md).
   (回访 self-service);
 - officers: ``/events`` — the events their roles see (department, district,
   centre: ``selectors.events_visible_to``), one event with the reporter masked
-  as ``selectors.event_reporter_view`` decides, and one operation per action.
+  as ``selectors.event_reporter_view`` decides (a view in full is recorded:
+  ``services.event_reporter_seen``), and one operation per action.
 
 Each handler parses, calls one selector or service and shapes the answer. An
 event the caller may not see is a 404 whether or not it exists; what a role
@@ -139,7 +140,7 @@ def _detail(event: Event, user: User, *, public_only: bool) -> dict[str, Any]:
         "latitude": event.latitude,
         "longitude": event.longitude,
         "urgency": event.urgency,
-        "reporter": selectors.event_reporter_view(user=user, event=event),
+        "reporter": services.event_reporter_seen(user=user, event=event),
         "outcome": event.outcome,
         "reply": event.reply,
         "replied_at": event.replied_at,
