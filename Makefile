@@ -58,12 +58,15 @@ lint: setup
 	YIWANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 	YIWANG_ENV=test $(BIN)/python manage.py export_openapi --check
 
-# Browser tests share one live server per process; they run in a pass of their own.
+# Tests that run a live HTTP server (browser and live_server) share one per process; they run
+# in a pass of their own.
+UNIT := -m "not browser and not live_server"
+LIVE := -m "browser or live_server"
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
 test-sqlite: setup
-	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 -m "not browser"
-	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m browser
+	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 $(UNIT)
+	YIWANG_ENV=test DATABASE_URL= $(PYTEST) $(LIVE)
 
 # No test may depend on today (docs/testing.md): run the SQLite pass again with the whole
 # process clock moved out of the shipped holiday schedules, with Debian's faketime.
@@ -73,7 +76,7 @@ MOVED_CLOCK ?= 2027-06-15 10:00:00
 test-moved-clock: setup
 	@if command -v faketime >/dev/null 2>&1; then \
 		echo "Running the suite with the process clock moved to $(MOVED_CLOCK) (faketime)"; \
-		YIWANG_ENV=test DATABASE_URL= faketime -m '$(MOVED_CLOCK)' $(PYTEST) -n 2 -m "not browser"; \
+		YIWANG_ENV=test DATABASE_URL= faketime -m '$(MOVED_CLOCK)' $(PYTEST) -n 2 $(UNIT); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "faketime is required on CI for the moved-clock pass (apt-get install faketime)" >&2; exit 1; \
 	else \
@@ -82,8 +85,8 @@ test-moved-clock: setup
 
 test-postgres: setup
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
-		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 -m "not browser" && \
-		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m browser; \
+		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 $(UNIT) && \
+		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) $(LIVE); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is required on CI but not reachable" >&2; exit 1; \
 	else \

@@ -15,7 +15,10 @@ import pytest
 
 from tests.factories import OPEN311_KEY, QUANCHENG_SQUARE, event_world, open311_key
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.live_server,  # in the pass with the browser tests (Makefile LIVE)
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 NOISE_FORM = [
     {

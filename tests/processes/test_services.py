@@ -29,6 +29,7 @@ LICENSING_PATH = [
     Command("accept", "intake_clerk"),
     Command("request_supplement", "reviewer", {"missing_materials": ["floor plan", "lease"]}),
     Command("answer_supplement", "applicant"),
+    Command("review", "reviewer", {"outcome": "approve", "opinion": "材料齐全，符合法定条件"}),
     Command("approve", "approver"),
     Command("issue_certificate", "approver", {"certificate_number": "JN-2026-000001"}),
     Command("complete", "approver"),
