@@ -58,15 +58,15 @@ lint: setup
 	YIWANG_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 	YIWANG_ENV=test $(BIN)/python manage.py export_openapi --check
 
-# Tests that run a live HTTP server (browser and live_server) share one per process; they run
-# in a pass of their own.
+# Tests that run a live HTTP server share one per process: the browser tests run in a pass of
+# their own, and so do the third-party clients served a live server (live_server).
 UNIT := -m "not browser and not live_server"
-LIVE := -m "browser or live_server"
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
 test-sqlite: setup
 	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 $(UNIT)
-	YIWANG_ENV=test DATABASE_URL= $(PYTEST) $(LIVE)
+	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m browser
+	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m live_server
 
 # No test may depend on today (docs/testing.md): run the SQLite pass again with the whole
 # process clock moved out of the shipped holiday schedules, with Debian's faketime.
@@ -86,7 +86,8 @@ test-moved-clock: setup
 test-postgres: setup
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
 		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 $(UNIT) && \
-		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) $(LIVE); \
+		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m browser && \
+		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m live_server; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is required on CI but not reachable" >&2; exit 1; \
 	else \

@@ -16,7 +16,7 @@ import pytest
 from tests.factories import OPEN311_KEY, QUANCHENG_SQUARE, event_world, open311_key
 
 pytestmark = [
-    pytest.mark.live_server,  # in the pass with the browser tests (Makefile LIVE)
+    pytest.mark.live_server,  # in a pass of its own (Makefile)
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
