@@ -141,6 +141,10 @@ class Step:
 
 
 _REASON = "申请材料不符合法定形式"
+_OPINIONS = {
+    "approve": "材料齐全，符合法定条件，建议准予许可",
+    "deny": "不符合法定条件，建议不予许可",
+}
 _ITEMS = [{"material_id": None, "name": "补充说明材料", "reason": "内容不完整，请补充"}]
 _MISSING = [f"{i['name']}: {i['reason']}" for i in _ITEMS]
 
@@ -176,12 +180,16 @@ def _path(workflow: str, rnd: random.Random) -> tuple[list[Step], bool]:
         steps.append(Step("accept", "intake_clerk", (1, 60), "accepted", due=True))
         if review_supp:
             steps += _supplement("reviewer", (24, 120))
+        # 审查 before 决定 (licensing v2, 行政许可法 第三十四条): the reviewer's opinion.
+        outcome = "deny" if x < 0.15 else "approve"
+        steps.append(Step("review", "reviewer", (24, 300), "reviewed",
+                          {"outcome": outcome, "opinion": _OPINIONS[outcome]}))  # fmt: skip
         if x < 0.15:
-            steps.append(Step("deny", "approver", (24, 400), "denied", {"reason": _REASON},
+            steps.append(Step("deny", "approver", (8, 100), "denied", {"reason": _REASON},
                               outcome=CaseDecision.Outcome.DENIED))  # fmt: skip
             return steps, False
         steps += [
-            Step("approve", "approver", (24, 600), "approved",
+            Step("approve", "approver", (8, 300), "approved",
                  outcome=CaseDecision.Outcome.APPROVED),
             Step("issue_certificate", "approver", (2, 48), "certificate_issued"),
             Step("complete", "approver", (1, 24), "completed"),
