@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 
+from tests.clock import NOW
 from tests.factories import PDF_BYTES, case_world, draft_application, upload
 from yiwang.cases import services
 from yiwang.cases.models import CaseMaterial
@@ -99,8 +99,8 @@ def test_an_upload_rolled_back_by_an_outer_transaction_is_swept_after_the_grace(
     assert len(left) == 2  # the file and its marker
 
     # When: the sweeper runs within the grace period, then after it
-    early = pending_files_sweep(now=time.time() + 60)
-    late = pending_files_sweep(now=time.time() + 2 * HOUR)
+    early = pending_files_sweep(now=NOW.timestamp() + 60)
+    late = pending_files_sweep(now=NOW.timestamp() + 2 * HOUR)
 
     # Then
     assert early == 0
@@ -118,12 +118,12 @@ def test_the_sweeper_keeps_a_file_whose_row_committed_before_the_marker_went(set
         material_id=world.required_materials[0].pk, file=upload("scan.pdf"),
     )  # fmt: skip
     marker = default_storage.save(
-        f"{PENDING_DIR}/{int(time.time())}-deadbeef",
+        f"{PENDING_DIR}/{int(NOW.timestamp())}-deadbeef",
         ContentFile(f"cases.CaseMaterial.file\n{row.file.name}".encode()),
     )
 
     # When
-    deleted = pending_files_sweep(now=time.time() + 2 * HOUR)
+    deleted = pending_files_sweep(now=NOW.timestamp() + 2 * HOUR)
 
     # Then: the file stays, the marker goes
     assert deleted == 0

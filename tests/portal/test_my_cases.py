@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import NOW
 from tests.factories import PDF_BYTES, citizen, officer, submitted_case
 from tests.portal.test_apply import make_service, text
 from yiwang.cases import services
@@ -32,7 +32,7 @@ def case(citizen, service):
         service=service,
         applicant=citizen,
         form_data={"applicant_name": "张三"},
-        at=timezone.now(),
+        at=NOW,
     )
 
 
