@@ -154,18 +154,58 @@ def browser():
             browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _file_settings(folder) -> dict[str, object]:
+    """Where uploads, the audit log's signing key (generated on first use) and its checkpoint
+    log go: a folder of the test's (or module's) own, never the checkout's ``var/``."""
+    return {
+        "MEDIA_ROOT": folder / "media",
+        "YIWANG_AUDIT_SIGNING_KEY_FILE": str(folder / "audit-signing-key.pem"),
+        "YIWANG_AUDIT_CHECKPOINT_LOG": str(folder / "audit-checkpoints.jsonl"),
+        "YIWANG_AUDIT_PUBLIC_KEYS": [],
+    }
 
 
 @pytest.fixture(autouse=True)
-def _audit_files(tmp_path, settings):
-    """The audit log's signing key (generated on first use) and checkpoint log are the
-    test's own, never the checkout's ``var/``; the public key is the key file's."""
-    settings.YIWANG_AUDIT_SIGNING_KEY_FILE = str(tmp_path / "audit-signing-key.pem")
-    settings.YIWANG_AUDIT_CHECKPOINT_LOG = str(tmp_path / "audit-checkpoints.jsonl")
-    settings.YIWANG_AUDIT_PUBLIC_KEYS = []
+def _test_files(request, tmp_path, settings):
+    """Each test's own files; the tests of a module that shares ``demo_city`` share its
+    files too, since the demo's rows name them."""
+    folder = request.getfixturevalue("demo_city") if "demo_city" in request.fixturenames else None
+    for name, value in _file_settings(folder or tmp_path).items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The Jinan demo city (``load_demo``, as ``make run`` loads it), loaded once for a module
+    whose tests only need it there (it takes seconds), at ``tests.clock.NOW``.
+
+    It is loaded in a transaction of the module's, which is rolled back after the module's
+    last test; each test's own transaction is a savepoint inside it (as Django's
+    ``TestCase.setUpTestData``), so what a test changes is undone after it. Not for
+    transactional or live-server tests, which empty the tables. Yields the module's folder
+    for uploads and audit files.
+    """
+    from django.core.management import call_command
+    from django.db import connections, transaction
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("demo_city")
+    with django_db_blocker.unblock(), override_settings(**_file_settings(folder)):
+        atomics = {  # mirrors (the test replica) share their primary's transaction
+            alias: transaction.atomic(using=alias)
+            for alias in connections
+            if not connections[alias].settings_dict.get("TEST", {}).get("MIRROR")
+        }
+        for atomic in atomics.values():
+            atomic.__enter__()
+        try:
+            with time_machine.travel(NOW, tick=False):
+                call_command("load_demo", "--quiet")
+            yield folder
+        finally:
+            for alias, atomic in reversed(atomics.items()):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.core.management import call_command
 
 from tests.demo.walk import SHANGHAI, SOLE_PROPRIETOR_REGISTRATION, submit, walk, walk_from
 from yiwang.cases import selectors as case_selectors
@@ -26,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", "--quiet")
+def demo(demo_city):
+    """The demo city, loaded once for the module."""
 
 
 def test_every_published_demo_service_reaches_completion_and_a_rating(demo):

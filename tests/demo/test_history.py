@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -38,11 +40,22 @@ pytestmark = pytest.mark.django_db
 CASES = 300
 
 
-@pytest.fixture
-def history():
-    call_command("load_demo", quiet=True)
+@pytest.fixture(scope="module")
+def _generated(demo_city, django_db_blocker) -> bytes:
+    """The history, generated once for the module (inside ``demo_city``'s transaction) at
+    the tests' instant; returns the audit checkpoint log as it then stands."""
     # Half a year, so that a good share is still open at the test's clock.
-    call_command("generate_history", cases=CASES, years=0.5, seed=3, quiet=True)
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        call_command("generate_history", cases=CASES, years=0.5, seed=3, quiet=True)
+    log = demo_city / "audit-checkpoints.jsonl"
+    return log.read_bytes() if log.exists() else b""
+
+
+@pytest.fixture
+def history(_generated, settings):
+    """Each test starts from the generated history: its rows are the module's savepoint, and
+    the checkpoint log (a file, which no rollback undoes) is put back as it stood."""
+    Path(settings.YIWANG_AUDIT_CHECKPOINT_LOG).write_bytes(_generated)
 
 
 @pytest.mark.postgres

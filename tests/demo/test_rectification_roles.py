@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.core.management import call_command
 
 from tests.demo.walk import SHANGHAI, SOLE_PROPRIETOR_REGISTRATION, submit, walk_from
 from yiwang.cases import services as case_services
@@ -30,12 +29,11 @@ COMMENT = "窗口让我跑了两趟。"
 
 
 @pytest.fixture
-def task():
+def task(demo_city):
     """A 个体工商户设立登记 of the demo citizen, completed and rated 非常不满意 (1) on
     Monday 2 March 2026 at 14:00."""
     from tests.factories import PDF_BYTES
 
-    call_command("load_demo", "--quiet")
     version = ServiceVersion.objects.get(status="published", name_zh=SOLE_PROPRIETOR_REGISTRATION)
     case, applicant = submit(version, RECEIVED, PDF_BYTES)
     case, _path = walk_from(case)
