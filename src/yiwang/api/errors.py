@@ -61,13 +61,8 @@ from yiwang.cases.errors import (
     IdempotencyKeyReused,
 )
 from yiwang.core.apitypes import ApiError
-from yiwang.core.errors import DomainError
+from yiwang.core.errors import DomainError, error_body
 from yiwang.integrations.auth import ScopeMissing
-
-
-def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
-    """The JSON error body: ``detail`` and the ``errors`` naming fields."""
-    return {"detail": detail, "errors": errors or []}
 
 
 def too_large_detail(limit: int) -> str:

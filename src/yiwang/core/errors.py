@@ -12,6 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 
+def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The JSON error body of every API and JSON endpoint: ``detail`` and the ``errors``
+    naming fields (``[{"field": …, "message": …}]``, empty when no single field is at fault)."""
+    return {"detail": detail, "errors": errors or []}
+
+
 class DomainError(Exception):
     """A refusal of a service: ``http_status``, ``code``, a message for people, maybe a field.
 

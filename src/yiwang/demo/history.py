@@ -61,8 +61,7 @@ from yiwang.cases.models import (
 )
 from yiwang.cases.numbering import certificate_number_for, format_case_number
 from yiwang.cases.permissions import WORKFLOW_ROLES
-from yiwang.cases.services._common import apply_state, main_clock
-from yiwang.cases.services.submission import _limit_overrides
+from yiwang.cases.services import apply_state, case_workflow_overrides, main_clock
 from yiwang.catalog.models import Material, ServiceVersion
 from yiwang.core.audit import (
     AuditCheckpointRefused,
@@ -77,7 +76,7 @@ from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Citizen, Role, RoleAssignment, User
 from yiwang.identity.validators import resident_id_check_character
 from yiwang.processes.models import WorkflowEventRecord, WorkflowInstance
-from yiwang.processes.services import _set_calendar_columns, workflow_definition
+from yiwang.processes.services import workflow_calendar_columns_set, workflow_definition
 from yiwang.workflow import Command, CommandRefused, Event, State, apply, start, tick
 from yiwang.workflow import due_at as next_due
 
@@ -301,7 +300,7 @@ def load_catalog() -> Catalog:
     return Catalog(
         versions=versions,
         weights=weights,
-        overrides={v.pk: _limit_overrides(v) for v in versions},
+        overrides={v.pk: case_workflow_overrides(v) for v in versions},
         materials=materials,
         officers=officers,
         any_officer=any_officer,
@@ -918,7 +917,7 @@ class _CaseWriter:
                        "events": [e.type for e in ticked.events]})  # fmt: skip
                 sync_at = last
         sync(sync_at)
-        _set_calendar_columns(instance, state, self.calendar)
+        workflow_calendar_columns_set(instance, state, self.calendar)
         self.instance(wf_id, version.workflow, json.dumps(overrides), json.dumps(instance.state),
                       state.version, state.status, next_due(state), instance.provisional,
                       instance.counts_from, instance.counts_until, len(events), received,

@@ -118,7 +118,7 @@ def workflow_start_unaudited(
             created_at=at,
             updated_at=timezone.now(),
         )
-        _set_calendar_columns(instance, state, calendar)
+        workflow_calendar_columns_set(instance, state, calendar)
         instance.save(force_insert=True)
         _record_events(instance, outcome.events, first_seq=1)
     started = {
@@ -225,7 +225,7 @@ def workflow_reschedule(
                 action="workflow.reschedule",
                 data={"reason": reason},
             )
-        elif _set_calendar_columns(instance, before, calendar):
+        elif workflow_calendar_columns_set(instance, before, calendar):
             instance.save(update_fields=_CALENDAR_COLUMNS)
         return list(outcome.events)
 
@@ -242,7 +242,7 @@ def _locked(
 _CALENDAR_COLUMNS = ["provisional", "counts_from", "counts_until"]
 
 
-def _set_calendar_columns(
+def workflow_calendar_columns_set(
     instance: WorkflowInstance, state: State, calendar: WorkingCalendar
 ) -> bool:
     """Set the span of days the state's working-day clocks count over and the provisional
@@ -281,7 +281,7 @@ def _persist(
     instance.due_at = due_at(state)
     instance.event_count += len(outcome.events)
     instance.updated_at = timezone.now()
-    _set_calendar_columns(instance, state, calendar)
+    workflow_calendar_columns_set(instance, state, calendar)
     instance.save(
         update_fields=[
             "state",

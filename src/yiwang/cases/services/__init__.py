@@ -18,6 +18,9 @@ Upkeep
     cases_tick_due (the scheduler: ``manage.py run_scheduler``),
     cases_reschedule (deadlines counted again after a holiday calendar edit),
     cases_reschedule_settled (the scheduler's safety net for it)
+For bulk loaders that run the same workflow without the per-case services (``generate_history``)
+    case_workflow_overrides (a new case's workflow overrides), apply_state (a case's columns
+    from its workflow instance), main_clock (the clock its light follows)
 
 The functions live in submodules (drafts, materials, submission,
 officer_commands, applicant_commands, assignment, ratings, access,
@@ -58,6 +61,7 @@ from yiwang.cases.errors import (
     UploadTooLarge,
     WorkflowConflict,
 )
+from yiwang.cases.services._common import apply_state, main_clock
 from yiwang.cases.services.access import (
     case_personal_data_view_record,
     material_view_record,
@@ -103,6 +107,7 @@ from yiwang.cases.services.submission import (
     Submission,
     application_submit,
     application_submit_outcome,
+    case_workflow_overrides,
 )
 
 __all__ = [
@@ -119,6 +124,7 @@ __all__ = [
     "application_submit",
     "application_submit_outcome",
     "application_update_draft",
+    "apply_state",
     "case_accept",
     "case_approve",
     "case_assign",
@@ -134,10 +140,12 @@ __all__ = [
     "case_review",
     "case_sync_from_workflow",
     "case_withdraw",
+    "case_workflow_overrides",
     "cases_reschedule",
     "cases_reschedule_settled",
     "cases_tick_due",
     "certificate_issue",
+    "main_clock",
     "material_delete",
     "material_upload",
     "material_view_record",

@@ -36,7 +36,7 @@ def material_name(material: Material) -> str:
     return material.name_zh if zh or not material.name_en else material.name_en
 
 
-def _limit_overrides(version: ServiceVersion) -> dict[str, Any]:
+def case_workflow_overrides(version: ServiceVersion) -> dict[str, Any]:
     """The workflow overrides of a case: the promised limit on the decision clock (0, 即办:
     due the same working day), then the version's own overrides (which win)."""
     overrides: dict[str, Any] = {}
@@ -220,7 +220,7 @@ def _submit(application: Application, applicant: User, key: str | None, at: date
         department = version.item.department
         number = case_number_next(region_code=department.region.code, at=at)
         instance, started = workflow_start_unaudited(
-            definition_name=version.workflow, overrides=_limit_overrides(version), at=at
+            definition_name=version.workflow, overrides=case_workflow_overrides(version), at=at
         )
         case = Case(
             number=number,

@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from yiwang.core.errors import error_body
 from yiwang.events.errors import EventError, EventNotAllowed
 from yiwang.events.models import Event
 from yiwang.events.selectors import event_visible_to
@@ -60,9 +61,9 @@ def role_required(
 
 
 def json_error(detail: str, *, status: int, field: str = "") -> JsonResponse:
-    """The platform's JSON error body (``{"detail", "errors"}``, as ``api.errors``)."""
+    """The platform's JSON error body (``core.errors.error_body``, as the API answers)."""
     errors = [{"field": field, "message": detail}] if field else []
-    return JsonResponse({"detail": detail, "errors": errors}, status=status)
+    return JsonResponse(error_body(detail, errors), status=status)
 
 
 def event_for(request: HttpRequest, number: str) -> Event:
