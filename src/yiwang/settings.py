@@ -386,6 +386,11 @@ EMAIL_TIMEOUT = env_int("YIWANG_EMAIL_TIMEOUT_SECONDS", 30)
 DEFAULT_FROM_EMAIL = env_str("YIWANG_EMAIL_FROM", "yiwang@localhost")
 # Text messages go through this class (``send(phone, text)``); the default only logs them.
 YIWANG_SMS_SENDER = env_str("YIWANG_SMS_SENDER", "yiwang.notifications.sms.LogSmsSender")
+# The site's public address (scheme and host, no trailing slash), put in front of links sent
+# by text message (e.g. the reporter's rating link); empty: the links are paths only.
+YIWANG_SITE_URL = env_str("YIWANG_SITE_URL").rstrip("/")
+# How long a reporter's rating link (回访 by message) stays valid, in days.
+YIWANG_RATING_LINK_DAYS = env_int("YIWANG_RATING_LINK_DAYS", 7)
 
 # --- IoT alarms over MQTT (docs/iot.md) -------------------------------------
 

@@ -34,6 +34,7 @@ from yiwang.events.selectors.lookups import (
     district_for_point,
     duplicates_for,
     event_timeline,
+    rating_link_for_token,
     reporter_history,
 )
 
@@ -59,5 +60,6 @@ __all__ = [
     "events_for_operator",
     "events_for_supervisor",
     "events_visible_to",
+    "rating_link_for_token",
     "reporter_history",
 ]

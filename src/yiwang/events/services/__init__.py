@@ -35,6 +35,7 @@ from yiwang.events.services.handling import (
     supervision_answer,
     supervision_issue,
 )
+from yiwang.events.services.rating import event_rate_by_link
 from yiwang.events.services.intake import (
     dead_letter_record,
     event_alarm,
@@ -63,6 +64,7 @@ __all__ = [
     "event_extend_request",
     "event_handle",
     "event_merge",
+    "event_rate_by_link",
     "event_reassign",
     "event_register",
     "event_reopen",
