@@ -275,6 +275,8 @@ YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "370100")
 # 404) and the contact its discovery document gives.
 YIWANG_OPEN311_JURISDICTION = env_str("YIWANG_OPEN311_JURISDICTION", "jinan.gov.cn")
 YIWANG_OPEN311_CONTACT = env_str("YIWANG_OPEN311_CONTACT", "12345")
+# Open311 GET requests without an api_key, per client address and minute (429 beyond).
+YIWANG_OPEN311_ADDRESS_RATE = env_int("YIWANG_OPEN311_ADDRESS_RATE", 60)
 
 # How the working-day calendar counts a year whose holiday schedule is not
 # entered yet: "statutory" (default) counts its statutory holidays and marks
