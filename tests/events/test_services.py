@@ -700,7 +700,7 @@ def test_the_scheduler_round_turns_the_cards(world):
     assert event.handle_card == "red"
 
 
-# --- no push-down to a street office (国办函〔2025〕66号) ------------------------------------------
+# --- no push-down to a street office (国办函〔2025〕66号) --------------------------------------
 
 
 def street_office(world, code: str = "lx-qcgj", name: str = "泉城路街道办事处"):

@@ -96,7 +96,7 @@ class Card(models.TextChoices):
 
 
 class CallbackChannel(models.TextChoices):
-    """How the centre asks the reporter (回访): a call, or a single-use rating link by SMS/in-app."""
+    """How the centre asks the reporter (回访): a call, or a single-use rating link."""
 
     PHONE = "phone", _("Phone call")
     LINK = "link", _("Rating link (SMS / in-app)")

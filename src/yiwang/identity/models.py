@@ -138,9 +138,7 @@ class Department(models.Model):
     phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
     office_hours_zh = models.CharField(_("office hours (Chinese)"), max_length=100, blank=True)
     office_hours_en = models.CharField(_("office hours (English)"), max_length=150, blank=True)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

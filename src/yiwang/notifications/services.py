@@ -144,7 +144,9 @@ def notify(
     return notification
 
 
-def notify_phone(*, phone: str, kind: str, context: Mapping[str, Any] | None = None) -> Notification:
+def notify_phone(
+    *, phone: str, kind: str, context: Mapping[str, Any] | None = None
+) -> Notification:
     """Send a text message of ``kind`` to a phone number that has no account (a hotline caller).
 
     Like ``notify`` in the same transaction, in the site's language: a

@@ -23,6 +23,7 @@ from yiwang.events.models import (
     DispatchRule,
     Event,
     EventEntry,
+    EventPhoto,
     KnowledgeArticle,
     RatingLink,
     Status,
@@ -238,3 +239,14 @@ def rating_link_for_token(*, token: str, at: datetime, lock: bool = False) -> Ra
     if link.expires_at <= at or link.event.status != Status.REPLIED:
         raise LinkSpent(_("This rating link has expired."))
     return link
+
+
+def event_photos(*, event: Event) -> QuerySet[EventPhoto]:
+    """The photos of an event the caller may already see (reported, then result), oldest
+    first. The caller has checked the event (``event_get_visible`` / ``event_for``)."""
+    return EventPhoto.objects.filter(event=event).order_by("uploaded_at", "id")
+
+
+def event_photo(*, event: Event, photo_id: int) -> EventPhoto | None:
+    """One stored photo (a file, not a link) of an event the caller may see."""
+    return event_photos(event=event).filter(pk=photo_id).exclude(file="").first()

@@ -35,7 +35,6 @@ from yiwang.events.services.handling import (
     supervision_answer,
     supervision_issue,
 )
-from yiwang.events.services.rating import event_rate_by_link
 from yiwang.events.services.intake import (
     dead_letter_record,
     event_alarm,
@@ -44,6 +43,7 @@ from yiwang.events.services.intake import (
     event_register,
     event_split,
 )
+from yiwang.events.services.rating import event_rate_by_link
 
 __all__ = [
     "api_key_issue",

@@ -145,28 +145,42 @@ def _check_value(attribute: Mapping[str, Any], value: Any) -> Any:
     if datatype == "multivaluelist":
         values = value if isinstance(value, list) else [value]
         if any(v not in keys for v in values):
-            raise EventInvalid(_("attribute[%(code)s] takes only %(keys)s.") % {"code": code, "keys": sorted(keys)}, field=code)
+            raise EventInvalid(
+                _("attribute[%(code)s] takes only %(keys)s.")
+                % {"code": code, "keys": sorted(keys)},
+                field=code,
+            )
         return values
     if isinstance(value, list):
         value = value[-1]
     if datatype == "singlevaluelist" and value not in keys:
-        raise EventInvalid(_("attribute[%(code)s] must be one of %(keys)s.") % {"code": code, "keys": sorted(keys)}, field=code)
+        raise EventInvalid(
+            _("attribute[%(code)s] must be one of %(keys)s.")
+            % {"code": code, "keys": sorted(keys)},
+            field=code,
+        )
     if datatype == "number":
         try:
             number = float(value)
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            raise EventInvalid(_("attribute[%(code)s] must be a number.") % {"code": code}, field=code)
+            raise EventInvalid(
+                _("attribute[%(code)s] must be a number.") % {"code": code}, field=code
+            )
     if datatype == "datetime":
         try:
             ok = parse_datetime(value) is not None
         except ValueError:
             ok = False
         if not ok:
-            raise EventInvalid(_("attribute[%(code)s] must be an ISO 8601 date-time.") % {"code": code}, field=code)
+            raise EventInvalid(
+                _("attribute[%(code)s] must be an ISO 8601 date-time.") % {"code": code}, field=code
+            )
     if len(str(value)) > 4000:
-        raise EventInvalid(_("attribute[%(code)s] is longer than 4,000 characters.") % {"code": code}, field=code)
+        raise EventInvalid(
+            _("attribute[%(code)s] is longer than 4,000 characters.") % {"code": code}, field=code
+        )
     return value
 
 
@@ -182,7 +196,9 @@ def open311_attributes(category: Category, given: Mapping[str, Any]) -> dict[str
         value = given.get(code)
         if value in (None, "", []):
             if attribute["required"]:
-                raise EventInvalid(_("attribute[%(code)s] is required.") % {"code": code}, field=code)
+                raise EventInvalid(
+                    _("attribute[%(code)s] is required.") % {"code": code}, field=code
+                )
             continue
         if attribute["datatype"] not in LIST_DATATYPES and isinstance(value, list):
             value = value[-1]
