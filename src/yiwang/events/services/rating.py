@@ -63,7 +63,8 @@ def rating_links_issue(event: Event, *, at: datetime) -> list[RatingLink]:
     for reported in reporters:
         if reported.anonymous:
             continue
-        user = reported.citizen if reported.citizen_id and reported.citizen.is_active else None
+        citizen = reported.citizen
+        user = citizen if citizen is not None and citizen.is_active else None
         phone = "" if user is not None else reported.reporter_phone
         if user is None and not phone:
             continue
