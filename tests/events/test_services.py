@@ -770,3 +770,18 @@ def test_a_street_office_the_directory_lists_for_the_category_may_lead_or_suppor
     assert listed.lead_department == office
     assert supported.lead_department == world.cgj
     assert Assignment.objects.filter(event=supported, department=other).exists()
+
+
+def test_a_supervisors_arbitration_does_not_push_it_down_either(world):
+    office = street_office(world)
+    event = dispatched_event(world)
+    services.event_dispute(actor=world.handler_cgj, event=event, reason="应由街道处置")
+
+    with pytest.raises(EventInvalid):
+        services.event_arbitrate(
+            actor=world.supervisor, event=event, lead=office, fault="centre", decision="街道处置"
+        )
+
+    event.refresh_from_db()
+    assert event.status == "arbitration" and event.lead_department == world.cgj
+    assert not Arbitration.objects.filter(event=event, decided_at__isnull=False).exists()
