@@ -275,6 +275,8 @@ YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "370100")
 # 404) and the contact its discovery document gives.
 YIWANG_OPEN311_JURISDICTION = env_str("YIWANG_OPEN311_JURISDICTION", "jinan.gov.cn")
 YIWANG_OPEN311_CONTACT = env_str("YIWANG_OPEN311_CONTACT", "12345")
+# Open311 GET requests without an api_key, per client address and minute (429 beyond).
+YIWANG_OPEN311_ADDRESS_RATE = env_int("YIWANG_OPEN311_ADDRESS_RATE", 60)
 
 # How the working-day calendar counts a year whose holiday schedule is not
 # entered yet: "statutory" (default) counts its statutory holidays and marks
@@ -386,6 +388,11 @@ EMAIL_TIMEOUT = env_int("YIWANG_EMAIL_TIMEOUT_SECONDS", 30)
 DEFAULT_FROM_EMAIL = env_str("YIWANG_EMAIL_FROM", "yiwang@localhost")
 # Text messages go through this class (``send(phone, text)``); the default only logs them.
 YIWANG_SMS_SENDER = env_str("YIWANG_SMS_SENDER", "yiwang.notifications.sms.LogSmsSender")
+# The site's public address (scheme and host, no trailing slash), put in front of links sent
+# by text message (e.g. the reporter's rating link); empty: the links are paths only.
+YIWANG_SITE_URL = env_str("YIWANG_SITE_URL").rstrip("/")
+# How long a reporter's rating link (回访 by message) stays valid, in days.
+YIWANG_RATING_LINK_DAYS = env_int("YIWANG_RATING_LINK_DAYS", 7)
 
 # --- IoT alarms over MQTT (docs/iot.md) -------------------------------------
 

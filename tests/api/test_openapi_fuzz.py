@@ -149,8 +149,16 @@ def _build_world() -> dict[str, Any]:
 
     WORLD.update(
         tokens={
-            "applicant": token(world.applicant, Scope.CASES_READ, Scope.APPLICATIONS_WRITE),
-            "officer": token(boss, Scope.CASES_READ, Scope.CASES_WRITE),
+            "applicant": token(
+                world.applicant,
+                Scope.CASES_READ,
+                Scope.APPLICATIONS_WRITE,
+                Scope.EVENTS_READ,
+                Scope.EVENTS_WRITE,
+            ),
+            "officer": token(
+                boss, Scope.CASES_READ, Scope.CASES_WRITE, Scope.EVENTS_READ, Scope.EVENTS_WRITE
+            ),
             "integrator": token(integrator, Scope.WEBHOOKS),
         },
         real={

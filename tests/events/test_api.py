@@ -420,3 +420,27 @@ def test_an_official_reading_the_reporter_in_full_through_the_api_is_recorded(wo
     assert response.status_code == 200
     (entry,) = AuditEntry.objects.filter(action="event.personal_data_view")
     assert entry.actor_id == world.operator.pk and entry.data["number"] == event.number
+
+
+def test_dispatch_to_a_street_office_is_refused_with_a_precise_message(world):
+    from tests.factories import DepartmentFactory
+    from yiwang.identity.models import Department
+
+    DepartmentFactory(
+        code="lx-qcgj", name_zh="泉城路街道办事处", region=world.lixia, kind="street_office"
+    )
+    event = registered_event(world)
+
+    refused = post(
+        as_user(world.operator),
+        f"/events/{event.number}/dispatch",
+        {"lead_department_code": "lx-qcgj", "reason": "就近处置"},
+    )
+
+    assert refused.status_code == 422, refused.content
+    body = refused.json()
+    assert "泉城路街道办事处" in body["detail"] and "市城管局" in body["detail"]
+    assert [e["field"] for e in body["errors"]] == ["lead"]
+    event.refresh_from_db()
+    assert event.status == "registered"
+    assert Department.objects.get(code="lx-qcgj").kind == Department.Kind.STREET_OFFICE

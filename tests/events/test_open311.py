@@ -594,7 +594,8 @@ def test_the_list_costs_a_fixed_number_of_queries(
     for _ in range(3):
         registered_event(world)
 
-    with django_assert_max_num_queries(8):
+    # 8 for the list; 2 for the client address's throttle row of a keyless GET
+    with django_assert_max_num_queries(10):
         body = client.get(f"{BASE}/requests.json", {"extensions": "true"}).json()
 
     assert len(body) == 6
@@ -672,3 +673,76 @@ def test_a_crash_is_a_500_in_the_error_list(world, fmt, monkeypatch):
     response = Client(raise_request_exception=False).get(f"{BASE}/services.{fmt}")
 
     errors_of(response, fmt, 500)
+
+
+# --------------------------------------------------------------------------- rates and language
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_gets_without_a_key_are_rate_limited_per_client_address(
+    client, world, fmt, clock, settings
+):
+    settings.YIWANG_OPEN311_ADDRESS_RATE = 3
+    here = {"REMOTE_ADDR": "203.0.113.7"}
+    for _ in range(3):
+        assert client.get(f"{BASE}/services.{fmt}", **here).status_code == 200
+
+    response = client.get(f"{BASE}/services.{fmt}", **here)
+
+    assert "3 requests per minute" in errors_of(response, fmt, 429)
+    assert response["Retry-After"] == "20"  # one more request per 60/3 s
+    elsewhere = client.get(f"{BASE}/services.{fmt}", REMOTE_ADDR="198.51.100.9")
+    assert elsewhere.status_code == 200
+    clock.shift(timedelta(seconds=20))
+    assert client.get(f"{BASE}/services.{fmt}", **here).status_code == 200
+
+
+def test_a_get_with_a_key_counts_against_the_key_not_the_address(client, world, settings):
+    settings.YIWANG_OPEN311_ADDRESS_RATE = 1
+    open311_key(rate_per_minute=5)
+    here = {"REMOTE_ADDR": "203.0.113.7"}
+    assert client.get(f"{BASE}/services.json", **here).status_code == 200
+    assert client.get(f"{BASE}/services.json", **here).status_code == 429
+
+    for _ in range(5):
+        keyed = client.get(f"{BASE}/services.json", {"api_key": OPEN311_KEY}, **here)
+        assert keyed.status_code == 200
+    assert client.get(f"{BASE}/services.json", {"api_key": OPEN311_KEY}, **here).status_code == 429
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    ("accept", "language", "says"),
+    [
+        (None, "zh-hans", "未找到"),  # the site's language by default
+        ("zh-CN,zh;q=0.9", "zh-hans", "未找到"),
+        ("en-US,en;q=0.8", "en", "was not found"),
+        ("fr-FR", "zh-hans", "未找到"),
+    ],
+)
+def test_error_descriptions_follow_accept_language_and_codes_stay(
+    world, fmt, accept, language, says
+):
+    from django.test import Client
+
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept} if accept else {}
+    response = Client(**headers).get(f"{BASE}/services/9999.{fmt}")
+
+    assert says in errors_of(response, fmt, 404)
+    assert response["Content-Language"] == language
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_service_refusals_are_translated_too(world, key):
+    from django.test import Client
+
+    zh = post(Client(), api_key="no-such-key", service_code="050101", address_string="泉城路")
+    en = post(
+        Client(HTTP_ACCEPT_LANGUAGE="en"),
+        api_key="no-such-key",
+        service_code="050101",
+        address_string="泉城路",
+    )
+
+    assert "api_key" in errors_of(zh, "json", 403) and "unknown or revoked" not in zh.text
+    assert "unknown or revoked" in errors_of(en, "json", 403)

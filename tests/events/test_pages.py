@@ -734,3 +734,23 @@ def test_an_official_who_sees_the_reporter_in_full_is_recorded_and_a_masked_view
     assert entry.actor_id == world.operator.pk
     assert entry.data["number"] == event.number
     assert set(entry.data["fields"]) == {"phone", "name"}
+
+
+def test_dispatch_to_a_street_office_is_a_form_error(world):
+    from tests.factories import DepartmentFactory
+
+    office = DepartmentFactory(
+        code="lx-qcgj", name_zh="泉城路街道办事处", region=world.lixia, kind="street_office"
+    )
+    event = registered_event(world)
+
+    response = client_for(world.operator).post(
+        reverse("city:action", args=[event.number, "dispatch"]),
+        {"lead": office.pk, "reason": "就近处置"},
+    )
+
+    event.refresh_from_db()
+    assert response.status_code == 422
+    assert "lead" in response.context["actions"]["dispatch"].errors
+    assert "may not be pushed down" in response.content.decode()
+    assert event.status == Status.REGISTERED

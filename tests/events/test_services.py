@@ -698,3 +698,90 @@ def test_the_scheduler_round_turns_the_cards(world):
     assert cards_round(at(2026, 3, 10, 1)) == (1, "1 card(s) changed")
     event.refresh_from_db()
     assert event.handle_card == "red"
+
+
+# --- no push-down to a street office (国办函〔2025〕66号) --------------------------------------
+
+
+def street_office(world, code: str = "lx-qcgj", name: str = "泉城路街道办事处"):
+    from tests.factories import DepartmentFactory
+    from yiwang.identity.models import Department
+
+    return DepartmentFactory(
+        code=code, name_zh=name, region=world.lixia, kind=Department.Kind.STREET_OFFICE
+    )
+
+
+def test_a_departments_matter_is_not_pushed_down_to_a_street_office(world):
+    # 井盖缺失 in 历下区 is 市城管局's by the directory; 泉城路街道 is not listed for it.
+    office = street_office(world)
+    event = registered_event(world)
+    audited = AuditEntry.objects.count()
+
+    with pytest.raises(EventInvalid) as refused:
+        services.event_dispatch(
+            actor=world.operator, event=event, lead=office, reason="就近处置", at=T0
+        )
+
+    assert refused.value.field == "lead"
+    assert "市城管局" in str(refused.value) and "泉城路街道办事处" in str(refused.value)
+    event.refresh_from_db()
+    assert event.status == "registered" and event.lead_department is None
+    assert not Assignment.objects.filter(event=event).exists()
+    assert AuditEntry.objects.count() == audited
+    assert kinds(event) == ["registered"]
+
+
+def test_a_reassignment_to_a_street_office_is_refused_too(world):
+    office = street_office(world)
+    event = dispatched_event(world)
+    services.event_return(actor=world.handler_cgj, event=event, reason="不属于城管职责")
+    audited = AuditEntry.objects.count()
+
+    with pytest.raises(EventInvalid):
+        services.event_reassign(actor=world.operator, event=event, lead=office, reason="属地处置")
+
+    event.refresh_from_db()
+    assert event.status == "returned" and event.lead_department == world.cgj
+    assert AuditEntry.objects.count() == audited
+
+
+def test_a_street_office_the_directory_lists_for_the_category_may_lead_or_support(world):
+    office = street_office(world)
+    other = street_office(world, code="lx-dmgj", name="大明湖街道办事处")
+    services.directory_publish(
+        actor=None,
+        rules=[
+            (world.manhole, world.lixia, world.cgj, [office]),
+            (world.street_vending, None, world.cgj, []),
+        ],
+        note="泉城路街道 supports 井盖缺失",
+    )
+    listed = registered_event(world)
+    supported = registered_event(world, category=world.street_vending)
+
+    listed = services.event_dispatch(
+        actor=world.operator, event=listed, lead=office, reason="属地处置"
+    )
+    supported = services.event_dispatch(
+        actor=world.operator, event=supported, lead=world.cgj, supporting=[other], reason="协办"
+    )
+
+    assert listed.lead_department == office
+    assert supported.lead_department == world.cgj
+    assert Assignment.objects.filter(event=supported, department=other).exists()
+
+
+def test_a_supervisors_arbitration_does_not_push_it_down_either(world):
+    office = street_office(world)
+    event = dispatched_event(world)
+    services.event_dispute(actor=world.handler_cgj, event=event, reason="应由街道处置")
+
+    with pytest.raises(EventInvalid):
+        services.event_arbitrate(
+            actor=world.supervisor, event=event, lead=office, fault="centre", decision="街道处置"
+        )
+
+    event.refresh_from_db()
+    assert event.status == "arbitration" and event.lead_department == world.cgj
+    assert not Arbitration.objects.filter(event=event, decided_at__isnull=False).exists()

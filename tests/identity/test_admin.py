@@ -277,6 +277,7 @@ def _department_change_data(department, *, active):
         "name_zh": department.name_zh,
         "name_en": department.name_en,
         "short_name_zh": department.short_name_zh,
+        "kind": department.kind,
         "region": department.region_id,
         "parent": "",
         "address_zh": "",

@@ -36,10 +36,10 @@ from yiwang.events.open311 import admin as open311_admin  # noqa: F401  (registe
 class CategoryAdmin(admin.ModelAdmin):
     list_display = [
         "code", "name_zh", "parent", "sign_limit_hours", "handle_limit_days",
-        "extension_max_days", "return_window_days", "callback_required", "needs_contact",
-        "is_active",
+        "extension_max_days", "return_window_days", "callback_required", "callback_channel",
+        "needs_contact", "is_active",
     ]  # fmt: skip
-    list_filter = ["is_active", "callback_required", "needs_contact"]
+    list_filter = ["is_active", "callback_required", "callback_channel", "needs_contact"]
     search_fields = ["code", "name_zh", "name_en", "keywords"]
     autocomplete_fields = ["parent"]
 

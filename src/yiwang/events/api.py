@@ -1,13 +1,15 @@
 """The city events REST API (一网统管), under ``/api/v1/events``.
 
-Behind ``yiwang.integrations.auth`` (session or bearer token). Reads need
-``cases:read``; a citizen's writes (report, rate) ``applications:write``; an
-officer's writes ``cases:write`` (the existing scopes: see docs/api.md).
+Behind ``yiwang.integrations.auth`` (session or bearer token). A token's reads
+need ``events:read`` and its writes ``events:write``, for citizens and officers
+alike (what a role may do is the services'; docs/api.md).
 
 - citizens: ``/events/mine`` — list and read their own reports, report one
   (channel web, dispatched from the directory at once), rate a replied one
   (回访 self-service);
-- officers: ``/events`` — the events their roles see (department, district,
+- officers: ``/events`` — the events their roles see, their photos (read, and a
+  handler's upload of a result photo through ``services.event_handle``, checked
+  by content and size in ``services.photos`` as on the pages), (department, district,
   centre: ``selectors.events_visible_to``), one event with the reporter masked
   as ``selectors.event_reporter_view`` decides (a view in full is recorded:
   ``services.event_reporter_seen``), and one operation per action.
@@ -24,13 +26,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict
 
 from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut
 from yiwang.events import selectors, services
-from yiwang.events.models import Arbitration, Channel, Event, Outcome, Satisfaction
+from yiwang.events.downloads import photo_response
+from yiwang.events.models import Arbitration, Channel, Event, EventPhoto, Outcome, Satisfaction
 from yiwang.events.models import Status as EventStatus
 from yiwang.events.selectors.pages import QueueFilters, queue_filter
 from yiwang.events.types import Place, Reporter
@@ -40,11 +44,11 @@ from yiwang.integrations.models import Scope
 
 citizen_router = Router(
     tags=["city events: citizens"],
-    auth=api_auth(read=Scope.CASES_READ, write=Scope.APPLICATIONS_WRITE),
+    auth=api_auth(read=Scope.EVENTS_READ, write=Scope.EVENTS_WRITE),
 )
 officer_router = Router(
     tags=["city events: officers"],
-    auth=api_auth(read=Scope.CASES_READ, write=Scope.CASES_WRITE),
+    auth=api_auth(read=Scope.EVENTS_READ, write=Scope.EVENTS_WRITE),
 )
 
 E = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -528,3 +532,68 @@ def event_merge(request: HttpRequest, payload: MergeIn, number: str = NUMBER) ->
         raise ApiError(422, _("No such event."), field="into")
     event = services.event_merge(actor=user_of(request), event=_visible(request, number), into=into)
     return _state(event, request)
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+class PhotoOut(Schema):
+    id: int
+    kind: str = Field(description="'report' (of the problem) or 'result' (handling evidence)")
+    uploaded_at: datetime
+    url: str = Field(
+        description="Where to get it: this API's download path, or the report's external link"
+    )
+
+
+def _photo(event: Event, photo: EventPhoto) -> dict[str, Any]:
+    url = photo.url
+    if photo.file:
+        url = reverse("api:event_photo_file", args=[event.number, photo.pk])
+    return {"id": photo.pk, "kind": photo.kind, "uploaded_at": photo.uploaded_at, "url": url}
+
+
+@officer_router.get(
+    "/events/{number}/photos",
+    response={200: list[PhotoOut], **E},
+    summary="The event's photos: reported and result (处置照片), oldest first",
+)
+def event_photos(request: HttpRequest, number: str = NUMBER) -> Any:
+    event = _visible(request, number)
+    return [_photo(event, p) for p in selectors.event_photos(event=event)]
+
+
+@officer_router.post(
+    "/events/{number}/photos",
+    response={201: list[PhotoOut], **E, 413: ErrorOut},
+    summary="Upload a result photo (JPEG or PNG, checked from the content) as a handling note",
+    description=(
+        "A handler of an assigned department, while the event is being handled: the photo "
+        "is checked by content and size as on the pages (`services.photos`) and recorded "
+        "with the optional note (`services.event_handle`). Answers the event's photos."
+    ),
+)
+def event_photo_upload(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    number: str = NUMBER,
+    note: str = Form("", max_length=TEXT_MAX),
+) -> Any:
+    event = _visible(request, number)
+    services.event_handle(actor=user_of(request), event=event, note=note, photos=[file])
+    return Status(201, [_photo(event, p) for p in selectors.event_photos(event=event)])
+
+
+@officer_router.get(
+    "/events/{number}/photos/{photo_id}",
+    response={200: None, **E},
+    summary="Download one stored photo of the event",
+    url_name="event_photo_file",
+)
+def event_photo_file(
+    request: HttpRequest, number: str = NUMBER, photo_id: int = Path(..., ge=1, le=INT_MAX)
+) -> Any:
+    photo = selectors.event_photo(event=_visible(request, number), photo_id=photo_id)
+    if photo is None:
+        raise Http404(_("No such photo."))
+    return photo_response(photo)

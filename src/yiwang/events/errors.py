@@ -42,3 +42,17 @@ class WindowClosed(EventError):
 
     http_status = 409
     code = "window_closed"
+
+
+class LinkInvalid(EventError):
+    """A rating link that this site did not issue, or altered (404)."""
+
+    http_status = 404
+    code = "link_invalid"
+
+
+class LinkSpent(EventError):
+    """A rating link already used, superseded, or past its expiry (410)."""
+
+    http_status = 410
+    code = "link_spent"

@@ -95,6 +95,13 @@ class Card(models.TextChoices):
 # --------------------------------------------------------------------------- categories
 
 
+class CallbackChannel(models.TextChoices):
+    """How the centre asks the reporter (回访): a call, or a single-use rating link."""
+
+    PHONE = "phone", _("Phone call")
+    LINK = "link", _("Rating link (SMS / in-app)")
+
+
 class Category(models.Model):
     """A node of the category tree (GB/T 39666-2020 政府热线服务分类与代码), with its limits.
 
@@ -133,6 +140,16 @@ class Category(models.Model):
         _("return window (working days)"), default=DEFAULT_RETURN_WINDOW_DAYS
     )
     callback_required = models.BooleanField(_("callback required"), default=True)
+    callback_channel = models.CharField(
+        _("callback by"),
+        max_length=10,
+        choices=CallbackChannel.choices,
+        default=CallbackChannel.PHONE,
+        help_text=_(
+            "Phone: the centre calls the reporter back. Rating link: the reporter gets a "
+            "text message (and an in-app message) with a link to rate the answer."
+        ),
+    )
     needs_contact = models.BooleanField(
         _("handlers need the reporter's contact"),
         default=False,
@@ -425,6 +442,32 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# --------------------------------------------------------------------------- rating links
+
+
+class RatingLink(models.Model):
+    """A single-use, expiring link that lets a reporter rate an answered event without
+    signing in (回访 by message). The link carries a signed token naming this row's
+    ``nonce``; ``used_at`` makes it single-use (``yiwang.events.services.rating``)."""
+
+    event = models.ForeignKey(
+        "Event", on_delete=models.CASCADE, related_name="rating_links", verbose_name=_("event")
+    )
+    nonce = models.CharField(_("nonce"), max_length=32, unique=True)
+    phone = models.CharField(_("sent to phone"), max_length=20, blank=True)
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("rating link")
+        verbose_name_plural = _("rating links")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.nonce[:6]}…"
 
 
 # --------------------------------------------------------------------------- events

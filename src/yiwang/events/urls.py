@@ -36,4 +36,5 @@ urlpatterns = [
     path("reports/new/", citizen.report_new, name="report_new"),
     path("reports/<str:number>/", citizen.report_detail, name="report"),
     path("reports/<str:number>/rating/", citizen.report_rate, name="report_rate"),
+    path("rate/<str:token>/", citizen.rate_by_link, name="rate"),
 ]

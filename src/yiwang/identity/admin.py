@@ -246,12 +246,12 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name_zh", "code", "short_name_zh", "region", "parent", "phone", "is_active")
-    list_filter = ("is_active", "region")
+    list_filter = ("is_active", "kind", "region")
     search_fields = ("code", "name_zh", "name_en", "short_name_zh")
     autocomplete_fields = ("parent", "region")
     list_select_related = ("region", "parent")
     fieldsets = (
-        (None, {"fields": ("code", "name_zh", "name_en", "short_name_zh", "is_active")}),
+        (None, {"fields": ("code", "name_zh", "name_en", "short_name_zh", "kind", "is_active")}),
         (_("Place in the government"), {"fields": ("region", "parent")}),
         (
             _("Service hall"),

@@ -107,7 +107,16 @@ class Region(models.Model):
 
 
 class Department(models.Model):
-    """A government department (委办局) or one of its units, in a region."""
+    """A government department (委办局) or one of its units, in a region.
+
+    ``kind`` tells a street office (街道办事处) from a municipal or district
+    department: 国办函〔2025〕66号 forbids pushing a department's matter down to a
+    street office (``yiwang.events.services.dispatch``).
+    """
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Department (municipal or district)")
+        STREET_OFFICE = "street_office", _("Street office")
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
@@ -129,6 +138,7 @@ class Department(models.Model):
     phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
     office_hours_zh = models.CharField(_("office hours (Chinese)"), max_length=100, blank=True)
     office_hours_en = models.CharField(_("office hours (English)"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

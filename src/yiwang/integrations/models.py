@@ -22,6 +22,11 @@ class Scope(models.TextChoices):
     APPLICATIONS_WRITE = "applications:write", _("Apply: drafts, uploads, submit, answer, rate")
     CASES_WRITE = "cases:write", _("Process cases: claim, assign, officer commands")
     WEBHOOKS = "webhooks", _("Manage webhook endpoints and read their deliveries")
+    EVENTS_READ = "events:read", _("Read city events (12345): my reports, the events my roles see")
+    EVENTS_WRITE = (
+        "events:write",
+        _("Act on city events (12345): report, rate, register, dispatch, handle, upload photos"),
+    )
 
 
 class EventType(models.TextChoices):

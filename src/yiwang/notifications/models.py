@@ -24,8 +24,11 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
+        help_text=_("Empty for a text message to a phone number without an account."),
     )
     case = models.ForeignKey(
         "cases.Case",

@@ -144,6 +144,35 @@ def notify(
     return notification
 
 
+def notify_phone(
+    *, phone: str, kind: str, context: Mapping[str, Any] | None = None
+) -> Notification:
+    """Send a text message of ``kind`` to a phone number that has no account (a hotline caller).
+
+    Like ``notify`` in the same transaction, in the site's language: a
+    Notification without a recipient (no inbox shows it) and one SMS
+    NotificationDelivery, with its ``deliver_notification`` task.
+    """
+    values: dict[str, Any] = json_safe(dict(context or {}))
+    language = settings.LANGUAGE_CODE
+    title, body = texts.render(kind, values, language)
+    with transaction.atomic(savepoint=False):
+        notification = Notification.objects.create(
+            user=None,
+            kind=kind,
+            context=values,
+            language=language,
+            title=title[:200],
+            body=body,
+            url=str(values.get("url") or "")[:500],
+        )
+        delivery = NotificationDelivery.objects.create(
+            notification=notification, channel=NotificationDelivery.Channel.SMS, address=phone
+        )
+        _enqueue(delivery.pk)
+    return notification
+
+
 def _send(delivery: NotificationDelivery) -> None:
     notification = delivery.notification
     if delivery.channel == NotificationDelivery.Channel.EMAIL:

@@ -221,6 +221,13 @@ def _event_closed(c: Mapping[str, Any], english: bool) -> Texts:
     }
 
 
+def _event_rating_link(c: Mapping[str, Any], english: bool) -> Texts:
+    return _("Rate the answer to your report"), _(
+        "Your report %(number)s has been answered. Tell us whether it was resolved and how "
+        "satisfied you are (the link works once, until %(expires)s): %(url)s"
+    ) % {"number": c["number"], "expires": c.get("expires", ""), "url": c.get("url", "")}
+
+
 KINDS: dict[str, Callable[[Mapping[str, Any], bool], Texts]] = {
     "submitted": _submitted,
     "accepted": _accepted,
@@ -242,6 +249,7 @@ KINDS: dict[str, Callable[[Mapping[str, Any], bool], Texts]] = {
     "event_reopened": _event_reopened,
     "event_extension_decided": _event_extension_decided,
     "event_replied": _event_replied,
+    "event_rating_link": _event_rating_link,
     "event_closed": _event_closed,
 }
 

@@ -14,10 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 
+from yiwang.core.clients import client_address
 from yiwang.events.errors import EventError, EventNotAllowed
 from yiwang.events.open311 import params
 from yiwang.events.open311.documents import (
@@ -36,6 +39,7 @@ from yiwang.events.selectors.open311 import (
 from yiwang.events.services.open311 import (
     RateLimited,
     Submitter,
+    open311_address_admit,
     open311_key_admit,
     open311_request_create,
 )
@@ -73,14 +77,38 @@ def _check_jurisdiction(data: QueryDict) -> None:
         )
 
 
+def request_language(request: HttpRequest) -> str:
+    """The language of the answer: the first of the request's Accept-Language that the
+    site speaks (``en`` → English, ``zh-CN`` → zh-hans), else the site's (zh-hans).
+
+    Only the header counts, never a session or cookie: an integrator's program gets
+    what it asks for. Error codes do not depend on it.
+    """
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return str(settings.LANGUAGE_CODE)
+
+
 def open311_view(*methods: str) -> Callable[[View], View]:
     """The frame of every endpoint: the format of the path (``.xml`` or ``.json``), the
     method, ``jurisdiction_id``, an ``api_key`` when one is given (checked and charged
-    against its rate; POST requires one), and every refusal as the error list."""
+    against its rate; POST requires one), else the client address's rate for a GET,
+    the answer's language from Accept-Language, and every refusal as the error list."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
+            language = request_language(request)
+            with translation.override(language):
+                response = answer(request, *args, fmt=fmt, **kwargs)
+            return _in_language(response, language)
+
+        def answer(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
             try:
                 if fmt not in FORMATS:
                     raise Open311Error(
@@ -105,6 +133,8 @@ def open311_view(*methods: str) -> Callable[[View], View]:
                 request.open311_key = (  # type: ignore[attr-defined]
                     open311_key_admit(raw=raw_key) if raw_key or request.method == "POST" else None
                 )
+                if request.open311_key is None:  # type: ignore[attr-defined]
+                    open311_address_admit(address=client_address(request))
                 return view(request, *args, fmt=fmt, **kwargs)
             except EventError as exc:
                 return error_response(fmt, _refusal(exc))
@@ -268,6 +298,15 @@ def token(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any other path under /open311/v2/: 404 as the error list (JSON for a .json path)."""
     fmt = "json" if path.endswith(".json") else XML
-    return error_response(
-        fmt, Open311Error(404, _("Not found: there is no such GeoReport v2 resource."))
-    )
+    language = request_language(request)
+    with translation.override(language):
+        response = error_response(
+            fmt, Open311Error(404, _("Not found: there is no such GeoReport v2 resource."))
+        )
+    return _in_language(response, language)
+
+
+def _in_language(response: HttpResponse, language: str) -> HttpResponse:
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response

@@ -33,7 +33,10 @@ from yiwang.events.selectors.lookups import (
     dispatch_rule_for,
     district_for_point,
     duplicates_for,
+    event_photo,
+    event_photos,
     event_timeline,
+    rating_link_for_token,
     reporter_history,
 )
 
@@ -51,6 +54,8 @@ __all__ = [
     "duplicates_for",
     "event_get_for_citizen",
     "event_get_visible",
+    "event_photo",
+    "event_photos",
     "event_reporter_view",
     "event_timeline",
     "event_visible_to",
@@ -59,5 +64,6 @@ __all__ = [
     "events_for_operator",
     "events_for_supervisor",
     "events_visible_to",
+    "rating_link_for_token",
     "reporter_history",
 ]

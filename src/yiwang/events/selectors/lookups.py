@@ -8,7 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from yiwang.events.errors import LinkInvalid, LinkSpent
 from yiwang.events.geo import district_index
 from yiwang.events.models import (
     OPEN_STATUSES,
@@ -21,13 +23,18 @@ from yiwang.events.models import (
     DispatchRule,
     Event,
     EventEntry,
+    EventPhoto,
     KnowledgeArticle,
+    RatingLink,
+    Status,
     SupervisionOrder,
 )
 from yiwang.events.types import Place
 from yiwang.identity.models import Department, Region
 
 EARTH_RADIUS_M = 6_371_000.0
+#: The signing salt of the reporter's rating links (``services.rating``).
+RATING_LINK_SALT = "yiwang.events.rating-link"
 
 
 def district_for_point(latitude: float, longitude: float) -> Region | None:
@@ -205,3 +212,41 @@ def department_active(*, code: str) -> Department | None:
 def category_leaf(*, code: str) -> Category | None:
     """The active leaf category with ``code`` (events are filed under leaves), or None."""
     return categories_leaves().filter(code=code).first()
+
+
+def rating_link_for_token(*, token: str, at: datetime, lock: bool = False) -> RatingLink:
+    """The reporter's rating link that ``token`` names, if it may still be used at ``at``.
+
+    ``LinkInvalid`` when the signature fails (forged, altered) or no link has
+    the nonce; ``LinkSpent`` when it was used, superseded or expired, or its
+    event no longer awaits a rating. ``lock``: the row stays locked until the
+    transaction ends (the rating service).
+    """
+    from django.core import signing
+
+    try:
+        nonce = str(signing.loads(token, salt=RATING_LINK_SALT)["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise LinkInvalid(_("This rating link is not valid.")) from exc
+    links = RatingLink.objects.select_related("event", "event__category")
+    if lock:
+        links = links.select_for_update(of=("self",))
+    link = links.filter(nonce=nonce).first()
+    if link is None:
+        raise LinkInvalid(_("This rating link is not valid."))
+    if link.used_at is not None:
+        raise LinkSpent(_("This rating link has been used already. Thank you."))
+    if link.expires_at <= at or link.event.status != Status.REPLIED:
+        raise LinkSpent(_("This rating link has expired."))
+    return link
+
+
+def event_photos(*, event: Event) -> QuerySet[EventPhoto]:
+    """The photos of an event the caller may already see (reported, then result), oldest
+    first. The caller has checked the event (``event_get_visible`` / ``event_for``)."""
+    return EventPhoto.objects.filter(event=event).order_by("uploaded_at", "id")
+
+
+def event_photo(*, event: Event, photo_id: int) -> EventPhoto | None:
+    """One stored photo (a file, not a link) of an event the caller may see."""
+    return event_photos(event=event).filter(pk=photo_id).exclude(file="").first()

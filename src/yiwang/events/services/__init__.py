@@ -43,6 +43,7 @@ from yiwang.events.services.intake import (
     event_register,
     event_split,
 )
+from yiwang.events.services.rating import event_rate_by_link
 
 __all__ = [
     "api_key_issue",
@@ -63,6 +64,7 @@ __all__ = [
     "event_extend_request",
     "event_handle",
     "event_merge",
+    "event_rate_by_link",
     "event_reassign",
     "event_register",
     "event_reopen",

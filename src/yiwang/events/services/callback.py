@@ -55,45 +55,73 @@ def event_callback(
     trigger ``second_failure``). Merged events share the outcome.
     """
     at = c.now(at)
+    _check_rating(satisfaction, resolved)
+    with transaction.atomic():
+        event = c.locked(event)
+        role = _callback_role(actor, event)
+        record_callback(
+            event,
+            actor=actor,
+            role=role,
+            satisfaction=satisfaction,
+            resolved=resolved,
+            note=note,
+            at=at,
+        )
+    return event
+
+
+def _check_rating(satisfaction: str, resolved: Any) -> None:
     if satisfaction not in Satisfaction.values:
         raise EventInvalid(_("Choose one of the five levels."), field="satisfaction")
     if not isinstance(resolved, bool):
         raise EventInvalid(_("Say whether it was resolved."), field="resolved")
-    with transaction.atomic():
-        event = c.locked(event)
-        role = _callback_role(actor, event)
-        if event.status != Status.REPLIED:
-            raise EventConflict(_("Only an answered event awaits a callback."))
-        event.satisfaction = satisfaction
-        event.resolved_confirmed = resolved
-        c.save(event, ["satisfaction", "resolved_confirmed"], at)
-        c.record(
-            event,
-            "called_back",
-            actor=actor,
-            at=at,
-            text=note.strip(),
-            data={"satisfaction": satisfaction, "resolved": resolved, "by": role},
-            public=True,
-        )
-        if satisfaction in BAD_SATISFACTION or not resolved:
-            second = event.reopen_count >= 1
-            reason = note.strip() or "unsatisfied at the callback"
-            _reopen(event, actor=actor, role=role, reason=reason, at=at)
-            if second:
-                from yiwang.events.services.handling import supervision_issue
 
-                supervision_issue(
-                    actor=None,
-                    event=event,
-                    note=f"Still unsatisfied after reopening: {reason}",
-                    trigger=SupervisionOrder.Trigger.SECOND_FAILURE,
-                    at=at,
-                )
-                event.refresh_from_db()
-        else:
-            close_now(event, actor=actor, role=role, resolution=satisfaction, at=at)
-    return event
+
+def record_callback(
+    event: Event,
+    *,
+    actor: Any,
+    role: str,
+    satisfaction: str,
+    resolved: bool,
+    note: str,
+    at: datetime,
+) -> None:
+    """Record the callback on the (locked) event in its transaction, then close or reopen it
+    (the one path of ``event_callback`` and the reporter's rating link)."""
+    _check_rating(satisfaction, resolved)
+    if event.status != Status.REPLIED:
+        raise EventConflict(_("Only an answered event awaits a callback."))
+    event.satisfaction = satisfaction
+    event.resolved_confirmed = resolved
+    c.save(event, ["satisfaction", "resolved_confirmed"], at)
+    c.record(
+        event,
+        "called_back",
+        actor=actor,
+        at=at,
+        text=note.strip(),
+        data={"satisfaction": satisfaction, "resolved": resolved, "by": role},
+        public=True,
+    )
+    if satisfaction in BAD_SATISFACTION or not resolved:
+        second = event.reopen_count >= 1
+        reason = note.strip() or "unsatisfied at the callback"
+        _reopen(event, actor=actor, role=role, reason=reason, at=at)
+        if second:
+            from yiwang.events.services.handling import supervision_issue
+
+            supervision_issue(
+                actor=None,
+                event=event,
+                note=f"Still unsatisfied after reopening: {reason}",
+                trigger=SupervisionOrder.Trigger.SECOND_FAILURE,
+                at=at,
+            )
+            event.refresh_from_db()
+    else:
+        close_now(event, actor=actor, role=role, resolution=satisfaction, at=at)
 
 
 def _reopen(event: Event, *, actor: Any, role: str, reason: str, at: datetime) -> None:

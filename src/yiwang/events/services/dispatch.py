@@ -41,6 +41,7 @@ def _assign(
     """End the event's active assignments and give it to ``lead`` (+ ``supporting``)."""
     if not lead.is_active:
         raise EventInvalid(_("The lead department is not active."), field="lead")
+    _refuse_push_down(event, lead)
     helpers = [d for d in dict.fromkeys(supporting) if d.pk != lead.pk]
     if any(not d.is_active for d in helpers):
         raise EventInvalid(_("A supporting department is not active."), field="supporting")
@@ -62,6 +63,40 @@ def _assign(
     )
     event.lead_department = lead
     return helpers
+
+
+def _refuse_push_down(event: Event, lead: Department) -> None:
+    """A department's matter may not be pushed down to a street office (国办函〔2025〕66号).
+
+    Refuses a street office (街道办事处) as the lead unit when the dispatch
+    directory's rule for the event's category and district names a
+    municipal or district department, unless that rule lists this street
+    office (as lead or supporting). A category the directory does not cover
+    has no department's remit to protect: the centre fixes the lead. A street
+    office may still support (协办) a department's matter.
+    """
+    from yiwang.events.selectors import dispatch_rule_for
+
+    if lead.kind != Department.Kind.STREET_OFFICE:
+        return
+    rule = dispatch_rule_for(category=event.category, district=event.district)
+    if rule is None or rule.lead.kind == Department.Kind.STREET_OFFICE:
+        return
+    if rule.lead_id == lead.pk or rule.supporting.filter(pk=lead.pk).exists():
+        return
+    raise EventInvalid(
+        _(
+            "%(category)s is a matter for %(department)s: it may not be pushed down to "
+            "the street office %(office)s (国办函〔2025〕66号). Dispatch it to the department, "
+            "or have the dispatch directory list the street office for this category."
+        )
+        % {
+            "category": event.category.name_zh,
+            "department": rule.lead.name_zh,
+            "office": lead.name_zh,
+        },
+        field="lead",
+    )
 
 
 def _announce(event: Event, lead: Department, helpers: list[Department]) -> None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from yiwang.events import deadlines
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed, WindowClosed
 from yiwang.events.models import (
+    CallbackChannel,
     Event,
     EventEntry,
     EventPhoto,
@@ -134,6 +135,10 @@ def event_reply(
             from yiwang.events.services.callback import close_now
 
             close_now(event, actor=None, role="system", resolution="no callback owed", at=at)
+        elif event.category.callback_channel == CallbackChannel.LINK:
+            from yiwang.events.services.rating import rating_links_issue
+
+            rating_links_issue(event, at=at)
     return event
 
 

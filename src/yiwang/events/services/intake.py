@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -286,6 +286,11 @@ def event_alarm(
     ``last_alarm_at``, a history entry) instead of creating another. An
     unknown or inactive device gives a ``DeadLetter`` (never dropped).
     New events are dispatched at once to the device's department.
+
+    Locks the device's row first (``devices_lock``), until the caller's
+    transaction ends: two alarms of one device in concurrent transactions take
+    turns, and the second sees the event the first created (one event counted
+    twice, never two events).
     """
     at = c.now(at)
     device = _device(device_code)
@@ -294,6 +299,7 @@ def event_alarm(
             topic=topic, payload=payload, reason="unknown device", device_code=device_code, at=at
         )
     with transaction.atomic():
+        devices_lock([device.code])
         window = timedelta(minutes=device.alarm_window_minutes)
         recent = (
             Event.objects.select_for_update()
@@ -351,6 +357,20 @@ def dead_letter_record(
         reason=reason[:300],
         device_code=device_code[:80],
     )
+
+
+def devices_lock(codes: Iterable[str]) -> None:
+    """Lock the rows of the devices ``codes`` (``SELECT … FOR UPDATE``) until the transaction
+    ends, in the order of their codes: batches that hold several devices at once take
+    them in one order and cannot deadlock. A no-op on SQLite (it serialises writers)."""
+    wanted = sorted(set(codes))
+    if wanted:
+        list(
+            Device.objects.select_for_update()
+            .filter(code__in=wanted)
+            .order_by("code")
+            .values_list("pk", flat=True)
+        )
 
 
 def _device(code: str) -> Device | None:

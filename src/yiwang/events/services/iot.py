@@ -25,7 +25,7 @@ from yiwang.core.errors import DomainError
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed
 from yiwang.events.iot import Alarm, MalformedAlarm, parse_alarm
 from yiwang.events.models import AlarmReceipt, DeadLetter, Event
-from yiwang.events.services.intake import dead_letter_record, event_alarm
+from yiwang.events.services.intake import dead_letter_record, devices_lock, event_alarm
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,25 @@ def alarms_receive(
     is refused becomes a dead letter and the others still count. A database
     that fails (connection lost, server gone) raises and nothing of the batch
     is kept: the caller must not acknowledge it, and the broker delivers it again.
+
+    Locks the rows of every device the batch names, in the order of their codes,
+    before taking any message: an alarm holds its device until the batch commits
+    (``event_alarm``), and two batches naming the same devices in different
+    orders would otherwise deadlock.
     """
     with transaction.atomic():
+        devices_lock(_device_codes(messages))
         return [alarm_receive(message=message, at=at) for message in messages]
+
+
+def _device_codes(messages: Sequence[AlarmMessage]) -> list[str]:
+    codes = []
+    for message in messages:
+        try:
+            codes.append(parse_alarm(message.topic, message.payload).device_code)
+        except MalformedAlarm:
+            continue  # a dead letter: it locks nothing
+    return codes
 
 
 def alarm_receive(*, message: AlarmMessage, at: datetime | None = None) -> AlarmOutcome:

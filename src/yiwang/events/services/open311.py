@@ -5,6 +5,8 @@
   minute, counted by the project's throttle, ``yiwang.identity.services
   .throttle``: a burst of the whole minute's allowance, then one request per
   ``60 / rate`` seconds).
+- :func:`open311_address_admit`: a GET without an api_key, charged against its
+  client address's rate (``YIWANG_OPEN311_ADDRESS_RATE`` per minute, same shape).
 - :func:`open311_request_create`: POST requests — the attributes checked
   against the category's form, then ``event_register`` (channel ``open311``,
   dispatched at once from the directory), synchronously.
@@ -18,9 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from yiwang.events.errors import EventError, EventInvalid, EventNotAllowed
 from yiwang.events.models import ApiKey, Category, Channel, Event
@@ -52,10 +56,41 @@ class RateLimited(EventError):
         self.retry_after = retry_after
 
 
+def rate_rule(scope: str, per_minute: int) -> ThrottleRule:
+    """A rate as a throttle rule: ``per_minute`` requests free, one more per 60/rate s."""
+    rate = max(1, per_minute)
+    interval = timedelta(seconds=60 / rate)
+    return ThrottleRule(scope, rate, interval, interval, interval)
+
+
 def key_rule(key: ApiKey) -> ThrottleRule:
-    """The key's rate as a throttle rule: ``rate`` requests free, one more per 60/rate s."""
-    interval = timedelta(seconds=60 / max(1, key.rate_per_minute))
-    return ThrottleRule("open311_key", max(1, key.rate_per_minute), interval, interval, interval)
+    """The key's rate as a throttle rule."""
+    return rate_rule("open311_key", key.rate_per_minute)
+
+
+def _retry_after(wait: timedelta) -> int:
+    return max(1, math.ceil(wait.total_seconds()))
+
+
+def open311_address_admit(*, address: str, at: datetime | None = None) -> None:
+    """Charge one keyless GET against its client address's rate, or raise ``RateLimited``.
+
+    ``address`` is ``yiwang.core.clients.client_address`` of the request (the one rule
+    of who is asking). The rate is ``YIWANG_OPEN311_ADDRESS_RATE`` per minute, read at
+    call time. Locks the address's throttle row for a moment; no audit entry.
+    """
+    per_minute = settings.YIWANG_OPEN311_ADDRESS_RATE
+    rule = rate_rule("open311_address", per_minute)
+    wait = throttle_charge([Bucket(rule, address or "unknown")], at=at or timezone.now())
+    if wait > timedelta(0):
+        raise RateLimited(
+            _(
+                "This address's %(rate)s requests per minute without an api_key are used up: "
+                "wait, or send an api_key."
+            )
+            % {"rate": max(1, per_minute)},
+            retry_after=_retry_after(wait),
+        )
 
 
 def open311_key_admit(*, raw: str, at: datetime | None = None) -> ApiKey:
@@ -68,15 +103,16 @@ def open311_key_admit(*, raw: str, at: datetime | None = None) -> ApiKey:
     """
     now = at or timezone.now()
     if not raw:
-        raise ApiKeyRefused("An api_key is required.")
+        raise ApiKeyRefused(_("An api_key is required."))
     key = api_key_for(raw)
     if key is None or not key.owner.is_active:
-        raise ApiKeyRefused("The api_key is unknown or revoked.")
+        raise ApiKeyRefused(_("The api_key is unknown or revoked."))
     wait = throttle_charge([Bucket(key_rule(key), str(key.pk))], at=now)
     if wait > timedelta(0):
         raise RateLimited(
-            f"The api_key's {key.rate_per_minute} requests per minute are used up.",
-            retry_after=max(1, math.ceil(wait.total_seconds())),
+            _("The api_key's %(rate)s requests per minute are used up.")
+            % {"rate": key.rate_per_minute},
+            retry_after=_retry_after(wait),
         )
     if key.last_used_at is None or key.last_used_at < now - LAST_USED_EVERY:
         ApiKey.objects.filter(pk=key.pk).filter(
@@ -109,28 +145,42 @@ def _check_value(attribute: Mapping[str, Any], value: Any) -> Any:
     if datatype == "multivaluelist":
         values = value if isinstance(value, list) else [value]
         if any(v not in keys for v in values):
-            raise EventInvalid(f"attribute[{code}] takes only {sorted(keys)}.", field=code)
+            raise EventInvalid(
+                _("attribute[%(code)s] takes only %(keys)s.")
+                % {"code": code, "keys": sorted(keys)},
+                field=code,
+            )
         return values
     if isinstance(value, list):
         value = value[-1]
     if datatype == "singlevaluelist" and value not in keys:
-        raise EventInvalid(f"attribute[{code}] must be one of {sorted(keys)}.", field=code)
+        raise EventInvalid(
+            _("attribute[%(code)s] must be one of %(keys)s.")
+            % {"code": code, "keys": sorted(keys)},
+            field=code,
+        )
     if datatype == "number":
         try:
             number = float(value)
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            raise EventInvalid(f"attribute[{code}] must be a number.", field=code)
+            raise EventInvalid(
+                _("attribute[%(code)s] must be a number.") % {"code": code}, field=code
+            )
     if datatype == "datetime":
         try:
             ok = parse_datetime(value) is not None
         except ValueError:
             ok = False
         if not ok:
-            raise EventInvalid(f"attribute[{code}] must be an ISO 8601 date-time.", field=code)
+            raise EventInvalid(
+                _("attribute[%(code)s] must be an ISO 8601 date-time.") % {"code": code}, field=code
+            )
     if len(str(value)) > 4000:
-        raise EventInvalid(f"attribute[{code}] is longer than 4,000 characters.", field=code)
+        raise EventInvalid(
+            _("attribute[%(code)s] is longer than 4,000 characters.") % {"code": code}, field=code
+        )
     return value
 
 
@@ -146,7 +196,9 @@ def open311_attributes(category: Category, given: Mapping[str, Any]) -> dict[str
         value = given.get(code)
         if value in (None, "", []):
             if attribute["required"]:
-                raise EventInvalid(f"attribute[{code}] is required.", field=code)
+                raise EventInvalid(
+                    _("attribute[%(code)s] is required.") % {"code": code}, field=code
+                )
             continue
         if attribute["datatype"] not in LIST_DATATYPES and isinstance(value, list):
             value = value[-1]
@@ -179,12 +231,12 @@ def open311_request_create(
     """
     if not place.has_point and not place.address.strip() and not address_id.strip():
         raise EventInvalid(
-            "A location is required: lat and long, address_string or address_id.", field="lat"
+            _("A location is required: lat and long, address_string or address_id."), field="lat"
         )
     if media_url and not media_url.lower().startswith(("http://", "https://")):
-        raise EventInvalid("media_url must be an http or https URL.", field="media_url")
+        raise EventInvalid(_("media_url must be an http or https URL."), field="media_url")
     if len(media_url) > 500:
-        raise EventInvalid("media_url is longer than 500 characters.", field="media_url")
+        raise EventInvalid(_("media_url is longer than 500 characters."), field="media_url")
     answers = open311_attributes(category, attributes or {})
     contact = {
         "email": submitter.email[:254],

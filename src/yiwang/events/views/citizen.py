@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from yiwang.events import selectors, services
-from yiwang.events.errors import EventError
+from yiwang.events.errors import EventError, LinkInvalid, LinkSpent
 from yiwang.events.forms import CallbackForm, ReportForm
 from yiwang.events.models import Channel, Status
 from yiwang.events.types import Place, Reporter
@@ -128,3 +129,34 @@ def report_rate(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("Thank you for your rating."))
             return redirect("city:report", number=number)
     return _render_report(request, number, form=form, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The reporter's rating link (回访 by message): rate without signing in, once.
+
+    A forged or unknown link is a 404, a used or expired one a 410, each with
+    a page that says so; nothing about the event is shown then.
+    """
+    try:
+        link = selectors.rating_link_for_token(token=token, at=timezone.now())
+    except (LinkInvalid, LinkSpent) as refused:
+        return render(
+            request, "events/rate_link.html", {"refusal": str(refused)}, status=refused.http_status
+        )
+    form = CallbackForm(request.POST or None, auto_id="id_rate_%s")
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.event_rate_by_link(token=token, **form.cleaned_data)
+            except (LinkInvalid, LinkSpent) as refused:
+                context = {"refusal": str(refused)}
+                return render(request, "events/rate_link.html", context, status=refused.http_status)
+            except EventError as error:
+                status = refusal_to_form(form, error)
+            else:
+                return render(request, "events/rate_link.html", {"thanks": True})
+    context = {"event": link.event, "form": form}
+    return render(request, "events/rate_link.html", context, status=status)

@@ -17,13 +17,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.events import selectors, services
+from yiwang.events.downloads import photo_response
 from yiwang.events.errors import EventError
 from yiwang.events.forms import (
     ArbitrateForm,
@@ -411,11 +412,7 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     if row is None or not row.file:
         raise Http404(_("No such photo."))
     event_for(request, row.event.number)
-    name = row.file.name.rsplit("/", 1)[-1]
-    content_type = "image/png" if name.lower().endswith(".png") else "image/jpeg"
-    response = FileResponse(row.file.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return photo_response(row)
 
 
 # -------------------------------------------------------------------------- the board
