@@ -210,7 +210,7 @@ def delivery_send(*, delivery_id: int) -> str:
     now = timezone.now()
     with transaction.atomic():
         delivery = (
-            NotificationDelivery.objects.select_for_update()
+            NotificationDelivery.objects.select_for_update(of=("self",))
             .select_related("notification")
             .filter(pk=delivery_id)
             .first()

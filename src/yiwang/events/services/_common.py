@@ -34,8 +34,10 @@ def calendar() -> WorkingCalendar:
 
 
 def locked(event: Event) -> Event:
-    """The event's row, locked until the transaction ends, as it is now."""
-    return Event.objects.select_for_update().select_related("category").get(pk=event.pk)
+    """The event's row, locked until the transaction ends, as it is now. Only the event's own
+    row (``of``): PostgreSQL would otherwise lock the joined category too, and every change
+    to an event of that category in the city would wait on it."""
+    return Event.objects.select_for_update(of=("self",)).select_related("category").get(pk=event.pk)
 
 
 def text(value: str, field: str, *, max_length: int = 4000) -> str:

@@ -58,7 +58,9 @@ def cards_refresh(*, at: datetime | None = None) -> int:
     changed = 0
     for pk in candidates.values_list("pk", flat=True).iterator():
         with transaction.atomic():
-            event = Event.objects.select_for_update().select_related("category").get(pk=pk)
+            event = (
+                Event.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
+            )
             sign, handle = _due_cards(event, at)
             if (sign, handle) == (event.sign_card, event.handle_card):
                 continue
