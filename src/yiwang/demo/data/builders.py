@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from yiwang.demo.data.departments import DEPARTMENT_USCC, DEPARTMENTS
+from yiwang.demo.data.form_english import bilingual
 
 ALL_FORMATS = ["pdf", "jpg", "png", "ofd"]
 PDF_ONLY = ["pdf", "ofd"]
@@ -240,7 +241,7 @@ def service(
             "where_zh": where[0],
             "where_en": where[1],
             "steps": steps,
-            "form_schema": form,
+            "form_schema": bilingual(form),
             "workflow": workflow or ("licensing" if kind == "licensing" else "public_service"),
         },
         "topics": topics,
