@@ -1,5 +1,7 @@
 """Issue 11: a form is published only with its English (titles, hints, option labels)."""
 
+# ruff: noqa: E501 - data: the refused forms read better one to a line
+
 import pytest
 from django.core.exceptions import ValidationError
 
