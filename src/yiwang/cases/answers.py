@@ -8,7 +8,8 @@ PostgreSQL's jsonb would otherwise lose), titles in the page's language
 repeating groups numbered. :func:`answer_rows` walks them once; with
 ``masked=True`` (a role that does not need the personal data, see
 ``selectors.case_personal_data_full``) every free-text answer is masked (脱敏):
-identity numbers and phones by their conventions, other text to its first character; choices, numbers, dates and yes/no stay readable.
+identity numbers and phones by their conventions, other text to its first
+character; choices, numbers, dates and yes/no stay readable.
 """
 
 from __future__ import annotations
