@@ -33,7 +33,12 @@ def version_form(item, **overrides):
         "online_available": "on",
         "steps": '[{"name_zh": "受理", "name_en": "Acceptance"}]',
         "form_schema": json.dumps(
-            {"type": "object", "properties": {"sign": {"type": "string", "title": "招牌内容"}}}
+            {
+                "type": "object",
+                "properties": {
+                    "sign": {"type": "string", "title": "招牌内容", "title_en": "Text of the sign"}
+                },
+            }
         ),
         "workflow": "licensing",
         "workflow_overrides": "{}",

@@ -247,8 +247,45 @@ def service_version_validate(version: ServiceVersion) -> None:
         )
     if not version.steps:
         errors.setdefault("steps", []).append(_("List the steps of the process."))
+    for field, message in guide_contradictions(version):
+        errors.setdefault(field, []).append(message)
     if errors:
         raise ValidationError(errors)
+
+
+def guide_contradictions(version: ServiceVersion) -> list[tuple[str, str]]:
+    """Where a version's guide contradicts itself, as ``(field, message)`` pairs.
+
+    A guide that promises zero visits (零次到现场) cannot also have a site inspection
+    (现场核查) among its steps, ask for an original to be shown (需出示原件), or be closed
+    to online applications; a service decided on the spot (即办, promised limit 0) cannot
+    wait for a site inspection.
+    """
+    found: list[tuple[str, str]] = []
+    if version.visits == 0 and version.has_site_inspection:
+        found.append(("visits", _(
+            "On-site visits is 0 (零次到现场) but the process steps include a site inspection "
+            "(现场核查): set on-site visits to at least 1, or remove the step."
+        )))  # fmt: skip
+    if version.visits == 0:
+        originals = [m.name_zh for m in version.materials.all() if m.original_required]
+        if originals:
+            found.append(("visits", _(
+                "On-site visits is 0 (零次到现场) but these materials have “original to be "
+                "shown” (需出示原件): %(materials)s. Set on-site visits to at least 1, or let "
+                "the electronic copy stand in."
+            ) % {"materials": "、".join(originals)}))  # fmt: skip
+        if not version.online_available:
+            found.append(("online_available", _(
+                "On-site visits is 0 (零次到现场) but the service cannot be applied for online: "
+                "allow online applications, or set on-site visits to at least 1."
+            )))  # fmt: skip
+    if version.promised_limit_days == 0 and version.has_site_inspection:
+        found.append(("promised_limit_days", _(
+            "The promised limit is 0 (即办, decided on the spot) but the process steps include a "
+            "site inspection (现场核查): set a promised limit, or remove the step."
+        )))  # fmt: skip
+    return found
 
 
 @transaction.atomic

@@ -245,7 +245,11 @@ def service(
             "workflow": workflow or ("licensing" if kind == "licensing" else "public_service"),
         },
         "topics": topics,
-        "materials": materials,
+        # Online, the e-certificate or the scanned copy stands in for the original: an original
+        # is shown only at a visit (a fully online guide asking for one is refused at publish).
+        "materials": [
+            {**m, "original_required": m["original_required"] and visits > 0} for m in materials
+        ],
         "fees": fees or [],
     }
 
