@@ -6,6 +6,7 @@ from typing import Any
 
 from yiwang.demo.data.departments import DEPARTMENT_USCC, DEPARTMENTS
 from yiwang.demo.data.form_english import bilingual
+from yiwang.demo.data.results import RESULTS
 
 ALL_FORMATS = ["pdf", "jpg", "png", "ofd"]
 PDF_ONLY = ["pdf", "ofd"]
@@ -240,6 +241,8 @@ def service(
             "online_available": online,
             "where_zh": where[0],
             "where_en": where[1],
+            "result_name_zh": RESULTS[name[0]][0],
+            "result_name_en": RESULTS[name[0]][1],
             "steps": steps,
             "form_schema": bilingual(form),
             "workflow": workflow or ("licensing" if kind == "licensing" else "public_service"),
