@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.clock import NOW
-from tests.factories import HOUR, accepted_case, submitted_case
+from tests.factories import HOUR, accepted_case, licensing_service, submitted_case
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +37,36 @@ def test_the_clock_is_named_in_the_workbench_language(world, make, chinese, engl
 
     assert f'<p class="wb-clock__name">{chinese}</p>' in zh and english not in zh
     assert f'<p class="wb-clock__name">{english}</p>' in en and chinese not in en
+
+
+SHOP_FORM = {
+    "type": "object",
+    "properties": {
+        "shop_name": {"type": "string", "title": "店铺名称", "title_en": "Shop name"},
+        "kind": {
+            "type": "string",
+            "title": "经营类别",
+            "title_en": "Line of business",
+            "enum": ["hot", "cold"],
+            "enumNames": ["热食类", "冷食类"],
+            "enumNames_en": ["Hot food", "Cold food"],
+        },
+    },
+    "required": ["shop_name", "kind"],
+}
+
+
+def test_the_officers_read_the_answers_in_the_workbench_language(world):
+    # given a case under a bilingual form, answered once (the stored value is "cold")
+    case = submitted_case(
+        world,
+        at=NOW - 5 * HOUR,
+        service=licensing_service(department=world.department, form_schema=SHOP_FORM),
+        form_data={"shop_name": "泉城小吃", "kind": "cold"},
+    )
+
+    zh = case_page(world.clerk, case, "zh-hans")
+    en = case_page(world.clerk, case, "en")
+
+    assert "经营类别" in zh and "冷食类" in zh and "Cold food" not in zh
+    assert "Line of business" in en and "Cold food" in en and "冷食类" not in en
