@@ -189,6 +189,37 @@ def add_parts(
     )
 
 
+def with_english(spec: Any, key: str = "") -> Any:
+    """A test's form schema with the English the catalog needs at publish, where it has none.
+
+    A missing ``title_en``, ``description_en`` or enum label is the schema's own
+    ``title``, ``description`` or label, so an English page shows what it showed before
+    the catalog required English. A test about the English form gives its own English.
+    """
+    if not isinstance(spec, dict):
+        return spec
+    result = dict(spec)
+    if key and "title_en" not in result:
+        result["title_en"] = result.get("title") or key
+    if result.get("description") and "description_en" not in result:
+        result["description_en"] = result["description"]
+    if isinstance(result.get("enum"), list) and "enumNames_en" not in result:
+        result["enumNames_en"] = [str(v) for v in result.get("enumNames") or result["enum"]]
+    for options in ("oneOf", "anyOf"):
+        if isinstance(result.get(options), list):
+            result[options] = [
+                {"title_en": str(o.get("title") or o["const"]), **o}
+                if isinstance(o, dict) and "const" in o
+                else o
+                for o in result[options]
+            ]
+    if isinstance(result.get("properties"), dict):
+        result["properties"] = {k: with_english(v, k) for k, v in result["properties"].items()}
+    if isinstance(result.get("items"), dict):
+        result["items"] = with_english(result["items"])
+    return result
+
+
 def publish_service(
     *,
     code: str | None = None,
@@ -215,6 +246,7 @@ def publish_service(
         "form_schema": VALID_FORM_SCHEMA,
     }
     defaults.update(fields)
+    defaults["form_schema"] = with_english(defaults["form_schema"])
     draft = catalog_services.service_item_create(
         code=code or f"11370100TEST{next(_service_codes):06d}",
         department=department or DepartmentFactory(),

@@ -1,8 +1,9 @@
 """The catalog REST API: lists, filters, search, detail, and precise JSON errors."""
 
 import pytest
+from django.core.files.base import ContentFile
 
-from tests.factories import DepartmentFactory, TopicFactory, publish_service
+from tests.factories import PDF_BYTES, DepartmentFactory, TopicFactory, publish_service
 from yiwang.catalog import services
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,25 @@ def test_openapi_and_docs_are_served(client):
     assert "/api/v1/services" in paths
     assert "/api/v1/services/{code}" in paths
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_a_guides_result_and_files_are_in_the_detail(client, catalog):
+    # given a new version of a service with its result and a blank form
+    item = catalog["idcard"].item
+    draft = services.service_version_create_draft(item=item, actor=None)
+    services.service_version_update_draft(
+        version=draft,
+        actor=None,
+        result_name_zh="居民身份证",
+        result_name_en="Resident identity card",
+        blank_form=ContentFile(PDF_BYTES, name="form.pdf"),
+    )
+    services.service_version_publish(version=draft, actor=None)
+
+    body = client.get(f"/api/v1/services/{item.code}").json()
+
+    assert body["result_name_zh"] == "居民身份证"
+    assert body["result_name_en"] == "Resident identity card"
+    assert body["files"] == {"blank-form": f"/services/{item.code}/files/blank-form/"}
+    assert client.get(body["files"]["blank-form"])["Content-Type"] == "application/pdf"
+    assert client.get(f"/api/v1/services/{item.code}/versions/1").json()["files"] == {}

@@ -103,7 +103,7 @@ def test_the_approver_may_send_it_back_and_the_reviewer_reviews_again():
 
 
 def test_where_the_guide_has_a_site_inspection_it_is_recorded_before_the_opinion():
-    world = case_world(steps=INSPECTION)
+    world = case_world(steps=INSPECTION, visits=1)
     case = accepted_case(world)
     before = _state(case)
 

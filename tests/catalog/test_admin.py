@@ -3,9 +3,10 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import DepartmentFactory, UserFactory, publish_service
+from tests.factories import PDF_BYTES, DepartmentFactory, UserFactory, publish_service
 from yiwang.catalog.models import ServiceItem, ServiceVersion
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,12 @@ def version_form(item, **overrides):
         "online_available": "on",
         "steps": '[{"name_zh": "受理", "name_en": "Acceptance"}]',
         "form_schema": json.dumps(
-            {"type": "object", "properties": {"sign": {"type": "string", "title": "招牌内容"}}}
+            {
+                "type": "object",
+                "properties": {
+                    "sign": {"type": "string", "title": "招牌内容", "title_en": "Text of the sign"}
+                },
+            }
         ),
         "workflow": "licensing",
         "workflow_overrides": "{}",
@@ -158,3 +164,45 @@ def test_an_officer_without_the_catalog_role_cannot_open_the_catalog_admin(clien
     client.force_login(user)
     response = client.get(reverse("admin:catalog_serviceversion_changelist"))
     assert response.status_code == 403
+
+
+def test_the_guides_result_and_forms_are_edited_in_the_admin_and_served(admin_client, client):
+    # given a new service item
+    item = ServiceItem.objects.create(code="11370100AD0009", department=DepartmentFactory())
+
+    # when the administrator gives the result and uploads a blank form, then publishes
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_add"),
+        version_form(
+            item,
+            result_name_zh="户外广告设置许可决定书",
+            result_name_en="Outdoor advertising licence decision",
+            blank_form=SimpleUploadedFile("申请表.pdf", PDF_BYTES),
+            _publish="Save and publish",
+        ),
+        follow=True,
+    )
+
+    # then the published guide offers the form, served as the PDF that was uploaded
+    assert response.status_code == 200
+    version = ServiceVersion.objects.get(item=item)
+    assert version.status == "published" and version.result_name_zh == "户外广告设置许可决定书"
+    download = client.get(reverse("portal:guide_file", args=[item.code, "blank-form"]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    # and a file the guide does not have is not found
+    missing = client.get(reverse("portal:guide_file", args=[item.code, "sample-form"]))
+    assert missing.status_code == 404
+
+
+def test_a_guide_file_of_another_type_is_refused(admin_client):
+    item = ServiceItem.objects.create(code="11370100AD0010", department=DepartmentFactory())
+
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_add"),
+        version_form(item, blank_form=SimpleUploadedFile("form.exe", b"MZ")),
+    )
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "File extension “exe” is not allowed" in response.content.decode()
+    assert not ServiceVersion.objects.filter(item=item).exists()

@@ -87,7 +87,9 @@ def test_loads_jinan_with_its_twelve_divisions_and_departments():
     assert departments.count() >= 12
     scjg = departments.get(code="jn-scjg")
     assert scjg.name_zh == "济南市市场监督管理局"
-    assert scjg.phone == "12345"
+    # its own consultation line, complaints through the 12345 hotline (issue 11)
+    assert scjg.phone == "0531-66608201" and scjg.complaint_phone == "12345"
+    assert scjg.windows_zh == "二楼B区 21—28号窗口（企业开办专区）"
     assert scjg.address_zh and scjg.office_hours_zh and scjg.short_name_zh
 
 

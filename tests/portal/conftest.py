@@ -123,8 +123,7 @@ def build_catalog() -> Catalog:
             "name_zh": "法定代表人身份证明",
             "name_en": "ID of the legal representative",
             "formats": ["jpg", "png", "pdf"],
-            "certificate_type": resident_id,
-            "original_required": True,
+            "certificate_type": resident_id,  # fully online: no original to show
         },
         {
             "name_zh": "住所使用证明",

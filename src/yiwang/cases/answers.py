@@ -3,12 +3,13 @@
 The portal's "check your answers" page, the officers' case page and the API
 all show answers the same way: the schema's field order (``x-order``, which
 PostgreSQL's jsonb would otherwise lose), titles in the page's language
-(``title`` / ``title_en``), options by their titles (``enumNames``,
-``oneOf`` consts), Yes/No, repeating groups numbered. :func:`answer_rows`
-walks them once; with ``masked=True`` (a role that does not need the personal
-data, see ``selectors.case_personal_data_full``) every free-text answer is
-masked (脱敏): identity numbers and phones by their conventions, other text to
-its first character; choices, numbers, dates and yes/no stay readable.
+(``title`` / ``title_en``), options by their titles (``enumNames`` /
+``enumNames_en``, ``oneOf`` consts' ``title`` / ``title_en``), Yes/No,
+repeating groups numbered. :func:`answer_rows` walks them once; with
+``masked=True`` (a role that does not need the personal data, see
+``selectors.case_personal_data_full``) every free-text answer is masked (脱敏):
+identity numbers and phones by their conventions, other text to its first
+character; choices, numbers, dates and yes/no stay readable.
 """
 
 from __future__ import annotations
@@ -65,17 +66,33 @@ def ordered_properties(schema: Mapping[str, Any]) -> list[tuple[str, Mapping[str
 
 
 def choices_of(spec: Mapping[str, Any]) -> list[tuple[Any, str]] | None:
-    """``[(value, title)]`` of an enum (``enumNames``) or a ``oneOf`` of consts; None otherwise."""
+    """``[(value, title)]`` of an enum or a ``oneOf`` of consts, titled in the active
+    language; None otherwise.
+
+    An enum's titles are ``enumNames`` (Chinese; the value itself when absent) and
+    ``enumNames_en``; a ``oneOf`` option's are ``title`` and ``title_en``. The
+    value is the same in either language, so the answers do not depend on the
+    language the applicant used.
+    """
+    in_english = english()
     if "enum" in spec:
-        names = spec.get("enumNames") or []
+        names = list(spec.get("enumNames") or [])
+        names_en = list(spec.get("enumNames_en") or []) if in_english else []
         return [
-            (value, str(names[i]) if i < len(names) else str(value))
+            (value, str(_nth(names_en, i) or _nth(names, i) or value))
             for i, value in enumerate(spec["enum"])
         ]
     options = spec.get("oneOf") or spec.get("anyOf")
     if isinstance(options, list) and options and all("const" in o for o in options):
-        return [(o["const"], str(o.get("title") or o["const"])) for o in options]
+        return [
+            (o["const"], str((in_english and o.get("title_en")) or o.get("title") or o["const"]))
+            for o in options
+        ]
     return None
+
+
+def _nth(labels: list[Any], i: int) -> Any:
+    return labels[i] if i < len(labels) else None
 
 
 def is_object_array(spec: Mapping[str, Any]) -> bool:

@@ -80,6 +80,20 @@ PROCEDURES: dict[str, Promise] = {
 }
 
 
+#: Statutory clock → its name (the workflow definitions' clock titles are for developers).
+CLOCK_TITLES: dict[str, Promise] = {
+    "acceptance": _("Acceptance limit"),  # 受理时限
+    "decision": _("Promised limit"),  # 承诺时限
+    "service": _("Promised limit"),  # 承诺时限
+    "delivery": _("Certificate delivery limit"),  # 颁发、送达证件时限 (行政许可法 第四十四条)
+}
+
+
+def clock_title(name: str) -> str:
+    """A statutory clock's name in the active language (the clock's own name when unknown)."""
+    return str(CLOCK_TITLES.get(name, name))
+
+
 def timeline_title(kind: str) -> str:
     return str(TIMELINE_TITLES.get(kind, kind))
 

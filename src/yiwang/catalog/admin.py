@@ -144,6 +144,8 @@ class ServiceVersionAdmin(admin.ModelAdmin):
         (_("Limits, visits and fees"), {"fields": [
             "legal_limit_days", "promised_limit_days", "visits", "online_available", "is_free"]}),
         (_("Where and how"), {"fields": ["where_zh", "where_en", "steps"]}),
+        (_("Result and forms to download"), {"fields": [
+            "result_name_zh", "result_name_en", "result_sample", "blank_form", "sample_form"]}),
         (_("Form and workflow"), {"fields": ["form_schema", "workflow", "workflow_overrides"]}),
     ]  # fmt: skip
 
@@ -195,6 +197,9 @@ class ServiceVersionAdmin(admin.ModelAdmin):
             for name in form.changed_data
             if name in form.cleaned_data and name != "item"
         }
+        for name in ServiceVersion.GUIDE_FILES.values():
+            if fields.get(name) is False:  # "Clear" ticked on a file
+                fields[name] = ""
         if change:
             saved = services.service_version_update_draft(version=obj, actor=request.user, **fields)
         else:

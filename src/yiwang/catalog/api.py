@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from yiwang.catalog import selectors
@@ -108,6 +109,15 @@ class ServiceDetailOut(ServiceSummaryOut):
     fees: list[FeeOut]
     form_schema: dict[str, Any]
     workflow: str
+    result_name_zh: str = Field("", description="What the applicant receives (办理结果)")
+    result_name_en: str = ""
+    files: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Files the current guide offers to download, by kind (`result-sample` 结果样本, "
+            "`blank-form` 空白表格, `sample-form` 示范文本) → URL; empty for a superseded version"
+        ),
+    )
 
 
 class ServicePageOut(Schema):
@@ -193,7 +203,14 @@ def _detail(version: ServiceVersion) -> dict[str, Any]:
                 "steps",
                 "form_schema",
                 "workflow",
+                "result_name_zh",
+                "result_name_en",
             )
+        },
+        "files": {
+            kind: reverse("portal:guide_file", args=[version.item.code, kind])
+            for kind, field in ServiceVersion.GUIDE_FILES.items()
+            if getattr(version, field) and version.status == ServiceVersion.Status.PUBLISHED
         },
         "materials": [
             {

@@ -12,10 +12,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.identity.models import Department
+
+#: The files a guide offers to download (结果样本, 空白表格, 示范文本), by extension, with the
+#: content type they are served with.
+GUIDE_FILE_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "ofd": "application/ofd",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+GUIDE_FILE_TYPES = list(GUIDE_FILE_CONTENT_TYPES)
 
 
 class ImmutableVersionError(ValidationError):
@@ -168,6 +179,34 @@ class ServiceVersion(models.Model):
     online_available = models.BooleanField(_("can be applied for online"), default=True)
     where_zh = models.CharField(_("where to go (Chinese)"), max_length=300, blank=True)
     where_en = models.CharField(_("where to go (English)"), max_length=400, blank=True)
+    result_name_zh = models.CharField(
+        _("result (Chinese)"),
+        max_length=150,
+        blank=True,
+        help_text=_("What the applicant receives (办理结果), e.g. 食品经营许可证."),
+    )
+    result_name_en = models.CharField(_("result (English)"), max_length=250, blank=True)
+    result_sample = models.FileField(
+        _("sample of the result"),
+        upload_to="catalog/guides/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(GUIDE_FILE_TYPES)],
+        help_text=_("结果样本: PDF, OFD, Word or Excel."),
+    )
+    blank_form = models.FileField(
+        _("blank form"),
+        upload_to="catalog/guides/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(GUIDE_FILE_TYPES)],
+        help_text=_("空白表格, to download and fill in: PDF, OFD, Word or Excel."),
+    )
+    sample_form = models.FileField(
+        _("filled-in sample form"),
+        upload_to="catalog/guides/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(GUIDE_FILE_TYPES)],
+        help_text=_("示范文本: the form filled in as an example."),
+    )
     steps = models.JSONField(
         _("process steps"),
         default=list,
@@ -211,6 +250,13 @@ class ServiceVersion(models.Model):
     @property
     def fully_online(self) -> bool:
         return self.online_available and self.visits == 0
+
+    #: The files of a guide: URL name → field.
+    GUIDE_FILES = {
+        "result-sample": "result_sample",
+        "blank-form": "blank_form",
+        "sample-form": "sample_form",
+    }
 
     #: The process step that says the department inspects the site (现场核查).
     SITE_INSPECTION_STEP = "现场核查"

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import overload
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 
 from yiwang.catalog import search
-from yiwang.catalog.models import ServiceItem, ServiceVersion, Topic
+from yiwang.catalog.models import GUIDE_FILE_CONTENT_TYPES, ServiceItem, ServiceVersion, Topic
 from yiwang.core.errors import DomainError
 from yiwang.identity.models import Department
 
@@ -155,6 +156,34 @@ def service_guide(code: str, number: int | None = None) -> ServiceVersion:
         return qs.exclude(status=ServiceVersion.Status.DRAFT).get(item__code=code, number=number)
     except ServiceVersion.DoesNotExist:
         raise ServiceNotFound(code) from None
+
+
+@dataclass(frozen=True)
+class GuideFile:
+    """A file a service guide offers to download: the stored file, its type and its name."""
+
+    file: FieldFile
+    content_type: str
+    filename: str
+
+
+def guide_file(code: str, kind: str, number: int | None = None) -> GuideFile:
+    """The ``kind`` of file (``result-sample``, ``blank-form``, ``sample-form``) of the
+    published (or that published or superseded) version of a service.
+
+    Public, like the guide. ServiceNotFound when the service, the version or the file is not
+    there, or the stored name's extension is not one a guide may offer.
+    """
+    field = ServiceVersion.GUIDE_FILES.get(kind)
+    if field is None:
+        raise ServiceNotFound(code)
+    version = service_guide(code, number)
+    file = getattr(version, field)
+    extension = file.name.rsplit(".", 1)[-1].lower() if file and "." in file.name else ""
+    content_type = GUIDE_FILE_CONTENT_TYPES.get(extension)
+    if content_type is None:
+        raise ServiceNotFound(code)
+    return GuideFile(file, content_type, f"{code}-{kind}.{extension}")
 
 
 def service_versions(code: str) -> list[ServiceVersion]:

@@ -88,6 +88,75 @@ def form_schema_errors(schema: Any) -> list[str]:
     return errors
 
 
+def form_schema_language_errors(schema: Any) -> list[str]:
+    """Where a form schema lacks its English, as messages naming the field (empty when bilingual).
+
+    The form is shown in the portal's language, so every field (also inside
+    groups and repeating groups) needs a ``title_en`` beside its ``title``, a
+    ``description_en`` beside a ``description``, and an enum ``enumNames_en``
+    with one English label per value (``enumNames``, when given, one Chinese
+    label per value); a ``oneOf`` option needs a ``title_en``. The stored values
+    do not change with the language. Checked at publish, so a draft can be
+    written in Chinese first.
+    """
+    if not isinstance(schema, dict):
+        return []
+    errors: list[str] = []
+    _language_errors(schema, (), errors, titled=False)
+    return errors
+
+
+def _language_errors(
+    spec: dict[str, Any], path: tuple[str, ...], errors: list[str], *, titled: bool = True
+) -> None:
+    """Collect the missing English of ``spec`` and what it contains; ``titled`` is False for the
+    schema itself and an array's ``items`` (their label is the field's own)."""
+    name = ".".join(path)
+    if titled:
+        if not spec.get("title_en"):
+            errors.append(
+                _("Field “%(name)s” of the form needs an English title (“title_en”).")
+                % {"name": name}
+            )
+        if spec.get("description") and not spec.get("description_en"):
+            errors.append(
+                _("Field “%(name)s” of the form needs an English description (“description_en”).")
+                % {"name": name}
+            )
+    if isinstance(spec.get("enum"), list):
+        count = len(spec["enum"])
+        names, names_en = spec.get("enumNames"), spec.get("enumNames_en")
+        if not isinstance(names_en, list) or len(names_en) != count or not all(names_en):
+            errors.append(
+                _(
+                    "Field “%(name)s” of the form needs “enumNames_en”: one English label "
+                    "for each of its %(count)d options."
+                )
+                % {"name": name, "count": count}
+            )
+        if names is not None and (not isinstance(names, list) or len(names) != count):
+            errors.append(
+                _("Field “%(name)s” of the form: “enumNames” must have one label per option.")
+                % {"name": name}
+            )
+    options = spec.get("oneOf") or spec.get("anyOf")
+    if isinstance(options, list):
+        for option in options:
+            if isinstance(option, dict) and "const" in option and not option.get("title_en"):
+                errors.append(
+                    _("Option “%(value)s” of field “%(name)s” needs an English title (“title_en”).")
+                    % {"value": option["const"], "name": name}
+                )
+    properties = spec.get("properties")
+    if isinstance(properties, dict):
+        for key, sub in properties.items():
+            if isinstance(sub, dict):
+                _language_errors(sub, (*path, str(key)), errors)
+    items = spec.get("items")
+    if isinstance(items, dict):
+        _language_errors(items, path, errors, titled=False)
+
+
 def _part_fields(part: Material | Fee) -> dict[str, Any]:
     """A material's or fee's own values, to copy it into another version."""
     return {
@@ -161,6 +230,8 @@ def service_version_validate(version: ServiceVersion) -> None:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     schema_errors = form_schema_errors(version.form_schema)
+    if not schema_errors:
+        schema_errors = form_schema_language_errors(version.form_schema)
     if schema_errors:
         errors.setdefault("form_schema", []).extend(schema_errors)
     for material in version.materials.all():
@@ -176,8 +247,45 @@ def service_version_validate(version: ServiceVersion) -> None:
         )
     if not version.steps:
         errors.setdefault("steps", []).append(_("List the steps of the process."))
+    for field, message in guide_contradictions(version):
+        errors.setdefault(field, []).append(message)
     if errors:
         raise ValidationError(errors)
+
+
+def guide_contradictions(version: ServiceVersion) -> list[tuple[str, str]]:
+    """Where a version's guide contradicts itself, as ``(field, message)`` pairs.
+
+    A guide that promises zero visits (零次到现场) cannot also have a site inspection
+    (现场核查) among its steps, ask for an original to be shown (需出示原件), or be closed
+    to online applications; a service decided on the spot (即办, promised limit 0) cannot
+    wait for a site inspection.
+    """
+    found: list[tuple[str, str]] = []
+    if version.visits == 0 and version.has_site_inspection:
+        found.append(("visits", _(
+            "On-site visits is 0 (零次到现场) but the process steps include a site inspection "
+            "(现场核查): set on-site visits to at least 1, or remove the step."
+        )))  # fmt: skip
+    if version.visits == 0:
+        originals = [m.name_zh for m in version.materials.all() if m.original_required]
+        if originals:
+            found.append(("visits", _(
+                "On-site visits is 0 (零次到现场) but these materials have “original to be "
+                "shown” (需出示原件): %(materials)s. Set on-site visits to at least 1, or let "
+                "the electronic copy stand in."
+            ) % {"materials": "、".join(originals)}))  # fmt: skip
+        if not version.online_available:
+            found.append(("online_available", _(
+                "On-site visits is 0 (零次到现场) but the service cannot be applied for online: "
+                "allow online applications, or set on-site visits to at least 1."
+            )))  # fmt: skip
+    if version.promised_limit_days == 0 and version.has_site_inspection:
+        found.append(("promised_limit_days", _(
+            "The promised limit is 0 (即办, decided on the spot) but the process steps include a "
+            "site inspection (现场核查): set a promised limit, or remove the step."
+        )))  # fmt: skip
+    return found
 
 
 @transaction.atomic

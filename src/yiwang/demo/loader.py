@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 
 from yiwang.catalog import selectors as catalog_selectors
@@ -41,6 +42,7 @@ from yiwang.catalog.models import (
     Topic,
 )
 from yiwang.core.audit import audit_record
+from yiwang.demo import guide_files
 from yiwang.demo.city_events import demo_open311_key, load_city_events
 from yiwang.demo.data import accounts, certificates, departments, regions, topics
 from yiwang.demo.data.services_business import SERVICES as BUSINESS_SERVICES
@@ -180,6 +182,9 @@ def load_departments() -> Tally:
                 "address_zh",
                 "address_en",
                 "phone",
+                "complaint_phone",
+                "windows_zh",
+                "windows_en",
                 "office_hours_zh",
                 "office_hours_en",
             )
@@ -392,6 +397,31 @@ def _parts_replace(
     )
 
 
+def _guide_files_add(draft: ServiceVersion) -> None:
+    """Give a demo draft the files its guide offers (result sample, blank and sample form),
+    generated from its data, where it has none yet (a new draft keeps its predecessor's)."""
+    department = draft.item.department.name_zh
+    name = f"{draft.item.code}.pdf"
+    files = {
+        "result_sample": lambda: guide_files.result_sample_pdf(
+            result=draft.result_name_zh or draft.name_zh, department=department
+        ),
+        "blank_form": lambda: guide_files.blank_form_pdf(
+            name=draft.name_zh, department=department, schema=draft.form_schema
+        ),
+        "sample_form": lambda: guide_files.sample_form_pdf(
+            name=draft.name_zh, department=department, schema=draft.form_schema
+        ),
+    }
+    missing = {
+        field: ContentFile(make(), name=name)
+        for field, make in files.items()
+        if not getattr(draft, field)
+    }
+    if missing:
+        catalog_services.service_version_update_draft(version=draft, actor=None, **missing)
+
+
 @transaction.atomic
 def load_catalog(report: LoadReport | None = None) -> Tally:
     """Create and publish the demo services; publish a new version of any that changed."""
@@ -425,6 +455,7 @@ def load_catalog(report: LoadReport | None = None) -> Tally:
                 **version_fields,
             )
             _parts_replace(draft, spec, certificate_ids)
+            _guide_files_add(draft)
             catalog_services.service_version_publish(version=draft, actor=None)
             tally.count("created")
             continue
@@ -446,6 +477,7 @@ def load_catalog(report: LoadReport | None = None) -> Tally:
             version=draft, actor=None, topics=item_topics, **version_fields
         )
         _parts_replace(draft, spec, certificate_ids)
+        _guide_files_add(draft)
         catalog_services.service_version_publish(version=draft, actor=None)
         tally.count("updated")
     return tally

@@ -259,7 +259,10 @@ class DepartmentAdmin(admin.ModelAdmin):
                 "fields": (
                     "address_zh",
                     "address_en",
+                    "windows_zh",
+                    "windows_en",
                     "phone",
+                    "complaint_phone",
                     "office_hours_zh",
                     "office_hours_en",
                 )

@@ -135,7 +135,24 @@ class Department(models.Model):
     )
     address_zh = models.CharField(_("service hall address (Chinese)"), max_length=200, blank=True)
     address_en = models.CharField(_("service hall address (English)"), max_length=300, blank=True)
-    phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("consultation phone"), max_length=40, blank=True, help_text=_("咨询电话")
+    )
+    complaint_phone = models.CharField(
+        _("complaint phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("监督投诉电话; the 12345 hotline where the department has no line of its own."),
+    )
+    windows_zh = models.CharField(
+        _("service windows (Chinese)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where in the service hall its windows are (受理窗口), e.g. 二楼B区21—25号窗口."
+        ),
+    )
+    windows_en = models.CharField(_("service windows (English)"), max_length=300, blank=True)
     office_hours_zh = models.CharField(_("office hours (Chinese)"), max_length=100, blank=True)
     office_hours_en = models.CharField(_("office hours (English)"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)

@@ -18,7 +18,8 @@ What the schema may use, and how it is shown:
 - ``integer`` / ``number``: a text input with a numeric keyboard;
 - ``boolean``: Yes / No radios (a single check box when ``const: true``, e.g.
   a declaration);
-- ``enum`` (titles from ``enumNames``) or ``oneOf`` of ``{"const", "title"}``:
+- ``enum`` (titles from ``enumNames`` / ``enumNames_en``) or ``oneOf`` of
+  ``{"const", "title", "title_en"}``:
   radios up to 5 options, else a select;
 - ``array`` of enum strings: check boxes; of plain strings: a text area, one
   entry per line; of objects: a *repeating group* — one row per entry, with
@@ -29,8 +30,9 @@ Limits: an array inside a repeating group's row is not shown (its answers are
 kept as they were); ``$ref``, ``allOf``/``anyOf`` and conditionals are not
 interpreted for rendering (the server still validates them).
 
-Optional English: a property may carry ``title_en`` and ``description_en``,
-shown when the page is in English.
+English: a property carries ``title_en`` and ``description_en`` (and an enum
+``enumNames_en``), shown when the page is in English; the catalog refuses to
+publish a form without them (``catalog.services.form_schema_errors``).
 
 Field names are the property path joined by ``__`` (``address__city``,
 ``members__0__name``): the service reports errors by dotted path

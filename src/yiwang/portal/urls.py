@@ -14,6 +14,7 @@ urlpatterns = [
         views.service_guide,
         name="service_version",
     ),
+    path("services/<str:code>/files/<slug:kind>/", views.guide_file, name="guide_file"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/<str:code>/", views.department_detail, name="department_detail"),
     path("topics/", views.topic_list, name="topic_list"),

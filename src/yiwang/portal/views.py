@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from yiwang.cases.downloads import stored_file_response
 from yiwang.catalog import selectors
 from yiwang.catalog.models import ServiceVersion, Topic
 from yiwang.catalog.selectors import CatalogFilters, ServiceNotFound
@@ -144,6 +145,18 @@ def service_guide(request: HttpRequest, code: str, number: int | None = None) ->
             "versions": versions,
             "is_superseded": version.status == ServiceVersion.Status.SUPERSEDED,
         },
+    )
+
+
+@require_safe
+def guide_file(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """A file of the current service guide: the result's sample, the blank or the sample form."""
+    try:
+        found = selectors.guide_file(code, kind)
+    except ServiceNotFound:
+        raise Http404(code) from None
+    return stored_file_response(
+        found.file, content_type=found.content_type, filename=found.filename
     )
 
 

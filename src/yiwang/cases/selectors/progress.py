@@ -18,6 +18,7 @@ from yiwang.cases.texts import (
     APPLICANT_STEPS,
     NEXT_STEPS,
     REVIEW_OUTCOMES,
+    clock_title,
     step_label,
     timeline_title,
 )
@@ -165,7 +166,7 @@ def case_clock(case: Case, at: datetime | None = None) -> CaseClock:
     return CaseClock(
         at=at,
         clock=clock.name,
-        clock_title=str(ON_THE_SPOT) if on_the_spot else (cdef.title if cdef else clock.name),
+        clock_title=str(ON_THE_SPOT) if on_the_spot else clock_title(clock.name),
         light=light,
         started_at=clock.started_at,
         deadline=clock.deadline,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from yiwang.demo.data.departments import DEPARTMENT_USCC, DEPARTMENTS
+from yiwang.demo.data.form_english import bilingual
+from yiwang.demo.data.results import RESULTS
 
 ALL_FORMATS = ["pdf", "jpg", "png", "ofd"]
 PDF_ONLY = ["pdf", "ofd"]
@@ -239,12 +241,18 @@ def service(
             "online_available": online,
             "where_zh": where[0],
             "where_en": where[1],
+            "result_name_zh": RESULTS[name[0]][0],
+            "result_name_en": RESULTS[name[0]][1],
             "steps": steps,
-            "form_schema": form,
+            "form_schema": bilingual(form),
             "workflow": workflow or ("licensing" if kind == "licensing" else "public_service"),
         },
         "topics": topics,
-        "materials": materials,
+        # Online, the e-certificate or the scanned copy stands in for the original: an original
+        # is shown only at a visit (a fully online guide asking for one is refused at publish).
+        "materials": [
+            {**m, "original_required": m["original_required"] and visits > 0} for m in materials
+        ],
         "fees": fees or [],
     }
 

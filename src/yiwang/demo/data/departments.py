@@ -1,7 +1,8 @@
 """Jinan's municipal departments (市直部门) that appear in the demo catalog and workbench.
 
 Most departments receive applicants at the windows of the Jinan Government
-Service Center (济南市政务服务中心); the consultation line is the 12345 hotline.
+Service Center (济南市政务服务中心) at their own windows; each has its own consultation
+line (fictitious numbers) and complaints go to the 12345 hotline.
 Codes are short pinyin abbreviations that officers use (``jn-scjg`` = 市场监管).
 """
 
@@ -13,6 +14,74 @@ CENTER_ZH = "济南市历下区龙奥北路1号 济南市政务服务中心"
 CENTER_EN = "Jinan Government Service Center, 1 Long'ao North Road, Lixia District, Jinan"
 HOURS_ZH = "工作日 9:00—12:00，13:00—17:00（法定节假日除外）"
 HOURS_EN = "Working days 9:00–12:00 and 13:00–17:00 (closed on public holidays)"
+
+
+#: Each department's consultation line (fictitious numbers in Jinan's 0531-xxxxxxxx form) and
+#: its windows at the service hall (受理窗口); complaints go to the 12345 hotline.
+CONTACTS: dict[str, tuple[str, str, str]] = {
+    "jn-xzsp": (
+        "0531-66608101",
+        "一楼A区 1—12号综合受理窗口",
+        "Ground floor, zone A, windows 1–12 (general intake)",
+    ),
+    "jn-scjg": (
+        "0531-66608201",
+        "二楼B区 21—28号窗口（企业开办专区）",
+        "1st floor, zone B, windows 21–28 (starting a business)",
+    ),
+    "jn-gaj": (
+        "0531-66608301",
+        "一楼C区 31—36号窗口（户政、出入境）",
+        "Ground floor, zone C, windows 31–36 (household register, exit and entry)",
+    ),
+    "jn-jjzd": (
+        "0531-66608311",
+        "车辆管理所服务大厅 1—10号窗口",
+        "Vehicle Administration Office hall, windows 1–10",
+    ),
+    "jn-rsj": (
+        "0531-66608401",
+        "二楼D区 41—48号窗口（社保、就业）",
+        "1st floor, zone D, windows 41–48 (social insurance, employment)",
+    ),
+    "jn-wjw": ("0531-66608501", "三楼E区 51—53号窗口", "2nd floor, zone E, windows 51–53"),
+    "jn-zjj": (
+        "0531-66608601",
+        "三楼F区 61—66号窗口（工程建设项目）",
+        "2nd floor, zone F, windows 61–66 (construction projects)",
+    ),
+    "jn-jtj": ("0531-66608701", "三楼F区 67—69号窗口", "2nd floor, zone F, windows 67–69"),
+    "jn-jyj": ("0531-66608801", "三楼E区 54—55号窗口", "2nd floor, zone E, windows 54–55"),
+    "jn-mzj": ("0531-66608901", "三楼E区 56—58号窗口", "2nd floor, zone E, windows 56–58"),
+    "jn-sthj": ("0531-66609001", "三楼F区 70—71号窗口", "2nd floor, zone F, windows 70–71"),
+    "jn-cgj": ("0531-66609101", "三楼F区 72—74号窗口", "2nd floor, zone F, windows 72–74"),
+    "jn-zrzy": ("0531-66609201", "三楼F区 75—78号窗口", "2nd floor, zone F, windows 75–78"),
+    "jn-ybj": (
+        "0531-66609301",
+        "二楼D区 49—50号窗口（医保）",
+        "1st floor, zone D, windows 49–50 (medical insurance)",
+    ),
+    "jn-swj": (
+        "0531-66609401",
+        "二楼B区 29—34号窗口（税务）",
+        "1st floor, zone B, windows 29–34 (tax)",
+    ),
+    "jn-gjj": (
+        "0531-66609501",
+        "二楼D区 35—38号窗口（公积金）",
+        "1st floor, zone D, windows 35–38 (housing provident fund)",
+    ),
+    "jn-cxsw": ("0531-66609601", "三楼F区 79—80号窗口", "2nd floor, zone F, windows 79–80"),
+    "jn-xfzd": (
+        "0531-66609701",
+        "三楼F区 81—82号窗口（消防）",
+        "2nd floor, zone F, windows 81–82 (fire safety)",
+    ),
+    "jn-dsj": ("0531-66609801", "", ""),
+    "jn-12345": ("12345", "", ""),
+    "lx-zhzf": ("0531-86551201", "", ""),
+    "lx-rxb": ("0531-86551301", "", ""),
+}
 
 
 def _dept(
@@ -37,7 +106,10 @@ def _dept(
         "region": region,
         "address_zh": address_zh,
         "address_en": address_en,
-        "phone": "12345",
+        "phone": CONTACTS[code][0],
+        "complaint_phone": "12345",
+        "windows_zh": CONTACTS[code][1],
+        "windows_en": CONTACTS[code][2],
         "office_hours_zh": HOURS_ZH,
         "office_hours_en": HOURS_EN,
         # Not stored on Department: the prefix of the department's item codes (实施编码),

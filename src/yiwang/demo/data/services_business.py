@@ -417,6 +417,7 @@ SERVICES = [
             "《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）第十条、第二十四条",
             "Food Safety Law, art. 35; Measures on Food Business Licensing and Filing (SAMR Order No. 78), arts. 10 and 24",
         ),
+        visits=1,  # the site inspection (现场核查) is a visit
         steps=STEPS_INSPECTION,
         materials=[
             application_form("食品经营许可", "a food business licence"),
@@ -574,6 +575,7 @@ SERVICES = [
             "《城市市容和环境卫生管理条例》第十一条；《济南市城市市容和环境卫生管理条例》",
             "Regulation on City Appearance and Environmental Sanitation, art. 11; Jinan Regulation on City Appearance and Sanitation",
         ),
+        visits=1,  # the site inspection (现场核查) is a visit
         steps=STEPS_INSPECTION,
         materials=[
             application_form("户外广告（招牌）设置", "an outdoor advertisement or signboard"),
@@ -640,6 +642,7 @@ SERVICES = [
             "《城镇排水与污水处理条例》第二十一条；《城镇污水排入排水管网许可管理办法》（住房和城乡建设部令第21号）第九条",
             "Regulation on Urban Drainage and Sewage Treatment, art. 21; Measures on Permits for Discharging Wastewater into Urban Sewers (MOHURD Order No. 21), art. 9",
         ),
+        visits=1,  # the site inspection (现场核查) is a visit
         steps=STEPS_INSPECTION,
         materials=[
             application_form("城镇污水排入排水管网许可", "a drainage permit"),
@@ -706,6 +709,7 @@ SERVICES = [
             "《中华人民共和国药品管理法》第五十一条、第五十二条；《药品经营和使用质量监督管理办法》第十三条",
             "Drug Administration Law, arts. 51 and 52; Measures on Quality Supervision of Drug Trading and Use, art. 13",
         ),
+        visits=1,  # the site inspection (现场核查) is a visit
         steps=STEPS_INSPECTION,
         materials=[
             application_form("药品经营许可证", "a drug trading licence"),
@@ -1152,6 +1156,7 @@ SERVICES = [
             "《城市道路管理条例》第三十条、第三十一条、第三十三条",
             "Regulation on the Administration of City Roads, arts. 30, 31 and 33",
         ),
+        visits=1,  # the site inspection (现场核查) is a visit
         steps=STEPS_INSPECTION,
         materials=[
             application_form("城市道路占用、挖掘", "occupation or excavation of a road"),
@@ -1309,6 +1314,7 @@ SERVICES = [
             "《中华人民共和国民办教育促进法》第十二条、第十七条；《中华人民共和国民办教育促进法实施条例》",
             "Law on Promoting Private Education, arts. 12 and 17, and its implementing regulation",
         ),
+        visits=1,  # the site inspection (现场核查) is a visit
         steps=steps(
             ("申请", "Application"),
             ("受理", "Acceptance"),

@@ -561,6 +561,7 @@ SERVICES = [
             "《公共租赁住房管理办法》（住房和城乡建设部令第11号）第七条；《济南市公共租赁住房管理办法》",
             "Measures on Public Rental Housing (MOHURD Order No. 11), art. 7; Jinan Measures on Public Rental Housing",
         ),
+        visits=1,  # the site inspection (现场核查) is a visit
         steps=STEPS_INSPECTION,
         materials=[
             ID_CARD,
