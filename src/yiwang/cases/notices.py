@@ -75,7 +75,7 @@ def chinese_date(at: datetime) -> str:
 FALLBACK_FONT = "STSong-Light"
 
 
-def _font() -> str:
+def notice_font() -> str:
     """The registered name of the notices' font: the installed TrueType font, embedded, or
     else :data:`FALLBACK_FONT` (``manage.py check`` warns, cases.W001)."""
     from reportlab.pdfbase import pdfmetrics
@@ -110,7 +110,7 @@ def notice_pdf(
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    font = _font()
+    font = notice_font()
     body = ParagraphStyle(
         "body", fontName=font, fontSize=12, leading=21, wordWrap="CJK", spaceAfter=6
     )

@@ -7,12 +7,13 @@ Drawn with ReportLab in the notices' CJK font (``cases.notices``).
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping
 from typing import Any
 
 from yiwang.cases.answers import ordered_properties
-from yiwang.cases.notices import _font
+from yiwang.cases.notices import notice_font
 
 #: A sample answer by format, then by type (the 示范文本's values; fictitious).
 _SAMPLE_BY_FORMAT = {
@@ -53,6 +54,16 @@ def _rows(schema: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Mappin
 
 
 def _pdf(title: str, department: str, story_rows: list[list[str]], note: str) -> bytes:
+    return _pdf_drawn(title, department, tuple(tuple(row) for row in story_rows), note)
+
+
+@functools.lru_cache(maxsize=512)
+def _pdf_drawn(
+    title: str, department: str, story_rows: tuple[tuple[str, ...], ...], note: str
+) -> bytes:
+    """The PDF, drawn once per process: it is invariant (no date, no random id), and drawing
+    the 144 of the demo with the embedded CJK font takes seconds that every later
+    ``load_demo`` in the process (the test suite loads the demo often) would pay again."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4
@@ -60,7 +71,7 @@ def _pdf(title: str, department: str, story_rows: list[list[str]], note: str) ->
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = _font()
+    font = notice_font()
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=18, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=18, leading=28, alignment=TA_CENTER)
     table = Table(
