@@ -194,6 +194,27 @@ def topics_with_counts(audience: str | None = None) -> QuerySet[Topic]:
     return qs.order_by("audience", "order", "code")
 
 
+def topics_for_query(query: str) -> list[Topic]:
+    """The topics a search query names (餐饮 in 我要开餐饮店, "catering"), with ``service_count``.
+
+    A topic matches when its Chinese name occurs in the query, or when every
+    word of the query (three letters or more, stop words aside) is a word of
+    its English name. The search results page shows them as links.
+    """
+    folded = query.strip().casefold()
+    if not folded:
+        return []
+    words = [w for w in search.query_tokens(folded) if w.isascii() and len(w) >= 3]
+    matched = []
+    for topic in topics_with_counts():
+        english = set(search.query_tokens(topic.name_en))
+        if topic.name_zh and topic.name_zh in folded:
+            matched.append(topic)
+        elif words and all(w in english for w in words):
+            matched.append(topic)
+    return matched
+
+
 def department_by_code(code: str) -> Department | None:
     return Department.objects.filter(code=code).first()
 

@@ -70,7 +70,13 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/search.html",
-        {"form": form, "query": query, "page": page, "result_count": len(results)},
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "result_count": len(results),
+            "topics": selectors.topics_for_query(query) if query else [],
+        },
     )
 
 
