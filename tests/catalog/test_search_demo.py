@@ -5,12 +5,18 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from yiwang.catalog import search, selectors
-from yiwang.catalog.models import ServiceVersion
+from yiwang.catalog.models import ServiceItem, ServiceVersion
+from yiwang.demo.data.popular import POPULAR
 
 pytestmark = pytest.mark.django_db
 
 # The demo services whose keywords list 营业执照 (src/yiwang/demo/data/services_business.py).
-BUSINESS_LICENCE_SERVICES = {"企业设立登记", "个体工商户设立登记", "企业变更登记", "个体工商户注销登记"}
+BUSINESS_LICENCE_SERVICES = {
+    "企业设立登记",
+    "个体工商户设立登记",
+    "企业变更登记",
+    "个体工商户注销登记",
+}
 
 
 def names(query):
@@ -36,6 +42,8 @@ def test_pinyin_topics_and_synonyms_find_the_demo_services(client):
     # 驾驶执照 is the everyday word for the statutory 机动车驾驶证 (道路交通安全法 art. 19).
     assert names("驾驶执照") == ["机动车驾驶证期满换证"]
     assert names("房本") == ["不动产转移登记（存量房买卖）"]
+    # Every curated popular service of the demo exists (the fallback of 热门服务).
+    assert ServiceItem.objects.filter(popular_order__isnull=False).count() == len(POPULAR)
 
     # The results page names the query's topic and links to it.
     page = client.get(reverse("portal:search"), {"q": "餐饮"}, HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -88,6 +88,16 @@ class ServiceItem(models.Model):
         verbose_name=_("current published version"),
         editable=False,
     )
+    popular_order = models.PositiveSmallIntegerField(
+        _("position among popular services"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The portal's popular services are those with the most applications over the last "
+            "30 days; when too few services have applications, services with a position here "
+            "fill the list, lowest first. Leave empty for services not to feature."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -14,9 +14,9 @@ A query is segmented the same way. Each query token matches a term exactly,
 or (English, 3+ letters) as a prefix, or (Chinese, unseen word) when all of
 its bigrams match. A query word listed in the synonym file
 (``data/synonyms.yaml``: 护照 → 普通护照, 出入境证件) also matches through
-the official terms it stands for. Results match every query token when any service does, else at least half
-of them. Ranking: exact name match, then name prefix, then name contains,
-then the number of query tokens matched and the summed weights.
+the official terms it stands for. Results match every query token when any
+service does, else at least half of them. Ranking: exact name match, then
+name prefix, then name contains, then the number of query tokens matched and the summed weights.
 See docs/decisions/0002-catalog-search.md.
 """
 
@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -182,7 +181,10 @@ def _weighted_terms(version: ServiceVersion) -> dict[str, int]:
             w = WEIGHT_BIGRAM if is_bigram_only else weight
             if w > weights.get(term, 0):
                 weights[term] = w
-    for text, weight in ((version.keywords, WEIGHT_PINYIN_KEYWORDS), (version.name_zh, WEIGHT_PINYIN)):
+    for text, weight in (
+        (version.keywords, WEIGHT_PINYIN_KEYWORDS),
+        (version.name_zh, WEIGHT_PINYIN),
+    ):
         for term in pinyin_terms(text or ""):
             if weight > weights.get(term, 0):
                 weights[term] = weight

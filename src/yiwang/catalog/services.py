@@ -360,8 +360,10 @@ def service_version_set_parts(
 
 
 @transaction.atomic
-def service_item_save(*, item: ServiceItem, actor: Any, changed: Iterable[str] = ()) -> ServiceItem:
-    """Save a service item's own fields (code, department) as an administrator edited them.
+def service_item_save(
+    *, item: ServiceItem, actor: Any, changed: Iterable[str] = (), via: str = "admin"
+) -> ServiceItem:
+    """Save a service item's own fields (code, department, popular order) as edited.
 
     Validated; audited as ``catalog.item_create`` or ``catalog.item_update``.
     """
@@ -372,6 +374,6 @@ def service_item_save(*, item: ServiceItem, actor: Any, changed: Iterable[str] =
         actor=actor,
         action="catalog.item_create" if created else "catalog.item_update",
         target=item,
-        data={"fields": sorted(changed), "via": "admin"},
+        data={"fields": sorted(changed), "via": via},
     )
     return item

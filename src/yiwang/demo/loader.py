@@ -42,7 +42,7 @@ from yiwang.catalog.models import (
 )
 from yiwang.core.audit import audit_record
 from yiwang.demo.city_events import demo_open311_key, load_city_events
-from yiwang.demo.data import accounts, certificates, departments, regions, topics
+from yiwang.demo.data import accounts, certificates, departments, popular, regions, topics
 from yiwang.demo.data.services_business import SERVICES as BUSINESS_SERVICES
 from yiwang.demo.data.services_person import SERVICES as PERSON_SERVICES
 from yiwang.events.models import Category, Event
@@ -448,7 +448,19 @@ def load_catalog(report: LoadReport | None = None) -> Tally:
         _parts_replace(draft, spec, certificate_ids)
         catalog_services.service_version_publish(version=draft, actor=None)
         tally.count("updated")
+    _curate_popular()
     return tally
+
+
+def _curate_popular() -> None:
+    """The curated 热门服务 (``data/popular.py``), for a portal with few recent applications."""
+    for position, code in enumerate(popular.POPULAR, start=1):
+        item = ServiceItem.objects.filter(code=code).first()
+        if item is not None and item.popular_order != position:
+            item.popular_order = position
+            catalog_services.service_item_save(
+                item=item, actor=None, changed=["popular_order"], via="demo"
+            )
 
 
 # --- everything -------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "person_topics": selectors.topics_with_counts(Topic.Audience.PERSON),
             "business_topics": selectors.topics_with_counts(Topic.Audience.BUSINESS),
             "departments": departments,
-            "popular": online[:HOME_POPULAR_COUNT],
+            "popular": selectors.popular_services(limit=HOME_POPULAR_COUNT),
             "service_count": selectors.published_item_count(),
             "online_count": online.count(),
             "department_count": len(departments),
