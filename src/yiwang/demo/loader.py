@@ -101,7 +101,7 @@ class AccountRow:
     username: str
     display_name: str
     roles: str
-    departments: str
+    departments: list[str]
     password: str = accounts.DEMO_PASSWORD
 
 
@@ -218,7 +218,7 @@ def load_topics_and_certificate_types() -> Tally:
 
 @transaction.atomic
 def load_accounts() -> Tally:
-    """Demo users, their roles, the citizen's profile and the agent's enterprises."""
+    """The demo user accounts and their roles; the tally counts user accounts only."""
     tally = Tally()
     password_hash = make_password(accounts.DEMO_PASSWORD, salt=_DEMO_SALT)
     department_by_code = {d.code: d for d in Department.objects.all()}
@@ -246,7 +246,19 @@ def load_accounts() -> Tally:
             department = department_by_code[department_code] if department_code else None
             identity_services.role_assign(user=user, role=role, department=department, actor=None)
         tally.count("created")
+    return tally
 
+
+@transaction.atomic
+def load_applicant_profiles() -> Tally:
+    """The citizen's profile (实名信息) and the enterprises the citizen and the agent act for."""
+    tally = Tally()
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[accounts.CITIZEN["username"], accounts.ENTERPRISE_AGENT]
+        )
+    }
     citizen_user = users[accounts.CITIZEN["username"]]
     if not Citizen.objects.filter(user=citizen_user).exists():
         spec = accounts.CITIZEN
@@ -258,6 +270,8 @@ def load_accounts() -> Tally:
             address=spec["address"],
         )
         tally.count("created")
+    else:
+        tally.count("unchanged")
 
     agent = users[accounts.ENTERPRISE_AGENT]
     region_by_code = {r.code: r for r in Region.objects.all()}
@@ -273,6 +287,8 @@ def load_accounts() -> Tally:
             is_legal_representative=True,
         )
         tally.count("created")
+    else:
+        tally.count("unchanged")
     for spec in accounts.ENTERPRISES:
         enterprise = Enterprise.objects.filter(uscc=spec["uscc"]).first()
         if enterprise is None:
@@ -296,6 +312,8 @@ def load_accounts() -> Tally:
                 authorisation=spec.get("authorisation", ""),
             )
             tally.count("updated")
+        else:
+            tally.count("unchanged")
     return tally
 
 
@@ -318,14 +336,14 @@ def account_rows() -> list[AccountRow]:
         roles = ", ".join(dict.fromkeys(Role(a.role).value for a in assignments))
         if user.is_superuser:
             roles = ", ".join(filter(None, ["superuser", roles]))
-        where = ", ".join(
+        where = list(
             dict.fromkeys(
                 a.department.short_name_zh or a.department.name_zh
                 for a in assignments
                 if a.department
             )
         )
-        rows.append(AccountRow(username, user.display_name, roles, where or "—"))
+        rows.append(AccountRow(username, user.display_name, roles, where))
     return rows
 
 
@@ -478,7 +496,8 @@ def load_demo() -> LoadReport:
     report.sections["regions"] = load_regions()
     report.sections["departments"] = load_departments()
     report.sections["topics and certificate types"] = load_topics_and_certificate_types()
-    report.sections["accounts"] = load_accounts()
+    report.sections["demo user accounts"] = load_accounts()
+    report.sections["citizen profile, enterprises"] = load_applicant_profiles()
     report.sections["services"] = load_catalog(report)
     report.sections["city events (12345)"] = load_city_events_section()
     report.totals = {
@@ -487,7 +506,7 @@ def load_demo() -> LoadReport:
         "topics": Topic.objects.count(),
         "certificate types": CertificateType.objects.count(),
         "published services": catalog_selectors.published_item_count(),
-        "users": User.objects.count(),
+        "user accounts": User.objects.count(),
         "event categories": Category.objects.count(),
         "city events": Event.objects.count(),
     }
