@@ -51,6 +51,8 @@ def test_pinyin_topics_and_synonyms_find_the_demo_services(client):
     assert 'href="/topics/catering/"' in html
     assert "相关主题" in html
     assert "5 项服务" in html
+    part = client.get(reverse("portal:search"), {"q": "户籍"}).content.decode()
+    assert 'href="/topics/residence/"' in part  # 户籍 is part of the topic 户籍证件
     other = client.get(reverse("portal:search"), {"q": "营业执照"}).content.decode()
     assert "/topics/catering/" not in other
 

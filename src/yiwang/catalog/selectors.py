@@ -245,9 +245,10 @@ def topics_with_counts(audience: str | None = None) -> QuerySet[Topic]:
 def topics_for_query(query: str) -> list[Topic]:
     """The topics a search query names (餐饮 in 我要开餐饮店, "catering"), with ``service_count``.
 
-    A topic matches when its Chinese name occurs in the query, or when every
-    word of the query (three letters or more, stop words aside) is a word of
-    its English name. The search results page shows them as links.
+    A topic matches when its Chinese name occurs in the query or the query (two
+    characters or more) in its name (户籍 → 户籍证件), or when every word of the
+    query (three letters or more, stop words aside) is a word of its English
+    name. The search results page shows them as links.
     """
     folded = query.strip().casefold()
     if not folded:
@@ -256,7 +257,8 @@ def topics_for_query(query: str) -> list[Topic]:
     matched = []
     for topic in topics_with_counts():
         english = set(search.query_tokens(topic.name_en))
-        names_it = bool(topic.name_zh) and topic.name_zh in folded
+        zh = topic.name_zh
+        names_it = bool(zh) and (zh in folded or (len(folded) >= 2 and folded in zh))
         if names_it or (words and all(w in english for w in words)):
             matched.append(topic)
     return matched
