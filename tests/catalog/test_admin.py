@@ -279,3 +279,14 @@ def test_preview_is_for_staff_only(client):
     assert client.get(url).status_code == 302  # to the admin sign-in
     client.force_login(UserFactory(is_staff=False))
     assert client.get(url).status_code == 302
+
+
+def test_a_published_versions_json_is_shown_indented(admin_client):
+    version = publish_service(steps=[{"name_zh": "受理", "name_en": "Acceptance"}])
+
+    html = admin_client.get(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk])
+    ).content.decode()
+
+    assert '<pre class="json-view">[\n  {\n    &quot;name_' in html
+    assert "&quot;name_zh&quot;: &quot;受理&quot;" in html

@@ -206,9 +206,44 @@ class ServiceVersionAdmin(admin.ModelAdmin):
     def department(self, obj: ServiceVersion) -> str:
         return str(obj.item.department)
 
+    #: On a published (read-only) version, the JSON fields are shown by these, indented.
+    JSON_VIEWS = {
+        "form_schema": "form_schema_json",
+        "steps": "steps_json",
+        "workflow_overrides": "workflow_overrides_json",
+    }
+
+    def _json_view(self, value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        return format_html('<pre class="json-view">{}</pre>', text)
+
+    @admin.display(description=_("application form (JSON Schema)"))
+    def form_schema_json(self, obj: ServiceVersion) -> str:
+        return self._json_view(obj.form_schema)
+
+    @admin.display(description=_("process steps"))
+    def steps_json(self, obj: ServiceVersion) -> str:
+        return self._json_view(obj.steps)
+
+    @admin.display(description=_("workflow overrides"))
+    def workflow_overrides_json(self, obj: ServiceVersion) -> str:
+        return self._json_view(obj.workflow_overrides)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.is_editable:
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [self.JSON_VIEWS.get(f, f) for f in opts["fields"]]})
+            for name, opts in fieldsets
+        ]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not obj.is_editable:
-            return [f.name for f in ServiceVersion._meta.fields] + ["topics"]
+            return [f.name for f in ServiceVersion._meta.fields] + [
+                "topics",
+                *self.JSON_VIEWS.values(),
+            ]
         if obj is not None:
             return [*self.readonly_fields, "item"]
         return self.readonly_fields
