@@ -209,6 +209,17 @@ def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (local memory in tests): a ranking one test
+    cached (the popular services) must not leak into the next test's pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_messages():
     """Service-level messages in English, so tests can assert on them.
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from yiwang.api.urls import api
 from yiwang.core.health import healthz, readyz
@@ -11,6 +12,10 @@ from yiwang.identity.forms import AdminSignInForm
 
 # The admin's login page gives the portal's one answer to every refused sign-in.
 admin.site.login_form = AdminSignInForm
+# The admin's name in its header and page titles, in the active language (not "Django 管理").
+admin.site.site_header = _("yiwang administration")
+admin.site.site_title = _("yiwang administration")
+admin.site.index_title = _("Catalog, calendar, departments and users")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

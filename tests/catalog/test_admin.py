@@ -3,10 +3,12 @@
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import PDF_BYTES, DepartmentFactory, UserFactory, publish_service
+from yiwang.catalog import services
 from yiwang.catalog.models import ServiceItem, ServiceVersion
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +208,133 @@ def test_a_guide_file_of_another_type_is_refused(admin_client):
     assert response.status_code == 200  # the form again, with the error
     assert "File extension “exe” is not allowed" in response.content.decode()
     assert not ServiceVersion.objects.filter(item=item).exists()
+
+
+def test_admin_is_branded_in_both_languages(admin_client):
+    english = admin_client.get(reverse("admin:index")).content.decode()
+    chinese = admin_client.get(
+        reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    assert "yiwang administration" in english
+    assert "一网 yiwang 管理后台" in chinese
+    assert "Django" not in english and "Django" not in chinese
+
+
+def test_json_fields_are_pretty_printed_on_the_change_page(admin_client):
+    item = ServiceItem.objects.create(code="11370100AD0010", department=DepartmentFactory())
+    admin_client.post(reverse("admin:catalog_serviceversion_add"), version_form(item))
+    version = ServiceVersion.objects.get(item=item)
+
+    page = admin_client.get(reverse("admin:catalog_serviceversion_change", args=[version.pk]))
+
+    steps = page.context["adminform"].form["steps"].value()
+    html = page.content.decode()
+    # indented two spaces, Chinese as written (not \\u escapes)
+    # (PostgreSQL's jsonb orders an object's keys its own way: name_en may come first)
+    assert "[\n  {\n    &quot;name_" in html
+    assert "&quot;name_zh&quot;: &quot;受理&quot;" in html
+    assert "\\u53d7" not in html
+    assert json.loads(steps) == [{"name_zh": "受理", "name_en": "Acceptance"}]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("steps", '[{"name_zh": "受理"},\n {"name_en": "Review"}]', "Step 2 needs a Chinese name"),
+        ("steps", '{"name_zh": "受理"}', "The process steps must be a JSON list of steps."),
+        ("steps", '[{"name_zh": "受理",}]', "Not valid JSON: line 1, column 19"),
+        ("form_schema", '{"type": "object",\n "properties": {\n  "a": {\n', "line 4, column 1"),
+        ("form_schema", '{"type": "object", "properties": {"a": {"type": "string"}}}',
+         "Field “a” of the form needs a “title” (its label)."),
+        ("workflow_overrides", "[1]", "The workflow overrides must be a JSON object"),
+    ],
+)  # fmt: skip
+def test_bad_json_is_refused_on_save_with_the_error_on_its_field(
+    admin_client, field, value, message
+):
+    # given a draft
+    item = ServiceItem.objects.create(code="11370100AD0011", department=DepartmentFactory())
+    admin_client.post(reverse("admin:catalog_serviceversion_add"), version_form(item))
+    version = ServiceVersion.objects.get(item=item)
+    before = (version.steps, version.form_schema, version.workflow_overrides)
+
+    # when the administrator saves a bad value in one JSON field
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk]),
+        version_form(item, **{field: value}),
+    )
+
+    # then the form comes back with the error on that field, and nothing changed
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert message in " ".join(errors[field])
+    version.refresh_from_db()
+    assert (version.steps, version.form_schema, version.workflow_overrides) == before
+
+
+def test_the_same_step_check_refuses_publication(admin_client):
+    version = publish_service(steps=[{"name_zh": "受理"}])
+    draft = services.service_version_create_draft(item=version.item, actor=None)
+    ServiceVersion.objects.filter(pk=draft.pk).update(steps=[{"name_en": "Acceptance"}])
+    draft.refresh_from_db()
+
+    with pytest.raises(ValidationError) as refused:
+        services.service_version_publish(version=draft, actor=None)
+
+    assert refused.value.message_dict["steps"] == ["Step 1 needs a Chinese name (“name_zh”)."]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_change_page_previews_the_form_as_the_portal_renders_it(admin_client):
+    schema = {
+        "type": "object",
+        "properties": {
+            "sign": {"type": "string", "title": "招牌内容", "title_en": "Wording of the sign"},
+            "lit": {"type": "boolean", "title": "是否发光"},
+        },
+        "required": ["sign"],
+    }
+    version = publish_service(
+        form_schema=schema,
+        steps=[
+            {"name_zh": "受理", "name_en": "Acceptance"},
+            {"name_zh": "决定", "name_en": "Decision"},
+        ],
+    )
+    preview_url = reverse("admin:catalog_serviceversion_preview", args=[version.pk])
+
+    page = admin_client.get(reverse("admin:catalog_serviceversion_change", args=[version.pk]))
+    assert f'src="{preview_url}"' in page.content.decode()
+
+    preview = admin_client.get(preview_url)
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"  # framed by the change page only
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
+    # the portal's own widgets: a labelled text input, Yes/No radios, the steps in order
+    assert 'for="id_sign"' in html and "Wording of the sign" in html
+    assert 'type="radio" name="lit" value="true"' in html
+    assert html.index("Acceptance") < html.index("Decision")
+    assert "<form" not in html  # a preview submits nothing
+
+
+def test_preview_is_for_staff_only(client):
+    version = publish_service()
+    url = reverse("admin:catalog_serviceversion_preview", args=[version.pk])
+    assert client.get(url).status_code == 302  # to the admin sign-in
+    client.force_login(UserFactory(is_staff=False))
+    assert client.get(url).status_code == 302
+
+
+def test_a_published_versions_json_is_shown_indented(admin_client):
+    version = publish_service(steps=[{"name_zh": "受理", "name_en": "Acceptance"}])
+
+    html = admin_client.get(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk])
+    ).content.decode()
+
+    assert '<pre class="json-view">[\n  {\n    &quot;name_' in html
+    assert "&quot;name_zh&quot;: &quot;受理&quot;" in html

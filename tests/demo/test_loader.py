@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -273,3 +274,47 @@ def test_prints_the_accounts_table_unless_quiet(settings):
     quiet = io.StringIO()
     call_command("load_demo", force=True, quiet=True, stdout=quiet)
     assert quiet.getvalue() == ""
+
+
+def _columns(line: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    return sum(2 if "\u2e80" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef" else 1 for c in line)
+
+
+@pytest.mark.django_db
+def test_printed_counts_agree_and_the_accounts_table_fits_a_terminal():
+    # given the demo data's own account list
+    n_accounts = len(accounts.USERS)
+    zwfw = next(u for u in accounts.USERS if u["username"] == "supervisor_zwfw")
+    out = io.StringIO()
+
+    # when the demo loads into an empty database, as on a first `make run`
+    call_command("load_demo", stdout=out)
+
+    # then the section line and the total count the same thing, named the same way
+    lines = out.getvalue().splitlines()
+    assert re.search(
+        rf"^  demo user accounts +{n_accounts} created, +0 updated, +0 unchanged$",
+        out.getvalue(),
+        re.M,
+    )
+    text = out.getvalue()
+    assert f" {n_accounts} user accounts," in text
+    assert "In the database now" in text
+    # and the supervisor of every department shows one department and how many more
+    row = next(line for line in lines if line.startswith("  supervisor_zwfw "))
+    assert f"市市场监管局 and {len(zwfw['roles']) - 1} more" in row
+    # and no line of the accounts table is wider than 120 columns
+    table = lines[
+        lines.index("  Demo accounts (sign in at /accounts/login/; admin at /admin/):") + 1 :
+    ]
+    assert max(_columns(line) for line in table) <= 120
+
+    # a second run says the accounts are unchanged
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+    assert re.search(
+        rf"^  demo user accounts +0 created, +0 updated, +{n_accounts} unchanged$",
+        again.getvalue(),
+        re.M,
+    )

@@ -68,14 +68,14 @@ def build_catalog() -> Catalog:
         name_en="Jinan Human Resources and Social Security Bureau",
     )
     birth = TopicFactory(
-        code="birth", name_zh="生育出生", name_en="Having a baby", icon="👶", order=1
+        code="birth", name_zh="生育出生", name_en="Having a baby", icon="baby", order=1
     )
-    work = TopicFactory(code="work", name_zh="就业创业", name_en="Work", icon="💼", order=2)
+    work = TopicFactory(code="work", name_zh="就业创业", name_en="Work", icon="briefcase", order=2)
     business = TopicFactory(
         code="start-business",
         name_zh="开办企业",
         name_en="Starting a business",
-        icon="🏢",
+        icon="shop",
         audience=Topic.Audience.BUSINESS,
     )
     resident_id = CertificateType.objects.create(

@@ -196,6 +196,8 @@ class Case(models.Model):
                 name="cases_case_open_dept_due",
             ),
             models.Index(fields=["assignee"], name="cases_case_assignee"),
+            # The portal's popular services: applications per service over the last 30 days.
+            models.Index(fields=["received_at", "service_version"], name="cases_case_recv_version"),
             # "My cases", newest first, read in the index's order (and keyset pages of it).
             models.Index(
                 "applicant",

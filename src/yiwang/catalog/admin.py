@@ -4,10 +4,18 @@ Drafts are edited with their materials and fees inline; "Save and publish"
 and the "Publish" action freeze a draft through ``service_version_publish``,
 whose validation errors are shown one per line. Published versions are
 read-only; "Create a new draft" copies one to edit.
+
+The JSON fields (form schema, process steps, workflow overrides) are shown
+pretty-printed and checked on every save by the same functions publishing
+uses (``services.form_schema_errors``, ``steps_errors``,
+``workflow_overrides_errors``), the error on the field; a JSON syntax error
+says its line and column. The change page previews the application form and
+the steps as the portal renders them (``preview_view``, framed).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -15,10 +23,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from yiwang.catalog import services
 from yiwang.catalog.models import (
@@ -100,10 +109,50 @@ class FeeInline(_DraftOnlyInline):
     fields = ["name_zh", "name_en", "amount_yuan", "basis_zh"]
 
 
+class PrettyJSONField(forms.JSONField):
+    """JSON in a monospaced text area, indented, Chinese left readable; a syntax error
+    names its line and column."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["widget"] = forms.Textarea(
+            attrs={"rows": 16, "class": "vLargeTextField json-editor", "spellcheck": "false"}
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+    def to_python(self, value: Any) -> Any:
+        if self.disabled or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            json.loads(value, cls=self.decoder)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                _("Not valid JSON: line %(line)d, column %(column)d: %(message)s."),
+                code="invalid",
+                params={"line": exc.lineno, "column": exc.colno, "message": exc.msg},
+            ) from None
+        return super().to_python(value)
+
+
 class ServiceVersionForm(forms.ModelForm):
+    JSON_CHECKS = {
+        "form_schema": services.form_schema_errors,
+        "steps": services.steps_errors,
+        "workflow_overrides": services.workflow_overrides_errors,
+    }
+
     class Meta:
         model = ServiceVersion
         fields = "__all__"
+        field_classes = {
+            "form_schema": PrettyJSONField,
+            "steps": PrettyJSONField,
+            "workflow_overrides": PrettyJSONField,
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -111,10 +160,12 @@ class ServiceVersionForm(forms.ModelForm):
         is_new = self.instance.pk is None
         if is_new and item and item.versions.filter(status=ServiceVersion.Status.DRAFT).exists():
             raise ValidationError(_("This service already has a draft; edit that draft instead."))
-        errors = services.form_schema_errors(data.get("form_schema"))
-        if errors:
-            self.add_error("form_schema", errors)
-        elif "form_schema" in data:
+        for field, check in self.JSON_CHECKS.items():
+            if field in data:
+                errors = check(data[field])
+                if errors:
+                    self.add_error(field, errors)
+        if "form_schema" in data:
             data["form_schema"] = services.form_schema_with_order(data["form_schema"])
         return data
 
@@ -157,9 +208,44 @@ class ServiceVersionAdmin(admin.ModelAdmin):
     def department(self, obj: ServiceVersion) -> str:
         return str(obj.item.department)
 
+    #: On a published (read-only) version, the JSON fields are shown by these, indented.
+    JSON_VIEWS = {
+        "form_schema": "form_schema_json",
+        "steps": "steps_json",
+        "workflow_overrides": "workflow_overrides_json",
+    }
+
+    def _json_view(self, value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=False, indent=2)
+        return format_html('<pre class="json-view">{}</pre>', text)
+
+    @admin.display(description=_("application form (JSON Schema)"))
+    def form_schema_json(self, obj: ServiceVersion) -> str:
+        return self._json_view(obj.form_schema)
+
+    @admin.display(description=_("process steps"))
+    def steps_json(self, obj: ServiceVersion) -> str:
+        return self._json_view(obj.steps)
+
+    @admin.display(description=_("workflow overrides"))
+    def workflow_overrides_json(self, obj: ServiceVersion) -> str:
+        return self._json_view(obj.workflow_overrides)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.is_editable:
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [self.JSON_VIEWS.get(f, f) for f in opts["fields"]]})
+            for name, opts in fieldsets
+        ]
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not obj.is_editable:
-            return [f.name for f in ServiceVersion._meta.fields] + ["topics"]
+            return [f.name for f in ServiceVersion._meta.fields] + [
+                "topics",
+                *self.JSON_VIEWS.values(),
+            ]
         if obj is not None:
             return [*self.readonly_fields, "item"]
         return self.readonly_fields
@@ -177,10 +263,35 @@ class ServiceVersionAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.new_draft_view)
+        preview = self.admin_site.admin_view(xframe_options_sameorigin(self.preview_view))
         return [
             path("<int:pk>/new-draft/", view, name="catalog_serviceversion_new_draft"),
+            path("<int:pk>/preview/", preview, name="catalog_serviceversion_preview"),
             *super().get_urls(),
         ]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The saved version's application form and steps as the portal shows them."""
+        from yiwang.portal.schema_forms import SchemaForm, form_sections
+
+        version = get_object_or_404(ServiceVersion, pk=pk)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        schema = version.form_schema or {}
+        errors = services.form_schema_errors(schema)
+        sections = (
+            []
+            if errors
+            else [
+                (section, SchemaForm(schema, only=section.names))
+                for section in form_sections(schema)
+            ]
+        )
+        return render(
+            request,
+            "admin/catalog/serviceversion/form_preview.html",
+            {"version": version, "sections": sections, "schema_errors": errors},
+        )
 
     def new_draft_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = get_object_or_404(ServiceVersion, pk=pk)

@@ -33,6 +33,30 @@ class ImmutableVersionError(ValidationError):
     """Raised when something tries to change a published service version."""
 
 
+# The topic icons shipped as SVG in portal/static/portal/icons/topics/ (see its README).
+TOPIC_ICONS = [
+    ("archive", _("archive box")),
+    ("baby", _("baby")),
+    ("bowl", _("bowl and chopsticks")),
+    ("briefcase", _("briefcase")),
+    ("car", _("car")),
+    ("document", _("document")),
+    ("helmet", _("safety helmet")),
+    ("house", _("house")),
+    ("id-card", _("ID card")),
+    ("leaf", _("leaf")),
+    ("medical", _("medical cross")),
+    ("pencil", _("pencil")),
+    ("people", _("people")),
+    ("rings", _("rings")),
+    ("school", _("graduation cap")),
+    ("shield", _("shield")),
+    ("shop", _("shop front")),
+    ("sunset", _("sunset")),
+    ("truck", _("truck")),
+]
+
+
 class Topic(models.Model):
     """A life event or business event under which the portal groups services."""
 
@@ -44,7 +68,13 @@ class Topic(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=40)
     name_en = models.CharField(_("name (English)"), max_length=80)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
-    icon = models.CharField(_("icon"), max_length=8, blank=True, help_text=_("One emoji."))
+    icon = models.CharField(
+        _("icon"),
+        max_length=20,
+        blank=True,
+        choices=TOPIC_ICONS,
+        help_text=_("An icon shipped with the portal; empty shows a document."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -98,6 +128,16 @@ class ServiceItem(models.Model):
         related_name="+",
         verbose_name=_("current published version"),
         editable=False,
+    )
+    popular_order = models.PositiveSmallIntegerField(
+        _("position among popular services"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The portal's popular services are those with the most applications over the last "
+            "30 days; when too few services have applications, services with a position here "
+            "fill the list, lowest first. Leave empty for services not to feature."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -5,13 +5,18 @@ highest weight the term earned in any field (names weigh most). Chinese text
 is segmented with jieba in search mode (``营业执照`` → 营业, 执照, 营业执照) and
 every pair of adjacent Chinese characters is indexed too, so a query word that
 jieba cuts differently from the indexed text still matches through its
-bigrams. English text is lower-cased and split into words.
+bigrams. English text is lower-cased and split into words. The Chinese name
+and keywords are also indexed in pinyin, each word in full and by its
+initials (营业执照 → yingyezhizhao, yyzz), and the names of the version's topics count as keywords
+(a service under 餐饮 is found by 餐饮).
 
 A query is segmented the same way. Each query token matches a term exactly,
 or (English, 3+ letters) as a prefix, or (Chinese, unseen word) when all of
-its bigrams match. Results match every query token when any service does, else at least half
-of them. Ranking: exact name match, then name prefix, then name contains,
-then the number of query tokens matched and the summed weights.
+its bigrams match. A query word listed in the synonym file
+(``data/synonyms.yaml``: 护照 → 普通护照, 出入境证件) also matches through
+the official terms it stands for. Results match every query token when any
+service does, else at least half of them. Ranking: exact name match, then
+name prefix, then name contains, then the number of query tokens matched and the summed weights.
 See docs/decisions/0002-catalog-search.md.
 """
 
@@ -22,8 +27,11 @@ import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
@@ -31,7 +39,10 @@ from yiwang.catalog.models import SearchTerm, ServiceVersion
 
 WEIGHT_NAME = 10
 WEIGHT_NAME_EN = 8
+WEIGHT_PINYIN = 7
+WEIGHT_PINYIN_KEYWORDS = 5
 WEIGHT_KEYWORDS = 6
+WEIGHT_TOPIC = 6
 WEIGHT_DEPARTMENT = 3
 WEIGHT_SUMMARY = 2
 WEIGHT_BIGRAM = 1
@@ -56,6 +67,8 @@ STOPWORDS = frozenset(
 # British and American spellings index as one word.
 _SPELLING = {"license": "licence", "licenses": "licence", "licences": "licence"}
 
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.yaml"
+
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
@@ -70,8 +83,46 @@ def _jieba() -> Any:
             if not _jieba_ready:
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
+                # A synonym is one query word (户口本, 驾驶执照), never cut in parts.
+                for word in synonyms():
+                    if _IS_CJK.match(word):
+                        jieba.add_word(word)
                 _jieba_ready = True
     return jieba
+
+
+@cache
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Everyday word → the official terms it also finds, from ``data/synonyms.yaml``."""
+    with SYNONYMS_FILE.open(encoding="utf-8") as f:
+        entries = yaml.safe_load(f) or {}
+    return {
+        str(word).lower(): tuple(str(t).lower() for t in entry["terms"])
+        for word, entry in entries.items()
+    }
+
+
+def pinyin_terms(text: str) -> set[str]:
+    """The pinyin under which Chinese ``text`` is findable: every word in full and by initials.
+
+    Words are jieba's (search mode) plus each whole run of Chinese characters,
+    so 个体工商户营业执照 is found by yingyezhizhao, yyzz and gtgshyyzz alike.
+    Initials of a single character are left out (one letter finds everything).
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    terms: set[str] = set()
+    jieba = _jieba()
+    for run in _CJK_RUN.findall(text):
+        words = {w for w in jieba.cut_for_search(run) if len(w) > 1 and w not in STOPWORDS}
+        words.add(run)
+        for word in words:
+            syllables = lazy_pinyin(word, errors="ignore")
+            if len(syllables) < 2:
+                continue
+            terms.add("".join(syllables)[:MAX_TERM_LENGTH])
+            terms.add("".join(lazy_pinyin(word, style=Style.FIRST_LETTER))[:MAX_TERM_LENGTH])
+    return terms
 
 
 def _latin_words(text: str) -> list[str]:
@@ -111,7 +162,10 @@ def query_tokens(query: str) -> list[str]:
 
 
 def _weighted_terms(version: ServiceVersion) -> dict[str, int]:
+    topics = [(t.name_zh, t.name_en) for t in version.topics.all()]
     fields: list[tuple[str, int]] = [
+        *((zh, WEIGHT_TOPIC) for zh, _ in topics),
+        *((en, WEIGHT_TOPIC) for _, en in topics),
         (version.name_zh, WEIGHT_NAME),
         (version.name_en, WEIGHT_NAME_EN),
         (version.keywords, WEIGHT_KEYWORDS),
@@ -127,6 +181,13 @@ def _weighted_terms(version: ServiceVersion) -> dict[str, int]:
             w = WEIGHT_BIGRAM if is_bigram_only else weight
             if w > weights.get(term, 0):
                 weights[term] = w
+    for text, weight in (
+        (version.keywords, WEIGHT_PINYIN_KEYWORDS),
+        (version.name_zh, WEIGHT_PINYIN),
+    ):
+        for term in pinyin_terms(text or ""):
+            if weight > weights.get(term, 0):
+                weights[term] = weight
     return weights
 
 
@@ -166,6 +227,21 @@ def _token_matches(token: str, term: str) -> bool:
     return term.startswith(token) if _matches_as_prefix(token) else term == token
 
 
+def _forms(token: str) -> tuple[str, ...]:
+    """The token and the official terms it stands for (synonyms.yaml)."""
+    return (token, *synonyms().get(token, ()))
+
+
+def _form_weight(form: str, terms: dict[str, int]) -> int:
+    """How well one form of a query token matches a version's terms (0: not at all)."""
+    best = max((w for t, w in terms.items() if _token_matches(form, t)), default=0)
+    if not best and _IS_CJK.match(form) and len(form) > 2:
+        grams = _bigrams(form)
+        if all(g in terms for g in grams):
+            best = min(terms[g] for g in grams)
+    return best
+
+
 def rank(query: str, candidates: QuerySet[ServiceVersion] | None = None) -> list[Hit]:
     """Indexed versions matching ``query``, best first.
 
@@ -177,9 +253,10 @@ def rank(query: str, candidates: QuerySet[ServiceVersion] | None = None) -> list
         return []
     condition = Q()
     for token in tokens:
-        condition |= _token_filter(token)
-        if _IS_CJK.match(token) and len(token) > 2:
-            condition |= Q(term__in=_bigrams(token))
+        for form in _forms(token):
+            condition |= _token_filter(form)
+            if _IS_CJK.match(form) and len(form) > 2:
+                condition |= Q(term__in=_bigrams(form))
     rows = SearchTerm.objects.filter(condition)
     if candidates is not None:
         rows = rows.filter(version_id__in=candidates.values("id"))
@@ -192,11 +269,7 @@ def rank(query: str, candidates: QuerySet[ServiceVersion] | None = None) -> list
         matched = 0
         score = 0
         for token in tokens:
-            best = max((w for t, w in terms.items() if _token_matches(token, t)), default=0)
-            if not best and _IS_CJK.match(token) and len(token) > 2:
-                grams = _bigrams(token)
-                if all(g in terms for g in grams):
-                    best = min(terms[g] for g in grams)
+            best = max(_form_weight(form, terms) for form in _forms(token))
             if best:
                 matched += 1
                 score += best

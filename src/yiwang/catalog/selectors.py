@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from yiwang.catalog import search
 from yiwang.catalog.models import GUIDE_FILE_CONTENT_TYPES, ServiceItem, ServiceVersion, Topic
@@ -70,6 +73,51 @@ def published_versions(filters: CatalogFilters | None = None) -> QuerySet[Servic
     if f.topic:
         qs = qs.filter(topics__code=f.topic)
     return qs.order_by("item__department__code", "item__code")
+
+
+POPULAR_WINDOW = dt.timedelta(days=30)
+POPULAR_CACHE_SECONDS = 300
+
+
+def popular_services(*, limit: int) -> list[ServiceVersion]:
+    """热门服务: the published services with the most applications over the last 30 days.
+
+    Services with at least one case received in the 30 days before now come
+    first, most applications first. When fewer than ``limit`` have any, the
+    curated list fills the rest (``ServiceItem.popular_order``, lowest first),
+    then the fully online services in catalog order. The ranking (item ids) is
+    cached for five minutes; the versions are loaded fresh (two queries).
+    """
+    key = f"catalog:popular:v1:{limit}"
+    item_ids: list[int] | None = cache.get(key)
+    if item_ids is None:
+        item_ids = _popular_item_ids(limit)
+        cache.set(key, item_ids, POPULAR_CACHE_SECONDS)
+    by_item = {v.item_id: v for v in _published().filter(item_id__in=item_ids)}
+    return [by_item[i] for i in item_ids if i in by_item]
+
+
+def _popular_item_ids(limit: int) -> list[int]:
+    from yiwang.cases.selectors import case_counts_by_service  # cases depends on the catalog
+
+    now = timezone.now()
+    published = set(
+        ServiceItem.objects.filter(published_version__isnull=False).values_list("id", flat=True)
+    )
+    # Ask for more than needed: a counted service may have been withdrawn since.
+    counted = case_counts_by_service(since=now - POPULAR_WINDOW, until=now, limit=limit * 2)
+    ids = [item_id for item_id, _ in counted if item_id in published][:limit]
+    if len(ids) < limit:
+        curated = ServiceItem.objects.filter(
+            published_version__isnull=False, popular_order__isnull=False
+        ).order_by("popular_order", "code")
+        ids += [i for i in curated.values_list("id", flat=True) if i not in ids][: limit - len(ids)]
+    if len(ids) < limit:
+        online = published_versions(CatalogFilters(fully_online=True)).values_list(
+            "item_id", flat=True
+        )
+        ids += [i for i in online[: limit * 2] if i not in ids][: limit - len(ids)]
+    return ids
 
 
 class RankedResults(Sequence[ServiceVersion]):
@@ -221,6 +269,28 @@ def topics_with_counts(audience: str | None = None) -> QuerySet[Topic]:
     if audience:
         qs = qs.filter(audience=audience)
     return qs.order_by("audience", "order", "code")
+
+
+def topics_for_query(query: str) -> list[Topic]:
+    """The topics a search query names (餐饮 in 我要开餐饮店, "catering"), with ``service_count``.
+
+    A topic matches when its Chinese name occurs in the query or the query (two
+    characters or more) in its name (户籍 → 户籍证件), or when every word of the
+    query (three letters or more, stop words aside) is a word of its English
+    name. The search results page shows them as links.
+    """
+    folded = query.strip().casefold()
+    if not folded:
+        return []
+    words = [w for w in search.query_tokens(folded) if w.isascii() and len(w) >= 3]
+    matched = []
+    for topic in topics_with_counts():
+        english = set(search.query_tokens(topic.name_en))
+        zh = topic.name_zh
+        names_it = bool(zh) and (zh in folded or (len(folded) >= 2 and folded in zh))
+        if names_it or (words and all(w in english for w in words)):
+            matched.append(topic)
+    return matched
 
 
 def department_by_code(code: str) -> Department | None:

@@ -157,6 +157,47 @@ def _language_errors(
         _language_errors(items, path, errors, titled=False)
 
 
+def _form_schema_publish_errors(schema: Any) -> list[str]:
+    """A published form's checks: a valid schema first, then its English."""
+    return form_schema_errors(schema) or form_schema_language_errors(schema)
+
+
+def steps_errors(steps: Any) -> list[str]:
+    """What is wrong with a version's process steps (办理流程), as messages (empty when fine).
+
+    A list of objects, each with a Chinese name (``name_zh``) and optionally an
+    English one (``name_en``), both strings. An empty list is a draft's; publishing
+    also needs at least one step.
+    """
+    if steps in (None, []):
+        return []
+    if not isinstance(steps, list):
+        return [_("The process steps must be a JSON list of steps.")]
+    errors: list[str] = []
+    for number, step in enumerate(steps, start=1):
+        if not isinstance(step, dict):
+            errors.append(_("Step %(n)d must be an object with “name_zh”.") % {"n": number})
+            continue
+        if not isinstance(step.get("name_zh"), str) or not step["name_zh"].strip():
+            errors.append(_("Step %(n)d needs a Chinese name (“name_zh”).") % {"n": number})
+        if not isinstance(step.get("name_en", ""), str):
+            errors.append(_("Step %(n)d: “name_en” must be text.") % {"n": number})
+        unknown = sorted(set(step) - {"name_zh", "name_en"})
+        if unknown:
+            errors.append(
+                _("Step %(n)d has unknown keys: %(keys)s.")
+                % {"n": number, "keys": ", ".join(unknown)}
+            )
+    return errors
+
+
+def workflow_overrides_errors(overrides: Any) -> list[str]:
+    """What is wrong with a version's workflow overrides: they must be a JSON object."""
+    if overrides in (None, {}) or isinstance(overrides, dict):
+        return []
+    return [_("The workflow overrides must be a JSON object (or {} for none).")]
+
+
 def _part_fields(part: Material | Fee) -> dict[str, Any]:
     """A material's or fee's own values, to copy it into another version."""
     return {
@@ -229,11 +270,14 @@ def service_version_validate(version: ServiceVersion) -> None:
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
-    schema_errors = form_schema_errors(version.form_schema)
-    if not schema_errors:
-        schema_errors = form_schema_language_errors(version.form_schema)
-    if schema_errors:
-        errors.setdefault("form_schema", []).extend(schema_errors)
+    for field, check in (
+        ("form_schema", _form_schema_publish_errors),
+        ("steps", steps_errors),
+        ("workflow_overrides", workflow_overrides_errors),
+    ):
+        found = check(getattr(version, field))
+        if found:
+            errors.setdefault(field, []).extend(found)
     for material in version.materials.all():
         try:
             material.full_clean()
@@ -468,8 +512,10 @@ def service_version_set_parts(
 
 
 @transaction.atomic
-def service_item_save(*, item: ServiceItem, actor: Any, changed: Iterable[str] = ()) -> ServiceItem:
-    """Save a service item's own fields (code, department) as an administrator edited them.
+def service_item_save(
+    *, item: ServiceItem, actor: Any, changed: Iterable[str] = (), via: str = "admin"
+) -> ServiceItem:
+    """Save a service item's own fields (code, department, popular order) as edited.
 
     Validated; audited as ``catalog.item_create`` or ``catalog.item_update``.
     """
@@ -480,6 +526,6 @@ def service_item_save(*, item: ServiceItem, actor: Any, changed: Iterable[str] =
         actor=actor,
         action="catalog.item_create" if created else "catalog.item_update",
         target=item,
-        data={"fields": sorted(changed), "via": "admin"},
+        data={"fields": sorted(changed), "via": via},
     )
     return item

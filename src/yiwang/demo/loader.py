@@ -44,7 +44,7 @@ from yiwang.catalog.models import (
 from yiwang.core.audit import audit_record
 from yiwang.demo import guide_files
 from yiwang.demo.city_events import demo_open311_key, load_city_events
-from yiwang.demo.data import accounts, certificates, departments, regions, topics
+from yiwang.demo.data import accounts, certificates, departments, popular, regions, topics
 from yiwang.demo.data.services_business import SERVICES as BUSINESS_SERVICES
 from yiwang.demo.data.services_person import SERVICES as PERSON_SERVICES
 from yiwang.events.models import Category, Event
@@ -103,7 +103,7 @@ class AccountRow:
     username: str
     display_name: str
     roles: str
-    departments: str
+    departments: list[str]
     password: str = accounts.DEMO_PASSWORD
 
 
@@ -223,7 +223,7 @@ def load_topics_and_certificate_types() -> Tally:
 
 @transaction.atomic
 def load_accounts() -> Tally:
-    """Demo users, their roles, the citizen's profile and the agent's enterprises."""
+    """The demo user accounts and their roles; the tally counts user accounts only."""
     tally = Tally()
     password_hash = make_password(accounts.DEMO_PASSWORD, salt=_DEMO_SALT)
     department_by_code = {d.code: d for d in Department.objects.all()}
@@ -251,7 +251,19 @@ def load_accounts() -> Tally:
             department = department_by_code[department_code] if department_code else None
             identity_services.role_assign(user=user, role=role, department=department, actor=None)
         tally.count("created")
+    return tally
 
+
+@transaction.atomic
+def load_applicant_profiles() -> Tally:
+    """The citizen's profile (实名信息) and the enterprises the citizen and the agent act for."""
+    tally = Tally()
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[accounts.CITIZEN["username"], accounts.ENTERPRISE_AGENT]
+        )
+    }
     citizen_user = users[accounts.CITIZEN["username"]]
     if not Citizen.objects.filter(user=citizen_user).exists():
         spec = accounts.CITIZEN
@@ -263,6 +275,8 @@ def load_accounts() -> Tally:
             address=spec["address"],
         )
         tally.count("created")
+    else:
+        tally.count("unchanged")
 
     agent = users[accounts.ENTERPRISE_AGENT]
     region_by_code = {r.code: r for r in Region.objects.all()}
@@ -278,6 +292,8 @@ def load_accounts() -> Tally:
             is_legal_representative=True,
         )
         tally.count("created")
+    else:
+        tally.count("unchanged")
     for spec in accounts.ENTERPRISES:
         enterprise = Enterprise.objects.filter(uscc=spec["uscc"]).first()
         if enterprise is None:
@@ -301,6 +317,8 @@ def load_accounts() -> Tally:
                 authorisation=spec.get("authorisation", ""),
             )
             tally.count("updated")
+        else:
+            tally.count("unchanged")
     return tally
 
 
@@ -323,14 +341,14 @@ def account_rows() -> list[AccountRow]:
         roles = ", ".join(dict.fromkeys(Role(a.role).value for a in assignments))
         if user.is_superuser:
             roles = ", ".join(filter(None, ["superuser", roles]))
-        where = ", ".join(
+        where = list(
             dict.fromkeys(
                 a.department.short_name_zh or a.department.name_zh
                 for a in assignments
                 if a.department
             )
         )
-        rows.append(AccountRow(username, user.display_name, roles, where or "—"))
+        rows.append(AccountRow(username, user.display_name, roles, where))
     return rows
 
 
@@ -480,7 +498,19 @@ def load_catalog(report: LoadReport | None = None) -> Tally:
         _guide_files_add(draft)
         catalog_services.service_version_publish(version=draft, actor=None)
         tally.count("updated")
+    _curate_popular()
     return tally
+
+
+def _curate_popular() -> None:
+    """The curated 热门服务 (``data/popular.py``), for a portal with few recent applications."""
+    for position, code in enumerate(popular.POPULAR, start=1):
+        item = ServiceItem.objects.filter(code=code).first()
+        if item is not None and item.popular_order != position:
+            item.popular_order = position
+            catalog_services.service_item_save(
+                item=item, actor=None, changed=["popular_order"], via="demo"
+            )
 
 
 # --- everything -------------------------------------------------------------------------
@@ -498,7 +528,8 @@ def load_demo() -> LoadReport:
     report.sections["regions"] = load_regions()
     report.sections["departments"] = load_departments()
     report.sections["topics and certificate types"] = load_topics_and_certificate_types()
-    report.sections["accounts"] = load_accounts()
+    report.sections["demo user accounts"] = load_accounts()
+    report.sections["citizen profile, enterprises"] = load_applicant_profiles()
     report.sections["services"] = load_catalog(report)
     report.sections["city events (12345)"] = load_city_events_section()
     report.totals = {
@@ -507,7 +538,7 @@ def load_demo() -> LoadReport:
         "topics": Topic.objects.count(),
         "certificate types": CertificateType.objects.count(),
         "published services": catalog_selectors.published_item_count(),
-        "users": User.objects.count(),
+        "user accounts": User.objects.count(),
         "event categories": Category.objects.count(),
         "city events": Event.objects.count(),
     }

@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "person_topics": selectors.topics_with_counts(Topic.Audience.PERSON),
             "business_topics": selectors.topics_with_counts(Topic.Audience.BUSINESS),
             "departments": departments,
-            "popular": online[:HOME_POPULAR_COUNT],
+            "popular": selectors.popular_services(limit=HOME_POPULAR_COUNT),
             "service_count": selectors.published_item_count(),
             "online_count": online.count(),
             "department_count": len(departments),
@@ -71,7 +71,13 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/search.html",
-        {"form": form, "query": query, "page": page, "result_count": len(results)},
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "result_count": len(results),
+            "topics": selectors.topics_for_query(query) if query else [],
+        },
     )
 
 

@@ -13,6 +13,8 @@ Either (after one of the getters above allowed the case)
     case_light, light_expression (``lights``); case_materials,
     case_personal_data_full, material_get_for_user, case_notices,
     notice_get_for_user (``materials``)
+Public counts (``statistics``)
+    case_counts_by_service (热门服务)
 
 The functions live in those submodules; import them from here.
 
@@ -62,6 +64,7 @@ from yiwang.cases.selectors.progress import (
     case_status_label,
     case_timeline,
 )
+from yiwang.cases.selectors.statistics import case_counts_by_service
 
 __all__ = [
     "AllowedCommand",
@@ -76,6 +79,7 @@ __all__ = [
     "case_allowed_commands",
     "case_applicant_may_withdraw",
     "case_clock",
+    "case_counts_by_service",
     "case_get_for_applicant",
     "case_get_for_officer",
     "case_light",

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-# (code, Chinese, English, icon)
+# (code, Chinese, English, icon: a name in yiwang.catalog.models.TOPIC_ICONS)
 _PERSON = [
-    ("birth", "出生", "Having a baby", "👶"),
-    ("schooling", "上学", "Going to school", "🎒"),
-    ("employment", "就业", "Finding work", "💼"),
-    ("housing", "住房", "Housing", "🏠"),
-    ("marriage", "婚育", "Marriage and family", "💍"),
-    ("social-security", "社保", "Social security", "🛡️"),
-    ("medical", "医疗", "Health care", "🏥"),
-    ("retirement", "退休", "Retirement", "🌅"),
-    ("driving", "出行", "Driving and vehicles", "🚗"),
-    ("residence", "户籍证件", "Residence and ID documents", "🪪"),
+    ("birth", "出生", "Having a baby", "baby"),
+    ("schooling", "上学", "Going to school", "school"),
+    ("employment", "就业", "Finding work", "briefcase"),
+    ("housing", "住房", "Housing", "house"),
+    ("marriage", "婚育", "Marriage and family", "rings"),
+    ("social-security", "社保", "Social security", "shield"),
+    ("medical", "医疗", "Health care", "medical"),
+    ("retirement", "退休", "Retirement", "sunset"),
+    ("driving", "出行", "Driving and vehicles", "car"),
+    ("residence", "户籍证件", "Residence and ID documents", "id-card"),
 ]
 _BUSINESS = [
-    ("business-opening", "开办企业", "Starting a business", "🏪"),
-    ("business-change", "企业变更", "Changing a business", "📝"),
-    ("business-closing", "注销", "Closing a business", "📦"),
-    ("construction", "工程建设", "Construction projects", "🏗️"),
-    ("catering", "餐饮", "Food and catering", "🍜"),
-    ("hiring", "用工", "Hiring staff", "👷"),
-    ("transport", "交通运输", "Transport business", "🚚"),
-    ("environment", "环保", "Environmental permits", "🌿"),
+    ("business-opening", "开办企业", "Starting a business", "shop"),
+    ("business-change", "企业变更", "Changing a business", "pencil"),
+    ("business-closing", "注销", "Closing a business", "archive"),
+    ("construction", "工程建设", "Construction projects", "helmet"),
+    ("catering", "餐饮", "Food and catering", "bowl"),
+    ("hiring", "用工", "Hiring staff", "people"),
+    ("transport", "交通运输", "Transport business", "truck"),
+    ("environment", "环保", "Environmental permits", "leaf"),
 ]
 
 TOPICS = [

@@ -19,6 +19,8 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.forms import BoundField
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from yiwang.cases.answers import english
@@ -93,3 +95,24 @@ def site_name(context: template.Context) -> str:
         return _("%(city)s One-Stop Services") % {"city": city}
     city = context.get("city_name") or settings.YIWANG_CITY_NAME
     return _("%(city)s One-Stop Services") % {"city": city}
+
+
+@register.simple_tag
+def topic_icon(topic: Any, size: int = 24) -> str:
+    """A topic's shipped SVG icon (``portal/icons/topics/NAME.svg``) as an ``<img>``.
+
+    Decorative: the topic's name is always written beside it, so ``alt`` is
+    empty and screen readers do not read the name twice. An unknown or empty
+    icon shows the document icon.
+    """
+    from yiwang.catalog.models import TOPIC_ICONS
+
+    name = getattr(topic, "icon", "") or ""
+    if name not in {code for code, _label in TOPIC_ICONS}:
+        name = "document"
+    return format_html(
+        '<img class="topic-icon" src="{}" alt="" width="{}" height="{}">',
+        static(f"portal/icons/topics/{name}.svg"),
+        size,
+        size,
+    )
