@@ -7,7 +7,8 @@ Applicants (``applicants``)
     case_list_for_applicant, case_get_for_applicant, application_list_drafts,
     application_get_for_applicant
 Either (after one of the getters above allowed the case)
-    case_timeline, case_clock, case_status_label, case_next_step,
+    case_timeline (who did what, per audience), case_applicant_label, case_clock,
+    case_status_label, case_next_step,
     case_review_opinion (officers only: the opinion is internal),
     case_applicant_may_withdraw (``progress``);
     case_light, light_expression (``lights``); case_materials,
@@ -55,6 +56,8 @@ from yiwang.cases.selectors.progress import (
     NextStep,
     ReviewOpinion,
     TimelineItem,
+    applicant_person_name,
+    case_applicant_label,
     case_applicant_may_withdraw,
     case_clock,
     case_next_step,
@@ -71,9 +74,11 @@ __all__ = [
     "QueueCounts",
     "ReviewOpinion",
     "TimelineItem",
+    "applicant_person_name",
     "application_get_for_applicant",
     "application_list_drafts",
     "case_allowed_commands",
+    "case_applicant_label",
     "case_applicant_may_withdraw",
     "case_clock",
     "case_get_for_applicant",

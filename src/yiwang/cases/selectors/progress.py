@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 
@@ -22,11 +23,23 @@ from yiwang.cases.texts import (
     timeline_title,
 )
 from yiwang.core.calendar import load_calendar
-from yiwang.identity.models import Department
+from yiwang.identity import masking
+from yiwang.identity.models import Department, User
 from yiwang.workflow import State
 
 #: The clock's name when the promised limit is 0 working days.
 ON_THE_SPOT = gettext_lazy("On the spot (即办): completed the same working day")
+
+
+#: What the applicant does on a case (submit, supplement, withdraw, rate, rate the reply):
+#: credited to the applicant, never to the department, even on entries written before the
+#: timeline recorded its actor.
+APPLICANT_KINDS = frozenset(
+    {"submitted", "supplement_answered", "withdrawn", "rated", "rectification_followed_up"}
+)
+
+#: How the applicant reads their own actions on their tracker.
+YOU = gettext_lazy("You")
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class TimelineItem:
     detail: str
     data: dict[str, Any]
     public: bool
+    by: str = ""  # who did it, as this audience may know them (see case_timeline)
+    by_applicant: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,21 +103,49 @@ def _department_name(department: Department | None) -> str:
     return department.name_zh if zh or not department.name_en else department.name_en
 
 
+def applicant_person_name(user: User) -> str:
+    """The applicant's name in full: the verified citizen's name, else the account's."""
+    try:
+        citizen = user.citizen
+    except ObjectDoesNotExist:
+        citizen = None
+    return (citizen.name if citizen else "") or user.display_name or user.username
+
+
+def case_applicant_label(case: Case) -> str:
+    """How officers name the applicant in lists and on the timeline: the enterprise's name,
+    else the citizen's name masked (张**); the full details are on the case page for those
+    who may see them (``case_personal_data_full``)."""
+    if case.enterprise_id is not None and case.enterprise is not None:
+        return case.enterprise.name
+    return masking.mask_name(applicant_person_name(case.applicant))
+
+
+def _officer_name(user: User) -> str:
+    return user.display_name or user.get_full_name() or user.username
+
+
 def case_timeline(
     case: Case,
     *,
     public_only: bool = True,
     entries: list[CaseTimelineEntry] | None = None,
 ) -> list[TimelineItem]:
-    """The timeline, oldest first, with translated titles and the department's name.
+    """The timeline, oldest first, with translated titles, the department's name and who did
+    each step (``by``), as the audience may know them.
 
-    ``public_only`` (default) leaves out internal entries (assignment); the
-    officer's case page passes False. One query; none when the caller passes the
-    case's ``entries`` it has just written (with their departments), such as a
-    submission that created the case.
+    ``public_only`` (default) is the applicant's view: internal entries (assignment) are
+    left out, their own actions read "You" (您) and everything else the department's
+    name: never an officer's name. The officer's case page passes False: every entry,
+    the applicant's actions credited to the applicant (masked, ``case_applicant_label``),
+    the officers' to the officer by name, what the clock did by itself to the department.
+    One query (two for officers: the applicant); none when the caller passes the case's
+    ``entries`` it has just written (with their departments), such as a submission.
     """
     if entries is None:
-        rows = CaseTimelineEntry.objects.filter(case_id=case.pk).select_related("department")
+        rows = CaseTimelineEntry.objects.filter(case_id=case.pk).select_related(
+            "department", *([] if public_only else ["actor"])
+        )
         if public_only:
             rows = rows.filter(public=True)
         entries = list(rows.order_by("at", "id"))
@@ -110,18 +153,32 @@ def case_timeline(
         entries = sorted(
             (e for e in entries if e.public or not public_only), key=lambda e: (e.at, e.pk)
         )
-    return [
-        TimelineItem(
-            at=e.at,
-            kind=e.kind,
-            title=timeline_title(e.kind),
-            department=_department_name(e.department),
-            detail=e.detail,
-            data=e.data,
-            public=e.public,
+    applicant = str(YOU) if public_only else None
+    items = []
+    for e in entries:
+        department = _department_name(e.department)
+        by_applicant = e.kind in APPLICANT_KINDS
+        if by_applicant:
+            applicant = applicant or case_applicant_label(case)
+            by = applicant
+        elif not public_only and e.actor_id is not None and e.actor is not None:
+            by = _officer_name(e.actor)
+        else:
+            by = department
+        items.append(
+            TimelineItem(
+                at=e.at,
+                kind=e.kind,
+                title=timeline_title(e.kind),
+                department=department,
+                detail=e.detail,
+                data=e.data,
+                public=e.public,
+                by=by,
+                by_applicant=by_applicant,
+            )
         )
-        for e in entries
-    ]
+    return items
 
 
 def case_clock(case: Case, at: datetime | None = None) -> CaseClock:

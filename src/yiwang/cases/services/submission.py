@@ -262,7 +262,7 @@ def _submit(application: Application, applicant: User, key: str | None, at: date
         app.idempotency_key = key or app.idempotency_key
         app.save(update_fields=["status", "submitted_at", "updated_at", "idempotency_key"])
         CaseMaterial.objects.filter(application=app).update(case=case)
-        entry = timeline(case, "submitted", at, due=True)
+        entry = timeline(case, "submitted", at, due=True, actor=applicant)
         # One entry for the submission and the workflow it started (workflow.start's data).
         audit(
             applicant, "case.submit", case,
