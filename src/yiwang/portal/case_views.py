@@ -172,6 +172,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "light_label": _light_label(light),
         "timeline": _timeline(case),
         "next_step": case_selectors.case_next_step(case),
+        "steps": case_selectors.case_steps(case),
         "decision": _one(case, "decision"),
         "materials": case_selectors.case_materials(case),
         "notices": case_selectors.case_notices(case),

@@ -8,7 +8,7 @@ Applicants (``applicants``)
     application_get_for_applicant
 Either (after one of the getters above allowed the case)
     case_timeline (who did what, per audience), case_applicant_label, case_clock,
-    case_status_label, case_next_step,
+    case_status_label, case_next_step, case_steps (the stepper),
     case_review_opinion (officers only: the opinion is internal),
     case_applicant_may_withdraw (``progress``);
     case_light, light_expression (``lights``); case_materials,
@@ -55,6 +55,7 @@ from yiwang.cases.selectors.progress import (
     CaseClock,
     NextStep,
     ReviewOpinion,
+    Step,
     TimelineItem,
     applicant_person_name,
     case_applicant_label,
@@ -63,6 +64,7 @@ from yiwang.cases.selectors.progress import (
     case_next_step,
     case_review_opinion,
     case_status_label,
+    case_steps,
     case_timeline,
 )
 
@@ -73,6 +75,7 @@ __all__ = [
     "NextStep",
     "QueueCounts",
     "ReviewOpinion",
+    "Step",
     "TimelineItem",
     "applicant_person_name",
     "application_get_for_applicant",
@@ -93,6 +96,7 @@ __all__ = [
     "case_queue_counts",
     "case_review_opinion",
     "case_status_label",
+    "case_steps",
     "case_timeline",
     "light_expression",
     "material_get_for_user",

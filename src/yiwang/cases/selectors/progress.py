@@ -19,6 +19,8 @@ from yiwang.cases.texts import (
     APPLICANT_STEPS,
     NEXT_STEPS,
     REVIEW_OUTCOMES,
+    STEPPER_KINDS,
+    STEPPER_TITLES,
     step_label,
     timeline_title,
 )
@@ -26,6 +28,7 @@ from yiwang.core.calendar import load_calendar
 from yiwang.identity import masking
 from yiwang.identity.models import Department, User
 from yiwang.workflow import State
+from yiwang.workflow.milestones import main_path, path_state
 
 #: The clock's name when the promised limit is 0 working days.
 ON_THE_SPOT = gettext_lazy("On the spot (即办): completed the same working day")
@@ -313,3 +316,105 @@ def case_applicant_may_withdraw(case: Case) -> bool:
     definition = definition_of(case.workflow_instance)
     here = definition.table.get((case.step, "withdraw"))
     return here is not None and APPLICANT_ROLE in here.roles
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the tracker's stepper (受理 → 审查 → 决定 → 送达 → 办结).
+
+    ``status``: done (``at`` is when), current (the department works on it; due by
+    ``due_at``) or ahead (due by ``due_at``, the latest the case's limits allow);
+    ``due_at`` is None while the clock is paused or when no limit applies.
+    """
+
+    title: str
+    status: str  # done / current / ahead
+    at: datetime | None = None
+    due_at: datetime | None = None
+    due_provisional: bool = False
+    on_the_spot: bool = False  # 即办: the completion is promised the same working day
+
+
+def _step_title(state: str, command: str | None) -> str:
+    title = STEPPER_TITLES.get(command or "")
+    return str(title) if title is not None else step_label(state)
+
+
+def case_steps(case: Case) -> list[Step]:
+    """The stepper: every step of the case's workflow from receipt to completion, derived
+    from its definition (``workflow.milestones.main_path``), the done ones with their dates,
+    the current one and the ones ahead with their due dates.
+
+    The dates ahead come from the case's clocks: a step reached from a state where the
+    case's running clock counts is due by its deadline (the promised decision date, marked
+    provisional when it is); a step behind a clock that has not started yet (the delivery
+    of the certificate) is due that clock's limit after the step before it; a step behind
+    no clock keeps the date before it. A 即办 service promises its completion the same
+    working day. A case that ended off the path (not accepted, denied, withdrawn) shows
+    the steps it passed and how it ended. Two queries.
+    """
+    instance = case.workflow_instance
+    definition = definition_of(instance)
+    path = main_path(definition)
+    kinds = {STEPPER_KINDS.get(m.command or "", "") for m in path} - {""}
+    dated: dict[str, datetime] = {}
+    for kind, at in (
+        CaseTimelineEntry.objects.filter(case_id=case.pk, kind__in=kinds)
+        .order_by("at", "id")
+        .values_list("kind", "at")
+    ):
+        dated[kind] = at  # the latest: a step done again (after a return) counts then
+
+    def done_at(index: int) -> datetime | None:
+        if index == 0:
+            return case.received_at
+        return dated.get(STEPPER_KINDS.get(path[index].command or "", ""))
+
+    here = path_state(definition, path, case.step)
+    if here is None:  # ended off the path: the steps passed, then how it ended
+        steps = [
+            Step(_step_title(m.state, m.command), "done", at=done_at(i))
+            for i, m in enumerate(path)
+            if i == 0 or done_at(i) is not None
+        ]
+        steps.append(Step(step_label(case.step), "done", at=case.closed_at))
+        return steps
+    position = [m.state for m in path].index(here)
+    on_the_spot = case.service_version.promised_limit_days == 0
+    steps = [
+        Step(_step_title(m.state, m.command), "done", at=done_at(i))
+        for i, m in enumerate(path[: position + 1])
+    ]
+    if case.closed_at is not None:
+        return steps
+    state = State.from_json(instance.state)
+    running = main_clock(state)
+    paused = case.step in APPLICANT_STEPS or bool(case.paused_light) or running is None
+    known: dict[str, tuple[datetime, bool]] = {}
+    if running is not None and case.due_at is not None:
+        known[running.name] = (case.due_at, case.due_provisional)
+    calendar = load_calendar()
+    due: tuple[datetime, bool] | None = None
+    for i in range(position + 1, len(path)):
+        before = definition.states[path[i - 1].state]
+        clock = next((c for c, mode in before.clocks.items() if mode == "runs"), None)
+        if paused:
+            due = None
+        elif clock is not None and clock in known:
+            due = known[clock]
+        elif clock is not None and due is not None:
+            cdef = definition.clocks.get(clock)
+            if cdef is not None and cdef.unit == "working_days":
+                end, provisional = calendar.deadline_marked(due[0], int(cdef.limit))
+                due = known[clock] = (end, provisional or due[1])
+        m = path[i]
+        steps.append(
+            Step(
+                _step_title(m.state, m.command),
+                "current" if i == position + 1 else "ahead",
+                due_at=due[0] if due else None,
+                due_provisional=bool(due and due[1]),
+                on_the_spot=on_the_spot and definition.states[m.state].final,
+            )
+        )
+    return steps
