@@ -4,12 +4,14 @@ the dates the case's limits give (worked by hand from the 2026 calendar)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import (
+    SHANGHAI,
     accepted_case,
     case_world,
     completed_case,
@@ -97,4 +99,20 @@ def test_an_on_the_spot_service_promises_the_completion_the_same_day():
     assert steps[1][0] == "2 Acceptance (current step) Due by March 2, 2026"
     assert steps[2][0] == (
         "3 Completed On the spot (即办): completed the same working day · Due by March 2, 2026"
+    )
+
+
+@pytest.mark.frozen_at("2026-12-29T10:00:00+08:00")
+def test_a_date_counted_into_an_unpublished_year_keeps_its_provisional_wording():
+    world = case_world()
+    # received Monday 28 December 2026 09:00, accepted at 10:00; 2027's schedule is not
+    # published, so its days count on the statutory holidays alone (元旦, Friday 1 January):
+    # 29, 30, 31 December, 4, 5, 6, 7, 8, 11, 12 January → Tuesday 12 January 2027
+    case = accepted_case(world, at=datetime(2026, 12, 28, 9, tzinfo=SHANGHAI))
+
+    steps = steps_of(world.applicant, case)
+
+    assert steps[3][0] == (
+        "4 Decision Expected by Jan. 12, 2027 "  # Django's English date format
+        "(provisional until the year's holiday schedule is published)"
     )
