@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import (
     SHANGHAI,
@@ -116,3 +117,17 @@ def test_a_date_counted_into_an_unpublished_year_keeps_its_provisional_wording()
         "4 Decision Expected by Jan. 12, 2027 "  # Django's English date format
         "(provisional until the year's holiday schedule is published)"
     )
+
+
+def test_a_parallel_review_names_its_join_by_its_state_not_as_the_receipt():
+    from yiwang.cases.selectors.progress import _step_title
+    from yiwang.workflow import load_standard
+    from yiwang.workflow.milestones import main_path
+
+    path = main_path(load_standard("parallel_review"))
+
+    with translation.override("en"):
+        titles = [_step_title(i, m.state, m.command) for i, m in enumerate(path)]
+    assert titles == [
+        "Application received", "Acceptance", "The departments' opinions are in", "Decision",
+    ]  # fmt: skip

@@ -52,6 +52,8 @@ STEP_LABELS: dict[str, Promise] = {
     "withdrawn": _("Withdrawn"),
     "accepted": _("Accepted, being handled"),
     "supplement": _("Waiting for your supplements"),
+    "joint_review": _("Under joint review by the departments"),  # 并联审查中
+    "opinions_in": _("The departments' opinions are in"),  # 会审完毕
 }
 
 #: Workflow step → what comes next for the applicant.

@@ -335,8 +335,11 @@ class Step:
     on_the_spot: bool = False  # 即办: the completion is promised the same working day
 
 
-def _step_title(state: str, command: str | None) -> str:
-    title = STEPPER_TITLES.get(command or "")
+def _step_title(index: int, state: str, command: str | None) -> str:
+    """The step's name: "Application received" for the first, else by the command that
+    reaches it, else by the state (a fork's join is reached by the departments' opinions,
+    not by one command)."""
+    title = STEPPER_TITLES[""] if index == 0 else STEPPER_TITLES.get(command or "-")
     return str(title) if title is not None else step_label(state)
 
 
@@ -373,7 +376,7 @@ def case_steps(case: Case) -> list[Step]:
     here = path_state(definition, path, case.step)
     if here is None:  # ended off the path: the steps passed, then how it ended
         steps = [
-            Step(_step_title(m.state, m.command), "done", at=done_at(i))
+            Step(_step_title(i, m.state, m.command), "done", at=done_at(i))
             for i, m in enumerate(path)
             if i == 0 or done_at(i) is not None
         ]
@@ -382,7 +385,7 @@ def case_steps(case: Case) -> list[Step]:
     position = [m.state for m in path].index(here)
     on_the_spot = case.service_version.promised_limit_days == 0
     steps = [
-        Step(_step_title(m.state, m.command), "done", at=done_at(i))
+        Step(_step_title(i, m.state, m.command), "done", at=done_at(i))
         for i, m in enumerate(path[: position + 1])
     ]
     if case.closed_at is not None:
@@ -410,7 +413,7 @@ def case_steps(case: Case) -> list[Step]:
         m = path[i]
         steps.append(
             Step(
-                _step_title(m.state, m.command),
+                _step_title(i, m.state, m.command),
                 "current" if i == position + 1 else "ahead",
                 due_at=due[0] if due else None,
                 due_provisional=bool(due and due[1]),
