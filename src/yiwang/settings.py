@@ -424,9 +424,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # A 403 is one warning line, not a traceback (yiwang.core.logfilters).
+    "filters": {
+        "no_403_traceback": {"()": "yiwang.core.logfilters.PermissionDeniedWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("YIWANG_LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        "django.request": {"filters": ["no_403_traceback"]},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 20

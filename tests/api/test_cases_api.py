@@ -168,6 +168,10 @@ def test_the_licensing_path_through_the_api(world, clock):
         "submitted", "accepted", "supplement_requested", "supplement_answered", "approved",
         "certificate_issued", "completed",
     ]  # fmt: skip
+    # the applicant's own steps are theirs ("You"), the department's are the department's
+    by = {t["kind"]: t["by"] for t in final["timeline"]}
+    assert by["submitted"] == by["supplement_answered"] == "您"
+    assert by["accepted"] == by["completed"] == final["timeline"][1]["department"]
     rated = applicant.post(
         f"/api/v1/cases/{number}/rating", {"level": 5, "comment": "快"}, "application/json"
     )

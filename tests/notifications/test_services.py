@@ -87,9 +87,7 @@ def test_the_english_text_names_the_materials_in_english():
 @pytest.mark.parametrize(
     ("kind", "context", "title", "text"),
     [
-        ("submitted", {}, "Application received",
-         "We have received your application N. The department will accept it or tell you why "
-         "not within 5 working days."),
+        ("submitted", {}, "Application received", "We have received your application N."),
         ("accepted", {}, "Application accepted",
          "Your application N has been accepted. You can follow its progress under My cases."),
         ("rejected", {"reason": "Not our service"}, "Application not accepted",
@@ -143,6 +141,55 @@ def test_the_cases_services_notify_the_applicant():
     assert accepted.context["number"] == case.number
     assert case.number in accepted.body
     assert accepted.url == f"/cases/{case.number}/"
+
+
+def _received(case):
+    notification = Notification.objects.get(case=case, kind="submitted")
+    return texts.render("submitted", notification.context, "en")[1], notification.body
+
+
+def test_application_received_states_the_acceptance_date_of_a_licensing_case():
+    from tests.factories import case_world, submitted_case
+
+    # received Monday 2 March 2026: 5 working days, the day of receipt not counted,
+    # are Tue 3, Wed 4, Thu 5, Fri 6 and Mon 9 March
+    case = submitted_case(case_world())
+
+    english, chinese = _received(case)
+    assert english == (
+        f"We have received your application {case.number}. The department will accept it "
+        "or tell you why not by 2026-03-09."
+    )
+    assert chinese == (
+        f"我们已收到您的申请 {case.number}。部门将于 2026-03-09 前受理，或告知您不予受理的理由。"
+    )
+    assert "5 working days" not in english
+
+
+def test_application_received_promises_the_same_day_for_an_on_the_spot_service():
+    from tests.factories import case_world, publish_service, submitted_case
+    from yiwang.catalog.models import ServiceVersion
+
+    world = case_world()
+    on_the_spot = publish_service(
+        department=world.department, workflow="public_service", promised_limit_days=0,
+        legal_limit_days=0, kind=ServiceVersion.Kind.PUBLIC_SERVICE, materials=[],
+    )  # fmt: skip
+
+    # received Monday 2 March 2026, 09:00: 即办 is done that same working day
+    case = submitted_case(
+        world, service=on_the_spot, applicant=world.applicant, form_data={"applicant_name": "张三"}
+    )
+
+    english, chinese = _received(case)
+    assert english == (
+        f"We have received your application {case.number}. This service is handled on the "
+        "spot (即办): it will be completed the same working day, by 2026-03-02."
+    )
+    assert chinese == (
+        f"我们已收到您的申请 {case.number}。本事项为即办件，将于当日（2026-03-02）办结。"
+    )
+    assert "5 working days" not in english
 
 
 def test_mark_read_only_my_own_notification(citizen_user):

@@ -302,13 +302,19 @@ def test_choosing_no_file_says_so(client_en, service):
     assert "Choose a file to upload." in text(response)
 
 
-def test_uploads_show_their_type_size_and_hash_and_can_be_replaced_or_removed(client_en, service):
+def test_uploads_show_their_kind_and_size_in_plain_words_and_can_be_replaced_or_removed(
+    client_en, service
+):
     application = start(client_en, service)
     material = service.materials.get(name_en="Application letter")
     upload(client_en, application, material)
     page = text(client_en.get(reverse("portal:application_materials", args=[application.pk])))
     row = CaseMaterial.objects.get()
-    assert "application/pdf" in page and row.sha256[:12] in page
+    # plain words for the citizen: the PDF_BYTES fixture is 48 bytes; no MIME type, no hash
+    assert "PDF file, 48 bytes" in page
+    assert "at most 20 MB" in page
+    assert "application/pdf" not in page and row.sha256[:12] not in page
+    assert "SHA-256" not in page and "MiB" not in page
     assert "Replace the file for Application letter" in page
 
     upload(client_en, application, material, PDF_BYTES + b"v2", "letter-v2.pdf")

@@ -64,6 +64,17 @@ def test_the_tracker_shows_the_timeline_and_what_comes_next(client_en, case):
     assert 'id="next-step"' in page
 
 
+def test_the_tracker_names_documents_in_plain_words_in_chinese(client, citizen, case):
+    client.force_login(citizen)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    page = text(client.get(detail_url(case)))
+    material = case.materials.get()
+    # the PDF_BYTES fixture is 48 bytes: "PDF 文件, 48 字节", no MIME type, no hash
+    assert "PDF 文件, 48 字节" in page
+    assert "application/pdf" not in page
+    assert material.sha256[:12] not in page and "SHA-256" not in page
+
+
 def test_another_applicants_case_and_documents_are_not_found(client, case, db):
     stranger = citizen(username="lisi")
     client.force_login(stranger)

@@ -381,6 +381,8 @@ def test_materials_preview_inline_for_officers_of_the_department(world, client_f
 
     page = client.get(case_url(case)).content.decode()
     assert f'<iframe class="wb-preview wb-preview--pdf" src="{url}"' in page
+    # officers keep the technical details the citizen is spared: the type and the hash
+    assert "application/pdf" in page and f"SHA-256 {material.sha256[:12]}" in page
 
     inline = client.get(url)
     assert inline.status_code == 200

@@ -9,7 +9,8 @@ Two middlewares (see ``MIDDLEWARE`` in settings) and the site's error handlers
 - the error handlers answer an ``/api/`` path with the JSON error body of
   ``yiwang.api.errors`` (an unknown path's 404, a crash's 500, in
   production as with DEBUG on) without rendering a page, and every other
-  path with Django's pages;
+  path with the site's pages (403 and 404 in the site's layout with a way back, 500 a
+  static bilingual page that needs no database);
 - :class:`ApiErrorBodyMiddleware`, outermost: any other error of an
   ``/api/`` path that is not JSON (a wrong method's 405 from ninja) is
   replaced by the JSON error body, keeping the status and ``Allow``; an
@@ -39,6 +40,7 @@ from django.core.exceptions import (
 )
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.template import loader
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
@@ -47,6 +49,7 @@ from django.views import defaults
 from yiwang.api.errors import error_body, status_detail, too_large
 from yiwang.api.inputs import BadInput, check_pairs, check_text, load_json
 from yiwang.cases.uploads import max_upload_bytes
+from yiwang.identity.landing import landing_page
 
 API_PREFIX = "/api/"
 FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
@@ -129,7 +132,7 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         return open311
     if is_api(request):
         return _api_error(403)
-    return defaults.permission_denied(request, exception)
+    return _error_page(request, "403.html", 403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -138,7 +141,17 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
         return open311
     if is_api(request):
         return _api_error(404)
-    return defaults.page_not_found(request, exception)
+    return _error_page(request, "404.html", 404)
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """403 and 404 in the site's layout, in the reader's language, with a way back: the home
+    page and, for a signed-in user, the page of their own work (``landing_page``). (The 500
+    page is static: it must render when the database is down.)"""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    context = {"landing": landing_page(user) if signed_in else None}
+    return render(request, template, context, status=status)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

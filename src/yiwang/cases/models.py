@@ -351,9 +351,11 @@ class CaseTimelineEntry(models.Model):
     """One step of a case's history as people see it (parcel-tracker style).
 
     ``kind`` names what happened; its title comes from
-    ``yiwang.cases.texts.TIMELINE_TITLES`` (translatable). Entries name the
-    department, never the officer. ``public=False`` entries (assignment) are
-    for officers only.
+    ``yiwang.cases.texts.TIMELINE_TITLES`` (translatable). ``actor`` is who did
+    it (the applicant, an officer, or nobody for the clock's own entries); the
+    selector ``case_timeline`` decides how each audience sees them (the applicant
+    reads "you" or the department, never an officer's name). ``public=False``
+    entries (assignment) are for officers only.
     """
 
     case = models.ForeignKey(
@@ -368,6 +370,14 @@ class CaseTimelineEntry(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("department"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     detail = models.TextField(_("detail"), blank=True)
     data: models.JSONField[Any] = models.JSONField(_("data"), default=dict, blank=True)

@@ -52,6 +52,8 @@ STEP_LABELS: dict[str, Promise] = {
     "withdrawn": _("Withdrawn"),
     "accepted": _("Accepted, being handled"),
     "supplement": _("Waiting for your supplements"),
+    "joint_review": _("Under joint review by the departments"),  # 并联审查中
+    "opinions_in": _("The departments' opinions are in"),  # 会审完毕
 }
 
 #: Workflow step → what comes next for the applicant.
@@ -66,6 +68,26 @@ NEXT_STEPS: dict[str, Promise] = {
     "reviewed": _("The department decides on your application"),
     "approved": _("The certificate is issued"),
     "certificate_issued": _("The case is completed"),
+}
+
+#: The tracker's stepper: the command that reaches a step of the workflow's main path → the
+#: step's name (a step reached otherwise, such as a fork's join, is named by STEP_LABELS).
+STEPPER_TITLES: dict[str, Promise] = {
+    "": _("Application received"),  # 收件 (the initial state)
+    "accept": _("Acceptance"),  # 受理
+    "review": _("Review"),  # 审查
+    "approve": _("Decision"),  # 决定
+    "issue_certificate": _("Certificate delivered"),  # 送达
+    "complete": _("Completed"),  # 办结
+}
+
+#: The command that reaches a step → the timeline entry that dates it.
+STEPPER_KINDS: dict[str, str] = {
+    "accept": "accepted",
+    "review": "reviewed",
+    "approve": "approved",
+    "issue_certificate": "certificate_issued",
+    "complete": "completed",
 }
 
 #: Steps where the applicant has to act.

@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import File
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiwang.cases.errors import UploadRejected, UploadTooLarge
 
@@ -29,6 +30,25 @@ CONTENT_TYPES = {
     "ofd": "application/ofd",
 }
 FORMAT_LABELS = {"pdf": "PDF", "jpg": "JPEG", "png": "PNG", "ofd": "OFD"}
+
+#: A stored file's content type in plain words, for citizens (officers see the type itself).
+FILE_KINDS = {
+    "application/pdf": gettext_lazy("PDF file"),
+    "image/jpeg": gettext_lazy("JPEG image"),
+    "image/png": gettext_lazy("PNG image"),
+    "application/ofd": gettext_lazy("OFD file"),
+}
+
+
+def file_kind_label(content_type: str) -> str:
+    """``application/pdf`` → "PDF file" (translated); an unknown type → "File"."""
+    return str(FILE_KINDS.get(content_type, gettext_lazy("File")))
+
+
+def megabytes_label(size: int) -> str:
+    """A size limit in plain words: 20 MiB → "20 MB" (the unit people know; Django's
+    ``filesizeformat`` also counts 1024 bytes to the KB)."""
+    return _("%(size)s MB") % {"size": f"{size / (1024 * 1024):g}"}
 
 
 def max_upload_bytes() -> int:
@@ -132,7 +152,6 @@ def offered_name_for(name: str, content_type: str) -> str:
 
 
 def _too_large(limit: int) -> UploadTooLarge:
-    mib = limit / (1024 * 1024)
     return UploadTooLarge(
-        _("The file is larger than %(limit)s MiB.") % {"limit": f"{mib:g}"}, limit=limit
+        _("The file is larger than %(limit)s.") % {"limit": megabytes_label(limit)}, limit=limit
     )

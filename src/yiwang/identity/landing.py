@@ -10,9 +10,12 @@ home page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from yiwang.identity.models import Role, RoleAssignment
 
@@ -27,18 +30,40 @@ LANDINGS: tuple[tuple[frozenset[str], str], ...] = (
 )
 HOME = "portal:home"
 
+#: URL name → the page's name as its users know it (the error pages point there).
+TITLES: dict[str, Promise] = {
+    "workbench:queue": _("the case workbench (办件工作台)"),
+    "city:console": _("the 12345 hotline console"),
+    "city:board": _("the supervision board (督办)"),
+    "city:queue": _("the event queue"),
+    "city:map": _("the city's live map"),
+    "city:integrator": _("the integrator's page"),
+    HOME: _("the home page"),
+}
+
+
+@dataclass(frozen=True)
+class Landing:
+    url: str
+    title: str
+    home: bool  # the portal's home page: the user has no page of their own
+
+
+def landing_page(user: Any) -> Landing:
+    """The page ``user`` starts at, with its name (one query; the portal's home for anyone
+    without a role that has a page of its own). A role in a deactivated department counts
+    for nothing."""
+    name = HOME
+    if getattr(user, "is_authenticated", False) and user.is_active:
+        held = set(
+            RoleAssignment.objects.filter(user_id=user.pk)
+            .exclude(department__is_active=False)
+            .values_list("role", flat=True)
+        )
+        name = next((n for roles, n in LANDINGS if held & roles), HOME)
+    return Landing(url=reverse(name), title=str(TITLES[name]), home=name == HOME)
+
 
 def landing_url(user: Any) -> str:
-    """The path ``user`` starts at (one query; the portal's home for anyone without a role
-    that has a page of its own). A role in a deactivated department counts for nothing."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return reverse(HOME)
-    held = set(
-        RoleAssignment.objects.filter(user_id=user.pk)
-        .exclude(department__is_active=False)
-        .values_list("role", flat=True)
-    )
-    for roles, name in LANDINGS:
-        if held & roles:
-            return reverse(name)
-    return reverse(HOME)
+    """The path ``user`` starts at (see ``landing_page``)."""
+    return landing_page(user).url

@@ -4,8 +4,9 @@ English source strings (gettext); the Chinese is in the zh_Hans catalogue.
 ``render`` builds the title and the text from the kind and its context (the
 values the cases app passes: ``number``, ``step`` and, depending on the kind,
 ``items``, ``reason``, ``outcome``, ``legal_basis``, ``certificate_number``,
-``reply``, ``procedure``, ``expected_days``). A missing optional value leaves
-its sentence out; an unknown kind gets a generic "your case was updated".
+``reply``, ``procedure``, ``expected_days``, ``due_at``, ``clock``, ``on_the_spot``).
+A missing optional value leaves its sentence out; an unknown kind gets a generic
+"your case was updated".
 """
 
 from __future__ import annotations
@@ -46,10 +47,28 @@ def _with_reason(text: str, context: Mapping[str, Any], key: str = "reason") -> 
 
 
 def _submitted(c: Mapping[str, Any], english: bool) -> Texts:
-    return _("Application received"), _(
-        "We have received your application %(number)s. The department will accept "
-        "it or tell you why not within 5 working days."
-    ) % {"number": c["number"]}
+    space = " " if english else ""  # Chinese sentences run on without a space
+    body = _("We have received your application %(number)s.") % {"number": c["number"]}
+    if c.get("due_at"):
+        due = {"due": _local_day(c.get("due_at"))}
+        if c.get("on_the_spot"):
+            body += (
+                space
+                + _(
+                    "This service is handled on the spot (即办): it will be completed the same "
+                    "working day, by %(due)s."
+                )
+                % due
+            )
+        elif c.get("clock") == "acceptance":
+            body += space + _("The department will accept it or tell you why not by %(due)s.") % due
+        else:
+            body += space + _("The department promises to complete it by %(due)s.") % due
+        if c.get("due_provisional"):
+            body += space + _(
+                "This date is provisional until the year's holiday schedule is published."
+            )
+    return _("Application received"), body
 
 
 def _accepted(c: Mapping[str, Any], english: bool) -> Texts:

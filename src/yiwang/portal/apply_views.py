@@ -30,7 +30,7 @@ from yiwang.cases import services as case_services
 from yiwang.cases.errors import ApplicationNotFound, CaseNotFound, UploadTooLarge
 from yiwang.cases.forms_schema import form_errors
 from yiwang.cases.models import Application
-from yiwang.cases.uploads import FORMAT_LABELS, max_upload_bytes
+from yiwang.cases.uploads import FORMAT_LABELS, max_upload_bytes, megabytes_label
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.models import ServiceVersion
 from yiwang.catalog.selectors import ServiceNotFound
@@ -298,7 +298,7 @@ def _materials_context(application: Application) -> dict[str, Any]:
             {"material": m, "upload": uploads.get(m.pk), "formats": formats_label(m.formats)}
             for m in version.materials.all()
         ],
-        "max_upload_mib": f"{max_upload_bytes() / (1024 * 1024):g}",
+        "max_upload": megabytes_label(max_upload_bytes()),
     }
 
 

@@ -26,7 +26,7 @@ from yiwang.cases import services as case_services
 from yiwang.cases.downloads import material_response, notice_response
 from yiwang.cases.errors import CaseConflict, CaseNotFound, UploadTooLarge
 from yiwang.cases.models import Case, Rating
-from yiwang.cases.uploads import max_upload_bytes
+from yiwang.cases.uploads import max_upload_bytes, megabytes_label
 from yiwang.core.dbrouting import replica_reads
 from yiwang.portal.apply_views import UploadForm, all_messages, formats_label, upload_errors
 from yiwang.portal.templatetags.portal import translated
@@ -172,6 +172,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "light_label": _light_label(light),
         "timeline": _timeline(case),
         "next_step": case_selectors.case_next_step(case),
+        "steps": case_selectors.case_steps(case),
         "decision": _one(case, "decision"),
         "materials": case_selectors.case_materials(case),
         "notices": case_selectors.case_notices(case),
@@ -184,7 +185,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "rating_form": RatingForm(),
         "follow_up_form": FollowUpForm(),
         "just_submitted": request.GET.get("submitted") == "1",
-        "max_upload_mib": f"{max_upload_bytes() / (1024 * 1024):g}",
+        "max_upload": megabytes_label(max_upload_bytes()),
         **extra,
     }
     return render(request, "portal/cases/detail.html", context, status=status)

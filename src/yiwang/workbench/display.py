@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.answers import answer_rows
 from yiwang.cases.models import Case, CaseMaterial
-from yiwang.cases.selectors import TimelineItem
+from yiwang.cases.selectors import TimelineItem, applicant_person_name, case_applicant_label
 from yiwang.identity import masking
 from yiwang.identity.models import User
 
@@ -29,10 +29,9 @@ class Fact:
 
 
 def applicant_name(case: Case) -> str:
-    """The queue's applicant column: the enterprise's name, else the citizen's name masked."""
-    if case.enterprise_id is not None and case.enterprise is not None:
-        return case.enterprise.name
-    return masking.mask_name(_person_name(case.applicant))
+    """The queue's applicant column: the enterprise's name, else the citizen's name masked
+    (the rule the timeline uses too: ``cases.selectors.case_applicant_label``)."""
+    return case_applicant_label(case)
 
 
 def _citizen(user: User) -> Any:
@@ -43,8 +42,7 @@ def _citizen(user: User) -> Any:
 
 
 def _person_name(user: User) -> str:
-    citizen = _citizen(user)
-    return (citizen.name if citizen else "") or user.display_name or user.username
+    return applicant_person_name(user)
 
 
 def applicant_facts(case: Case, *, full: bool) -> list[Fact]:

@@ -125,6 +125,12 @@ class TimelineOut(Schema):
     kind: str
     title: str
     department: str
+    by: str = Field(
+        "",
+        description="Who did it, as the caller may know them: to the applicant “You” for their "
+        "own actions and the department otherwise; to officers the applicant (masked) or "
+        "the officer by name.",
+    )
     detail: str
     data: dict[str, Any]
 

@@ -101,6 +101,7 @@ def _timeline(
             "kind": t.kind,
             "title": t.title,
             "department": t.department,
+            "by": t.by,
             "detail": t.detail,
             "data": t.data,
         }

@@ -7,7 +7,8 @@ Applicants (``applicants``)
     case_list_for_applicant, case_get_for_applicant, application_list_drafts,
     application_get_for_applicant
 Either (after one of the getters above allowed the case)
-    case_timeline, case_clock, case_status_label, case_next_step,
+    case_timeline (who did what, per audience), case_applicant_label, case_clock,
+    case_status_label, case_next_step, case_steps (the stepper),
     case_review_opinion (officers only: the opinion is internal),
     case_applicant_may_withdraw (``progress``);
     case_light, light_expression (``lights``); case_materials,
@@ -56,12 +57,16 @@ from yiwang.cases.selectors.progress import (
     CaseClock,
     NextStep,
     ReviewOpinion,
+    Step,
     TimelineItem,
+    applicant_person_name,
+    case_applicant_label,
     case_applicant_may_withdraw,
     case_clock,
     case_next_step,
     case_review_opinion,
     case_status_label,
+    case_steps,
     case_timeline,
 )
 from yiwang.cases.selectors.statistics import case_counts_by_service
@@ -73,10 +78,13 @@ __all__ = [
     "NextStep",
     "QueueCounts",
     "ReviewOpinion",
+    "Step",
     "TimelineItem",
+    "applicant_person_name",
     "application_get_for_applicant",
     "application_list_drafts",
     "case_allowed_commands",
+    "case_applicant_label",
     "case_applicant_may_withdraw",
     "case_clock",
     "case_counts_by_service",
@@ -92,6 +100,7 @@ __all__ = [
     "case_queue_counts",
     "case_review_opinion",
     "case_status_label",
+    "case_steps",
     "case_timeline",
     "light_expression",
     "material_get_for_user",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 
@@ -18,16 +19,31 @@ from yiwang.cases.texts import (
     APPLICANT_STEPS,
     NEXT_STEPS,
     REVIEW_OUTCOMES,
+    STEPPER_KINDS,
+    STEPPER_TITLES,
     clock_title,
     step_label,
     timeline_title,
 )
 from yiwang.core.calendar import load_calendar
-from yiwang.identity.models import Department
+from yiwang.identity import masking
+from yiwang.identity.models import Department, User
 from yiwang.workflow import State
+from yiwang.workflow.milestones import main_path, path_state
 
 #: The clock's name when the promised limit is 0 working days.
 ON_THE_SPOT = gettext_lazy("On the spot (即办): completed the same working day")
+
+
+#: What the applicant does on a case (submit, supplement, withdraw, rate, rate the reply):
+#: credited to the applicant, never to the department, even on entries written before the
+#: timeline recorded its actor.
+APPLICANT_KINDS = frozenset(
+    {"submitted", "supplement_answered", "withdrawn", "rated", "rectification_followed_up"}
+)
+
+#: How the applicant reads their own actions on their tracker.
+YOU = gettext_lazy("You")
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,8 @@ class TimelineItem:
     detail: str
     data: dict[str, Any]
     public: bool
+    by: str = ""  # who did it, as this audience may know them (see case_timeline)
+    by_applicant: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,21 +107,49 @@ def _department_name(department: Department | None) -> str:
     return department.name_zh if zh or not department.name_en else department.name_en
 
 
+def applicant_person_name(user: User) -> str:
+    """The applicant's name in full: the verified citizen's name, else the account's."""
+    try:
+        citizen = user.citizen
+    except ObjectDoesNotExist:
+        citizen = None
+    return (citizen.name if citizen else "") or user.display_name or user.username
+
+
+def case_applicant_label(case: Case) -> str:
+    """How officers name the applicant in lists and on the timeline: the enterprise's name,
+    else the citizen's name masked (张**); the full details are on the case page for those
+    who may see them (``case_personal_data_full``)."""
+    if case.enterprise_id is not None and case.enterprise is not None:
+        return case.enterprise.name
+    return masking.mask_name(applicant_person_name(case.applicant))
+
+
+def _officer_name(user: User) -> str:
+    return user.display_name or user.get_full_name() or user.username
+
+
 def case_timeline(
     case: Case,
     *,
     public_only: bool = True,
     entries: list[CaseTimelineEntry] | None = None,
 ) -> list[TimelineItem]:
-    """The timeline, oldest first, with translated titles and the department's name.
+    """The timeline, oldest first, with translated titles, the department's name and who did
+    each step (``by``), as the audience may know them.
 
-    ``public_only`` (default) leaves out internal entries (assignment); the
-    officer's case page passes False. One query; none when the caller passes the
-    case's ``entries`` it has just written (with their departments), such as a
-    submission that created the case.
+    ``public_only`` (default) is the applicant's view: internal entries (assignment) are
+    left out, their own actions read "You" (您) and everything else the department's
+    name: never an officer's name. The officer's case page passes False: every entry,
+    the applicant's actions credited to the applicant (masked, ``case_applicant_label``),
+    the officers' to the officer by name, what the clock did by itself to the department.
+    One query (two for officers: the applicant); none when the caller passes the case's
+    ``entries`` it has just written (with their departments), such as a submission.
     """
     if entries is None:
-        rows = CaseTimelineEntry.objects.filter(case_id=case.pk).select_related("department")
+        rows = CaseTimelineEntry.objects.filter(case_id=case.pk).select_related(
+            "department", *([] if public_only else ["actor"])
+        )
         if public_only:
             rows = rows.filter(public=True)
         entries = list(rows.order_by("at", "id"))
@@ -111,18 +157,32 @@ def case_timeline(
         entries = sorted(
             (e for e in entries if e.public or not public_only), key=lambda e: (e.at, e.pk)
         )
-    return [
-        TimelineItem(
-            at=e.at,
-            kind=e.kind,
-            title=timeline_title(e.kind),
-            department=_department_name(e.department),
-            detail=e.detail,
-            data=e.data,
-            public=e.public,
+    applicant = str(YOU) if public_only else None
+    items = []
+    for e in entries:
+        department = _department_name(e.department)
+        by_applicant = e.kind in APPLICANT_KINDS
+        if by_applicant:
+            applicant = applicant or case_applicant_label(case)
+            by = applicant
+        elif not public_only and e.actor_id is not None and e.actor is not None:
+            by = _officer_name(e.actor)
+        else:
+            by = department
+        items.append(
+            TimelineItem(
+                at=e.at,
+                kind=e.kind,
+                title=timeline_title(e.kind),
+                department=department,
+                detail=e.detail,
+                data=e.data,
+                public=e.public,
+                by=by,
+                by_applicant=by_applicant,
+            )
         )
-        for e in entries
-    ]
+    return items
 
 
 def case_clock(case: Case, at: datetime | None = None) -> CaseClock:
@@ -257,3 +317,108 @@ def case_applicant_may_withdraw(case: Case) -> bool:
     definition = definition_of(case.workflow_instance)
     here = definition.table.get((case.step, "withdraw"))
     return here is not None and APPLICANT_ROLE in here.roles
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the tracker's stepper (受理 → 审查 → 决定 → 送达 → 办结).
+
+    ``status``: done (``at`` is when), current (the department works on it; due by
+    ``due_at``) or ahead (due by ``due_at``, the latest the case's limits allow);
+    ``due_at`` is None while the clock is paused or when no limit applies.
+    """
+
+    title: str
+    status: str  # done / current / ahead
+    at: datetime | None = None
+    due_at: datetime | None = None
+    due_provisional: bool = False
+    on_the_spot: bool = False  # 即办: the completion is promised the same working day
+
+
+def _step_title(index: int, state: str, command: str | None) -> str:
+    """The step's name: "Application received" for the first, else by the command that
+    reaches it, else by the state (a fork's join is reached by the departments' opinions,
+    not by one command)."""
+    title = STEPPER_TITLES[""] if index == 0 else STEPPER_TITLES.get(command or "-")
+    return str(title) if title is not None else step_label(state)
+
+
+def case_steps(case: Case) -> list[Step]:
+    """The stepper: every step of the case's workflow from receipt to completion, derived
+    from its definition (``workflow.milestones.main_path``), the done ones with their dates,
+    the current one and the ones ahead with their due dates.
+
+    The dates ahead come from the case's clocks: a step reached from a state where the
+    case's running clock counts is due by its deadline (the promised decision date, marked
+    provisional when it is); a step behind a clock that has not started yet (the delivery
+    of the certificate) is due that clock's limit after the step before it; a step behind
+    no clock keeps the date before it. A 即办 service promises its completion the same
+    working day. A case that ended off the path (not accepted, denied, withdrawn) shows
+    the steps it passed and how it ended. Two queries.
+    """
+    instance = case.workflow_instance
+    definition = definition_of(instance)
+    path = main_path(definition)
+    kinds = {STEPPER_KINDS.get(m.command or "", "") for m in path} - {""}
+    dated: dict[str, datetime] = {}
+    for kind, at in (
+        CaseTimelineEntry.objects.filter(case_id=case.pk, kind__in=kinds)
+        .order_by("at", "id")
+        .values_list("kind", "at")
+    ):
+        dated[kind] = at  # the latest: a step done again (after a return) counts then
+
+    def done_at(index: int) -> datetime | None:
+        if index == 0:
+            return case.received_at
+        return dated.get(STEPPER_KINDS.get(path[index].command or "", ""))
+
+    here = path_state(definition, path, case.step)
+    if here is None:  # ended off the path: the steps passed, then how it ended
+        steps = [
+            Step(_step_title(i, m.state, m.command), "done", at=done_at(i))
+            for i, m in enumerate(path)
+            if i == 0 or done_at(i) is not None
+        ]
+        steps.append(Step(step_label(case.step), "done", at=case.closed_at))
+        return steps
+    position = [m.state for m in path].index(here)
+    on_the_spot = case.service_version.promised_limit_days == 0
+    steps = [
+        Step(_step_title(i, m.state, m.command), "done", at=done_at(i))
+        for i, m in enumerate(path[: position + 1])
+    ]
+    if case.closed_at is not None:
+        return steps
+    state = State.from_json(instance.state)
+    running = main_clock(state)
+    paused = case.step in APPLICANT_STEPS or bool(case.paused_light) or running is None
+    known: dict[str, tuple[datetime, bool]] = {}
+    if running is not None and case.due_at is not None:
+        known[running.name] = (case.due_at, case.due_provisional)
+    calendar = load_calendar()
+    due: tuple[datetime, bool] | None = None
+    for i in range(position + 1, len(path)):
+        before = definition.states[path[i - 1].state]
+        clock = next((c for c, mode in before.clocks.items() if mode == "runs"), None)
+        if paused:
+            due = None
+        elif clock is not None and clock in known:
+            due = known[clock]
+        elif clock is not None and due is not None:
+            cdef = definition.clocks.get(clock)
+            if cdef is not None and cdef.unit == "working_days":
+                end, provisional = calendar.deadline_marked(due[0], int(cdef.limit))
+                due = known[clock] = (end, provisional or due[1])
+        m = path[i]
+        steps.append(
+            Step(
+                _step_title(i, m.state, m.command),
+                "current" if i == position + 1 else "ahead",
+                due_at=due[0] if due else None,
+                due_provisional=bool(due and due[1]),
+                on_the_spot=on_the_spot and definition.states[m.state].final,
+            )
+        )
+    return steps

@@ -194,8 +194,12 @@ def timeline(
     data: Mapping[str, Any] | None = None,
     public: bool = True,
     due: bool = False,
+    actor: User | None = None,
 ) -> CaseTimelineEntry:
     """Write a timeline entry and announce it (``case.timeline``: webhooks listen).
+
+    ``actor``: who did it (the applicant or an officer); None for what the clock
+    does by itself (deemed acceptance, a recount).
 
     With ``due``, the entry carries the case's due date as it is now (call it
     after the case's columns were synced), and whether it is provisional: the
@@ -211,6 +215,7 @@ def timeline(
         at=at,
         kind=kind,
         department_id=case.department_id,
+        actor=actor,
         detail=detail,
         data=payload,
         public=public,

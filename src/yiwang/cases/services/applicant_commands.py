@@ -68,7 +68,7 @@ def supplement_answer(*, case: Case, applicant: User, at: datetime | None = None
         )  # fmt: skip
         request.answered_at = at
         request.save(update_fields=["answered_at"])
-        timeline(locked, "supplement_answered", at, due=True)
+        timeline(locked, "supplement_answered", at, due=True, actor=applicant)
         audit(applicant, "case.answer_supplement", locked, request=request.pk)
     return locked
 
@@ -89,6 +89,6 @@ def case_withdraw(
             fields={"reason": reason.strip()} if reason.strip() else None,
             expected_version=None, at=at,
         )  # fmt: skip
-        timeline(locked, "withdrawn", at, detail=reason.strip())
+        timeline(locked, "withdrawn", at, detail=reason.strip(), actor=applicant)
         audit(applicant, "case.withdraw", locked, reason=reason.strip())
     return locked

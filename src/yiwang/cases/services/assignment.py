@@ -59,7 +59,7 @@ def case_claim(*, case: Case, officer: User, at: datetime | None = None) -> Case
                 _("Someone else has already taken this case."), code="already_assigned"
             )
         _set_assignee(locked, officer, at)
-        timeline(locked, "assigned", at, public=False, data={"assignee": officer.pk})
+        timeline(locked, "assigned", at, public=False, data={"assignee": officer.pk}, actor=officer)
         audit(officer, "case.claim", locked, assignee=officer.pk)
     return locked
 
@@ -84,7 +84,7 @@ def case_assign(
         _set_assignee(locked, assignee, at)
         timeline(
             locked, "assigned", at, public=False,
-            data={"assignee": assignee.pk, "previous": previous},
+            data={"assignee": assignee.pk, "previous": previous}, actor=supervisor,
         )  # fmt: skip
         audit(supervisor, "case.assign", locked, assignee=assignee.pk, previous=previous)
     return locked
@@ -122,7 +122,7 @@ def case_reassign(
         _set_assignee(locked, assignee, at)
         timeline(
             locked, "reassigned", at, public=False, detail=reason.strip(),
-            data={"assignee": assignee.pk, "previous": previous},
+            data={"assignee": assignee.pk, "previous": previous}, actor=actor,
         )  # fmt: skip
         audit(
             actor, "case.reassign", locked, assignee=assignee.pk, previous=previous, reason=reason

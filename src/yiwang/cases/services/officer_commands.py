@@ -60,7 +60,7 @@ def _officer_step(
         expected_version=expected_version,
         at=at,
     )
-    timeline(locked, kind, at, detail=detail, data=data, due=due, public=public)
+    timeline(locked, kind, at, detail=detail, data=data, due=due, public=public, actor=actor)
     audit(actor, f"case.{command}", locked, role=role, **dict(fields or {}))
     if notify:
         notify_applicant(locked, notify, data)

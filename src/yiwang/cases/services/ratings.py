@@ -84,7 +84,7 @@ def rating_submit(
             data["rectification"] = task.pk
             # 整改: the department's supervisors are told at once (notifications subscribes).
             announce("case.rectification_opened", case=locked, task=task)
-        timeline(locked, "rated", at, detail=comment.strip(), data=data)
+        timeline(locked, "rated", at, detail=comment.strip(), data=data, actor=applicant)
         audit(applicant, "case.rate", locked, **data)
     return rating
 
@@ -120,7 +120,7 @@ def rectification_reply(
         locked.status = RectificationTask.Status.REPLIED
         locked.save(update_fields=["reply", "replied_by", "replied_at", "status"])
         case = locked.rating.case
-        timeline(case, "rectification_replied", at, detail=locked.reply)
+        timeline(case, "rectification_replied", at, detail=locked.reply, actor=supervisor)
         audit(
             supervisor,
             "case.rectification_reply",
@@ -158,6 +158,6 @@ def rectification_follow_up(
         locked.followed_up_at = at
         locked.status = RectificationTask.Status.CLOSED
         locked.save(update_fields=["follow_up_level", "followed_up_at", "status"])
-        timeline(case, "rectification_followed_up", at, data={"level": level})
+        timeline(case, "rectification_followed_up", at, data={"level": level}, actor=applicant)
         audit(applicant, "case.rectification_follow_up", case, task=locked.pk, level=level)
     return locked

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from yiwang.cases.numbering import case_number_next
 from yiwang.cases.services._common import (
     apply_state,
     audit,
+    main_clock,
     notify_applicant,
     now_or,
     timeline,
@@ -28,7 +30,9 @@ from yiwang.cases.services._common import (
 from yiwang.cases.services.drafts import _acting_for_errors, add_errors
 from yiwang.catalog.models import Material, ServiceVersion
 from yiwang.identity.models import User
+from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.services import workflow_definition, workflow_start_unaudited
+from yiwang.workflow import State
 
 
 def material_name(material: Material) -> str:
@@ -45,6 +49,23 @@ def case_workflow_overrides(version: ServiceVersion) -> dict[str, Any]:
     if clock is not None:
         overrides = {"clocks": {clock: {"working_days": version.promised_limit_days}}}
     return _merge(overrides, dict(version.workflow_overrides or {}))
+
+
+def _promise(case: Case, instance: WorkflowInstance) -> dict[str, Any]:
+    """What the "Application received" notice promises: the due date the case carries, which
+    clock it belongs to (acceptance, or the promised limit of a service with none) and whether
+    it is 即办 (a promised limit of 0 working days: the same working day)."""
+    if case.due_at is None:
+        return {}
+    clock = main_clock(State.from_json(instance.state))
+    out: dict[str, Any] = {
+        "due_at": timezone.localtime(case.due_at).isoformat(),
+        "clock": clock.name if clock is not None else "",
+        "on_the_spot": case.service_version.promised_limit_days == 0,
+    }
+    if case.due_provisional:
+        out["due_provisional"] = True
+    return out
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -241,11 +262,11 @@ def _submit(application: Application, applicant: User, key: str | None, at: date
         app.idempotency_key = key or app.idempotency_key
         app.save(update_fields=["status", "submitted_at", "updated_at", "idempotency_key"])
         CaseMaterial.objects.filter(application=app).update(case=case)
-        entry = timeline(case, "submitted", at, due=True)
+        entry = timeline(case, "submitted", at, due=True, actor=applicant)
         # One entry for the submission and the workflow it started (workflow.start's data).
         audit(
             applicant, "case.submit", case,
             application=app.pk, idempotency_key=key, workflow=started,
         )  # fmt: skip
-        notify_applicant(case, "submitted")
+        notify_applicant(case, "submitted", _promise(case, instance))
     return Submission(case, created=True, timeline=(entry,), materials=tuple(uploads))

@@ -24,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from yiwang.cases.answers import english
+from yiwang.cases.uploads import file_kind_label
 
 register = template.Library()
 
@@ -59,6 +60,12 @@ def tr_filter(obj: Any, field: str) -> str:
 @register.simple_tag(name="tr")
 def tr_tag(obj: Any, field: str) -> str:
     return translated(obj, field)
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """A stored file's type in plain words ("PDF file"), for citizens."""
+    return file_kind_label(content_type)
 
 
 @register.filter
