@@ -28,6 +28,7 @@ from yiwang.cases.texts import command_title
 from yiwang.catalog.models import ServiceVersion
 from yiwang.core.ids import parse_id
 from yiwang.identity.models import Role, User
+from yiwang.identity.selectors import roles_by_department
 from yiwang.workflow import State, available
 
 
@@ -156,9 +157,10 @@ def officer_department_id_list(officer: User) -> list[int]:
     Pass it as ``department_ids`` to :func:`case_list_for_officer` and
     :func:`case_queue_counts` in a request that calls both: the planner then
     sees literal ids (and estimates the department's rows from its
-    statistics) instead of a subquery it guesses at one row.
+    statistics) instead of a subquery it guesses at one row. Within a request, the roles
+    read once (``identity.selectors.roles_by_department``, the same rule).
     """
-    return sorted(set(officer_department_ids(officer)))
+    return sorted(roles_by_department(officer))
 
 
 def _departments(officer: User, department_ids: Sequence[int] | None) -> Any:
