@@ -216,3 +216,16 @@ def test_api_refuses_a_cursor_of_another_sort(queue):
     response = clerk.get("/api/v1/officer/cases", {"cursor": first["next"], "sort": "-due"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "cursor"
+
+
+def test_the_cases_around_a_case_follow_the_queue_order(queue):
+    world, cases = queue
+    around = selectors.case_queue_neighbours(officer=world.clerk, case=cases["d"], now=T0)
+    assert around.previous.pk == cases["c"].pk
+    assert [c.pk for c in around.following] == [cases[k].pk for k in "eabf"]
+    last = selectors.case_queue_neighbours(officer=world.clerk, case=cases["f"], now=T0)
+    assert (last.previous.pk, last.following) == (cases["b"].pk, [])
+    # A case closed since (not in the queue any more) still finds its place
+    Case.objects.filter(pk=cases["a"].pk).update(closed_at=T0)
+    gone = selectors.case_queue_neighbours(officer=world.clerk, case=cases["a"], now=T0)
+    assert (gone.previous.pk, gone.following[0].pk) == (cases["e"].pk, cases["b"].pk)

@@ -57,6 +57,8 @@ from yiwang.workbench.forms import (
 from yiwang.workbench.texts import officer_step_label
 
 PAGE_SIZE = 50
+#: Cases of the queue listed beside a case (after it, in the queue's order).
+QUEUE_BESIDE = 12
 
 View = Callable[..., HttpResponse]
 
@@ -92,6 +94,22 @@ def _case(request: HttpRequest, number: str) -> Case:
 QUEUE_PARAMS = ("service", "step", "light", "assignee", "sort")
 
 
+def _filters_of(form: QueueFilterForm) -> tuple[selectors.CaseFilters, str]:
+    """The queue's filters from its (validated) form, and as a query string."""
+    filters = selectors.CaseFilters(
+        service_code=form.value("service") or None,
+        step=form.value("step") or None,
+        light=form.value("light") or None,
+        assignee=form.value("assignee") or None,
+        sort=form.value("sort") or "due",
+    )
+    query = QueryDict(mutable=True)
+    for name in QUEUE_PARAMS:
+        if form.value(name):
+            query[name] = form.value(name)
+    return filters, query.urlencode()
+
+
 def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, selectors.CaseFilters, str]:
     """The queue filters of the request (invalid values ignored), and their query string."""
     officer = request.user
@@ -104,18 +122,15 @@ def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, selectors.Cas
         request.GET,
         services=[(v.item.code, translated(v, "name")) for v in services_offered],
     )
-    filters = selectors.CaseFilters(
-        service_code=form.value("service") or None,
-        step=form.value("step") or None,
-        light=form.value("light") or None,
-        assignee=form.value("assignee") or None,
-        sort=form.value("sort") or "due",
-    )
-    query = QueryDict(mutable=True)
-    for name in QUEUE_PARAMS:
-        if form.value(name):
-            query[name] = form.value(name)
-    return form, filters, query.urlencode()
+    return form, *_filters_of(form)
+
+
+def _case_queue_filters(request: HttpRequest) -> tuple[selectors.CaseFilters, str]:
+    """The queue filters a case page was opened from (the queue's links carry them), for
+    its next and previous case: :func:`_queue_filters` without the services' names."""
+    code = request.GET.get("service", "")
+    form = QueueFilterForm(request.GET, services=[(code, code)] if code else [])
+    return _filters_of(form)
 
 
 @require_safe
@@ -211,11 +226,23 @@ def _render_case(
     ]
     timeline = selectors.case_timeline(case, public_only=False)
     clock = selectors.case_clock(case)
+    filters, query = _case_queue_filters(request)
+    around = selectors.case_queue_neighbours(
+        officer=officer,
+        case=case,
+        filters=filters,
+        after=QUEUE_BESIDE,
+        department_ids=[d.pk for d in getattr(request, "officer_departments", ())] or None,
+    )
     return render(
         request,
         "workbench/case_detail.html",
         {
             "case": case,
+            "queue_query": query,
+            "queue_previous": around.previous,
+            "queue_next": around.following[0] if around.following else None,
+            "queue_following": around.following,
             "step": officer_step_label(case.step),
             "light": selectors.case_light(case),
             "clock": clock,
