@@ -27,7 +27,7 @@ def _queue(world, labels):
     for i, (label, due) in enumerate(labels):
         case = submitted_case(world, at=T0 + i * timedelta(minutes=1))
         Case.objects.filter(pk=case.pk).update(due_at=due, warn_at=None)
-        cases[label] = case
+        cases[label] = Case.objects.get(pk=case.pk)
     return cases
 
 
