@@ -253,7 +253,7 @@ def case_queue_counts(
     connection = connections[db]
     selects, params = [], []
     for name, qs in parts.items():
-        sql, part_params = qs.values("id")[: cap + 1].query.get_compiler(db).as_sql()
+        sql, part_params = qs.order_by().values("id")[: cap + 1].query.get_compiler(db).as_sql()
         # The SQL is Django's own, its values parameters; ``name`` is one of the keys above.
         selects.append(f"(SELECT count(*) FROM ({sql}) AS {name}_rows) AS {name}")  # noqa: S608
         params.extend(part_params)
