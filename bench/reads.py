@@ -5,9 +5,10 @@ client in-process (the whole middleware stack, templates and JSON; no HTTP serve
 DEBUG off, on PostgreSQL: median and p95 of BENCH_REPEAT requests (default 30) after two
 warm-up requests, and the number of SQL queries of one request. The reads:
 
-- the officer queue of ``clerk_scjg``: the selector (count + first page), its counts
-  (``case_queue_counts``), ``/workbench/`` (default sort; light=red; assignee=me; one
-  service) and ``GET /api/v1/officer/cases`` (the same filters);
+- the officer queue of ``clerk_scjg``: the selector (capped count + first keyset page),
+  its counts (``case_queue_counts``), ``/workbench/`` (default sort; light=red;
+  assignee=me; one service) and ``GET /api/v1/officer/cases`` (the same filters, and its
+  last page through the cursor and through the deprecated offset);
 - the applicant's case list of the demo citizen (``citizen``, who files ~0.25 % of the
   generated cases: thousands at a million): portal ``/cases/`` and ``GET /api/v1/cases``;
 - a case page: the workbench page and the API of the clerk's most urgent open case;
@@ -143,9 +144,17 @@ def measure() -> dict[str, Any]:
     applicant.force_login(citizen)
 
     def queue_selector() -> None:
-        qs = selectors.case_list_for_officer(officer=clerk, department_ids=departments)
-        qs.count()
-        list(qs[:20])
+        selectors.case_queue_count(officer=clerk, department_ids=departments)
+        selectors.case_queue_page(officer=clerk, department_ids=departments)
+
+    # The cursor of the queue's last page, walked to once (keyset pages: no offset).
+    page = selectors.case_queue_page(officer=clerk, department_ids=departments)
+    last_cursor = ""
+    while page.next:
+        last_cursor = page.next
+        page = selectors.case_queue_page(
+            officer=clerk, cursor=page.next, department_ids=departments
+        )
 
     def counts() -> None:
         selectors.case_queue_counts(officer=clerk, department_ids=departments)
@@ -158,7 +167,7 @@ def measure() -> dict[str, Any]:
         return run
 
     reads: dict[str, Any] = {
-        "queue selector (count + 20 rows)": queue_selector,
+        "queue selector (capped count + 20 rows)": queue_selector,
         "case_queue_counts": counts,
         "/workbench/": get(officer, "/workbench/"),
         "/workbench/?light=red": get(officer, "/workbench/?light=red"),
@@ -168,7 +177,8 @@ def measure() -> dict[str, Any]:
         "  ?light=red": get(officer, "/api/v1/officer/cases?light=red"),
         "  ?assignee=me": get(officer, "/api/v1/officer/cases?assignee=me"),
         "  ?service=…": get(officer, f"/api/v1/officer/cases?service={service}"),
-        "  last page (offset)": get(officer, f"/api/v1/officer/cases?page={last_page}"),
+        "  last page (cursor)": get(officer, f"/api/v1/officer/cases?cursor={last_cursor}"),
+        "  last page (offset, deprecated)": get(officer, f"/api/v1/officer/cases?page={last_page}"),
         "portal /cases/ (citizen)": get(applicant, "/cases/"),
         "GET /api/v1/cases (citizen)": get(applicant, "/api/v1/cases"),
         "workbench case page (open case)": get(officer, f"/workbench/cases/{urgent}/"),

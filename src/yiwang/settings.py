@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "yiwang.identity.middleware.SessionPolicyMiddleware",
+    # Who a user is in each department, read once per request (identity.selectors).
+    "yiwang.identity.middleware.RequestRolesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -119,3 +119,36 @@ def test_the_queue_reads_no_password_hash():
     queue_sql = [q["sql"] for q in queries.captured_queries if '"cases_case"' in q["sql"]]
     assert queue_sql
     assert not [sql for sql in queue_sql if '"password"' in sql]
+
+
+def _role_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if '"identity_roleassignment"' in q["sql"]]
+
+
+def test_a_case_page_reads_the_officers_roles_once():
+    # Given a clerk's case page, HTML and API (each asks who the officer is in the case's
+    # department: to open it, for its commands, for personal data, as a supervisor)
+    world = case_world()
+    case = accepted_case(world, at=T0)
+    clerk = _client(world.clerk)
+    for url in (f"/workbench/cases/{case.number}/", f"/api/v1/officer/cases/{case.number}"):
+        clerk.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert clerk.get(url).status_code == 200
+        # Then the roles are one query per request
+        assert len(_role_queries(queries)) == 1, url
+
+
+def test_a_role_taken_away_in_a_request_is_read_again():
+    from yiwang.cases.permissions import is_officer_of
+    from yiwang.identity.models import Role
+    from yiwang.identity.selectors import roles_cached
+    from yiwang.identity.services import role_revoke
+
+    world = case_world()
+    with roles_cached():
+        assert is_officer_of(world.clerk, world.department.pk)
+        role_revoke(
+            user=world.clerk, role=Role.INTAKE_CLERK, department=world.department, actor=None
+        )
+        assert not is_officer_of(world.clerk, world.department.pk)

@@ -31,6 +31,7 @@ __all__ = [
     "CaseConflict",
     "CaseNotFound",
     "IdempotencyKeyReused",
+    "InvalidCursor",
     "UploadRejected",
     "UploadTooLarge",
     "WorkflowConflict",
@@ -98,3 +99,11 @@ class IdempotencyKeyReused(ValidationError):
     A key stands for one submission: repeating it returns that submission's
     case, so it cannot also stand for a different application.
     """
+
+
+class InvalidCursor(DomainError):
+    """A queue cursor that this server did not issue for this sort, or that is damaged (400)."""
+
+    http_status = 400
+    code = "invalid_cursor"
+    field = "cursor"

@@ -195,6 +195,12 @@ class Case(models.Model):
                 condition=Q(closed_at__isnull=True),
                 name="cases_case_open_dept_due",
             ),
+            # The queue sorted by date received (either way): its keyset pages read this index.
+            models.Index(
+                fields=["department", "received_at", "id"],
+                condition=Q(closed_at__isnull=True),
+                name="cases_case_open_dept_recv",
+            ),
             models.Index(fields=["assignee"], name="cases_case_assignee"),
             # The portal's popular services: applications per service over the last 30 days.
             models.Index(fields=["received_at", "service_version"], name="cases_case_recv_version"),

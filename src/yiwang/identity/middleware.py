@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from yiwang.identity.devices import device_cookie_update
-from yiwang.identity.selectors import session_kind, session_limits
+from yiwang.identity.selectors import roles_cached, session_kind, session_limits
 
 logger = logging.getLogger(__name__)
 
@@ -91,3 +91,15 @@ class SessionPolicyMiddleware:
         logger.info("session of user %s ended: %s", session.get(SESSION_KEY), limits.kind)
         logout(request)
         messages.info(request, message)
+
+
+class RequestRolesMiddleware:
+    """Each user's department roles are read once per request (``selectors.roles_cached``):
+    a case page asks who the officer is in the case's department four times."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        with roles_cached():
+            return self.get_response(request)

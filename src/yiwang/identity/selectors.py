@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,42 +43,106 @@ def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+#: Within a request (:func:`roles_cached`): each user's department roles by department id,
+#: read once. None outside one: every call asks the database.
+_request_roles: ContextVar[dict[int, dict[int, frozenset[str]]] | None] = ContextVar(
+    "yiwang_request_roles", default=None
+)
+
+
+@contextmanager
+def roles_cached() -> Iterator[None]:
+    """Read each user's department roles once while this block runs (one request: the
+    ``RequestRolesMiddleware``). The role services clear it when they change a role or a
+    department (:func:`roles_cache_clear`), so a request reads back what it changed."""
+    token = _request_roles.set({})
+    try:
+        yield
+    finally:
+        _request_roles.reset(token)
+
+
+def roles_cache_clear() -> None:
+    """Forget the roles read in this request (after a role or a department changed)."""
+    cache = _request_roles.get()
+    if cache is not None:
+        cache.clear()
+
+
+def _roles_by_department(assignments: Iterable[tuple[str, int]]) -> dict[int, frozenset[str]]:
+    by_department: dict[int, set[str]] = {}
+    for role, department_id in assignments:
+        by_department.setdefault(department_id, set()).add(role)
+    return {d: frozenset(roles) for d, roles in by_department.items()}
+
+
 def department_roles(user: User, department_id: int) -> set[str]:
-    """The department roles ``user`` holds for the department (one query).
+    """The department roles ``user`` holds for the department (one query; within a request
+    one query for all of the user's departments, read once: :func:`roles_cached`).
 
     None for an anonymous or inactive user, or an inactive department: a
     deactivated department grants nobody anything.
     """
     if not _active(user):
         return set()
-    return set(
-        RoleAssignment.objects.filter(
-            user_id=user.pk,
-            department_id=department_id,
-            department__is_active=True,
-            role__in=DEPARTMENT_ROLES,
-        ).values_list("role", flat=True)
+    if _request_roles.get() is None:
+        return set(
+            _department_assignments(user)
+            .filter(department_id=department_id)
+            .values_list("role", flat=True)
+        )
+    return set(roles_by_department(user).get(department_id, ()))
+
+
+def _department_assignments(user: User) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(
+        user_id=user.pk, department__is_active=True, role__in=DEPARTMENT_ROLES
     )
+
+
+def roles_by_department(user: User) -> dict[int, frozenset[str]]:
+    """``user``'s department roles by the (active) department's id (one query, or none
+    when this request has read them already: :func:`roles_cached`)."""
+    if not _active(user):
+        return {}
+    cache = _request_roles.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    roles = _roles_by_department(_department_assignments(user).values_list("role", "department_id"))
+    if cache is not None:
+        cache[user.pk] = roles
+    return roles
 
 
 def officer_assignments(user: User) -> list[RoleAssignment]:
     """``user``'s department roles in active departments, with their departments (one query):
-    which departments an officer acts for, and in what. Empty for anyone not an officer."""
+    which departments an officer acts for, and in what. Empty for anyone not an officer.
+    Within a request it also answers :func:`department_roles` for ``user`` (no query more)."""
     if not _active(user):
         return []
-    return list(
+    rows = list(
         RoleAssignment.objects.filter(
             user_id=user.pk, role__in=DEPARTMENT_ROLES, department__is_active=True
         )
         .select_related("department")
         .order_by("department__code", "role")
     )
+    cache = _request_roles.get()
+    if cache is not None:
+        cache[user.pk] = _roles_by_department(
+            (a.role, a.department_id) for a in rows if a.department_id is not None
+        )
+    return rows
 
 
 def is_officer(user: User) -> bool:
-    """Whether ``user`` acts for some active department (one query)."""
+    """Whether ``user`` acts for some active department (one query; none when this request
+    has read their roles already)."""
     if not _active(user):
         return False
+    cache = _request_roles.get()
+    if cache is not None and user.pk in cache:
+        return bool(cache[user.pk])
     return RoleAssignment.objects.filter(
         user_id=user.pk, role__in=DEPARTMENT_ROLES, department__is_active=True
     ).exists()

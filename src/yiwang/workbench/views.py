@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.cases import selectors, services
 from yiwang.cases.downloads import material_response, notice_response
-from yiwang.cases.errors import CaseConflict, CaseNotFound, WorkflowConflict
+from yiwang.cases.errors import CaseConflict, CaseNotFound, InvalidCursor, WorkflowConflict
 from yiwang.cases.models import Case, RectificationTask
 from yiwang.cases.permissions import (
     department_officers,
@@ -57,6 +57,8 @@ from yiwang.workbench.forms import (
 from yiwang.workbench.texts import officer_step_label
 
 PAGE_SIZE = 50
+#: Cases of the queue listed beside a case (after it, in the queue's order).
+QUEUE_BESIDE = 12
 
 View = Callable[..., HttpResponse]
 
@@ -88,10 +90,28 @@ def _case(request: HttpRequest, number: str) -> Case:
 # --------------------------------------------------------------------------------- the queue
 
 
-@require_safe
-@officer_required
-@replica_reads
-def queue(request: HttpRequest) -> HttpResponse:
+#: The queue's filters as a query string carries them (queue links, the case page's keys).
+QUEUE_PARAMS = ("service", "step", "light", "assignee", "sort")
+
+
+def _filters_of(form: QueueFilterForm) -> tuple[selectors.CaseFilters, str]:
+    """The queue's filters from its (validated) form, and as a query string."""
+    filters = selectors.CaseFilters(
+        service_code=form.value("service") or None,
+        step=form.value("step") or None,
+        light=form.value("light") or None,
+        assignee=form.value("assignee") or None,
+        sort=form.value("sort") or "due",
+    )
+    query = QueryDict(mutable=True)
+    for name in QUEUE_PARAMS:
+        if form.value(name):
+            query[name] = form.value(name)
+    return filters, query.urlencode()
+
+
+def _queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, selectors.CaseFilters, str]:
+    """The queue filters of the request (invalid values ignored), and their query string."""
     officer = request.user
     services_offered = (
         published_versions()
@@ -102,40 +122,66 @@ def queue(request: HttpRequest) -> HttpResponse:
         request.GET,
         services=[(v.item.code, translated(v, "name")) for v in services_offered],
     )
-    filters = selectors.CaseFilters(
-        service_code=form.value("service") or None,
-        step=form.value("step") or None,
-        light=form.value("light") or None,
-        assignee=form.value("assignee") or None,
-        sort=form.value("sort") or "due",
-    )
+    return form, *_filters_of(form)
+
+
+def _case_queue_filters(request: HttpRequest) -> tuple[selectors.CaseFilters, str]:
+    """The queue filters a case page was opened from (the queue's links carry them), for
+    its next and previous case: :func:`_queue_filters` without the services' names."""
+    code = request.GET.get("service", "")
+    form = QueueFilterForm(request.GET, services=[(code, code)] if code else [])
+    return _filters_of(form)
+
+
+@require_safe
+@officer_required
+@replica_reads
+def queue(request: HttpRequest) -> HttpResponse:
+    officer = request.user
+    form, filters, query = _queue_filters(request)
     # The departments officer_required found (the same rule), as literal ids for the planner.
     department_ids = [d.pk for d in request.officer_departments]  # type: ignore[attr-defined]
-    cases = selectors.case_list_for_officer(
-        officer=officer, filters=filters, department_ids=department_ids
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.case_queue_page(
+            officer=officer,
+            filters=filters,
+            cursor=cursor,
+            size=PAGE_SIZE,
+            department_ids=department_ids,
+        )
+    except InvalidCursor:
+        messages.warning(request, _("That page link is out of date: here is the first page."))
+        cursor = None
+        page = selectors.case_queue_page(
+            officer=officer, filters=filters, size=PAGE_SIZE, department_ids=department_ids
+        )
+    cap = selectors.QUEUE_COUNT_CAP
     rows = [
         {
             "case": case,
             "applicant": display.applicant_name(case),
             "step": officer_step_label(case.step),
         }
-        for case in page.object_list
+        for case in page.rows
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "workbench/queue.html",
         {
             "form": form,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "rows": rows,
-            "counts": selectors.case_queue_counts(officer=officer, department_ids=department_ids),
+            "count": selectors.case_queue_count(
+                officer=officer, filters=filters, cap=cap, department_ids=department_ids
+            ),
+            "cap": cap,
+            "counts": selectors.case_queue_counts(
+                officer=officer, department_ids=department_ids, cap=cap
+            ),
             "departments": request.officer_departments,  # type: ignore[attr-defined]
-            "query": query.urlencode(),
+            "query": query,
+            "first_page": cursor is None,
             "filtered": any(form.value(n) for n in ("service", "step", "light", "assignee")),
         },
     )
@@ -180,11 +226,23 @@ def _render_case(
     ]
     timeline = selectors.case_timeline(case, public_only=False)
     clock = selectors.case_clock(case)
+    filters, query = _case_queue_filters(request)
+    around = selectors.case_queue_neighbours(
+        officer=officer,
+        case=case,
+        filters=filters,
+        after=QUEUE_BESIDE,
+        department_ids=[d.pk for d in getattr(request, "officer_departments", ())] or None,
+    )
     return render(
         request,
         "workbench/case_detail.html",
         {
             "case": case,
+            "queue_query": query,
+            "queue_previous": around.previous,
+            "queue_next": around.following[0] if around.following else None,
+            "queue_following": around.following,
             "step": officer_step_label(case.step),
             "light": selectors.case_light(case),
             "clock": clock,

@@ -16,6 +16,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.api.commands import COMMANDS, CommandIn
 from yiwang.cases.api.params import CASE_NUMBER
 from yiwang.cases.api.schemas import (
+    E400,
     E401,
     E403,
     E404,
@@ -33,7 +34,6 @@ from yiwang.cases.api.shaping import (
     _decision,
     _material,
     _notice,
-    _page,
     _person,
     _state,
     _supplements,
@@ -97,8 +97,14 @@ def _named_in_body(prefix: str) -> Iterator[None]:
 
 @officer_router.get(
     "/cases",
-    response={200: QueuePageOut, **E401, **E403, **E422},
+    response={200: QueuePageOut, **E400, **E401, **E403, **E422},
     summary="The queue of my departments' cases",
+    description=(
+        "Keyset pages: follow `next` and `previous` (pass one as `cursor`, with the same "
+        "filters and sort); a cursor that was not issued for this sort, or is damaged, is "
+        "refused with 400 (field `cursor`). `page` > 1 still answers (offset pages, "
+        "deprecated: slower the deeper they go). Counts stop at `count_cap` / `counts.cap`."
+    ),
 )
 @replica_reads
 def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
@@ -116,17 +122,41 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
         include_closed=query.include_closed,
         sort=query.sort,
     )
-    qs = selectors.case_list_for_officer(
-        officer=officer, filters=filters, department_ids=department_ids
+    cap = selectors.QUEUE_COUNT_CAP
+    count = selectors.case_queue_count(
+        officer=officer, filters=filters, cap=cap, department_ids=department_ids
     )
-    count, pages, rows = _page(qs, query.page, query.page_size)
-    counts = selectors.case_queue_counts(officer=officer, department_ids=department_ids)
+    pages = max(1, -(-min(count, cap) // query.page_size))
+    if query.cursor or query.page == 1:
+        page = selectors.case_queue_page(
+            officer=officer,
+            filters=filters,
+            cursor=query.cursor,
+            size=query.page_size,
+            department_ids=department_ids,
+        )
+        rows, next_cursor, previous_cursor, page_number = page.rows, page.next, page.previous, 1
+    else:  # deprecated offset pages, for clients written before cursors
+        if query.page > pages and count <= cap:
+            raise ApiError(
+                422, f"Page {query.page} does not exist; there are {pages}.", field="page"
+            )
+        qs = selectors.case_list_for_officer(
+            officer=officer, filters=filters, department_ids=department_ids
+        )
+        start = (query.page - 1) * query.page_size
+        rows, next_cursor, previous_cursor = list(qs[start : start + query.page_size]), None, None
+        page_number = query.page
+    counts = selectors.case_queue_counts(officer=officer, department_ids=department_ids, cap=cap)
     return {
         "count": count,
-        "page": query.page,
+        "count_cap": cap,
+        "page": page_number,
         "page_size": query.page_size,
         "pages": pages,
-        "counts": counts.__dict__,
+        "next": next_cursor,
+        "previous": previous_cursor,
+        "counts": {**counts.__dict__},
         "results": [
             {
                 "number": c.number,

@@ -11,6 +11,7 @@ from ninja import Field, Schema
 
 from yiwang.core.apitypes import INT_MAX, ErrorOut
 
+E400 = {400: ErrorOut}
 E401 = {401: ErrorOut}
 E403 = {403: ErrorOut}
 E404 = {404: ErrorOut}
@@ -226,16 +227,30 @@ class QueueRowOut(Schema):
 
 
 class QueueCountsOut(Schema):
-    red: int
-    yellow: int
-    open: int
+    red: int = Field(..., description="Overdue open cases, counted up to `cap` + 1")
+    yellow: int = Field(..., description="Open cases due soon, counted up to `cap` + 1")
+    open: int = Field(..., description="Open cases, counted up to `cap` + 1")
+    cap: int = Field(..., description='A count above `cap` means "more than `cap`"')
 
 
 class QueuePageOut(Schema):
-    count: int
-    page: int
+    count: int = Field(
+        ...,
+        description=(
+            "Cases matching the filters, counted up to `count_cap` + 1: a count above "
+            '`count_cap` means "more than `count_cap`"'
+        ),
+    )
+    count_cap: int
+    page: int = Field(..., description="Deprecated: the `page` asked for (1 with a cursor)")
     page_size: int
-    pages: int
+    pages: int = Field(..., description="Deprecated: pages of `count` (at most the cap's)")
+    next: str | None = Field(
+        ..., description="Cursor of the next page (pass it as `cursor`); null on the last page"
+    )
+    previous: str | None = Field(
+        ..., description="Cursor of the previous page; null on the first page"
+    )
     counts: QueueCountsOut
     results: list[QueueRowOut]
 
@@ -247,7 +262,24 @@ class QueueQuery(Schema):
     assignee: str | None = Field(None, max_length=20, description='"me", "unassigned" or a user id')
     sort: Literal["due", "-due", "received", "-received"] = "due"
     include_closed: bool = False
-    page: int = Field(1, ge=1, le=INT_MAX)
+    cursor: str | None = Field(
+        None,
+        max_length=400,
+        description=(
+            "`next` or `previous` of an earlier page with the same filters and sort: "
+            "keyset pages, as fast at the end of the queue as at its start. Without it, "
+            "the first page."
+        ),
+    )
+    page: int = Field(
+        1,
+        ge=1,
+        le=INT_MAX,
+        description=(
+            "Deprecated (offset pages get slower the deeper they go): use `cursor`. "
+            "Ignored when `cursor` is given."
+        ),
+    )
     page_size: int = Field(20, ge=1, le=100)
 
 

@@ -3,6 +3,8 @@
 Officers (``officers``)
     case_list_for_officer, case_queue_counts, case_get_for_officer,
     case_allowed_commands, rectification_tasks_for_supervisor, officer_department_id_list
+The queue in keyset pages (``queue_pages``)
+    case_queue_page, case_queue_count, case_queue_neighbours
 Applicants (``applicants``)
     case_list_for_applicant, case_get_for_applicant, application_list_drafts,
     application_get_for_applicant
@@ -43,6 +45,7 @@ from yiwang.cases.selectors.materials import (
     notice_get_for_user,
 )
 from yiwang.cases.selectors.officers import (
+    QUEUE_COUNT_CAP,
     AllowedCommand,
     CaseFilters,
     QueueCounts,
@@ -69,14 +72,24 @@ from yiwang.cases.selectors.progress import (
     case_steps,
     case_timeline,
 )
+from yiwang.cases.selectors.queue_pages import (
+    QueueNeighbours,
+    QueuePage,
+    case_queue_count,
+    case_queue_neighbours,
+    case_queue_page,
+)
 from yiwang.cases.selectors.statistics import case_counts_by_service
 
 __all__ = [
+    "QUEUE_COUNT_CAP",
     "AllowedCommand",
     "CaseClock",
     "CaseFilters",
     "NextStep",
     "QueueCounts",
+    "QueueNeighbours",
+    "QueuePage",
     "ReviewOpinion",
     "Step",
     "TimelineItem",
@@ -97,7 +110,10 @@ __all__ = [
     "case_next_step",
     "case_notices",
     "case_personal_data_full",
+    "case_queue_count",
     "case_queue_counts",
+    "case_queue_neighbours",
+    "case_queue_page",
     "case_review_opinion",
     "case_status_label",
     "case_steps",

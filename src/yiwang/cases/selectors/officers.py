@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db import connections, router
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from yiwang.cases.texts import command_title
 from yiwang.catalog.models import ServiceVersion
 from yiwang.core.ids import parse_id
 from yiwang.identity.models import Role, User
+from yiwang.identity.selectors import roles_by_department
 from yiwang.workflow import State, available
 
 
@@ -50,11 +52,32 @@ class CaseFilters:
     sort: str = "due"
 
 
+#: Queue counts stop at this many: an officer acts on "1,000+" as on 4,713, and counting
+#: further would read every open case of the department on every page view.
+QUEUE_COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class QueueCounts:
+    """Red, yellow and open cases of a queue, each counted up to ``cap`` (``*_capped``: there
+    are more; show "1,000+")."""
+
     red: int
     yellow: int
     open: int
+    cap: int = QUEUE_COUNT_CAP
+
+    @property
+    def red_capped(self) -> bool:
+        return self.red > self.cap
+
+    @property
+    def yellow_capped(self) -> bool:
+        return self.yellow > self.cap
+
+    @property
+    def open_capped(self) -> bool:
+        return self.open > self.cap
 
 
 @dataclass(frozen=True)
@@ -134,9 +157,10 @@ def officer_department_id_list(officer: User) -> list[int]:
     Pass it as ``department_ids`` to :func:`case_list_for_officer` and
     :func:`case_queue_counts` in a request that calls both: the planner then
     sees literal ids (and estimates the department's rows from its
-    statistics) instead of a subquery it guesses at one row.
+    statistics) instead of a subquery it guesses at one row. Within a request, the roles
+    read once (``identity.selectors.roles_by_department``, the same rule).
     """
-    return sorted(set(officer_department_ids(officer)))
+    return sorted(roles_by_department(officer))
 
 
 def _departments(officer: User, department_ids: Sequence[int] | None) -> Any:
@@ -204,19 +228,39 @@ def case_list_for_officer(
 
 
 def case_queue_counts(
-    *, officer: User, now: datetime | None = None, department_ids: Sequence[int] | None = None
+    *,
+    officer: User,
+    now: datetime | None = None,
+    department_ids: Sequence[int] | None = None,
+    cap: int = QUEUE_COUNT_CAP,
 ) -> QueueCounts:
-    """Red, yellow and open counts of the officer's queue, in one query (over the partial
-    index of open cases; ``department_ids`` as for :func:`case_list_for_officer`)."""
+    """Red, yellow and open counts of the officer's queue, each up to ``cap`` + 1 (one
+    query; ``department_ids`` as for :func:`case_list_for_officer`).
+
+    Each count is ``count(*)`` over a subquery limited to ``cap + 1`` rows, so PostgreSQL
+    stops reading the partial index of open cases after that many: a department with
+    100,000 open cases costs what one with 1,001 does (docs/performance.md, "Counts").
+    A count above ``cap`` means "more than ``cap``" (:attr:`QueueCounts.open_capped`).
+    """
     now = now or timezone.now()
-    counts = Case.objects.filter(
-        _open(), department_id__in=_departments(officer, department_ids)
-    ).aggregate(
-        red=Count("id", filter=_red(now)),
-        yellow=Count("id", filter=_yellow(now)),
-        open=Count("id"),
-    )
-    return QueueCounts(red=counts["red"], yellow=counts["yellow"], open=counts["open"])
+    base = Case.objects.filter(_open(), department_id__in=_departments(officer, department_ids))
+    parts = {
+        "red": base.filter(_red(now)),
+        "yellow": base.filter(_yellow(now)),
+        "open": base,
+    }
+    db = router.db_for_read(Case)
+    connection = connections[db]
+    selects, params = [], []
+    for name, qs in parts.items():
+        sql, part_params = qs.order_by().values("id")[: cap + 1].query.get_compiler(db).as_sql()
+        # The SQL is Django's own, its values parameters; ``name`` is one of the keys above.
+        selects.append(f"(SELECT count(*) FROM ({sql}) AS {name}_rows) AS {name}")  # noqa: S608
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        red, yellow, open_ = cursor.fetchone()
+    return QueueCounts(red=red, yellow=yellow, open=open_, cap=cap)
 
 
 def case_get_for_officer(*, officer: User, number: str) -> Case:

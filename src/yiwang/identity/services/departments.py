@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.identity.models import Department, RoleAssignment, User
+from yiwang.identity.selectors import roles_cache_clear
 
 
 def department_set_active(*, department: Department, active: bool, actor: User | None) -> bool:
@@ -30,6 +31,7 @@ def department_set_active(*, department: Department, active: bool, actor: User |
             return False
         locked.is_active = active
         locked.save(update_fields=["is_active"])
+        roles_cache_clear()
         audit_record(
             actor=actor,
             action="identity.department_reactivate" if active else "identity.department_deactivate",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.identity.models import Department, Role, RoleAssignment, User
+from yiwang.identity.selectors import roles_cache_clear
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def role_assign(
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         assignment = _role_grant(user=user, role=role, department=department)
+        roles_cache_clear()
         audit_record(
             actor=actor,
             action="identity.role_assign",
@@ -180,6 +182,7 @@ def role_revoke(
                 % {"user": user, "role": role.label},
                 code="not_held",
             )
+        roles_cache_clear()
         remaining = RoleAssignment.objects.filter(user=user)
         if not remaining.filter(role=role).exists():
             user.groups.remove(*Group.objects.filter(name=role.value))

@@ -39,3 +39,9 @@ def lookup(mapping: Any, key: Any) -> Any:
 def procedure_label(code: str) -> str:
     """A special procedure's name (hearing → 听证)."""
     return str(PROCEDURES.get(code, code))
+
+
+@register.simple_tag
+def capped(value: int, cap: int) -> str:
+    """A queue count counted up to ``cap`` + 1: the number, or "1,000+" above the cap."""
+    return f"{cap:,}+" if value > cap else f"{value:,}"

@@ -1,0 +1,256 @@
+"""Keyset pages of an officer's queue: an opaque cursor on the sort key, never an OFFSET.
+
+A page is read from the position of a row (its sort value and id) in the order of the
+sort, so the millionth row costs what the first does: PostgreSQL starts the index scan at
+the position (``(due_at, id) > (%s, %s)`` is an index condition on
+``cases_case_open_dept_due``; ``received`` sorts use ``cases_case_open_dept_recv``) and
+reads ``size + 1`` rows. A sort on a column that may be empty (``due_at``: no deadline)
+is read in two segments, the rows with a value in the sort's direction and then the rows
+without one by id (the "no deadline last" of :class:`~.officers.CaseFilters`), so each
+segment is one ordered index range; a page that crosses from one to the other costs one
+more query. docs/performance.md, "Keyset pagination".
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, QuerySet, prefetch_related_objects
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.utils.translation import gettext as _
+
+from yiwang.cases.errors import InvalidCursor
+from yiwang.cases.models import Case
+from yiwang.cases.selectors.officers import (
+    QUEUE_COUNT_CAP,
+    CaseFilters,
+    _queue_prefetch,
+    case_list_for_officer,
+)
+from yiwang.identity.models import User
+
+
+@dataclass(frozen=True)
+class _Sort:
+    column: str
+    descending: bool
+    nullable: bool
+
+
+#: Every sort the queue offers (``CaseFilters.sort``), as the keyset reads it.
+SORTS: dict[str, _Sort] = {
+    "due": _Sort("due_at", descending=False, nullable=True),
+    "-due": _Sort("due_at", descending=True, nullable=True),
+    "received": _Sort("received_at", descending=False, nullable=False),
+    "-received": _Sort("received_at", descending=True, nullable=False),
+}
+
+
+@dataclass(frozen=True)
+class _Position:
+    """Where a cursor points: a row's segment (0: has a value; 1: the empty ones), its sort
+    value (None in segment 1) and id; ``before``: the page ends before it (else starts after)."""
+
+    segment: int
+    value: datetime | None
+    id: int
+    before: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of the queue: its rows, and the cursors of the pages after and before it
+    (None at either end)."""
+
+    rows: list[Case]
+    next: str | None
+    previous: str | None
+
+
+def _encode(sort: str, case: Case, *, before: bool) -> str:
+    spec = SORTS[sort]
+    value = getattr(case, spec.column)
+    payload = {
+        "s": sort,
+        "g": 0 if value is not None else 1,
+        "v": value.isoformat() if value is not None else None,
+        "i": case.pk,
+        "b": before,
+    }
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: str) -> _Position:
+    """The position ``cursor`` names, or InvalidCursor (400, field ``cursor``)."""
+    bad = InvalidCursor(_("This cursor is not valid for this list; start from the first page."))
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        value = data["v"]
+        position = _Position(
+            segment=int(data["g"]),
+            value=datetime.fromisoformat(value) if value is not None else None,
+            id=int(data["i"]),
+            before=bool(data["b"]),
+        )
+        cursor_sort = data["s"]
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+        raise bad from exc
+    if cursor_sort != sort or position.segment not in (0, 1):
+        raise bad
+    if (position.segment == 0) != (position.value is not None) or (
+        position.value is not None and position.value.tzinfo is None
+    ):
+        raise bad
+    if position.segment == 1 and not SORTS[sort].nullable:
+        raise bad
+    return position
+
+
+def _segment(
+    qs: QuerySet[Case], spec: _Sort, segment: int, after: _Position | None, *, reverse: bool
+) -> QuerySet[Case]:
+    """The rows of ``segment`` in the sort's order (``reverse``: backwards), past ``after``."""
+    descending = spec.descending != reverse
+    if segment == 1:
+        qs = qs.filter(**{f"{spec.column}__isnull": True})
+        if after is not None:
+            qs = qs.filter(id__lt=after.id) if descending else qs.filter(id__gt=after.id)
+        # Ordered by the (empty) column too, so the planner reads the index whose order it
+        # is (department, due_at, id), not the primary key past every case of the city.
+        if descending:
+            return qs.order_by(F(spec.column).desc(), "-id")
+        return qs.order_by(spec.column, "id")
+    if spec.nullable:
+        qs = qs.filter(**{f"{spec.column}__isnull": False})
+    if after is not None:
+        lookup = TupleLessThan if descending else TupleGreaterThan
+        qs = qs.filter(lookup(Tuple(F(spec.column), F("id")), (after.value, after.id)))
+    if descending:
+        return qs.order_by(F(spec.column).desc(), "-id")
+    return qs.order_by(spec.column, "id")
+
+
+def _read(
+    qs: QuerySet[Case], spec: _Sort, start: _Position | None, size: int, *, reverse: bool
+) -> list[Case]:
+    """Up to ``size`` rows from ``start`` (exclusive) onwards, or backwards when ``reverse``."""
+    segments: Sequence[int] = (0, 1) if spec.nullable else (0,)
+    if reverse:
+        segments = tuple(reversed(segments))
+    if start is not None:
+        segments = segments[segments.index(start.segment) :]
+    rows: list[Case] = []
+    for segment in segments:
+        after = start if start is not None and segment == start.segment else None
+        rows += _segment(qs, spec, segment, after, reverse=reverse)[: size - len(rows)]
+        if len(rows) >= size:
+            break
+    return rows
+
+
+def case_queue_count(
+    *,
+    officer: User,
+    filters: CaseFilters | None = None,
+    cap: int = QUEUE_COUNT_CAP,
+    now: datetime | None = None,
+    department_ids: Sequence[int] | None = None,
+) -> int:
+    """How many cases :func:`case_queue_page` pages through, counted up to ``cap`` + 1
+    (one query that stops reading after ``cap`` + 1 rows; above ``cap``: "more than")."""
+    qs = case_list_for_officer(
+        officer=officer, filters=filters, now=now, department_ids=department_ids
+    )
+    return qs.prefetch_related(None).order_by().values("id")[: cap + 1].count()
+
+
+def case_queue_page(
+    *,
+    officer: User,
+    filters: CaseFilters | None = None,
+    cursor: str | None = None,
+    size: int = 20,
+    now: datetime | None = None,
+    department_ids: Sequence[int] | None = None,
+) -> QueuePage:
+    """A keyset page of :func:`~.officers.case_list_for_officer` (the same rows, filters
+    and permission), from ``cursor`` (an opaque ``next`` or ``previous`` of an earlier page,
+    for the same sort) or from the start.
+
+    Costs two queries (the page, its services), one more when the page crosses from the
+    cases with a deadline to those without, whatever the depth. A ``previous`` cursor that
+    leads to less than a full page (rows closed since) gives the first page. Errors:
+    InvalidCursor (400, field ``cursor``) for a cursor not issued for this sort.
+    """
+    f = filters or CaseFilters()
+    spec = SORTS.get(f.sort, SORTS["due"])
+    sort = f.sort if f.sort in SORTS else "due"
+    position = _decode(cursor, sort) if cursor else None
+    qs = case_list_for_officer(
+        officer=officer, filters=f, now=now, department_ids=department_ids
+    ).prefetch_related(None)
+    if position is not None and position.before:
+        rows = _read(qs, spec, position, size + 1, reverse=True)
+        if len(rows) <= size:
+            position = None  # back at the start: the first page, full
+        else:
+            page = list(reversed(rows[:size]))
+            prefetch_related_objects(page, _queue_prefetch())
+            return QueuePage(
+                rows=page,
+                next=_encode(sort, page[-1], before=False),
+                previous=_encode(sort, page[0], before=True),
+            )
+    rows = _read(qs, spec, position, size + 1, reverse=False)
+    page = rows[:size]
+    prefetch_related_objects(page, _queue_prefetch())
+    return QueuePage(
+        rows=page,
+        next=_encode(sort, page[-1], before=False) if len(rows) > size else None,
+        previous=_encode(sort, page[0], before=True) if position is not None and page else None,
+    )
+
+
+@dataclass(frozen=True)
+class QueueNeighbours:
+    """The cases around one case in its queue's order: the one before it (None at the
+    start) and up to ``after`` after it, for the officer's next and previous case keys."""
+
+    previous: Case | None
+    following: list[Case]
+
+
+def case_queue_neighbours(
+    *,
+    officer: User,
+    case: Case,
+    filters: CaseFilters | None = None,
+    after: int = 10,
+    now: datetime | None = None,
+    department_ids: Sequence[int] | None = None,
+) -> QueueNeighbours:
+    """The cases before and after ``case`` in the officer's queue (filters and sort as
+    :func:`case_queue_page`), read from ``case``'s own position: two queries, whether or
+    not ``case`` is still in the queue (claimed by another, closed just now)."""
+    f = filters or CaseFilters()
+    sort = f.sort if f.sort in SORTS else "due"
+    spec = SORTS[sort]
+    value = getattr(case, spec.column)
+    qs = case_list_for_officer(
+        officer=officer, filters=f, now=now, department_ids=department_ids
+    ).prefetch_related(None)
+    here = _Position(segment=0 if value is not None else 1, value=value, id=case.pk, before=False)
+    if here.segment == 1 and not spec.nullable:  # pragma: no cover - received_at is required
+        return QueueNeighbours(previous=None, following=[])
+    previous = _read(qs, spec, here, 1, reverse=True)
+    return QueueNeighbours(
+        previous=previous[0] if previous else None,
+        following=_read(qs, spec, here, after, reverse=False),
+    )
