@@ -113,12 +113,12 @@ def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
     citizen.locator("#start-application").click()
     citizen.wait_for_url("**/applications/*/form/")
 
-    # The form (the demo catalog titles its questions in Chinese only)
+    # The form, in the portal's language (the demo catalog's forms are bilingual)
     citizen.locator("#id_operator_name").fill("张明小吃店")
     citizen.locator("#id_uscc").fill(CITIZEN_BUSINESS["uscc"])  # his 个体工商户
     citizen.locator("#id_premises").fill("济南市历下区芙蓉街70号")
     citizen.locator("#id_district").select_option("历下区")
-    citizen.get_by_label("餐饮服务经营者", exact=True).check()
+    citizen.get_by_label("Catering business", exact=True).check()
     citizen.locator("#id_business_items").select_option("热食类食品制售")
     citizen.locator("#id_area_m2").fill("45")
     citizen.locator("#id_food_safety_manager").fill("张明")
