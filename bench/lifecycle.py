@@ -7,8 +7,8 @@ the workbench and the API call (in its own transaction, audited, notifying):
 
     submit (the applicant's complete draft becomes a case: application_submit)
     → accept (intake clerk: case_accept)
-    → review and decide (approver, from ``under_review``: case_approve; the licensing
-      workflow records the review opinion in the decision, it has no separate step)
+    → review (reviewer: case_review, the opinion proposing approval, 审查意见)
+    → decide (approver, from ``reviewed``: case_approve)
     → issue the certificate (certificate_issue) → complete (case_complete)
     → rate (the applicant: rating_submit, 5 非常满意)
 
@@ -278,8 +278,8 @@ def main() -> None:
             f"database {where}, {held:,} cases before the run; set-up {setup:.0f} s"
         )
         print(
-            f"  {done} lifecycles (submit → accept → approve → certificate → complete → rate) "
-            f"on {PROCS} processes in {wall:.1f} s: {rate:.1f} lifecycles/s"
+            f"  {done} lifecycles (submit → accept → review → approve → certificate → complete"
+            f" → rate) on {PROCS} processes in {wall:.1f} s: {rate:.1f} lifecycles/s"
             + (f"   FAILED {len(failures)} (first: {failures[0]})" if failures else "")
         )
         print(statements)
