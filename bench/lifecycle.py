@@ -82,9 +82,8 @@ import submit_path as bench  # noqa: E402  (sets the production environment)
 
 
 def step_times() -> dict[str, list[float]]:
-    return {
-        k: [] for k in ("submit", "accept", "review", "approve", "certificate", "complete", "rate")
-    }
+    steps = ("submit", "accept", "inspect", "review", "approve", "certificate", "complete", "rate")
+    return {k: [] for k in steps}
 
 
 def one_lifecycle(
@@ -103,6 +102,13 @@ def one_lifecycle(
         ),
     )
     case = record("accept", lambda: services.case_accept(case=case, actor=clerk))
+    if case.service_version.has_site_inspection:  # 现场核查 before the opinion
+        case = record(
+            "inspect",
+            lambda: services.site_inspection_record(
+                case=case, actor=reviewer, findings="经营场所与申请材料一致。"
+            ),
+        )
     case = record(
         "review",
         lambda: services.case_review(
