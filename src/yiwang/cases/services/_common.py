@@ -231,7 +231,8 @@ def timeline(
 
     The transactional outbox: the entry itself records what is to be announced
     (``outbox``) and one ``fan_out_case_event`` task is enqueued, both in the
-    caller's transaction; after the commit the worker announces ``case.timeline``
+    caller's transaction (not for an internal entry that notifies no one: webhooks
+    publish public entries only); after the commit the worker announces ``case.timeline``
     (webhooks), ``case.notify`` and ``case.rectification_opened`` (notifications)
     from it (:func:`yiwang.cases.services.fan_out.case_event_fan_out`). A rolled-back
     change tells nobody; a crash after the commit loses nothing.
@@ -243,15 +244,17 @@ def timeline(
         payload["due_at"] = timezone.localtime(case.due_at).isoformat()
         if case.due_provisional:
             payload["due_provisional"] = True
-    outbox: dict[str, Any] = {"case": case_event_snapshot(case)}
-    if notify:
+    # An internal entry (public=False) that tells no one has nothing to fan out: no task.
+    told = public or bool(notify) or rectification is not None
+    outbox: dict[str, Any] | None = {"case": case_event_snapshot(case)} if told else None
+    if outbox is not None and notify:
         outbox["notify"] = {
             "kind": notify,
             "context": json_safe(
                 {"number": case.number, "step": case.step, **dict(notify_context or {})}
             ),
         }
-    if rectification is not None:
+    if outbox is not None and rectification is not None:
         outbox["rectification"] = rectification
     entry = CaseTimelineEntry.objects.create(
         case=case,
@@ -265,7 +268,8 @@ def timeline(
     )
     if Case.department.is_cached(case):  # the entry shows its department without a read
         entry.department = case.department
-    enqueue_with_transaction(fan_out_case_event, entry.pk)
+    if outbox is not None:
+        enqueue_with_transaction(fan_out_case_event, entry.pk)
     return entry
 
 
