@@ -7,8 +7,8 @@ the workbench and the API call (in its own transaction, audited, notifying):
 
     submit (the applicant's complete draft becomes a case: application_submit)
     → accept (intake clerk: case_accept)
-    → review and decide (approver, from ``under_review``: case_approve; the licensing
-      workflow records the review opinion in the decision, it has no separate step)
+    → review (reviewer: case_review, the opinion proposing approval, 审查意见)
+    → decide (approver, from ``reviewed``: case_approve)
     → issue the certificate (certificate_issue) → complete (case_complete)
     → rate (the applicant: rating_submit, 5 非常满意)
 
@@ -82,13 +82,15 @@ import submit_path as bench  # noqa: E402  (sets the production environment)
 
 
 def step_times() -> dict[str, list[float]]:
-    return {k: [] for k in ("submit", "accept", "approve", "certificate", "complete", "rate")}
+    steps = ("submit", "accept", "inspect", "review", "approve", "certificate", "complete", "rate")
+    return {k: [] for k in steps}
 
 
 def one_lifecycle(
-    application_id: int, applicant: Any, clerk: Any, approver: Any, record: Any
+    application_id: int, applicant: Any, clerk: Any, reviewer: Any, approver: Any, record: Any
 ) -> None:
-    """Submit, accept, approve, issue, complete and rate one case; ``record(step, run)`` runs
+    """Submit, accept, review, approve, issue, complete and rate one case; ``record(step,
+    run)`` runs
     each step (and times or counts it)."""
     from yiwang.cases import services
     from yiwang.cases.models import Application
@@ -100,13 +102,26 @@ def one_lifecycle(
         ),
     )
     case = record("accept", lambda: services.case_accept(case=case, actor=clerk))
+    if case.service_version.has_site_inspection:  # 现场核查 before the opinion
+        case = record(
+            "inspect",
+            lambda: services.site_inspection_record(
+                case=case, actor=reviewer, findings="经营场所与申请材料一致。"
+            ),
+        )
+    case = record(
+        "review",
+        lambda: services.case_review(
+            case=case, actor=reviewer, outcome="approve", opinion="材料齐全，符合法定条件。"
+        ),
+    )
     case = record("approve", lambda: services.case_approve(case=case, actor=approver))
     case = record("certificate", lambda: services.certificate_issue(case=case, actor=approver))
     case = record("complete", lambda: services.case_complete(case=case, actor=approver))
     record("rate", lambda: services.rating_submit(case=case, applicant=applicant, level=5))
 
 
-def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int], out: Any) -> None:
+def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int, int], out: Any) -> None:
     """One worker: the lifecycle of each (application id, applicant id), timed per step."""
     import django
 
@@ -116,7 +131,7 @@ def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int], out: Any)
     from yiwang.identity.models import User
 
     connections.close_all()  # never the parent's connection
-    clerk, approver = (User.objects.get(pk=pk) for pk in officers)
+    clerk, reviewer, approver = (User.objects.get(pk=pk) for pk in officers)
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (backend,) = cursor.fetchone()
@@ -133,7 +148,7 @@ def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int], out: Any)
     for application_id, applicant_id in jobs:
         try:
             applicant = User.objects.get(pk=applicant_id)
-            one_lifecycle(application_id, applicant, clerk, approver, timed)
+            one_lifecycle(application_id, applicant, clerk, reviewer, approver, timed)
         except Exception as exc:  # counted and shown, the run goes on
             failures.append(f"{type(exc).__name__}: {exc}")
     used = (bench.cpu_of([backend]).get(backend, cpu[0]) - cpu[0], time.process_time() - cpu[1])
@@ -141,7 +156,7 @@ def lifecycles(jobs: list[tuple[int, int]], officers: tuple[int, int], out: Any)
     out.put((times, failures, used))
 
 
-def statements_per_step(job: tuple[int, int], officers: tuple[int, int]) -> str:
+def statements_per_step(job: tuple[int, int], officers: tuple[int, int, int]) -> str:
     """The SQL statements of each step of one lifecycle, in this process (after commit too:
     the audit sequencer runs in the request that committed)."""
     from django.db import connection
@@ -149,7 +164,7 @@ def statements_per_step(job: tuple[int, int], officers: tuple[int, int]) -> str:
 
     from yiwang.identity.models import User
 
-    clerk, approver = (User.objects.get(pk=pk) for pk in officers)
+    clerk, reviewer, approver = (User.objects.get(pk=pk) for pk in officers)
     counts: dict[str, int] = {}
 
     def counted(step: str, run: Any) -> Any:
@@ -158,12 +173,12 @@ def statements_per_step(job: tuple[int, int], officers: tuple[int, int]) -> str:
         counts[step] = len(captured.captured_queries)
         return result
 
-    one_lifecycle(job[0], User.objects.get(pk=job[1]), clerk, approver, counted)
+    one_lifecycle(job[0], User.objects.get(pk=job[1]), clerk, reviewer, approver, counted)
     steps = ", ".join(f"{step} {n}" for step, n in counts.items())
     return f"  SQL statements per step: {steps}; {sum(counts.values())} per lifecycle"
 
 
-def officers_of(department_id: int) -> tuple[int, int]:
+def officers_of(department_id: int) -> tuple[int, int, int]:
     from yiwang.identity.models import Role, RoleAssignment
 
     def one(role: str) -> int:
@@ -172,7 +187,7 @@ def officers_of(department_id: int) -> tuple[int, int]:
             sys.exit(f"the demo department {department_id} has no {role}")
         return row.user_id
 
-    return one(Role.INTAKE_CLERK), one(Role.APPROVER)
+    return one(Role.INTAKE_CLERK), one(Role.REVIEWER), one(Role.APPROVER)
 
 
 def first_free_applicant() -> int:
@@ -269,8 +284,8 @@ def main() -> None:
             f"database {where}, {held:,} cases before the run; set-up {setup:.0f} s"
         )
         print(
-            f"  {done} lifecycles (submit → accept → approve → certificate → complete → rate) "
-            f"on {PROCS} processes in {wall:.1f} s: {rate:.1f} lifecycles/s"
+            f"  {done} lifecycles (submit → accept → review → approve → certificate → complete"
+            f" → rate) on {PROCS} processes in {wall:.1f} s: {rate:.1f} lifecycles/s"
             + (f"   FAILED {len(failures)} (first: {failures[0]})" if failures else "")
         )
         print(statements)

@@ -99,6 +99,12 @@ class TopicFactory(factory.django.DjangoModelFactory):
 # --- identity numbers and people ---------------------------------------------------------------
 
 
+def fan_out() -> int:
+    """Run the worker's fan-out of the case events committed so far (``fan_out_case_event``):
+    their webhooks and notifications. Returns how many events it told."""
+    return case_services.case_events_fan_out(limit=100_000)
+
+
 def resident_id(first17: str | None = None) -> str:
     """A valid 18-digit resident ID: ``first17`` with its check character, else a fresh one.
 

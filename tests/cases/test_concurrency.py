@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from tests.concurrency import race, slowed
-from tests.factories import HOUR, T0, case_world, officer, submitted_case
+from tests.factories import HOUR, T0, case_world, fan_out, officer, submitted_case
 from yiwang.cases import services
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Case, CaseTimelineEntry
@@ -61,6 +61,7 @@ def assert_accepted_once(case: Case, results: list[object], refusal: type[Except
     assert case.version == wins[0].version
     assert CaseTimelineEntry.objects.filter(case=case, kind="accepted").count() == 1
     assert AuditEntry.objects.filter(action="case.accept").count() == 1
+    fan_out()  # the worker, after both commits
     assert Notification.objects.filter(case=case, kind="accepted").count() == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory, accepted_case, case_world
+from tests.factories import UserFactory, accepted_case, case_world, fan_out
 from yiwang.core.events import DomainEvent, announce, subscribe
 from yiwang.identity.models import Role, RoleAssignment
 from yiwang.integrations.models import EventType, WebhookDelivery
@@ -31,6 +31,7 @@ def test_the_webhook_of_an_acceptance_carries_its_new_due_date():
     )
 
     case = accepted_case(case_world())
+    fan_out()
 
     delivery = WebhookDelivery.objects.get(event_type=EventType.CASE_ACCEPTED)
     detail = delivery.payload["data"]["detail"]

@@ -15,6 +15,7 @@ from datetime import datetime
 import pytest
 
 from tests.demo.walk import SHANGHAI, SOLE_PROPRIETOR_REGISTRATION, submit, walk_from
+from tests.factories import fan_out
 from yiwang.cases import services as case_services
 from yiwang.cases.models import RectificationTask
 from yiwang.catalog.models import ServiceVersion
@@ -44,6 +45,7 @@ def task(demo_city):
         comment=COMMENT,
         at=datetime(2026, 3, 2, 14, 0, tzinfo=SHANGHAI),
     )
+    fan_out()  # the worker, after the commit
     return RectificationTask.objects.get(rating__case=case)
 
 
@@ -88,6 +90,7 @@ def test_the_head_and_the_supervisor_see_the_task_and_reply(client, task, userna
     task.refresh_from_db()
     assert task.status == "replied"
     assert task.replied_by.username == username
+    fan_out()
     reply = Notification.objects.get(kind="rectification_replied")
     assert reply.user.username == CITIZEN["username"]
 

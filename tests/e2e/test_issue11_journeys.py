@@ -20,6 +20,7 @@ from django.core.management import call_command
 from tests.clock import NOW
 from tests.demo.walk import SOLE_PROPRIETOR_REGISTRATION, submit, walk_from
 from tests.e2e.test_one_stop_journey import act, sign_in, sign_out
+from tests.factories import fan_out
 from yiwang.cases.models import Case
 from yiwang.catalog.models import ServiceVersion
 from yiwang.demo.data.accounts import CITIZEN
@@ -80,6 +81,7 @@ def test_a_bad_rating_is_answered_through_rectification(new_page):
     rating.get_by_label("Comments").fill("I had to come twice.")
     citizen.locator("#submit-rating").click()
     expect(citizen.locator("#rating")).to_contain_text("reply by")
+    fan_out()  # the worker, after the rating's commit: the supervisors are told
 
     sign_in(officer, "head_scjg", next_url="/notifications/")
     with officer.expect_navigation(wait_until="domcontentloaded"):

@@ -15,7 +15,7 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from tests.clock import NOW
-from tests.factories import UserFactory, accepted_case, case_world, submitted_case
+from tests.factories import UserFactory, accepted_case, case_world, fan_out, submitted_case
 from yiwang.core.models import AuditEntry
 from yiwang.identity.models import Role, RoleAssignment
 from yiwang.integrations.models import EventType, Scope, WebhookDelivery
@@ -224,8 +224,14 @@ def test_case_changes_publish_case_events_without_personal_data(integrator):
     )
     world = case_world()
     case = accepted_case(world, at=NOW - timedelta(hours=3))
+    assert not WebhookDelivery.objects.exists()  # published after the commit, by the worker
+    fan_out()
     deliveries = list(WebhookDelivery.objects.order_by("id"))
     assert [d.event_type for d in deliveries] == ["case.submitted", "case.accepted"]
+    # each event says what the case was when it happened, not when the worker ran
+    assert deliveries[0].payload["data"]["case"]["step"] == "submitted"
+    assert fan_out() == 0  # told once
+    assert WebhookDelivery.objects.count() == 2
     data = deliveries[1].payload["data"]
     assert data["case"]["number"] == case.number
     assert data["case"]["step"] == "under_review"
@@ -270,6 +276,7 @@ def test_the_webhooks_api(receiver, integrator):
     assert "secret" not in listed[0]
     endpoint_id = created.json()["id"]
     submitted_case(case_world(), at=NOW - timedelta(hours=1))
+    fan_out()
     deliveries = client.get(f"/api/v1/webhooks/{endpoint_id}/deliveries", headers=auth).json()
     assert [d["event_type"] for d in deliveries] == ["case.submitted"]
     assert client.delete(f"/api/v1/webhooks/{endpoint_id}", headers=auth).status_code == 204

@@ -125,10 +125,11 @@ def test_chinese_texts_come_from_the_catalogue():
 
 
 def test_the_cases_services_notify_the_applicant():
-    from tests.factories import accepted_case, case_world
+    from tests.factories import accepted_case, case_world, fan_out
 
     world = case_world()
     case = accepted_case(world)
+    fan_out()  # the worker, after the commits
 
     # the cases services notified the applicant on submit and on accept
     kinds = list(

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from tests.clock import NOW
-from tests.factories import reviewed_case, submitted_case
+from tests.factories import fan_out, reviewed_case, submitted_case
 from yiwang.cases.models import Case, CaseDecision
 from yiwang.notifications.models import Notification
 
@@ -45,6 +45,7 @@ def test_approving_first_shows_what_the_applicant_receives_and_changes_nothing(w
     case.refresh_from_db()
     assert (case.step, case.version) == ("reviewed", version)
     assert not CaseDecision.objects.filter(case=case).exists()
+    fan_out()
     assert not Notification.objects.filter(case=case, kind="decided").exists()
 
 
@@ -60,6 +61,7 @@ def test_confirming_runs_the_decision_and_the_applicant_gets_what_was_shown(worl
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.step == "denied"
+    fan_out()
     sent = Notification.objects.get(case=case, kind="decided")
     assert REASONS in sent.body and BASIS in sent.body
 

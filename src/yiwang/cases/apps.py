@@ -20,3 +20,4 @@ class CasesConfig(AppConfig):
 
         receivers.connect()
         register_periodic("cases.deadlines", receivers.deadlines_round)
+        register_periodic("cases.fan_out", receivers.fan_out_round)

@@ -388,9 +388,21 @@ class CaseTimelineEntry(models.Model):
     detail = models.TextField(_("detail"), blank=True)
     data: models.JSONField[Any] = models.JSONField(_("data"), default=dict, blank=True)
     public = models.BooleanField(_("shown to the applicant"), default=True)
+    #: What the entry still has to tell the world, after the commit (the outbox of the
+    #: case's event): the case as it was (``case``: what the webhook payload says), the
+    #: applicant's notification (``notify``: kind and context), a rectification task whose
+    #: supervisors are told (``rectification``). NULL once fanned out (or nothing to tell).
+    outbox: models.JSONField[Any] = models.JSONField(_("to fan out"), null=True, blank=True)
 
     class Meta:
         ordering = ["case", "at", "id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="cases_timeline_outbox",
+                condition=models.Q(outbox__isnull=False),
+            )
+        ]
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
 

@@ -29,3 +29,12 @@ def deadlines_round(at: datetime | None) -> tuple[int, str]:
 
     changed = cases_tick_due(now=at) + cases_reschedule_settled(at=at)
     return changed, f"{changed} case(s) updated"
+
+
+def fan_out_round(at: datetime | None) -> tuple[int, str]:
+    """The scheduler's safety net for case events whose fan-out task has not run (a worker
+    down, a backend that lost it): webhooks and notifications after the commit."""
+    from yiwang.cases.services import case_events_fan_out
+
+    told = case_events_fan_out()
+    return told, f"{told} case event(s) fanned out"

@@ -24,3 +24,12 @@ def deadlines_reschedule(years: list[int]) -> int:
         changed,
     )
     return changed
+
+
+@task()
+def fan_out_case_event(entry_id: int) -> bool:
+    """Tell the world of a case event after its commit: webhooks and notifications (see
+    ``services.fan_out.case_event_fan_out``); safe to run twice."""
+    from yiwang.cases.services.fan_out import case_event_fan_out
+
+    return case_event_fan_out(entry_id=entry_id)

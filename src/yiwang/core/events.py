@@ -6,13 +6,16 @@ transaction); each app that cares registers a subscriber in its
 applicant, the integrations app publishes webhooks, the cockpit will count —
 and the service that announced knows none of them. Subscribers run in the
 announcer's transaction, in the order they subscribed, so what they enqueue
-(deliveries, tasks) commits or rolls back with the change; they must not do
-slow work themselves (enqueue it).
+(deliveries, tasks) commits or rolls back with what the announcer wrote; they
+must not do slow work themselves (enqueue it).
 
-Events so far (name: data):
+Events so far (name: data). The case events are announced after the change
+committed, by the worker that fans out the case's timeline entry
+(``yiwang.cases.services.fan_out``), with the case as it was at the event:
 
 - ``case.timeline``: ``case``, ``entry`` — a case timeline entry was written;
-- ``case.notify``: ``case``, ``kind``, ``context`` — the applicant is to be told.
+- ``case.notify``: ``case``, ``kind``, ``context`` — the applicant is to be told;
+- ``case.rectification_opened``: ``case``, ``task`` — a bad rating opened a task.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Domain-event subscribers of the integrations app, subscribed in ``IntegrationsConfig.ready()``.
 
 Every case timeline entry that matters outside yiwang becomes a webhook event:
-the cases services announce ``case.timeline`` inside their transaction, so
-the deliveries are enqueued in that same transaction (a rolled-back change
-publishes nothing), without the cases app knowing about webhooks.
+``case.timeline`` is announced after the case's change committed, by the worker
+that fans out the entry (``yiwang.cases.services.fan_out``), so a rolled-back
+change publishes nothing, and the deliveries are written in the fan-out's own
+transaction, without the cases app knowing about webhooks.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ Upkeep
     case_sync_from_workflow (after the scheduler ticked the instance),
     cases_tick_due (the scheduler: ``manage.py run_scheduler``),
     cases_reschedule (deadlines counted again after a holiday calendar edit),
-    cases_reschedule_settled (the scheduler's safety net for it)
+    cases_reschedule_settled (the scheduler's safety net for it),
+    case_event_fan_out (after the commit: a case event's webhooks and notifications,
+    the ``fan_out_case_event`` task), case_events_fan_out (the scheduler's safety net)
 For bulk loaders that run the same workflow without the per-case services (``generate_history``)
     case_workflow_overrides (a new case's workflow overrides), apply_state (a case's columns
     from its workflow instance), main_clock (the clock its light follows)
@@ -47,8 +49,9 @@ Conventions shared by every function:
   ``due_at``, ``warn_at``, ``paused_light``, ``version``, ``closed_at``) are
   saved with ``update_fields``, a timeline entry and an audit entry
   (``yiwang.core.audit.audit_record``, action ``case.<verb>``) are appended, and
-  the applicant is notified (``yiwang.notifications.services.notify``, enqueued
-  in the same transaction) when it matters to them.
+  the applicant is notified when it matters to them: the timeline entry is the
+  case event's outbox, and its webhooks and notifications are written after the
+  commit by the ``fan_out_case_event`` task (``services/fan_out.py``).
 
 Errors and their HTTP codes: see :mod:`yiwang.cases.errors`.
 """
@@ -73,6 +76,7 @@ from yiwang.cases.services.drafts import (
     application_prefill,
     application_update_draft,
 )
+from yiwang.cases.services.fan_out import case_event_fan_out, case_events_fan_out
 from yiwang.cases.services.materials import material_delete, material_upload
 from yiwang.cases.services.officer_commands import (
     COMMAND_FIELDS,
@@ -132,6 +136,8 @@ __all__ = [
     "case_command",
     "case_complete",
     "case_deny",
+    "case_event_fan_out",
+    "case_events_fan_out",
     "case_extend",
     "case_personal_data_view_record",
     "case_reassign",

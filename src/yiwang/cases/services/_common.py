@@ -19,7 +19,8 @@ from yiwang.cases.permissions import (
     workflow_roles_in_department,
 )
 from yiwang.core.audit import audit_record
-from yiwang.core.events import announce
+from yiwang.core.serialize import json_safe
+from yiwang.core.tasks import enqueue_with_transaction
 from yiwang.identity.models import User
 from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.services import workflow_definition, workflow_execute
@@ -185,6 +186,28 @@ def apply_state(case: Case, instance: WorkflowInstance, at: datetime) -> None:
     case.paused_light = "" if clock.running else str(workflow_clock.light(clock, at))
 
 
+#: The case's columns a case event reports as they were when it happened (the webhook
+#: payload, ``integrations.services.case_event_payload``); the rest does not change.
+CASE_EVENT_COLUMNS = (
+    "step",
+    "version",
+    "received_at",
+    "due_at",
+    "due_provisional",
+    "closed_at",
+    "certificate_number",
+)
+
+
+def case_event_snapshot(case: Case) -> dict[str, Any]:
+    """The columns of :data:`CASE_EVENT_COLUMNS` as JSON (datetimes as ISO strings)."""
+    out: dict[str, Any] = {}
+    for name in CASE_EVENT_COLUMNS:
+        value = getattr(case, name)
+        out[name] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
 def timeline(
     case: Case,
     kind: str,
@@ -195,21 +218,48 @@ def timeline(
     public: bool = True,
     due: bool = False,
     actor: User | None = None,
+    notify: str | None = None,
+    notify_context: Mapping[str, Any] | None = None,
+    rectification: int | None = None,
 ) -> CaseTimelineEntry:
-    """Write a timeline entry and announce it (``case.timeline``: webhooks listen).
+    """Write a timeline entry: the case's event, told to the world after the commit.
 
     ``actor``: who did it (the applicant or an officer); None for what the clock
     does by itself (deemed acceptance, a recount).
 
     With ``due``, the entry carries the case's due date as it is now (call it
     after the case's columns were synced), and whether it is provisional: the
-    tracker shows it.
+    tracker shows it. With ``notify``, the applicant gets a notification of that
+    kind (context: the case's number and step, and ``notify_context``); with
+    ``rectification`` (a task id), the department's supervisors are told of it.
+
+    The transactional outbox: the entry itself records what is to be announced
+    (``outbox``) and one ``fan_out_case_event`` task is enqueued, both in the
+    caller's transaction (not for an internal entry that notifies no one: webhooks
+    publish public entries only); after the commit the worker announces ``case.timeline``
+    (webhooks), ``case.notify`` and ``case.rectification_opened`` (notifications)
+    from it (:func:`yiwang.cases.services.fan_out.case_event_fan_out`). A rolled-back
+    change tells nobody; a crash after the commit loses nothing.
     """
+    from yiwang.cases.tasks import fan_out_case_event
+
     payload = dict(data or {})
     if due and case.due_at is not None:
         payload["due_at"] = timezone.localtime(case.due_at).isoformat()
         if case.due_provisional:
             payload["due_provisional"] = True
+    # An internal entry (public=False) that tells no one has nothing to fan out: no task.
+    told = public or bool(notify) or rectification is not None
+    outbox: dict[str, Any] | None = {"case": case_event_snapshot(case)} if told else None
+    if outbox is not None and notify:
+        outbox["notify"] = {
+            "kind": notify,
+            "context": json_safe(
+                {"number": case.number, "step": case.step, **dict(notify_context or {})}
+            ),
+        }
+    if outbox is not None and rectification is not None:
+        outbox["rectification"] = rectification
     entry = CaseTimelineEntry.objects.create(
         case=case,
         at=at,
@@ -219,10 +269,12 @@ def timeline(
         detail=detail,
         data=payload,
         public=public,
+        outbox=outbox,
     )
     if Case.department.is_cached(case):  # the entry shows its department without a read
         entry.department = case.department
-    announce("case.timeline", case=case, entry=entry)
+    if outbox is not None:
+        enqueue_with_transaction(fan_out_case_event, entry.pk)
     return entry
 
 
@@ -232,18 +284,6 @@ def audit(actor: User | None, action: str, case: Case, **data: Any) -> None:
         action=action,
         target=case,
         data={"number": case.number, "step": case.step, "version": case.version, **data},
-    )
-
-
-def notify_applicant(case: Case, kind: str, context: Mapping[str, Any] | None = None) -> None:
-    """Tell the applicant (in-app, e-mail, SMS): announced as ``case.notify``, which the
-    notifications app turns into deliveries enqueued in the current transaction (a
-    rolled-back change sends nothing)."""
-    announce(
-        "case.notify",
-        case=case,
-        kind=kind,
-        context={"number": case.number, "step": case.step, **dict(context or {})},
     )
 
 

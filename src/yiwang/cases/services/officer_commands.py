@@ -19,7 +19,6 @@ from yiwang.cases.services._common import (
     audit,
     execute,
     lock_case,
-    notify_applicant,
     now_or,
     officer_workflow_role,
     require_text,
@@ -60,10 +59,11 @@ def _officer_step(
         expected_version=expected_version,
         at=at,
     )
-    timeline(locked, kind, at, detail=detail, data=data, due=due, public=public, actor=actor)
+    timeline(
+        locked, kind, at, detail=detail, data=data, due=due, public=public, actor=actor,
+        notify=notify, notify_context=data,
+    )  # fmt: skip
     audit(actor, f"case.{command}", locked, role=role, **dict(fields or {}))
-    if notify:
-        notify_applicant(locked, notify, data)
     return locked
 
 

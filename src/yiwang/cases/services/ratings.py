@@ -15,14 +15,12 @@ from yiwang.cases.permissions import is_supervisor_of
 from yiwang.cases.services._common import (
     audit,
     lock_case,
-    notify_applicant,
     now_or,
     require_applicant,
     require_text,
     timeline,
 )
 from yiwang.core.calendar import load_calendar
-from yiwang.core.events import announce
 from yiwang.identity.models import User
 
 DEFAULT_RECTIFICATION_DAYS = 5
@@ -51,8 +49,9 @@ def rating_submit(
 
     A rating of 2 (不满意) or 1 (非常不满意) opens a RectificationTask for the
     department, due ``settings.YIWANG_RECTIFICATION_DAYS`` (default 5)
-    working days later, and announces ``case.rectification_opened`` (the
-    department's supervisors are notified). Timeline ``rated``; audit ``case.rate``.
+    working days later; its ``rated`` entry carries it, and after the commit
+    ``case.rectification_opened`` is announced (the department's supervisors are
+    notified). Timeline ``rated``; audit ``case.rate``.
     Errors: CaseNotFound (404); ValidationError (``level`` not 1–5);
     CaseConflict (``not_closed``, ``already_rated``).
     """
@@ -69,6 +68,7 @@ def rating_submit(
             case=locked, level=level, comment=comment.strip(), rated_at=at
         )
         data: dict[str, object] = {"level": level}
+        task: RectificationTask | None = None
         if rating.is_bad:
             days = rectification_days()
             due, provisional = load_calendar().deadline_marked(at, days)
@@ -82,9 +82,11 @@ def rating_submit(
             )
             data["rectification_due_at"] = due.isoformat()
             data["rectification"] = task.pk
-            # 整改: the department's supervisors are told at once (notifications subscribes).
-            announce("case.rectification_opened", case=locked, task=task)
-        timeline(locked, "rated", at, detail=comment.strip(), data=data, actor=applicant)
+        # 整改: the department's supervisors are told after the commit (the entry's outbox).
+        timeline(
+            locked, "rated", at, detail=comment.strip(), data=data, actor=applicant,
+            rectification=task.pk if task is not None else None,
+        )  # fmt: skip
         audit(applicant, "case.rate", locked, **data)
     return rating
 
@@ -120,7 +122,10 @@ def rectification_reply(
         locked.status = RectificationTask.Status.REPLIED
         locked.save(update_fields=["reply", "replied_by", "replied_at", "status"])
         case = locked.rating.case
-        timeline(case, "rectification_replied", at, detail=locked.reply, actor=supervisor)
+        timeline(
+            case, "rectification_replied", at, detail=locked.reply, actor=supervisor,
+            notify="rectification_replied", notify_context={"reply": locked.reply},
+        )  # fmt: skip
         audit(
             supervisor,
             "case.rectification_reply",
@@ -128,7 +133,6 @@ def rectification_reply(
             task=locked.pk,
             on_time=at <= locked.due_at,
         )
-        notify_applicant(case, "rectification_replied", {"reply": locked.reply})
     return locked
 
 

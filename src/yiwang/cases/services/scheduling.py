@@ -16,7 +16,6 @@ from yiwang.cases.models import Case, RectificationTask
 from yiwang.cases.services._common import (
     audit,
     lock_case,
-    notify_applicant,
     now_or,
     sync_case,
     timeline,
@@ -69,9 +68,8 @@ def case_sync_from_workflow(*, case: Case, at: datetime | None = None) -> Case:
         locked.workflow_instance = instance
         sync_case(locked, instance, at)
         if before == "submitted" and locked.step == "under_review":
-            timeline(locked, "deemed_accepted", at, due=True)
+            timeline(locked, "deemed_accepted", at, due=True, notify="accepted")
             audit(None, "case.deemed_accepted", locked)
-            notify_applicant(locked, "accepted")
     return locked
 
 
@@ -208,10 +206,12 @@ def _reschedule_one(instance_id: int, *, years: list[int], at: datetime) -> bool
                 "previous_due_at": _iso(previous_due),
                 "years": years,
             }
-            timeline(case, "deadline_recounted", at, data=details)
+            told = moved and case.closed_at is None
+            timeline(
+                case, "deadline_recounted", at, data=details,
+                notify="deadline_changed" if told else None, notify_context=details,
+            )  # fmt: skip
             audit(None, "case.deadline_recounted", case, **details)
-            if moved and case.closed_at is None:
-                notify_applicant(case, "deadline_changed", details)
         return True
 
 

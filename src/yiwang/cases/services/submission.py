@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,7 +24,6 @@ from yiwang.cases.services._common import (
     apply_state,
     audit,
     main_clock,
-    notify_applicant,
     now_or,
     timeline,
 )
@@ -94,8 +94,21 @@ def _submission_errors(
     errors = form_errors(version.form_schema or {}, application.form_data or {}, require=True)
     add_errors(errors, _acting_for_errors(application, application.form_data or {}, at))
     have = {u.material_id for u in uploads if u.material_id is not None}
-    required = version.materials.filter(requirement=Material.Requirement.REQUIRED)
-    missing = [m for m in required if m.pk not in have]
+    uploaded_required = {
+        u.material_id
+        for u in uploads
+        if u.material is not None
+        and u.material.version_id == version.pk
+        and u.material.requirement == Material.Requirement.REQUIRED
+    }
+    # Every required material uploaded (the locked application says how many there are):
+    # nothing to read. Otherwise read them, to name the missing ones.
+    required_count = getattr(application, "required_materials", None)
+    if required_count is not None and len(uploaded_required) >= required_count:
+        missing: list[Material] = []
+    else:
+        required = version.materials.filter(requirement=Material.Requirement.REQUIRED)
+        missing = [m for m in required if m.pk not in have]
     if missing:
         errors["materials"] = [
             _("Upload “%(name)s”.") % {"name": material_name(m)} for m in missing
@@ -144,10 +157,21 @@ class Submission:
 
 def _locked_application(application: Application, applicant: User) -> Application:
     """The applicant's application, locked (``FOR UPDATE`` of its row only), with its
-    service version, item, department, region and enterprise: one query. 404 otherwise."""
+    service version, item, department, region and enterprise, and how many materials the
+    version requires (``required_materials``): one query. 404 otherwise."""
+    required = (
+        Material.objects.filter(
+            version_id=OuterRef("service_version_id"), requirement=Material.Requirement.REQUIRED
+        )
+        .order_by()
+        .values("version_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     locked = (
         Application.objects.select_for_update(of=("self",))
         .select_related("service_version__item__department__region", "enterprise")
+        .annotate(required_materials=Coalesce(Subquery(required, output_field=IntegerField()), 0))
         .filter(pk=application.pk, applicant_id=applicant.pk)
         .first()
     )
@@ -262,11 +286,13 @@ def _submit(application: Application, applicant: User, key: str | None, at: date
         app.idempotency_key = key or app.idempotency_key
         app.save(update_fields=["status", "submitted_at", "updated_at", "idempotency_key"])
         CaseMaterial.objects.filter(application=app).update(case=case)
-        entry = timeline(case, "submitted", at, due=True, actor=applicant)
+        entry = timeline(
+            case, "submitted", at, due=True, actor=applicant,
+            notify="submitted", notify_context=_promise(case, instance),
+        )  # fmt: skip
         # One entry for the submission and the workflow it started (workflow.start's data).
         audit(
             applicant, "case.submit", case,
             application=app.pk, idempotency_key=key, workflow=started,
         )  # fmt: skip
-        notify_applicant(case, "submitted", _promise(case, instance))
     return Submission(case, created=True, timeline=(entry,), materials=tuple(uploads))

@@ -101,8 +101,9 @@ def case_event_payload(case: Case) -> dict[str, Any]:
 def case_event_publish(*, entry: CaseTimelineEntry) -> list[WebhookDelivery]:
     """Publish the webhook event of a case timeline entry (see :data:`CASE_EVENTS`).
 
-    Called for every new entry, inside the case service's transaction (the
-    receiver in ``receivers.py``). Internal entries and unmapped kinds
+    Called for every new entry after the case's change committed, in the
+    transaction of its fan-out (the receiver in ``receivers.py``; ``entry.case``
+    carries the case's columns as they were at the event). Internal entries and unmapped kinds
     publish nothing. ``data`` is ``{"case": …, "kind": …, "detail": entry.data}``
     (e.g. the outcome of a decision, the items of a supplement request, the
     level of a rating; never free text written by the applicant).

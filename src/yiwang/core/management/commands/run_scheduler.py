@@ -13,6 +13,8 @@ key, and refuses to start without it. Each round of the rest (every
 - background tasks whose worker died after claiming them, put back in the
   queue (``stale_tasks_requeue``, older than ``--stale-after`` minutes), and
   stored files whose upload never committed, deleted after an hour (core);
+- case events whose fan-out task was lost, told to the world (their
+  notifications and webhook deliveries, cases);
 - webhook deliveries a crashed worker left pending (integrations);
 - old sign-in throttles and password-reset codes (identity).
 
