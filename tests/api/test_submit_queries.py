@@ -29,9 +29,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def production_recheck(settings):
-    """The production default of YIWANG_CALENDAR_RECHECK_SECONDS (the tests' 0 checks the
-    calendar's fingerprint on every use)."""
-    settings.YIWANG_CALENDAR_RECHECK_SECONDS = 2
+    """A process that checked the calendar's fingerprint recently, as in production (the
+    tests' 0 checks it on every use). Production's 2 s is measured on the real monotonic
+    clock, which a loaded CI machine can pass between the warm-up and the measured submit:
+    an hour keeps the count the steady state's."""
+    settings.YIWANG_CALENDAR_RECHECK_SECONDS = 3600
 
 
 #: The statements of one submit, BEGIN/COMMIT (here SAVEPOINT/RELEASE) included. The issue

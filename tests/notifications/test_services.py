@@ -145,6 +145,9 @@ def test_the_cases_services_notify_the_applicant():
 
 
 def _received(case):
+    from tests.factories import fan_out
+
+    fan_out()  # as the worker does after the commit
     notification = Notification.objects.get(case=case, kind="submitted")
     return texts.render("submitted", notification.context, "en")[1], notification.body
 
