@@ -87,6 +87,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
     if deselected:
         config.hook.pytest_deselected(items=deselected)
+    _check_demo_city_modules(items)
+
+
+def _check_demo_city_modules(items: list[pytest.Item]) -> None:
+    """``demo_city`` stays loaded from its first test to the module's end, so every test of a
+    module that uses it must use it: another would find the demo where it expects nothing."""
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
+    for module, module_items in by_module.items():
+        using = ["demo_city" in getattr(item, "fixturenames", ()) for item in module_items]
+        if any(using) and not all(using):
+            others = [i.name for i, uses in zip(module_items, using, strict=True) if not uses]
+            raise pytest.UsageError(
+                f"{module}: every test of a module that uses demo_city must use it "
+                f"(move these to another module): {', '.join(others)}"
+            )
 
 
 def _check_clock_markers(item: pytest.Item) -> None:

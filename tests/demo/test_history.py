@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.db.models import Count, Q
 
 from tests.clock import NOW
@@ -144,11 +143,3 @@ def test_a_second_run_is_refused_unless_appending(history):
     call_command("generate_history", cases=10, years=0.1, seed=4, append=True, quiet=True)
     assert Case.objects.count() == CASES + 10
     assert Case.objects.values("number").distinct().count() == CASES + 10
-
-
-def test_sqlite_is_refused_with_a_clear_message():
-    if connection.vendor == "postgresql":
-        pytest.skip("the refusal is for SQLite")
-    with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("generate_history", cases=10, quiet=True)
-    assert not Case.objects.exists()
