@@ -15,6 +15,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tests.e2e.screenshots import capture
 from yiwang.catalog.models import ServiceVersion
 from yiwang.demo.data.accounts import CITIZEN, CITIZEN_BUSINESS, DEMO_PASSWORD, USERS
 
@@ -194,6 +195,7 @@ def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
     expect(citizen.locator("#case-status")).to_have_text("Under review")
     expect(citizen.locator("#supplements")).to_have_count(0)
     expect(citizen.locator("#timeline")).to_contain_text("Supplements received")
+    capture(citizen, "tracker")  # the tracker with the steps ahead (docs/screenshots)
 
     # The reviewer records the site inspection (现场核查, the guide lists one) and the review
     # opinion (审查意见) with its proposed outcome: only then may the approver decide
@@ -219,6 +221,7 @@ def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
     expect(officer.locator(".wb-material", has_text="layout-plan-v2.pdf")).to_contain_text(
         "Supplement"
     )
+    capture(officer, "workbench-case")  # the officer's case page (docs/screenshots)
     act(officer, "approve", "Approve the application")
     expect(officer.locator("dd[data-step]")).to_have_text("Approved, certificate to issue")
     act(officer, "issue_certificate", "Issue the certificate")
