@@ -78,3 +78,21 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_verifies_after_the_journey(request):
+    """After every journey through a live server, ``python -m yiwang verify-audit`` passes
+    on what it wrote (issue 11): checked before the database is emptied."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # torn down (emptied) after this check
+    yield
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    call_command("verify_audit", stdout=out, stderr=err)
+    assert "Audit log OK" in out.getvalue(), out.getvalue() + err.getvalue()
