@@ -132,17 +132,19 @@ def test_the_sweeper_keeps_a_file_whose_row_committed_before_the_marker_went(set
 
 
 KILLED_UPLOAD = """
-    import os, signal
+    import os, signal, sys
     import django
+    import time_machine
     django.setup()
     from django.core.files.base import ContentFile
     from django.db import transaction
-    from django.utils import timezone
+    from datetime import datetime
     from yiwang.cases.models import CaseMaterial
     from yiwang.core.storage import save_with_row
 
-    with transaction.atomic():
-        row = CaseMaterial(uploaded_at=timezone.now())
+    # The child runs at the test's instant too (given as its argument), never at today's.
+    with time_machine.travel(sys.argv[1], tick=False), transaction.atomic():
+        row = CaseMaterial(uploaded_at=datetime.fromisoformat(sys.argv[1]))
         print(save_with_row(row.file, "upload.pdf", ContentFile(b"%PDF-1.7 killed")), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)  # the worker dies before the row is saved
 """
@@ -162,7 +164,7 @@ def test_a_process_killed_mid_upload_leaves_a_file_the_sweeper_deletes(tmp_path)
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     result = subprocess.run(  # noqa: S603 - our own interpreter, our own code
-        [sys.executable, "-c", textwrap.dedent(KILLED_UPLOAD)],
+        [sys.executable, "-c", textwrap.dedent(KILLED_UPLOAD), NOW.isoformat()],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == -signal.SIGKILL, result.stderr
@@ -171,9 +173,10 @@ def test_a_process_killed_mid_upload_leaves_a_file_the_sweeper_deletes(tmp_path)
     assert storage.exists(path)
 
     # When: the sweeper runs an hour and more after the killed upload (no row names the file;
-    # the child ran on the machine's own clock, this test on its chosen one)
+    # the child ran at the test's instant)
     [marker] = (media / PENDING_DIR).iterdir()
     written = int(marker.name.split("-", 1)[0])
+    assert written == int(NOW.timestamp())
     assert pending_files_sweep(storage=storage, now=written + 60) == 0  # within the grace
     deleted = pending_files_sweep(storage=storage, now=written + 2 * HOUR)
 
