@@ -372,6 +372,12 @@ YIWANG_AUDIT_CHECKPOINT_SECONDS = env_int("YIWANG_AUDIT_CHECKPOINT_SECONDS", 5)
 if YIWANG_AUDIT_CHECKPOINT_SECONDS < 1:
     raise ImproperlyConfigured("YIWANG_AUDIT_CHECKPOINT_SECONDS must be at least 1")
 
+# Seconds between two runs of the outbox relays (case events told to the world after
+# their commit: notifications, webhooks); the scheduler wakes this often.
+YIWANG_OUTBOX_RELAY_SECONDS = env_int("YIWANG_OUTBOX_RELAY_SECONDS", 1)
+if not 1 <= YIWANG_OUTBOX_RELAY_SECONDS <= 60:
+    raise ImproperlyConfigured("YIWANG_OUTBOX_RELAY_SECONDS must be between 1 and 60")
+
 # --- e-mail ----------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(

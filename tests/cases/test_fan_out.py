@@ -1,10 +1,13 @@
 """A case event is told to the world after its commit: the timeline entry is the outbox,
-the ``fan_out_case_event`` task writes the notifications and webhook deliveries
+the scheduler's relay writes the notifications and webhook deliveries
 (docs/performance.md, "The submit path")."""
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import UserFactory, case_world, draft_application, fan_out
@@ -18,7 +21,6 @@ from yiwang.notifications.models import Notification, NotificationDelivery
 
 pytestmark = pytest.mark.django_db
 
-FAN_OUT = "yiwang.cases.tasks.fan_out_case_event"
 DELIVER = "yiwang.notifications.tasks.deliver_notification"
 
 
@@ -48,21 +50,19 @@ def _tasks(path):
     return DBTaskResult.objects.filter(task_path=path).count()
 
 
-def test_a_submit_writes_one_task_and_the_worker_fans_it_out_once(world):
+def test_a_submit_writes_only_its_outbox_and_the_relay_fans_it_out_once(world):
     # when the applicant submits
     case = _submit(world)
 
-    # then the transaction wrote the event's outbox and one task, nothing per recipient
+    # then the transaction wrote the event's outbox and no task, nothing per recipient
     entry = CaseTimelineEntry.objects.get(case=case, kind="submitted")
     assert entry.outbox["notify"]["kind"] == "submitted"
-    assert _tasks(FAN_OUT) == 1
+    assert not DBTaskResult.objects.exists()
     assert not Notification.objects.exists()
     assert not WebhookDelivery.objects.exists()
-    assert _tasks(DELIVER) == 0
 
-    # when the worker runs the task
-    task = DBTaskResult.objects.get(task_path=FAN_OUT)
-    assert services.case_event_fan_out(entry_id=task.args_kwargs["args"][0]) is True
+    # when the scheduler wakes (every second) and runs its relays
+    call_command("run_scheduler", "--once", stdout=StringIO())
 
     # then the applicant's notification goes by e-mail and SMS, the endpoint gets the event
     notification = Notification.objects.get(user=world.applicant, case=case)
@@ -76,7 +76,7 @@ def test_a_submit_writes_one_task_and_the_worker_fans_it_out_once(world):
     entry.refresh_from_db()
     assert entry.outbox is None
 
-    # and running it again (a retried task, the scheduler's sweep) creates nothing twice
+    # and running it again (a second scheduler, the next wake-up) creates nothing twice
     assert services.case_event_fan_out(entry_id=entry.pk) is False
     assert fan_out() == 0
     assert Notification.objects.count() == 1
@@ -85,12 +85,11 @@ def test_a_submit_writes_one_task_and_the_worker_fans_it_out_once(world):
     assert _tasks(DELIVER) == 2
 
 
-def test_a_task_lost_after_the_commit_is_fanned_out_by_the_scheduler(world):
-    # given a submit whose fan-out task was lost (the worker's queue emptied by a crash)
+def test_the_relay_says_what_it_told(world):
+    # given a submit committed
     case = _submit(world)
-    DBTaskResult.objects.filter(task_path=FAN_OUT).delete()
 
-    # when the scheduler's round runs
+    # when the scheduler's relay runs
     told, summary = fan_out_round(None)
 
     # then the applicant and the endpoint are told all the same
@@ -122,3 +121,44 @@ def test_a_fan_out_that_fails_half_way_leaves_nothing_and_is_done_again(world, m
     assert fan_out() == 1
     assert Notification.objects.count() == 1
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_the_scheduler_relays_every_second_between_its_checkpoints(world, monkeypatch, settings):
+    # given a scheduler that checkpoints the audit log every 5 s and relays every second
+    from yiwang.core.management.commands import run_scheduler
+
+    settings.YIWANG_AUDIT_CHECKPOINT_SECONDS = 5
+    settings.YIWANG_OUTBOX_RELAY_SECONDS = 1
+    monotonic = [1000.0]  # the scheduler's timer, moved by its naps only
+    naps, audits, told = [], [], []
+
+    def audit_round(self, once):
+        audits.append(monotonic[0])
+        return True
+
+    monkeypatch.setattr(run_scheduler.Command, "_audit_round", audit_round)
+
+    class Stop(Exception):
+        pass
+
+    def nap(seconds):
+        naps.append(seconds)
+        if len(naps) == 1:
+            _submit(world)  # committed while the scheduler sleeps
+        elif len(naps) == 2:
+            told.append(Notification.objects.filter(kind="submitted").count())
+        elif len(naps) == 6:
+            raise Stop
+        monotonic[0] += seconds
+
+    monkeypatch.setattr(run_scheduler.time, "sleep", nap)
+    monkeypatch.setattr(run_scheduler.time, "monotonic", lambda: monotonic[0])
+
+    with pytest.raises(Stop):
+        call_command("run_scheduler", "--interval", "3600", stdout=StringIO())
+
+    # then it woke every second, told the applicant at the first wake-up after the submit,
+    # and checkpointed once every five seconds
+    assert naps == [1, 1, 1, 1, 1, 1]
+    assert told == [1]
+    assert audits == [1000.0, 1005.0]

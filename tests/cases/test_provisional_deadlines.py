@@ -26,6 +26,7 @@ from tests.factories import (
     accepted_case,
     case_world,
     completed_case,
+    fan_out,
     submitted_case,
     upload,
 )
@@ -207,12 +208,14 @@ def test_entering_the_2027_schedule_counts_the_open_cases_again():
     assert (december.due_at, december.due_provisional) == (end_of(2027, 1, 5), True)
     march_before = snapshot(march)
 
-    # When: an administrator enters the 2027 schedule, and the worker runs the job
+    # When: an administrator enters the 2027 schedule, the worker runs the job, and the
+    # scheduler's relay tells the applicants
     with time_machine.travel(local(2027, 2, 3), tick=False):
         admin = as_user(UserFactory(is_staff=True, is_superuser=True))
         response = add_2027_in_the_admin(admin)
         assert response.status_code == 302, response.context and response.context["errors"]
         run_worker()
+        fan_out()
 
     # Then: the February case moves to Mon 22 Feb (2–4, 15–19 Feb, Sat 20, Mon 22), for sure
     february.refresh_from_db()

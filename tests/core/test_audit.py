@@ -828,24 +828,32 @@ def test_the_scheduler_seals_and_signs_each_round(chain):
     assert AuditCheckpoint.objects.get().seq == 6
 
 
-def test_the_scheduler_wakes_for_checkpoints_between_its_rounds(chain, monkeypatch, clock):
+def test_the_scheduler_wakes_for_checkpoints_between_its_rounds(
+    chain, monkeypatch, clock, settings
+):
     # given a scheduler whose other upkeep runs hourly and checkpoints every 5 s
     from yiwang.core.management.commands import run_scheduler
 
+    settings.YIWANG_AUDIT_CHECKPOINT_SECONDS = 5
+    settings.YIWANG_OUTBOX_RELAY_SECONDS = 5
     rounds, naps = [], []
     monkeypatch.setattr(run_scheduler.Command, "_round", lambda self, *a: rounds.append(a) or [])
 
     class Stop(Exception):
         pass
 
+    monotonic = [1000.0]  # the scheduler's timer, moved by its naps only
+
     def nap(seconds):
         naps.append(seconds)
         if len(naps) == 3:
             raise Stop
-        clock.shift(timedelta(seconds=5))
+        monotonic[0] += seconds
+        clock.shift(timedelta(seconds=seconds))
         audit_record(actor=None, action="test.between", data={"n": len(naps)})
 
     monkeypatch.setattr(run_scheduler.time, "sleep", nap)
+    monkeypatch.setattr(run_scheduler.time, "monotonic", lambda: monotonic[0])
 
     with pytest.raises(Stop):
         call_command("run_scheduler", "--interval", "3600", stdout=StringIO())

@@ -14,10 +14,10 @@ class CasesConfig(AppConfig):
 
         from yiwang.cases import receivers
         from yiwang.cases.notices import check_notice_font
-        from yiwang.core.jobs import register_periodic
+        from yiwang.core.jobs import register_periodic, register_relay
 
         register(check_notice_font, "yiwang_notices")
 
         receivers.connect()
         register_periodic("cases.deadlines", receivers.deadlines_round)
-        register_periodic("cases.fan_out", receivers.fan_out_round)
+        register_relay("cases.fan_out", receivers.fan_out_round)

@@ -32,8 +32,8 @@ def deadlines_round(at: datetime | None) -> tuple[int, str]:
 
 
 def fan_out_round(at: datetime | None) -> tuple[int, str]:
-    """The scheduler's safety net for case events whose fan-out task has not run (a worker
-    down, a backend that lost it): webhooks and notifications after the commit."""
+    """The outbox relay of the case events (the scheduler runs it every second): the
+    entries committed since, told to the world (webhooks and notifications)."""
     from yiwang.cases.services import case_events_fan_out
 
     told = case_events_fan_out()

@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yiwang.identity.models import (
@@ -200,6 +200,28 @@ def enterprises_for_user(user: User, on: dt.date | None = None) -> QuerySet[Ente
         .distinct()
         .order_by("name")
     )
+
+
+def acting_usccs_expression(user_id: int, on: dt.date) -> Subquery:
+    """The credit codes of the enterprises user ``user_id`` may act for on the day ``on``
+    (the rule of :func:`enterprises_for_user`), comma-joined, as an expression: annotate
+    another query with it (``split_usccs`` reads it back) to save a query of its own."""
+    from yiwang.core.aggregates import CommaJoined
+
+    codes = (
+        EnterpriseMember.objects.filter(user_id=user_id)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by()
+        .values("user_id")
+        .annotate(codes=CommaJoined("enterprise__uscc"))
+        .values("codes")
+    )
+    return Subquery(codes)
+
+
+def split_usccs(joined: str | None) -> frozenset[str]:
+    """The credit codes of :func:`acting_usccs_expression`'s value."""
+    return frozenset(code for code in (joined or "").split(",") if code)
 
 
 def is_legal_representative_of(

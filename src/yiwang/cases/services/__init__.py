@@ -18,8 +18,8 @@ Upkeep
     cases_tick_due (the scheduler: ``manage.py run_scheduler``),
     cases_reschedule (deadlines counted again after a holiday calendar edit),
     cases_reschedule_settled (the scheduler's safety net for it),
-    case_event_fan_out (after the commit: a case event's webhooks and notifications,
-    the ``fan_out_case_event`` task), case_events_fan_out (the scheduler's safety net)
+    case_event_fan_out (after the commit: a case event's webhooks and notifications),
+    case_events_fan_out (the outbox relay the scheduler runs every second)
 For bulk loaders that run the same workflow without the per-case services (``generate_history``)
     case_workflow_overrides (a new case's workflow overrides), apply_state (a case's columns
     from its workflow instance), main_clock (the clock its light follows)
@@ -51,7 +51,7 @@ Conventions shared by every function:
   (``yiwang.core.audit.audit_record``, action ``case.<verb>``) are appended, and
   the applicant is notified when it matters to them: the timeline entry is the
   case event's outbox, and its webhooks and notifications are written after the
-  commit by the ``fan_out_case_event`` task (``services/fan_out.py``).
+  commit by the scheduler's outbox relay (``services/fan_out.py``).
 
 Errors and their HTTP codes: see :mod:`yiwang.cases.errors`.
 """

@@ -20,7 +20,6 @@ from yiwang.cases.permissions import (
 )
 from yiwang.core.audit import audit_record
 from yiwang.core.serialize import json_safe
-from yiwang.core.tasks import enqueue_with_transaction
 from yiwang.identity.models import User
 from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.services import workflow_definition, workflow_execute
@@ -234,14 +233,13 @@ def timeline(
     ``rectification`` (a task id), the department's supervisors are told of it.
 
     The transactional outbox: the entry itself records what is to be announced
-    (``outbox``) and one ``fan_out_case_event`` task is enqueued, both in the
-    caller's transaction (not for an internal entry that notifies no one: webhooks
-    publish public entries only); after the commit the worker announces ``case.timeline``
+    (``outbox``), in the caller's transaction (not for an internal entry that notifies
+    no one: webhooks publish public entries only), and nothing else is written for it;
+    after the commit the scheduler's relay (every second) announces ``case.timeline``
     (webhooks), ``case.notify`` and ``case.rectification_opened`` (notifications)
-    from it (:func:`yiwang.cases.services.fan_out.case_event_fan_out`). A rolled-back
+    from it (:func:`yiwang.cases.services.fan_out.case_events_fan_out`). A rolled-back
     change tells nobody; a crash after the commit loses nothing.
     """
-    from yiwang.cases.tasks import fan_out_case_event
 
     payload = dict(data or {})
     if due and case.due_at is not None:
@@ -273,8 +271,6 @@ def timeline(
     )
     if Case.department.is_cached(case):  # the entry shows its department without a read
         entry.department = case.department
-    if outbox is not None:
-        enqueue_with_transaction(fan_out_case_event, entry.pk)
     return entry
 
 

@@ -223,7 +223,10 @@ def application_update_draft(
 
 
 def _acting_for_errors(
-    application: Application, answers: Mapping[str, Any], at: datetime
+    application: Application,
+    answers: Mapping[str, Any],
+    at: datetime,
+    acting_usccs: frozenset[str] | None = None,
 ) -> dict[str, list[str]]:
     """Whom the applicant acts for, checked (法人代办) on the day of ``at``: a credit code in the
     answers is that of the enterprise the application is made for, or, applying in one's
@@ -233,11 +236,19 @@ def _acting_for_errors(
     A credit code is every answer whose schema says ``format: cn-uscc``, at any depth
     (objects, repeating groups: :func:`~yiwang.cases.forms_schema.answers_in_format`),
     and the top-level answers named like one (``PREFILL_NAMES["uscc"]``). Errors are
-    keyed by the answer's dotted path."""
+    keyed by the answer's dotted path.
+
+    ``acting_usccs``: the credit codes of the enterprises the applicant acts for on that
+    day, when the caller read them already (``applications.acting_usccs``, the submit's
+    locked application); else read here (one or two queries)."""
     errors: dict[str, list[str]] = {}
     acting = enterprises_for_user(application.applicant, timezone.localdate(at))
     enterprise = application.enterprise
-    if enterprise is not None and not acting.filter(pk=enterprise.pk).exists():
+    if enterprise is not None and not (
+        enterprise.uscc in acting_usccs
+        if acting_usccs is not None
+        else acting.filter(pk=enterprise.pk).exists()
+    ):
         errors["enterprise"] = [_("You no longer act for this enterprise.")]
     schema = application.service_version.form_schema or {}
     codes = dict(answers_in_format(schema, answers, "cn-uscc"))
@@ -248,7 +259,12 @@ def _acting_for_errors(
     others = {normalize_uscc(value) for value in codes.values()}
     if enterprise is not None:
         others.discard(enterprise.uscc)
-    mine = set(acting.filter(uscc__in=others).values_list("uscc", flat=True)) if others else set()
+    if acting_usccs is not None:
+        mine = set(acting_usccs & others)
+    elif others:
+        mine = set(acting.filter(uscc__in=others).values_list("uscc", flat=True))
+    else:
+        mine = set()
     for path, value in codes.items():
         code = normalize_uscc(value)
         if enterprise is not None and code != enterprise.uscc:

@@ -1,13 +1,16 @@
 """After the commit: a case event told to the world (the outbox of the timeline entries).
 
-A case service writes its timeline entry with ``outbox`` (what is to be told) and
-enqueues ``fan_out_case_event`` in its transaction (``_common.timeline``); the
-worker runs :func:`case_event_fan_out`, which announces the domain events the
-notifications and integrations apps subscribe to: ``case.timeline`` (webhooks),
-``case.notify`` (the applicant) and ``case.rectification_opened`` (the
-department's supervisors). The submit (and every command) thus writes one task row
-for its event, not a notification, its deliveries, their tasks and the webhook
-deliveries; they are written here, in one short transaction of their own.
+A case service writes its timeline entry with ``outbox`` (what is to be told) in its
+transaction (``_common.timeline``), and nothing else for it; the scheduler's relay
+(:func:`case_events_fan_out`, every ``YIWANG_OUTBOX_RELAY_SECONDS``) finds the entries
+still holding an outbox (a partial index) and runs :func:`case_event_fan_out` for each,
+which announces the domain events the notifications and integrations apps subscribe
+to: ``case.timeline`` (webhooks), ``case.notify`` (the applicant) and
+``case.rectification_opened`` (the department's supervisors). The submit (and every
+command) thus writes no notification, deliveries, tasks or webhook deliveries; they
+are written here, in one short transaction per event. (The ``fan_out_case_event``
+task, which the services enqueued before the relay, stays for the tasks still queued
+by an older release.)
 """
 
 from __future__ import annotations
@@ -25,16 +28,17 @@ from yiwang.core.events import announce
 def case_event_fan_out(*, entry_id: int) -> bool:
     """Announce what the timeline entry ``entry_id`` has to tell; False if nothing (any more).
 
-    Idempotent and safe from two workers at once: the entry row is locked (``SELECT … FOR
-    UPDATE``) and its ``outbox`` cleared in the transaction that writes the notifications,
-    deliveries and their tasks, so a second run finds nothing to do, and a run that fails
-    half-way leaves the outbox for the next (the task is retried, the scheduler sweeps).
+    Idempotent and safe from two relays at once: the entry row is claimed (``SELECT … FOR
+    UPDATE SKIP LOCKED``: another relay holding it skips it) and its ``outbox`` cleared in
+    the transaction that writes the notifications, deliveries and their tasks, so a second
+    run finds nothing to do, and a run that fails half-way leaves the outbox for the next
+    wake-up of the relay.
     The subscribers see the case as it was when the event happened (the entry's snapshot
     of :data:`CASE_EVENT_COLUMNS`, its department), not as it is now.
     """
     with transaction.atomic():
         entry = (
-            CaseTimelineEntry.objects.select_for_update(of=("self",))
+            CaseTimelineEntry.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related(
                 "case__applicant", "case__service_version__item", "case__department", "department"
             )
@@ -70,8 +74,8 @@ def case_event_fan_out(*, entry_id: int) -> bool:
 
 def case_events_fan_out(*, limit: int = 500) -> int:
     """Fan out the entries still holding an outbox, oldest first, at most ``limit``; returns
-    how many were fanned out. The scheduler's safety net (and the tests' worker): the task
-    enqueued with each entry normally did it already."""
+    how many were fanned out. The relay the scheduler runs every second (and the tests'
+    worker): one indexed query when there is nothing to do."""
     pending = list(
         CaseTimelineEntry.objects.filter(outbox__isnull=False)
         .order_by("id")

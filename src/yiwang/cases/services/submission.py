@@ -30,6 +30,7 @@ from yiwang.cases.services._common import (
 from yiwang.cases.services.drafts import _acting_for_errors, add_errors
 from yiwang.catalog.models import Material, ServiceVersion
 from yiwang.identity.models import User
+from yiwang.identity.selectors import acting_usccs_expression, split_usccs
 from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.services import workflow_definition, workflow_start_unaudited
 from yiwang.workflow import State
@@ -92,7 +93,10 @@ def _submission_errors(
 ) -> dict[str, list[str]]:
     version = application.service_version
     errors = form_errors(version.form_schema or {}, application.form_data or {}, require=True)
-    add_errors(errors, _acting_for_errors(application, application.form_data or {}, at))
+    # The credit codes read with the locked application (absent: read them now).
+    read = hasattr(application, "acting_for")
+    acting = split_usccs(getattr(application, "acting_for", None)) if read else None
+    add_errors(errors, _acting_for_errors(application, application.form_data or {}, at, acting))
     have = {u.material_id for u in uploads if u.material_id is not None}
     uploaded_required = {
         u.material_id
@@ -155,10 +159,12 @@ class Submission:
     materials: tuple[CaseMaterial, ...] = ()
 
 
-def _locked_application(application: Application, applicant: User) -> Application:
+def _locked_application(application: Application, applicant: User, at: datetime) -> Application:
     """The applicant's application, locked (``FOR UPDATE`` of its row only), with its
-    service version, item, department, region and enterprise, and how many materials the
-    version requires (``required_materials``): one query. 404 otherwise."""
+    service version, item, department, region and enterprise, how many materials the
+    version requires (``required_materials``) and the credit codes of the enterprises the
+    applicant acts for on the day of ``at`` (``acting_for``, comma-joined): one query.
+    404 otherwise."""
     required = (
         Material.objects.filter(
             version_id=OuterRef("service_version_id"), requirement=Material.Requirement.REQUIRED
@@ -171,7 +177,10 @@ def _locked_application(application: Application, applicant: User) -> Applicatio
     locked = (
         Application.objects.select_for_update(of=("self",))
         .select_related("service_version__item__department__region", "enterprise")
-        .annotate(required_materials=Coalesce(Subquery(required, output_field=IntegerField()), 0))
+        .annotate(
+            required_materials=Coalesce(Subquery(required, output_field=IntegerField()), 0),
+            acting_for=acting_usccs_expression(applicant.pk, timezone.localdate(at)),
+        )
         .filter(pk=application.pk, applicant_id=applicant.pk)
         .first()
     )
@@ -246,7 +255,7 @@ def application_submit_outcome(
 
 def _submit(application: Application, applicant: User, key: str | None, at: datetime) -> Submission:
     with transaction.atomic():
-        app = _locked_application(application, applicant)
+        app = _locked_application(application, applicant, at)
         if app.status == Application.Status.SUBMITTED:
             if key is not None:
                 existing = _existing_case(applicant, key)

@@ -1,6 +1,9 @@
 """The periodic upkeep of a yiwang installation, in one process.
 
-Every ``YIWANG_AUDIT_CHECKPOINT_SECONDS`` (5 s) it seals the audit entries a
+Every ``YIWANG_OUTBOX_RELAY_SECONDS`` (1 s) it runs the relays the apps
+registered (``core.jobs.register_relay``): the case events committed since, told
+to the world (their notifications and webhook deliveries, cases). Every
+``YIWANG_AUDIT_CHECKPOINT_SECONDS`` (5 s) it seals the audit entries a
 sequencer missed and signs a checkpoint of the audit log if it grew
 (``audit_upkeep``): the scheduler is the one process that holds the signing
 key, and refuses to start without it. Each round of the rest (every
@@ -13,8 +16,6 @@ key, and refuses to start without it. Each round of the rest (every
 - background tasks whose worker died after claiming them, put back in the
   queue (``stale_tasks_requeue``, older than ``--stale-after`` minutes), and
   stored files whose upload never committed, deleted after an hour (core);
-- case events whose fan-out task was lost, told to the world (their
-  notifications and webhook deliveries, cases);
 - webhook deliveries a crashed worker left pending (integrations);
 - old sign-in throttles and password-reset codes (identity).
 
@@ -31,7 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from yiwang.core.audit import AuditCheckpointRefused, audit_signer_check, audit_upkeep
-from yiwang.core.jobs import PeriodicJob, periodic_jobs
+from yiwang.core.jobs import PeriodicJob, periodic_jobs, relay_jobs
 from yiwang.core.storage import pending_files_sweep
 from yiwang.core.tasks import stale_tasks_requeue
 
@@ -73,19 +74,23 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             raise CommandError(f"Cannot sign the audit log's checkpoints: {error}") from None
         period = settings.YIWANG_AUDIT_CHECKPOINT_SECONDS
-        next_round = time.monotonic()
+        relay_period = settings.YIWANG_OUTBOX_RELAY_SECONDS
+        next_round = next_audit = time.monotonic()
         while True:
-            failed: list[str] = []
+            failed = self._relay_round(at)
             if time.monotonic() >= next_round:
-                failed = self._round(at, once, stale_after)
+                failed += self._round(at, once, stale_after)
                 next_round = time.monotonic() + interval
-            if not self._audit_round(once):
-                failed.append("audit_upkeep")
+            if time.monotonic() >= next_audit:
+                if not self._audit_round(once):
+                    failed.append("audit_upkeep")
+                next_audit = time.monotonic() + period
             if once:
                 if failed:
                     raise CommandError(f"These jobs failed (see the log): {', '.join(failed)}")
                 return
-            time.sleep(max(0.0, min(period, next_round - time.monotonic())))
+            now = time.monotonic()
+            time.sleep(max(0.0, min(relay_period, next_round - now, next_audit - now)))
 
     def _jobs(self, stale_after: float) -> list[PeriodicJob]:
         """Every app's periodic jobs, then core's own upkeep."""
@@ -103,6 +108,23 @@ class Command(BaseCommand):
             PeriodicJob("stale_tasks_requeue", requeue),
             PeriodicJob("pending_files_sweep", sweep),
         ]
+
+    def _relay_round(self, at) -> list[str]:
+        """The relays, at every wake-up; says only what they did. Returns the names of those
+        that failed (logged; the next wake-up tries again)."""
+        said, failed = [], []
+        for job in relay_jobs():
+            try:
+                changed, summary = job.run(at)
+            except Exception:
+                logger.exception("Relay %s failed; the next wake-up tries again", job.name)
+                failed.append(job.name)
+                continue
+            if changed and summary:
+                said.append(summary)
+        if said:
+            self.stdout.write(", ".join(said))
+        return failed
 
     def _round(self, at, once, stale_after) -> list[str]:
         """One round of the jobs; returns the names of those that failed.
