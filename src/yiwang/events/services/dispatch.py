@@ -115,13 +115,12 @@ def _refuse_push_down(
 
 
 def _announce(event: Event, lead: Department, helpers: list[Department]) -> None:
-    for department in [lead, *helpers]:
-        c.notify_department(
-            department,
-            "event_assigned",
-            event,
-            {"category": event.category.name_zh, "due": event.handle_due_at},
-        )
+    c.notify_departments(
+        [lead, *helpers],
+        "event_assigned",
+        event,
+        {"category": event.category.name_zh, "due": event.handle_due_at},
+    )
 
 
 def event_dispatch(
