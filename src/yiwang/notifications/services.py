@@ -177,8 +177,8 @@ def notify_many(
         Notification.objects.bulk_create(rows)
         deliveries = [
             NotificationDelivery(notification=row, channel=channel, address=address)
-            for row in rows
-            for channel, address in _channels(row.user)
+            for user, row in zip(users, rows, strict=True)
+            for channel, address in _channels(user)
         ]
         NotificationDelivery.objects.bulk_create(deliveries)
         for delivery in deliveries:
