@@ -28,6 +28,16 @@ categories yet, a small GB/T 39666 slice with a city-wide directory; the demo
 district boundaries; one bench key whose rate (BENCH_RATE, default 1,000,000
 a minute) is not what is measured — the limiter's charge per request is.
 
+Then the queued path (``YIWANG_OPEN311_ASYNC=true``, docs/open311.md "The intake
+queue"): the server restarted with it, BENCH_QUEUED requests (default 3,000) posted
+from BENCH_THREADS threads, each checked and stored with a token and answered 202
+(accepted/s at the edge, gunicorn and PostgreSQL CPU per request); then
+BENCH_INTAKE_WORKERS ``manage.py open311_intake`` processes (default: one per core,
+batches of BENCH_BATCH, default 100) register the queue (registered/s by the workers,
+their CPU and PostgreSQL's per event), timed from their start to the moment no request
+is queued. End to end: accepted, then registered, the time for the peak day's 30,000
+extrapolated from BENCH_QUEUED (the report says so when it is smaller).
+
 The server, the client and the CPU meter are those of bench/submit_path.py.
 
     make bench
@@ -35,7 +45,8 @@ The server, the client and the CPU meter are those of bench/submit_path.py.
     BENCH_N=6000 BENCH_THREADS=16 .venv/bin/python bench/open311_intake.py
 
 Environment: BENCH_PG_URL, BENCH_DB (default yiwang_bench_open311), BENCH_SEQ,
-BENCH_N, BENCH_THREADS, BENCH_RATE, BENCH_KEEP_DB=1, GUNICORN_WORKERS.
+BENCH_N, BENCH_QUEUED, BENCH_INTAKE_WORKERS, BENCH_BATCH, BENCH_THREADS, BENCH_RATE,
+BENCH_KEEP_DB=1, GUNICORN_WORKERS.
 """
 
 from __future__ import annotations
@@ -44,6 +55,8 @@ import json
 import os
 import random
 import shutil
+import signal
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -59,6 +72,9 @@ SEQ = int(os.environ.get("BENCH_SEQ", "300"))
 N = int(os.environ.get("BENCH_N", "3000"))
 THREADS = sp.THREADS
 RATE = int(os.environ.get("BENCH_RATE", "1000000"))
+QUEUED = int(os.environ.get("BENCH_QUEUED", "3000"))
+INTAKE_WORKERS = int(os.environ.get("BENCH_INTAKE_WORKERS", str(os.cpu_count() or 1)))
+BATCH = int(os.environ.get("BENCH_BATCH", "100"))
 PEAK_DAY = 30_000
 TARGET = PEAK_DAY / 60  # events per second: the peak day in under a minute
 BENCH_KEY = "bench-open311-key-0123456789abcdef"
@@ -120,6 +136,126 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 def post(client: sp.Client, body: bytes) -> list[sp.Sample]:
     return [client.call("post", "POST", "/open311/v2/requests.json", body, **FORM)]
+
+
+def post_queued(client: sp.Client, body: bytes) -> list[sp.Sample]:
+    return [client.call("queued", "POST", "/open311/v2/requests.json", body, **FORM)]
+
+
+def start_intake_workers(n: int) -> list[subprocess.Popen[bytes]]:
+    env = {**os.environ, **sp.SERVER_ENV, "PYTHONPATH": str(sp.ROOT / "src")}
+    log = (sp.TMP / "intake.log").open("ab")
+    return [
+        subprocess.Popen(  # noqa: S603 (a fixed command line)
+            [sys.executable, "manage.py", "open311_intake", "--batch-size", str(BATCH)],
+            cwd=sp.ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for _ in range(n)
+    ]
+
+
+def stop_intake_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=5)
+
+
+def queued_left() -> int:
+    from yiwang.events.models import IntakeRequest
+
+    return IntakeRequest.objects.filter(state=IntakeRequest.State.QUEUED).count()
+
+
+def run_queued(code: str, cores: int, health_conc: float) -> tuple[Any, float]:
+    """The queued path: restart the server with YIWANG_OPEN311_ASYNC, flood it, then drain
+    the queue with the intake workers. Returns the flood's run and the drain's wall time."""
+    from django.db import connections
+
+    sp.SERVER_ENV["YIWANG_OPEN311_ASYNC"] = "true"
+    port = sp.free_port()
+    server = sp.start_server(port)
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        sp.wait_ready(server, port, timeout=300)
+        meter = sp.CpuMeter(server)
+        sp.run(port, range(50), THREADS, sp.healthz)  # warm every worker
+        print(
+            f"queued path (YIWANG_OPEN311_ASYNC=true): POST answers a token, "
+            f"{INTAKE_WORKERS} intake worker(s) register in batches of {BATCH}"
+        )
+        flood = sp.run(port, bodies(code, QUEUED, 3), THREADS, post_queued, meter)
+        accepted = sp.report(f"edge, {QUEUED} on {THREADS} threads", flood, 202, "accepted")
+        connections.close_all()
+        meter = sp.CpuMeter(server)  # the workers' PostgreSQL backends count here
+        meter.start()
+        began = time.perf_counter()
+        workers = start_intake_workers(INTAKE_WORKERS)
+        while queued_left():
+            if any(w.poll() is not None for w in workers):
+                raise RuntimeError("an intake worker exited:\n" + intake_log())
+            time.sleep(0.5)
+        drain = time.perf_counter() - began
+        worker_cpu = sum(sp.cpu_of([w.pid for w in workers]).values())
+        _gunicorn_cpu, db_cpu = meter.stop()
+        registered = QUEUED / drain
+        print(
+            f"  {'workers, ' + str(QUEUED) + ' queued':<30} {registered:7.1f} registered/s "
+            f"(from the workers' start, {INTAKE_WORKERS} processes, start-up included)   "
+            f"CPU/event: workers {sp.ms(worker_cpu / QUEUED)} + PostgreSQL "
+            f"{sp.ms(db_cpu / QUEUED)}"
+        )
+        end_to_end = QUEUED / (flood.wall + drain)
+        scale = PEAK_DAY / QUEUED
+        said = "" if QUEUED >= PEAK_DAY else f" (extrapolated from {QUEUED:,})"
+        print(
+            f"  end to end: {end_to_end:.1f} events/s accepted then registered; the peak day "
+            f"({PEAK_DAY:,}){said}: accepted in {flood.wall * scale:.0f} s "
+            f"({'meets' if accepted >= TARGET else 'MISSES'} the minute at the edge), "
+            f"registered in {drain * scale:.0f} s more "
+            f"({(flood.wall + drain) * scale / 60:.1f} min in all)"
+        )
+        print(
+            f"  ratio accepted / healthz (concurrent) {accepted / health_conc:6.3f}; "
+            f"CPU per event in all: "
+            f"{sp.ms((flood.server_cpu + flood.db_cpu) / QUEUED + (worker_cpu + db_cpu) / QUEUED)}"
+            f" on {cores} cores"
+        )
+        return flood, drain
+    finally:
+        stop_intake_workers(workers)
+        sp.stop_server(server)
+
+
+def intake_log(lines: int = 30) -> str:
+    path = sp.TMP / "intake.log"
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def check_queued(flood: Any) -> None:
+    """Every 202 named a token whose request is registered, once, as a dispatched event."""
+    from yiwang.events.models import IntakeRequest
+
+    tokens = [json.loads(s.body)[0]["token"] for s in flood.samples if s.status == 202]
+    rows = IntakeRequest.objects.filter(token__in=tokens)
+    print(
+        f"checks (queued): {len(flood.samples)} posted, {sp.errors_of(flood.samples, 202)}; "
+        f"{rows.filter(state='registered', event__status='dispatched').count()} of the "
+        f"{len(tokens)} tokens registered and dispatched, "
+        f"{rows.filter(state='failed').count()} failed, {rows.filter(state='queued').count()} "
+        f"still queued"
+    )
 
 
 def main() -> None:
@@ -195,10 +331,16 @@ def main() -> None:
             f"~{bound:.0f} events/s with the client's CPU taken out"
         )
         check(seq, conc)
+        sp.stop_server(server)
+        server = None
+        if QUEUED:
+            flood, _drain = run_queued(code, cores, health_conc)
+            check_queued(flood)
         print(f"total {time.perf_counter() - began:.1f} s")
     except BaseException:
         if server is not None:
             print(f"gunicorn log (last lines):\n{sp.server_log()}", file=sys.stderr)
+        print(f"intake log (last lines):\n{intake_log()}", file=sys.stderr)
         raise
     finally:
         if server is not None:

@@ -279,6 +279,12 @@ YIWANG_OPEN311_JURISDICTION = env_str("YIWANG_OPEN311_JURISDICTION", "jinan.gov.
 YIWANG_OPEN311_CONTACT = env_str("YIWANG_OPEN311_CONTACT", "12345")
 # Open311 GET requests without an api_key, per client address and minute (429 beyond).
 YIWANG_OPEN311_ADDRESS_RATE = env_int("YIWANG_OPEN311_ADDRESS_RATE", 60)
+# Open311 POST requests answered asynchronously (docs/open311.md, "The intake queue"): true
+# stores each checked request with a GeoReport v2 token and answers at once (202, services of
+# type "batch"); the intake workers (manage.py open311_intake) register them in batches and
+# GET tokens/{token} gives the service_request_id. False (default): registered and dispatched
+# within the POST, answered with the service_request_id (type "realtime").
+YIWANG_OPEN311_ASYNC = env_bool("YIWANG_OPEN311_ASYNC", False)
 
 # How the working-day calendar counts a year whose holiday schedule is not
 # entered yet: "statutory" (default) counts its statutory holidays and marks

@@ -111,6 +111,34 @@ CREATED = {
         },
     },
 }
+#: POST requests answered asynchronously: a token instead of the service_request_id.
+ACCEPTED = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["token"],
+        "additionalProperties": False,
+        "properties": {
+            "token": STRING,
+            "service_notice": OPTIONAL_STRING,
+            "account_id": OPTIONAL_STRING,
+        },
+    },
+}
+#: GET tokens/{token}: the token, and the service_request_id once there is one.
+TOKEN = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["token"],
+        "additionalProperties": False,
+        "properties": {"service_request_id": STRING, "token": STRING},
+    },
+}
 ERRORS = {
     "type": "array",
     "minItems": 1,

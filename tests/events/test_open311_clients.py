@@ -4,7 +4,8 @@
   definitions and requests, in JSON and in XML (parsed with xmltodict);
 - ``civicbot`` 0.4.0 (PyPI; MIT): its ``Open311Client`` lists services,
   validates a request against the service definition, POSTs it
-  (form-encoded, ``attribute[code]``), reads it back, and reports errors.
+  (form-encoded, ``attribute[code]``), reads it back, and reports errors; with
+  the intake queue on, follows the token it gets back to the service_request_id.
 
 Expected values are worked by hand as in test_open311.py.
 """
@@ -85,6 +86,34 @@ def test_civicbot_posts_a_request_validated_against_the_definition(world, civic)
     assert request["requested_datetime"] == "2026-03-03T10:00:00+08:00"
     listed = civic.list_requests(service_code="0701", status="open")
     assert [r["service_request_id"] for r in listed] == [number]
+
+
+def test_civicbot_follows_a_token_of_the_intake_queue(world, civic, settings):
+    from yiwang.events.models import Event
+    from yiwang.events.services import open311_intake_register
+
+    settings.YIWANG_OPEN311_ASYNC = True
+    assert {s["type"] for s in civic.list_services()} == {"batch"}
+
+    prepared = civic.create_request(
+        "050101",
+        dry_run=False,
+        confirm="SEND",
+        api_key=OPEN311_KEY,
+        lat=QUANCHENG_SQUARE[0],
+        lng=QUANCHENG_SQUARE[1],
+        description="泉城广场东侧井盖缺失",
+    )
+
+    (accepted,) = prepared.response
+    token = accepted["token"]
+    assert "service_request_id" not in accepted
+    assert civic.get_token(token) == [{"token": token}]
+    assert open311_intake_register() == 1
+    (resolved,) = civic.get_token(token)
+    event = Event.objects.get()
+    assert resolved == {"service_request_id": event.number, "token": token}
+    assert civic.get_request(event.number)["agency_responsible"] == "市城管局"
 
 
 def test_civicbot_sees_the_specifications_errors(world, civic):

@@ -40,6 +40,36 @@ def test_notify_creates_the_notification_its_deliveries_and_their_tasks(citizen_
     assert mail.outbox == []  # nothing is sent in the caller's transaction
 
 
+def test_notify_many_writes_what_notify_would_for_each(citizen_user, django_assert_num_queries):
+    mailless = UserFactory(email="", phone="13900000001")
+    silent = UserFactory(email="", phone="")
+    context = {"number": "N1"}
+
+    # the notifications in one insert, the deliveries in one, a task per delivery
+    with django_assert_num_queries(2 + 3):
+        rows = services.notify_many(
+            users=[citizen_user, mailless, silent], kind="completed", context=context
+        )
+
+    assert [n.user for n in rows] == [citizen_user, mailless, silent]
+    one = services.notify(user=citizen_user, kind="completed", context=context)
+    assert {(n.title, n.body, n.language) for n in rows} == {(one.title, one.body, one.language)}
+    assert sorted(
+        NotificationDelivery.objects.filter(notification__in=rows).values_list(
+            "notification__user", "channel", "address"
+        )
+    ) == sorted(
+        [
+            (citizen_user.pk, "email", "zhangsan@example.org"),
+            (citizen_user.pk, "sms", "13812345678"),
+            (mailless.pk, "sms", "13900000001"),
+        ]
+    )
+    tasks = DBTaskResult.objects.filter(task_path="yiwang.notifications.tasks.deliver_notification")
+    assert tasks.count() == 3 + 2  # notify_many's three, notify's two
+    assert mail.outbox == []
+
+
 def test_a_person_without_email_or_phone_gets_the_in_app_notification_only():
     user = UserFactory(email="", phone="")
 

@@ -15,6 +15,8 @@ fingerprint of the tables (see :func:`_fingerprint`) and reloads when it
 changed, so an edit made in the admin of any process is seen at once by all.
 Code that edits ``CalendarDay`` rows outside the admin should still call
 :func:`calendar_changed`, which touches the year and settles any doubt.
+Inside :func:`calendar_pinned` (one unit of work, e.g. registering and
+dispatching one event) the calendar is checked once and reused.
 
 A year that has no schedule is counted on its statutory holidays, and the
 answers through it are provisional (``YIWANG_CALENDAR_FALLBACK="statutory"``,
@@ -31,7 +33,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -56,6 +60,7 @@ __all__ = [
     "add_working_days",
     "calendar_changed",
     "calendar_from_database",
+    "calendar_pinned",
     "counted_within_years",
     "counting_through_years",
     "deadline_after",
@@ -73,6 +78,8 @@ _Fingerprint = tuple[Any, ...]
 _lock = threading.Lock()
 _cached: tuple[_Fingerprint, WorkingCalendar] | None = None
 _checked_at = 0.0  # time.monotonic() of the last fingerprint check that matched
+#: Inside ``calendar_pinned``: the calendar loaded first in the block (empty until then).
+_pinned: ContextVar[list[WorkingCalendar] | None] = ContextVar("calendar_pinned", default=None)
 
 
 def _calendar_models() -> tuple[type[Model], type[Model]]:
@@ -150,9 +157,37 @@ def _fingerprint(fallback: FallbackPolicy) -> _Fingerprint:
     return (fallback, settings.TIME_ZONE, *sorted(row.items()))
 
 
+@contextmanager
+def calendar_pinned() -> Iterator[None]:
+    """Within the block, :func:`load_calendar` checks the calendar once and then returns
+    that same calendar: one unit of work (an event registered and dispatched, its workflow
+    started and its clocks set) counts on one calendar and pays for one fingerprint check,
+    not one per step. Nested blocks share the outer one's calendar. :func:`calendar_changed`
+    inside the block unpins it. Per thread and per asyncio task (a ``ContextVar``)."""
+    if _pinned.get() is not None:
+        yield
+        return
+    token = _pinned.set([])
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def load_calendar() -> WorkingCalendar:
     """The calendar as the database has it now: cached per process, one query when unchanged,
-    none when this process checked it less than ``YIWANG_CALENDAR_RECHECK_SECONDS`` ago."""
+    none when this process checked it less than ``YIWANG_CALENDAR_RECHECK_SECONDS`` ago, and
+    none after the first inside :func:`calendar_pinned`."""
+    pin = _pinned.get()
+    if pin:
+        return pin[0]
+    loaded = _load_calendar()
+    if pin is not None:
+        pin.append(loaded)
+    return loaded
+
+
+def _load_calendar() -> WorkingCalendar:
     global _cached, _checked_at
     fallback = fallback_policy()
     cached = _cached
@@ -183,6 +218,9 @@ def calendar_changed(*, year: Model | None = None) -> None:
     each save and delete; call it after editing ``CalendarDay`` rows directly.
     """
     global _cached
+    pin = _pinned.get()
+    if pin:
+        pin.clear()
     if year is not None and year.pk is not None:
         calendar_year, _ = _calendar_models()
         calendar_year._default_manager.filter(pk=year.pk).update(updated_at=timezone.now())

@@ -13,3 +13,5 @@ class EventsConfig(AppConfig):
         from yiwang.events import tasks
 
         register_periodic("events.cards", tasks.cards_round)
+        # … and registers the Open311 requests the intake workers have not taken yet.
+        register_periodic("events.open311_intake", tasks.open311_intake_round)

@@ -3,6 +3,8 @@
 notify
     the in-app notification and its e-mail/SMS deliveries, enqueued in the
     caller's transaction (the transactional outbox)
+notify_many
+    the same for several people at once (bulk inserts)
 delivery_send
     what the ``deliver_notification`` task does: claim, send once, record
 delivery_retry
@@ -21,7 +23,7 @@ change that caused them committed. The worker runs each task at least once;
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +144,46 @@ def notify(
             )
             _enqueue(delivery.pk)
     return notification
+
+
+def notify_many(
+    *, users: Sequence[User], kind: str, context: Mapping[str, Any] | None = None
+) -> list[Notification]:
+    """:func:`notify` for several people at once about the same thing (no case): the same
+    rows — a notification each, in their language, a delivery per channel they have, a
+    ``deliver_notification`` task per delivery — written with one insert for the
+    notifications and one for the deliveries (the tasks are one insert each, as the tasks
+    backend enqueues them). Call it inside the transaction of the change. A person listed
+    twice is told twice (as two ``notify`` calls would)."""
+    values: dict[str, Any] = json_safe(dict(context or {}))
+    rows = []
+    for user in users:
+        language = user_language(user)
+        title, body = texts.render(kind, values, language)
+        rows.append(
+            Notification(
+                user=user,
+                kind=kind,
+                context=values,
+                language=language,
+                title=title[:200],
+                body=body,
+                url=str(values.get("url") or "")[:500],
+            )
+        )
+    if not rows:
+        return rows
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(rows)
+        deliveries = [
+            NotificationDelivery(notification=row, channel=channel, address=address)
+            for user, row in zip(users, rows, strict=True)
+            for channel, address in _channels(user)
+        ]
+        NotificationDelivery.objects.bulk_create(deliveries)
+        for delivery in deliveries:
+            _enqueue(delivery.pk)
+    return rows
 
 
 def notify_phone(

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.events import services
-from yiwang.events.models import ApiKey
+from yiwang.events.models import ApiKey, IntakeRequest
 
 ADD_FIELDS = ["name", "owner", "rate_per_minute"]
 SHOWN_FIELDS = [
@@ -71,3 +71,38 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for key in queryset:
             services.api_key_revoke(actor=request.user, key=key)
         messages.success(request, _("Revoked %(n)d API keys.") % {"n": queryset.count()})
+
+
+@admin.register(IntakeRequest)
+class IntakeRequestAdmin(admin.ModelAdmin):
+    """The Open311 intake queue (``YIWANG_OPEN311_ASYNC``), read-only: what waits, what was
+    registered as which event, and what registration refused and why (also answered at the
+    request's token). Rows are written only by the Open311 services."""
+
+    list_display = ("received_at", "token", "state", "event", "error_status", "error", "key")
+    list_filter = ("state",)
+    search_fields = ("token", "event__number")
+    date_hierarchy = "received_at"
+    list_select_related = ("event", "key")
+    readonly_fields = (
+        "token",
+        "key",
+        "received_at",
+        "state",
+        "attempts",
+        "event",
+        "error_status",
+        "error",
+        "done_at",
+        "payload",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -80,7 +81,7 @@ def service_document(category: Category) -> dict[str, Any]:
         "service_name": _name(category.name_zh, category.name_en),
         "description": service_notice(category),
         "metadata": bool(service_attributes(category)),
-        "type": "realtime",
+        "type": "batch" if settings.YIWANG_OPEN311_ASYNC else "realtime",
         "keywords": category.keywords or None,
         "group": _name(parent.name_zh, parent.name_en) if parent is not None else None,
     }

@@ -22,11 +22,13 @@ from django.views.decorators.csrf import csrf_exempt
 
 from yiwang.core.clients import client_address
 from yiwang.events.errors import EventError, EventNotAllowed
+from yiwang.events.models import IntakeRequest
 from yiwang.events.open311 import params
 from yiwang.events.open311.documents import (
     definition_document,
     request_document,
     service_document,
+    service_notice,
 )
 from yiwang.events.open311.formats import FORMATS, XML, Open311Error, error_response, respond
 from yiwang.events.selectors.open311 import (
@@ -35,6 +37,7 @@ from yiwang.events.selectors.open311 import (
     open311_requests,
     open311_service,
     open311_services,
+    open311_token,
 )
 from yiwang.events.services.open311 import (
     RateLimited,
@@ -42,6 +45,7 @@ from yiwang.events.services.open311 import (
     open311_address_admit,
     open311_key_admit,
     open311_request_create,
+    open311_request_enqueue,
 )
 from yiwang.events.types import Place
 
@@ -205,18 +209,18 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     longitude = params.coordinate(data, "long", 180)
     if (latitude is None) != (longitude is None):
         raise Open311Error(400, _("lat and long must be sent together."))
-    event = open311_request_create(
-        key=request.open311_key,  # type: ignore[attr-defined]
-        category=category,
-        place=Place(
+    given = {
+        "key": request.open311_key,  # type: ignore[attr-defined]
+        "category": category,
+        "place": Place(
             latitude=latitude,
             longitude=longitude,
             address=params.optional(data, "address_string"),
         ),
-        address_id=params.optional(data, "address_id"),
-        description=data.get("description") or "",
-        attributes=params.attributes(data),
-        submitter=Submitter(
+        "address_id": params.optional(data, "address_id"),
+        "description": data.get("description") or "",
+        "attributes": params.attributes(data),
+        "submitter": Submitter(
             first_name=params.optional(data, "first_name")[:50],
             last_name=params.optional(data, "last_name")[:50],
             phone=params.optional(data, "phone"),
@@ -224,12 +228,22 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             device_id=params.optional(data, "device_id"),
             account_id=params.optional(data, "account_id"),
         ),
-        media_url=params.optional(data, "media_url"),
-    )
+        "media_url": params.optional(data, "media_url"),
+    }
+    account_id = params.optional(data, "account_id") or None
+    if settings.YIWANG_OPEN311_ASYNC:
+        queued = open311_request_enqueue(**given)
+        accepted = {
+            "token": queued.token,
+            "service_notice": service_notice(category),
+            "account_id": account_id,
+        }
+        return respond(fmt, "service_requests", [accepted], status=202)
+    event = open311_request_create(**given)
     created = {
         "service_request_id": event.number,
         "service_notice": request_document(event)["service_notice"],
-        "account_id": params.optional(data, "account_id") or None,
+        "account_id": account_id,
     }
     return respond(fmt, "service_requests", [created], status=201)
 
@@ -283,16 +297,21 @@ def request_detail(request: HttpRequest, number: str, *, fmt: str) -> HttpRespon
 
 @open311_view("GET")
 def token(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
-    """GET service_request_id from a token: this server creates requests synchronously (every
-    service is ``realtime``) and never issues a token, so every token is unknown."""
-    raise Open311Error(
-        404,
-        _(
-            "token %(token)s was not found: this server answers POST requests with the "
-            "service_request_id at once and issues no tokens."
+    """GET service_request_id from a token (requests accepted asynchronously,
+    ``YIWANG_OPEN311_ASYNC``): the token alone while the request waits in the queue, with
+    its service_request_id once registered; a request refused at registration answers
+    the error list with the status its POST would have had."""
+    queued = open311_token(token)
+    if queued is None:
+        raise Open311Error(404, _("token %(token)s was not found.") % {"token": token})
+    if queued.state == IntakeRequest.State.FAILED:
+        raise Open311Error(
+            queued.error_status or 400,
+            _("The request of token %(token)s was refused at registration: %(error)s")
+            % {"token": token, "error": queued.error},
         )
-        % {"token": token},
-    )
+    number = queued.event.number if queued.event is not None else None
+    return respond(fmt, "service_requests", [{"service_request_id": number, "token": token}])
 
 
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:

@@ -14,7 +14,15 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from yiwang.events.models import OPEN_STATUSES, Category, Event, EventEntry, EventPhoto, Status
+from yiwang.events.models import (
+    OPEN_STATUSES,
+    Category,
+    Event,
+    EventEntry,
+    EventPhoto,
+    IntakeRequest,
+    Status,
+)
 from yiwang.events.selectors.lookups import categories_leaves
 
 OPEN = "open"
@@ -102,3 +110,16 @@ def open311_request(number: str, *, with_history: bool = False) -> Event | None:
     """The published event whose number is ``number``, or None."""
     found = open311_requests(ids=[number], limit=1, with_history=with_history)
     return found[0] if found else None
+
+
+def open311_token(token: str) -> IntakeRequest | None:
+    """The queued request (the intake queue's row) a GeoReport v2 ``token`` names, with its
+    event's number when registered, or None. One query. A token is a random secret of the
+    integrator that posted: it shows only the service_request_id (public anyway) or the
+    refusal, never the request's content."""
+    return (
+        IntakeRequest.objects.select_related("event")
+        .only("token", "state", "error", "error_status", "event__number")
+        .filter(token=token)
+        .first()
+    )

@@ -43,6 +43,7 @@ from yiwang.events.services.intake import (
     event_register,
     event_split,
 )
+from yiwang.events.services.open311 import open311_intake_register, open311_request_enqueue
 from yiwang.events.services.rating import event_rate_by_link
 
 __all__ = [
@@ -73,6 +74,8 @@ __all__ = [
     "event_return",
     "event_sign",
     "event_split",
+    "open311_intake_register",
+    "open311_request_enqueue",
     "supervision_answer",
     "supervision_issue",
 ]

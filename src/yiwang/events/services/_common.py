@@ -204,6 +204,20 @@ def notify_department(
         notify(user=user, kind=kind, context={"number": event.number, **dict(context or {})})
 
 
+def notify_departments(
+    departments: Iterable[Department],
+    kind: str,
+    event: Event,
+    context: Mapping[str, Any] | None = None,
+) -> None:
+    """``notify_department`` for each of ``departments``, the notifications of all of them
+    written together (``notifications.services.notify_many``): what a dispatch does."""
+    from yiwang.notifications.services import notify_many
+
+    users = [user for d in departments for user in department_officers(d, HANDLERS)]
+    notify_many(users=users, kind=kind, context={"number": event.number, **dict(context or {})})
+
+
 def notify_reporters(event: Event, kind: str, context: Mapping[str, Any] | None = None) -> None:
     """Tell the reporter with an account, and those of every event merged into this one."""
     from yiwang.notifications.services import notify

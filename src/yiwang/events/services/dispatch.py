@@ -20,12 +20,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed, WindowClosed
-from yiwang.events.models import Arbitration, Assignment, Event, Status
+from yiwang.events.models import Arbitration, Assignment, DispatchRule, Event, Status
 from yiwang.events.services import _common as c
 from yiwang.identity.models import Department
 
 #: The second return of one event (by one unit twice, or by units in turn) goes to a supervisor.
 RETURNS_BEFORE_ARBITRATION = 2
+
+
+class _Unknown:
+    """Not looked up yet (as opposed to None: looked up, the directory has no rule)."""
+
+
+UNKNOWN = _Unknown()
 
 
 def _assign(
@@ -37,15 +44,20 @@ def _assign(
     at: datetime,
     reason: str,
     from_directory: bool = False,
+    rule: DispatchRule | _Unknown | None = UNKNOWN,
+    fresh: bool = False,
 ) -> list[Department]:
-    """End the event's active assignments and give it to ``lead`` (+ ``supporting``)."""
+    """End the event's active assignments (none to end when ``fresh``: registered in this
+    transaction) and give it to ``lead`` (+ ``supporting``). ``rule``: the directory's
+    rule for the event when the caller has it already."""
     if not lead.is_active:
         raise EventInvalid(_("The lead department is not active."), field="lead")
-    _refuse_push_down(event, lead)
+    _refuse_push_down(event, lead, rule)
     helpers = [d for d in dict.fromkeys(supporting) if d.pk != lead.pk]
     if any(not d.is_active for d in helpers):
         raise EventInvalid(_("A supporting department is not active."), field="supporting")
-    Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
+    if not fresh:
+        Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
     by = actor if getattr(actor, "pk", None) else None
     Assignment.objects.bulk_create(
         [
@@ -65,7 +77,9 @@ def _assign(
     return helpers
 
 
-def _refuse_push_down(event: Event, lead: Department) -> None:
+def _refuse_push_down(
+    event: Event, lead: Department, rule: DispatchRule | _Unknown | None = UNKNOWN
+) -> None:
     """A department's matter may not be pushed down to a street office (国办函〔2025〕66号).
 
     Refuses a street office (街道办事处) as the lead unit when the dispatch
@@ -79,7 +93,8 @@ def _refuse_push_down(event: Event, lead: Department) -> None:
 
     if lead.kind != Department.Kind.STREET_OFFICE:
         return
-    rule = dispatch_rule_for(category=event.category, district=event.district)
+    if isinstance(rule, _Unknown):
+        rule = dispatch_rule_for(category=event.category, district=event.district)
     if rule is None or rule.lead.kind == Department.Kind.STREET_OFFICE:
         return
     if rule.lead_id == lead.pk or rule.supporting.filter(pk=lead.pk).exists():
@@ -100,13 +115,12 @@ def _refuse_push_down(event: Event, lead: Department) -> None:
 
 
 def _announce(event: Event, lead: Department, helpers: list[Department]) -> None:
-    for department in [lead, *helpers]:
-        c.notify_department(
-            department,
-            "event_assigned",
-            event,
-            {"category": event.category.name_zh, "due": event.handle_due_at},
-        )
+    c.notify_departments(
+        [lead, *helpers],
+        "event_assigned",
+        event,
+        {"category": event.category.name_zh, "due": event.handle_due_at},
+    )
 
 
 def event_dispatch(
@@ -137,48 +151,78 @@ def event_dispatch(
         if event.status != Status.REGISTERED:
             raise EventConflict(_("Only a registered event can be dispatched."))
         rule = dispatch_rule_for(category=event.category, district=event.district)
-        from_directory = lead is None
-        if lead is None:
-            if rule is None:
-                raise EventInvalid(
-                    _(
-                        "The dispatch directory has no unit for this category and district: "
-                        "choose the lead department."
-                    ),
-                    field="lead",
-                )
-            lead, supporting = rule.lead, list(rule.supporting.all())
-        elif (rule is None or rule.lead_id != lead.pk) and not reason:
-            raise EventInvalid(_("Say why the directory is overridden."), field="reason")
-        event.directory = rule.directory if rule is not None else None
-        c.step(event, "dispatch", role, {"department": lead.code}, actor=actor, at=at)
-        helpers = _assign(
+        return dispatch_unchecked(
             event,
+            rule=rule,
             lead=lead,
             supporting=supporting,
+            role=role,
             actor=actor,
-            at=at,
             reason=reason,
-            from_directory=from_directory,
-        )
-        c.start_clock(event, dispatched_at=at, clock_start=at)
-        c.save(event, ["status", "lead_department", "directory", *c.CLOCK_FIELDS], at)
-        c.record(
-            event,
-            "dispatched",
-            actor=actor,
             at=at,
-            text=lead.name_zh,
-            data={
-                "lead": lead.code,
-                "supporting": [d.code for d in helpers],
-                "reason": reason,
-                "from_directory": from_directory,
-                "directory": rule.directory.version if rule is not None else None,
-            },
-            public=True,
         )
-        _announce(event, lead, helpers)
+
+
+def dispatch_unchecked(
+    event: Event,
+    *,
+    rule: DispatchRule | None,
+    lead: Department | None,
+    supporting: Sequence[Department],
+    role: str,
+    actor: Any,
+    reason: str,
+    at: datetime,
+    fresh: bool = False,
+) -> Event:
+    """The dispatch itself, for ``event_dispatch`` (which locked the event and checked the
+    actor and the status) and for ``event_register`` (``fresh``: the event was created in
+    this very transaction, so no one else can see it, it holds no assignment, and its rule
+    was looked up already). Call inside a transaction."""
+    from_directory = lead is None
+    if lead is None:
+        if rule is None:
+            raise EventInvalid(
+                _(
+                    "The dispatch directory has no unit for this category and district: "
+                    "choose the lead department."
+                ),
+                field="lead",
+            )
+        lead, supporting = rule.lead, list(rule.supporting.all())
+    elif (rule is None or rule.lead_id != lead.pk) and not reason:
+        raise EventInvalid(_("Say why the directory is overridden."), field="reason")
+    event.directory = rule.directory if rule is not None else None
+    c.step(event, "dispatch", role, {"department": lead.code}, actor=actor, at=at)
+    helpers = _assign(
+        event,
+        lead=lead,
+        supporting=supporting,
+        actor=actor,
+        at=at,
+        reason=reason,
+        from_directory=from_directory,
+        rule=rule,
+        fresh=fresh,
+    )
+    c.start_clock(event, dispatched_at=at, clock_start=at)
+    c.save(event, ["status", "lead_department", "directory", *c.CLOCK_FIELDS], at)
+    c.record(
+        event,
+        "dispatched",
+        actor=actor,
+        at=at,
+        text=lead.name_zh,
+        data={
+            "lead": lead.code,
+            "supporting": [d.code for d in helpers],
+            "reason": reason,
+            "from_directory": from_directory,
+            "directory": rule.directory.version if rule is not None else None,
+        },
+        public=True,
+    )
+    _announce(event, lead, helpers)
     return event
 
 

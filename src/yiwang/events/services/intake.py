@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiwang.core.calendar import calendar_pinned
 from yiwang.events.errors import EventConflict, EventInvalid
 from yiwang.events.models import (
     OPEN_STATUSES,
@@ -67,6 +68,33 @@ def _number(event: Event, at: datetime) -> str:
     return f"{timezone.localdate(at):%Y%m%d}{event.pk:08d}"
 
 
+def event_register_check(
+    *,
+    channel: str,
+    category: Category,
+    reporter: Reporter,
+    place: Place,
+    description: str,
+    urgency: str = "normal",
+) -> str:
+    """What ``event_register`` refuses before writing anything (all but who the actor is):
+    raises its ``EventInvalid``, else returns the description as it will be stored. Called
+    by ``event_register`` and by whoever accepts a report now to register it later (the
+    Open311 intake queue), so the refusals found early are the same. One query (whether
+    the category has children)."""
+    if channel not in Channel.values:
+        raise EventInvalid(_("Unknown channel."), field="channel")
+    if urgency not in Urgency.values:
+        raise EventInvalid(_("Unknown urgency."), field="urgency")
+    if not category.is_active or category.children.exists():
+        raise EventInvalid(_("Choose an active leaf category."), field="category")
+    body = c.text(description, "description", max_length=MAX_DESCRIPTION)
+    _check_place(place)
+    if not reporter.anonymous and channel == Channel.HOTLINE and not reporter.phone:
+        raise EventInvalid(_("The caller's phone number is required."), field="phone")
+    return body
+
+
 def event_register(
     *,
     actor: Any,
@@ -96,19 +124,17 @@ def event_register(
     a point outside WGS-84 ranges). Only an operator registers hotline calls.
     """
     at = c.now(at)
-    if channel not in Channel.values:
-        raise EventInvalid(_("Unknown channel."), field="channel")
-    if urgency not in Urgency.values:
-        raise EventInvalid(_("Unknown urgency."), field="urgency")
     if channel == Channel.HOTLINE:
         c.require_operator(actor)
-    if not category.is_active or category.children.exists():
-        raise EventInvalid(_("Choose an active leaf category."), field="category")
-    body = c.text(description, "description", max_length=MAX_DESCRIPTION)
-    _check_place(place)
-    if not reporter.anonymous and channel == Channel.HOTLINE and not reporter.phone:
-        raise EventInvalid(_("The caller's phone number is required."), field="phone")
-    with transaction.atomic():
+    body = event_register_check(
+        channel=channel,
+        category=category,
+        reporter=reporter,
+        place=place,
+        description=description,
+        urgency=urgency,
+    )
+    with transaction.atomic(), calendar_pinned():
         district = _district(place)
         instance = workflow_start(definition_name="city_event", at=at, actor=actor)
         citizen = reporter.citizen if getattr(reporter.citizen, "pk", None) else None
@@ -154,10 +180,21 @@ def event_register(
         )
         if auto_dispatch:
             from yiwang.events.selectors import dispatch_rule_for
-            from yiwang.events.services.dispatch import event_dispatch
+            from yiwang.events.services.dispatch import dispatch_unchecked
 
-            if dispatch_rule_for(category=category, district=district) is not None:
-                event = event_dispatch(actor=None, event=event, at=at)
+            rule = dispatch_rule_for(category=category, district=district)
+            if rule is not None:
+                event = dispatch_unchecked(
+                    event,
+                    rule=rule,
+                    lead=None,
+                    supporting=(),
+                    role="system",
+                    actor=None,
+                    reason="",
+                    at=at,
+                    fresh=True,
+                )
     return event
 
 
@@ -298,7 +335,7 @@ def event_alarm(
         return dead_letter_record(
             topic=topic, payload=payload, reason="unknown device", device_code=device_code, at=at
         )
-    with transaction.atomic():
+    with transaction.atomic(), calendar_pinned():
         devices_lock([device.code])
         window = timedelta(minutes=device.alarm_window_minutes)
         recent = (
@@ -338,10 +375,19 @@ def event_alarm(
         event.alarm_count = 1
         event.last_alarm_at = at
         c.save(event, ["device", "alarm_count", "last_alarm_at"], at)
-        from yiwang.events.services.dispatch import event_dispatch
+        from yiwang.events.selectors import dispatch_rule_for
+        from yiwang.events.services.dispatch import dispatch_unchecked
 
-        event = event_dispatch(
-            actor=None, event=event, lead=device.department, reason="IoT device owner", at=at
+        event = dispatch_unchecked(
+            event,
+            rule=dispatch_rule_for(category=event.category, district=event.district),
+            lead=device.department,
+            supporting=(),
+            role="system",
+            actor=None,
+            reason="IoT device owner",
+            at=at,
+            fresh=True,
         )
     return event
 

@@ -10,29 +10,37 @@
 - :func:`open311_request_create`: POST requests — the attributes checked
   against the category's form, then ``event_register`` (channel ``open311``,
   dispatched at once from the directory), synchronously.
+- :func:`open311_request_enqueue` and :func:`open311_intake_register`: the same,
+  asynchronously (``YIWANG_OPEN311_ASYNC``): the request checked and stored with a
+  GeoReport v2 ``token`` at once, registered by the intake workers in batches.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from yiwang.events.errors import EventError, EventInvalid, EventNotAllowed
-from yiwang.events.models import ApiKey, Category, Channel, Event
+from yiwang.events.models import ApiKey, Category, Channel, Event, IntakeRequest
 from yiwang.events.open311.documents import LIST_DATATYPES, service_attributes
 from yiwang.events.selectors import api_key_for
-from yiwang.events.services.intake import event_register
+from yiwang.events.services.intake import event_register, event_register_check
 from yiwang.events.types import Place, Reporter
 from yiwang.identity.services.throttle import Bucket, ThrottleRule, throttle_charge
+
+logger = logging.getLogger(__name__)
 
 #: How often ``last_used_at`` is written at most: a busy key does not rewrite its row
 #: on every request.
@@ -206,6 +214,115 @@ def open311_attributes(category: Category, given: Mapping[str, Any]) -> dict[str
     return answers
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A POST requests checked at the edge: what ``event_register`` will be given, in JSON
+    (:meth:`as_json`, stored by the intake queue; :meth:`from_json` reads it back)."""
+
+    place: Place
+    reporter: Reporter
+    description: str
+    attributes: dict[str, Any]
+    media: tuple[str, ...]
+
+    def as_json(self, category: Category) -> dict[str, Any]:
+        return {
+            "service_code": category.code,
+            "place": {
+                "latitude": self.place.latitude,
+                "longitude": self.place.longitude,
+                "address": self.place.address,
+            },
+            "reporter": {
+                "phone": self.reporter.phone,
+                "name": self.reporter.name,
+                "anonymous": self.reporter.anonymous,
+            },
+            "description": self.description,
+            "attributes": self.attributes,
+            "media": list(self.media),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Prepared:
+        return cls(
+            place=Place(**data["place"]),
+            reporter=Reporter(**data["reporter"]),
+            description=data["description"],
+            attributes=dict(data["attributes"]),
+            media=tuple(data["media"]),
+        )
+
+
+def open311_request_prepare(
+    *,
+    key: ApiKey,
+    category: Category,
+    place: Place,
+    description: str = "",
+    address_id: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    submitter: Submitter = Submitter(),
+    media_url: str = "",
+    register_checks: bool = True,
+) -> Prepared:
+    """Check a POST requests as far as can be done without writing and return what it will
+    register. Raises ``EventInvalid`` as :func:`open311_request_create` does. With
+    ``register_checks`` also what ``event_register`` checks (``event_register_check``,
+    one query: whether the category has children), for a request registered later; the
+    synchronous path leaves them to ``event_register`` itself."""
+    if not place.has_point and not place.address.strip() and not address_id.strip():
+        raise EventInvalid(
+            _("A location is required: lat and long, address_string or address_id."), field="lat"
+        )
+    if media_url and not media_url.lower().startswith(("http://", "https://")):
+        raise EventInvalid(_("media_url must be an http or https URL."), field="media_url")
+    if len(media_url) > 500:
+        raise EventInvalid(_("media_url is longer than 500 characters."), field="media_url")
+    answers = open311_attributes(category, attributes or {})
+    contact = {
+        "email": submitter.email[:254],
+        "device_id": submitter.device_id[:100],
+        "account_id": submitter.account_id[:100],
+        "address_id": address_id.strip()[:100],
+        "api_key": key.prefix,
+    }
+    answers["_open311"] = {k: v for k, v in contact.items() if v}
+    anonymous = not (submitter.name or submitter.phone or submitter.email)
+    reporter = Reporter(phone=submitter.phone, name=submitter.name, anonymous=anonymous)
+    body = description.strip() or category.name_zh
+    if register_checks:
+        body = event_register_check(
+            channel=Channel.OPEN311,
+            category=category,
+            reporter=reporter,
+            place=place,
+            description=body,
+        )
+    return Prepared(
+        place=place,
+        reporter=reporter,
+        description=body,
+        attributes=answers,
+        media=(media_url,) if media_url else (),
+    )
+
+
+def _register(key: ApiKey, category: Category, prepared: Prepared, at: datetime | None) -> Event:
+    return event_register(
+        actor=key.owner,
+        channel=Channel.OPEN311,
+        category=category,
+        reporter=prepared.reporter,
+        place=prepared.place,
+        description=prepared.description,
+        attributes=prepared.attributes,
+        media=list(prepared.media),
+        at=at,
+        auto_dispatch=True,
+    )
+
+
 def open311_request_create(
     *,
     key: ApiKey,
@@ -229,33 +346,122 @@ def open311_request_create(
     Raises ``EventInvalid`` (no location, an attribute at fault, what
     ``event_register`` refuses: a description over 4,000 characters, a bad point).
     """
-    if not place.has_point and not place.address.strip() and not address_id.strip():
-        raise EventInvalid(
-            _("A location is required: lat and long, address_string or address_id."), field="lat"
-        )
-    if media_url and not media_url.lower().startswith(("http://", "https://")):
-        raise EventInvalid(_("media_url must be an http or https URL."), field="media_url")
-    if len(media_url) > 500:
-        raise EventInvalid(_("media_url is longer than 500 characters."), field="media_url")
-    answers = open311_attributes(category, attributes or {})
-    contact = {
-        "email": submitter.email[:254],
-        "device_id": submitter.device_id[:100],
-        "account_id": submitter.account_id[:100],
-        "address_id": address_id.strip()[:100],
-        "api_key": key.prefix,
-    }
-    answers["_open311"] = {k: v for k, v in contact.items() if v}
-    anonymous = not (submitter.name or submitter.phone or submitter.email)
-    return event_register(
-        actor=key.owner,
-        channel=Channel.OPEN311,
+    prepared = open311_request_prepare(
+        key=key,
         category=category,
-        reporter=Reporter(phone=submitter.phone, name=submitter.name, anonymous=anonymous),
         place=place,
-        description=description.strip() or category.name_zh,
-        attributes=answers,
-        media=[media_url] if media_url else [],
-        at=at,
-        auto_dispatch=True,
+        description=description,
+        address_id=address_id,
+        attributes=attributes,
+        submitter=submitter,
+        media_url=media_url,
+        register_checks=False,  # event_register makes them
     )
+    return _register(key, category, prepared, at)
+
+
+# --- the intake queue (GeoReport v2 tokens) -------------------------------------------------
+
+#: A row whose registration failed this often for a reason other than a refusal (a bug, the
+#: database) is given up: failed, with the error, visible in the admin and at its token.
+MAX_ATTEMPTS = 3
+
+
+def open311_request_enqueue(
+    *,
+    key: ApiKey,
+    category: Category,
+    place: Place,
+    description: str = "",
+    address_id: str = "",
+    attributes: Mapping[str, Any] | None = None,
+    submitter: Submitter = Submitter(),
+    media_url: str = "",
+    at: datetime | None = None,
+) -> IntakeRequest:
+    """Accept a POST requests for registration later (GeoReport v2 ``batch`` services): the
+    request is checked as :func:`open311_request_create` checks it (the same refusals,
+    at once), stored in one row with a fresh ``token`` and answered with it; a worker
+    (:func:`open311_intake_register`) registers it. One insert; no lock, no audit entry
+    (the event's registration is audited, with the instant the request was received)."""
+    prepared = open311_request_prepare(
+        key=key,
+        category=category,
+        place=place,
+        description=description,
+        address_id=address_id,
+        attributes=attributes,
+        submitter=submitter,
+        media_url=media_url,
+    )
+    return IntakeRequest.objects.create(
+        token=secrets.token_urlsafe(16),
+        key=key,
+        received_at=at or timezone.now(),
+        payload=prepared.as_json(category),
+    )
+
+
+def _status_of(exc: EventError) -> int:
+    return 403 if isinstance(exc, EventNotAllowed) else 400
+
+
+def open311_intake_register(*, limit: int = 100, at: datetime | None = None) -> int:
+    """Register up to ``limit`` queued Open311 requests, oldest first; returns how many were
+    taken (registered or failed). What the intake workers run in a loop
+    (``manage.py open311_intake``), and the tests' worker.
+
+    Claims the rows with ``SELECT … FOR UPDATE SKIP LOCKED``, so workers running at once
+    take disjoint batches, and keeps them locked while it registers each (in a savepoint of
+    the batch's one transaction) and marks it: if the worker dies mid-batch, the whole
+    batch rolls back (no event registered, every row still queued) and the next worker
+    takes it again. A refusal found only now (``EventError``: the category was retired
+    meanwhile, the directory's lead department is inactive…) marks the row failed with
+    the message and the HTTP status the POST would have answered; any other error is
+    retried by the next batch, up to :data:`MAX_ATTEMPTS`. The event is registered at the
+    instant the request was received (``received_at``).
+    """
+    done = at or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            IntakeRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("key__owner")
+            .filter(state=IntakeRequest.State.QUEUED)
+            .order_by("id")[:limit]
+        )
+        if not rows:
+            return 0
+        codes = {row.payload.get("service_code") for row in rows}
+        categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
+        for row in rows:
+            _register_row(row, categories)
+            if row.state != IntakeRequest.State.QUEUED:
+                row.done_at = done
+        IntakeRequest.objects.bulk_update(
+            rows, ["state", "attempts", "event", "error", "error_status", "done_at"]
+        )
+    return len(rows)
+
+
+def _register_row(row: IntakeRequest, categories: Mapping[str, Category]) -> None:
+    row.attempts += 1
+    category = categories.get(row.payload.get("service_code", ""))
+    try:
+        with transaction.atomic():
+            if category is None:
+                raise EventInvalid(_("The service was withdrawn."), field="service_code")
+            event = _register(row.key, category, Prepared.from_json(row.payload), row.received_at)
+    except EventError as exc:
+        row.state = IntakeRequest.State.FAILED
+        row.error = exc.message[:1000]
+        row.error_status = _status_of(exc)
+    except Exception as exc:  # a bug or the database: kept on the row, retried, given up
+        logger.exception("Open311 intake request %s: registration failed", row.token)
+        row.error = f"{type(exc).__name__}: {exc}"[:1000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.state = IntakeRequest.State.FAILED
+            row.error_status = 500
+    else:
+        row.state = IntakeRequest.State.REGISTERED
+        row.event = event
+        row.error = ""
