@@ -104,6 +104,25 @@ def _enqueue(delivery_id: int, *, run_after: datetime | None = None) -> None:
         logger.warning("delivery %s: backend cannot defer, retry left to an admin", delivery_id)
 
 
+def _rendered(
+    kind: str, values: dict[str, Any], language: str, *, user: User | None, case: Case | None = None
+) -> Notification:
+    """The notification of ``kind`` to ``user`` (None: a phone number without an account),
+    its title and text rendered in ``language``, linked to ``values["url"]`` or the case;
+    not saved yet."""
+    title, body = texts.render(kind, values, language)
+    return Notification(
+        user=user,
+        case=case,
+        kind=kind,
+        context=values,
+        language=language,
+        title=title[:200],
+        body=body,
+        url=str(values.get("url") or _case_url(case))[:500],
+    )
+
+
 def notify(
     *,
     user: User,
@@ -125,19 +144,9 @@ def notify(
     values: dict[str, Any] = json_safe(dict(context or {}))
     if case is not None:
         values.setdefault("number", str(getattr(case, "number", "")))
-    language = user_language(user)
-    title, body = texts.render(kind, values, language)
+    notification = _rendered(kind, values, user_language(user), user=user, case=case)
     with transaction.atomic(savepoint=False):
-        notification = Notification.objects.create(
-            user=user,
-            case=case,
-            kind=kind,
-            context=values,
-            language=language,
-            title=title[:200],
-            body=body,
-            url=str(values.get("url") or _case_url(case))[:500],
-        )
+        notification.save(force_insert=True)
         for channel, address in _channels(user):
             delivery = NotificationDelivery.objects.create(
                 notification=notification, channel=channel, address=address
@@ -156,21 +165,7 @@ def notify_many(
     backend enqueues them). Call it inside the transaction of the change. A person listed
     twice is told twice (as two ``notify`` calls would)."""
     values: dict[str, Any] = json_safe(dict(context or {}))
-    rows = []
-    for user in users:
-        language = user_language(user)
-        title, body = texts.render(kind, values, language)
-        rows.append(
-            Notification(
-                user=user,
-                kind=kind,
-                context=values,
-                language=language,
-                title=title[:200],
-                body=body,
-                url=str(values.get("url") or "")[:500],
-            )
-        )
+    rows = [_rendered(kind, values, user_language(user), user=user) for user in users]
     if not rows:
         return rows
     with transaction.atomic(savepoint=False):
@@ -196,18 +191,9 @@ def notify_phone(
     NotificationDelivery, with its ``deliver_notification`` task.
     """
     values: dict[str, Any] = json_safe(dict(context or {}))
-    language = settings.LANGUAGE_CODE
-    title, body = texts.render(kind, values, language)
+    notification = _rendered(kind, values, settings.LANGUAGE_CODE, user=None)
     with transaction.atomic(savepoint=False):
-        notification = Notification.objects.create(
-            user=None,
-            kind=kind,
-            context=values,
-            language=language,
-            title=title[:200],
-            body=body,
-            url=str(values.get("url") or "")[:500],
-        )
+        notification.save(force_insert=True)
         delivery = NotificationDelivery.objects.create(
             notification=notification, channel=NotificationDelivery.Channel.SMS, address=phone
         )
