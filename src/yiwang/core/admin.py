@@ -209,7 +209,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
             calendar_day_delete(day=day, actor=request.user)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyModelAdmin(admin.ModelAdmin):
     """Nobody adds, changes or deletes through the admin."""
 
     actions = None
@@ -225,7 +225,7 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(_ReadOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """The audit log, read-only for everyone: it is written only by ``audit_record``.
 
     The list starts with how the log is doing (``audit_status``): the newest
@@ -247,7 +247,7 @@ class AuditEntryAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(AuditCheckpoint)
-class AuditCheckpointAdmin(_ReadOnlyAdmin):
+class AuditCheckpointAdmin(ReadOnlyModelAdmin):
     """The signed checkpoints of the audit chain (the scheduler issues them)."""
 
     list_display = ["seq", "issued_at", "key_id", "hash"]

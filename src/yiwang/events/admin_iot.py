@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from yiwang.core.admin import ReadOnlyModelAdmin
 from yiwang.core.errors import DomainError
 from yiwang.events.models import AlarmReceipt, DeadLetter, Device
 from yiwang.events.services.iot import dead_letter_reprocess
@@ -101,7 +102,7 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(AlarmReceipt)
-class AlarmReceiptAdmin(admin.ModelAdmin):
+class AlarmReceiptAdmin(ReadOnlyModelAdmin):
     """Every alarm message taken, by device and message id, and where it went (read-only)."""
 
     list_display = (
@@ -116,12 +117,3 @@ class AlarmReceiptAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     list_select_related = ("event", "dead_letter")
     actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

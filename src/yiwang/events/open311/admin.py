@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.admin import ReadOnlyModelAdmin
 from yiwang.events import services
 from yiwang.events.models import ApiKey, IntakeRequest
 
@@ -74,7 +75,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntakeRequest)
-class IntakeRequestAdmin(admin.ModelAdmin):
+class IntakeRequestAdmin(ReadOnlyModelAdmin):
     """The Open311 intake queue (``YIWANG_OPEN311_ASYNC``), read-only: what waits, what was
     registered as which event, and what registration refused and why (also answered at the
     request's token). Rows are written only by the Open311 services."""
@@ -97,12 +98,3 @@ class IntakeRequestAdmin(admin.ModelAdmin):
         "payload",
     )
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
