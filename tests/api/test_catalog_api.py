@@ -189,3 +189,65 @@ def test_a_guides_result_and_files_are_in_the_detail(client, catalog):
     assert body["files"] == {"blank-form": f"/services/{item.code}/files/blank-form/"}
     assert client.get(body["files"]["blank-form"])["Content-Type"] == "application/pdf"
     assert client.get(f"/api/v1/services/{item.code}/versions/1").json()["files"] == {}
+
+
+def test_the_detail_and_the_department_list_give_the_departments_lines_and_windows(client):
+    # given a department with its lines and windows, and one that receives no one in person
+    bureau = DepartmentFactory(
+        code="CRJ",
+        name_zh="济南市公安局出入境管理支队",
+        phone="0531-66608321",
+        complaint_phone="12345",
+        address_zh="济南市历下区龙奥北路1号 济南市政务服务中心",
+        address_en="Jinan Government Service Center, 1 Long'ao North Road",
+        windows_zh="一楼C区 37—40号窗口",
+        windows_en="Ground floor, zone C, windows 37–40",
+        office_hours_zh="工作日 9:00—12:00，13:00—17:00",
+        office_hours_en="Working days 9:00–12:00 and 13:00–17:00",
+    )
+    online = DepartmentFactory(code="DSJ", complaint_phone="12345")
+    passport = publish_service(code="SVC-PASSPORT", department=bureau, name_zh="普通护照签发")
+    publish_service(code="SVC-DATA", department=online, name_zh="公共数据开放申请")
+
+    # when an integrator reads the guide and the list of departments
+    detail = client.get(f"/api/v1/services/{passport.item.code}").json()
+    departments = {d["code"]: d for d in client.get("/api/v1/departments").json()}
+
+    # then both carry the same numbers and windows the portal's guide shows
+    expected = {
+        "code": "CRJ",
+        "name_zh": "济南市公安局出入境管理支队",
+        "name_en": bureau.name_en,
+        "consultation_phone": "0531-66608321",
+        "complaint_phone": "12345",
+        "windows": [
+            {
+                "address_zh": "济南市历下区龙奥北路1号 济南市政务服务中心",
+                "address_en": "Jinan Government Service Center, 1 Long'ao North Road",
+                "windows_zh": "一楼C区 37—40号窗口",
+                "windows_en": "Ground floor, zone C, windows 37–40",
+                "office_hours_zh": "工作日 9:00—12:00，13:00—17:00",
+                "office_hours_en": "Working days 9:00–12:00 and 13:00–17:00",
+            }
+        ],
+    }
+    assert detail["department"] == expected
+    assert departments["CRJ"] == expected
+    # a department with no windows lists none, and still its complaint line
+    assert departments["DSJ"]["windows"] == []
+    assert departments["DSJ"]["consultation_phone"] == ""
+    assert departments["DSJ"]["complaint_phone"] == "12345"
+    # the list of services stays short: no contacts in a summary
+    summary = client.get("/api/v1/services", {"department": "CRJ"}).json()["results"][0]
+    assert set(summary["department"]) == {"code", "name_zh", "name_en"}
+
+
+def test_the_openapi_schema_documents_the_departments_contacts(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    contact = schemas["DepartmentContactOut"]["properties"]
+    assert {"consultation_phone", "complaint_phone", "windows"} <= set(contact)
+    assert "咨询电话" in contact["consultation_phone"]["description"]
+    window = schemas["ServiceWindowOut"]["properties"]
+    assert {"address_zh", "windows_zh", "office_hours_zh", "office_hours_en"} <= set(window)
+    detail = schemas["ServiceDetailOut"]["properties"]["department"]
+    assert detail == {"$ref": "#/components/schemas/DepartmentContactOut"}

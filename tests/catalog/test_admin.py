@@ -338,3 +338,187 @@ def test_a_published_versions_json_is_shown_indented(admin_client):
 
     assert '<pre class="json-view">[\n  {\n    &quot;name_' in html
     assert "&quot;name_zh&quot;: &quot;受理&quot;" in html
+
+
+# ------------------------------------------------------------- the form's fields as rows
+
+
+def rows_post(rows, *, initial):
+    """The structured editor's POST: the rows as the change page lists them (``initial`` of
+    them were there when it opened), and the choice to save them."""
+    data = {
+        "form_schema_editor": "rows",
+        "schema_fields-TOTAL_FORMS": str(len(rows)),
+        "schema_fields-INITIAL_FORMS": str(initial),
+        "schema_fields-MIN_NUM_FORMS": "0",
+        "schema_fields-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            if value is True:
+                value = "on"
+            if value is not False:
+                data[f"schema_fields-{i}-{key}"] = value
+    return data
+
+
+def draft_with_form(admin_client, code):
+    item = ServiceItem.objects.create(code=code, department=DepartmentFactory())
+    admin_client.post(reverse("admin:catalog_serviceversion_add"), version_form(item))
+    return item, ServiceVersion.objects.get(item=item)
+
+
+def test_the_change_page_lists_the_forms_fields_as_rows(admin_client):
+    # given a draft whose form has one text field (招牌内容)
+    _item, version = draft_with_form(admin_client, "11370100AD0020")
+
+    page = admin_client.get(reverse("admin:catalog_serviceversion_change", args=[version.pk]))
+
+    html = page.content.decode()
+    formset = page.context["adminform"].form.schema_fields
+    assert [f.initial["name"] for f in formset.initial_forms] == ["sign"]
+    assert 'name="schema_fields-0-title_zh"' in html and 'value="招牌内容"' in html
+    assert 'name="schema_fields-0-title_en"' in html and 'value="Text of the sign"' in html
+    assert 'name="form_schema_editor" value="rows" checked' in html
+    assert len(formset.extra_forms) == 2  # blank rows to add fields
+
+
+def test_fields_edited_as_rows_are_saved_as_the_schema_and_previewed(admin_client):
+    # given a draft whose form has one text field
+    item, version = draft_with_form(admin_client, "11370100AD0021")
+
+    # when the administrator relabels it, adds a required choice in a blank row, and puts
+    # the choice first
+    rows = [
+        {"ORDER": "2", "name": "sign", "title_zh": "招牌文字", "title_en": "Wording",
+         "type": "text", "required": False},
+        {"ORDER": "1", "name": "lit", "title_zh": "照明方式", "title_en": "Lighting",
+         "type": "choice", "required": True, "options_zh": "不发光\n内打光",
+         "options_en": "Unlit\nLit from inside"},
+        {"ORDER": "", "name": "", "title_zh": "", "title_en": "", "type": "text"},
+    ]  # fmt: skip
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk]),
+        version_form(
+            item, form_schema=json.dumps(version.form_schema), **rows_post(rows, initial=1)
+        ),
+    )
+
+    # then the schema is the rows', checked and saved in their order
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    version.refresh_from_db()
+    assert version.form_schema["x-order"] == ["lit", "sign"]
+    assert version.form_schema["required"] == ["lit"]
+    assert version.form_schema["properties"] == {
+        "lit": {"type": "string", "title": "照明方式", "title_en": "Lighting",
+                "enum": ["不发光", "内打光"], "enumNames_en": ["Unlit", "Lit from inside"]},
+        "sign": {"type": "string", "title": "招牌文字", "title_en": "Wording"},
+    }  # fmt: skip
+    # and the preview renders it as the portal would
+    preview = admin_client.get(reverse("admin:catalog_serviceversion_preview", args=[version.pk]))
+    html = preview.content.decode()
+    assert html.index("Lighting") < html.index("Wording")
+    assert "Lit from inside" in html
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"name": "Sign!"}, "Lower-case letters, digits and _"),
+        ({"type": "choice"}, "A choice needs its options"),
+        ({"type": "choice", "options_zh": "甲\n乙", "options_en": "A"}, "as many English options"),
+        ({"options_zh": "甲"}, "Only a choice has options"),
+        ({"title_zh": ""}, "This field is required"),
+    ],
+)
+def test_bad_rows_are_refused_with_the_error_on_the_row_and_nothing_changes(
+    admin_client, row, message
+):
+    item, version = draft_with_form(admin_client, "11370100AD0022")
+    before = version.form_schema
+    rows = [{"name": "sign", "title_zh": "招牌内容", "type": "text", **row}]
+
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk]),
+        version_form(item, form_schema=json.dumps(before), **rows_post(rows, initial=1)),
+    )
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["form_schema"] == ["Correct the form's fields below."]
+    assert message in str(form.schema_fields.errors)
+    version.refresh_from_db()
+    assert version.form_schema == before
+
+
+def test_two_rows_with_one_name_are_refused(admin_client):
+    item, version = draft_with_form(admin_client, "11370100AD0023")
+    before = version.form_schema
+    rows = [
+        {"name": "sign", "title_zh": "招牌内容", "type": "text"},
+        {"name": "sign", "title_zh": "招牌尺寸", "type": "number"},
+    ]
+
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk]),
+        version_form(item, form_schema=json.dumps(before), **rows_post(rows, initial=1)),
+    )
+
+    assert response.status_code == 200
+    assert "Two fields are named sign" in str(
+        response.context["adminform"].form.schema_fields.non_form_errors()
+    )
+    version.refresh_from_db()
+    assert version.form_schema == before
+
+
+def test_changing_the_json_while_saving_the_rows_is_refused(admin_client):
+    item, version = draft_with_form(admin_client, "11370100AD0024")
+    before = version.form_schema
+    edited_json = {**before, "properties": {"other": {"type": "string", "title": "其他"}}}
+    rows = [{"name": "sign", "title_zh": "招牌内容", "type": "text"}]
+
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk]),
+        version_form(item, form_schema=json.dumps(edited_json), **rows_post(rows, initial=1)),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["form_schema"]
+    assert "choose “Save the JSON above”" in " ".join(errors)
+    version.refresh_from_db()
+    assert version.form_schema == before
+    # saved "as JSON", the same edit goes through
+    response = admin_client.post(
+        reverse("admin:catalog_serviceversion_change", args=[version.pk]),
+        version_form(item, form_schema=json.dumps(edited_json), form_schema_editor="json"),
+    )
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert list(version.form_schema["properties"]) == ["other"]
+
+
+def test_a_form_the_rows_cannot_show_is_edited_as_json_only(admin_client):
+    nested = {
+        "type": "object",
+        "properties": {
+            "address": {
+                "type": "object", "title": "地址", "title_en": "Address",
+                "properties": {"street": {"type": "string", "title": "街道", "title_en": "Street"}},
+            }
+        },
+    }  # fmt: skip
+    item = ServiceItem.objects.create(code="11370100AD0025", department=DepartmentFactory())
+    admin_client.post(
+        reverse("admin:catalog_serviceversion_add"),
+        version_form(item, form_schema=json.dumps(nested)),
+    )
+    version = ServiceVersion.objects.get(item=item)
+
+    page = admin_client.get(reverse("admin:catalog_serviceversion_change", args=[version.pk]))
+
+    html = page.content.decode()
+    assert "edit it as JSON" in html
+    assert 'value="rows" disabled' in html
+    assert 'name="form_schema_editor" value="json" checked' in html
+    assert "schema_fields-TOTAL_FORMS" not in html

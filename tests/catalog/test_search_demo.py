@@ -42,6 +42,11 @@ def test_pinyin_topics_and_synonyms_find_the_demo_services(client):
     # 驾驶执照 is the everyday word for the statutory 机动车驾驶证 (道路交通安全法 art. 19).
     assert names("驾驶执照") == ["机动车驾驶证期满换证"]
     assert names("房本") == ["不动产转移登记（存量房买卖）"]
+    # 护照 (and its pinyin) finds the passport service, issued under 护照法 arts. 5–6.
+    assert names("护照") == ["普通护照签发"]
+    assert names("huzhao") == ["普通护照签发"]
+    assert names("办护照") == ["普通护照签发"]
+    assert names("passport") == ["普通护照签发"]
     # Every curated popular service of the demo exists (the fallback of 热门服务).
     assert ServiceItem.objects.filter(popular_order__isnull=False).count() == len(POPULAR)
 

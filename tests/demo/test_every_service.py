@@ -12,6 +12,7 @@ applicant then rates it. One variant does the same through the HTTP pages.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -37,7 +38,7 @@ def test_every_published_demo_service_reaches_completion_and_a_rating(demo):
         .select_related("item")
         .order_by("item__code")
     )
-    assert len(versions) == 48  # the demo catalog of services_business and services_person
+    assert len(versions) == 49  # the demo catalog of services_business and services_person
     at = datetime(2026, 3, 3, 9, 0, tzinfo=SHANGHAI)
     for version in versions:
         case, path = walk(version, at, PDF_BYTES)
@@ -106,3 +107,42 @@ def test_the_sole_proprietor_registration_through_the_pages(demo, client):
     response = client.post(f"/cases/{case.number}/rating/", {"level": "4", "comment": "快"})
     assert response.status_code == 302
     assert case.__class__.objects.get(pk=case.pk).rating.level == 4
+
+
+def test_the_passport_is_issued_by_the_exit_and_entry_detachment_with_its_own_officer(demo):
+    """普通护照签发 (护照法 arts. 5–6): the Jinan PSB's exit and entry detachment accepts,
+    reviews, decides and issues it within 15 days (法定) and 7 working days (承诺), with the
+    detachment's demo officer; its guide names the detachment's windows and numbers."""
+    from tests.factories import PDF_BYTES
+
+    version = ServiceVersion.objects.select_related("item__department").get(
+        status="published", name_zh="普通护照签发"
+    )
+    department = version.item.department
+    assert department.name_zh == "济南市公安局出入境管理支队"
+    assert department.parent.name_zh == "济南市公安局"
+    assert department.phone and department.complaint_phone == "12345"
+    assert "出入境" in department.windows_zh
+    assert (version.kind, version.legal_limit_days, version.promised_limit_days) == (
+        "licensing",
+        15,
+        7,
+    )
+    assert "第六条" in version.legal_basis_zh
+    required = set(
+        version.materials.filter(requirement="required").values_list("name_zh", flat=True)
+    )
+    assert {"申请人居民身份证", "近期免冠照片"} <= required
+    assert version.fees.get().amount_yuan == Decimal("120.00")
+
+    case, path = walk(version, datetime(2026, 3, 3, 9, 0, tzinfo=SHANGHAI), PDF_BYTES)
+
+    assert case.step == "completed"
+    assert {username for username, _command in path} == {"officer_crj"}
+    assert [command for _username, command in path] == [
+        "accept",
+        "review",
+        "approve",
+        "issue_certificate",
+        "complete",
+    ]

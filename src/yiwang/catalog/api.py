@@ -16,6 +16,7 @@ from yiwang.catalog import selectors
 from yiwang.catalog.models import ServiceVersion
 from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut
 from yiwang.core.dbrouting import replica_reads
+from yiwang.identity.models import Department
 
 router = Router(tags=["catalog"])
 
@@ -31,6 +32,39 @@ class DepartmentOut(Schema):
     code: str
     name_zh: str
     name_en: str
+
+
+class ServiceWindowOut(Schema):
+    """Where and when a department receives applicants in person (受理窗口)."""
+
+    address_zh: str = Field(..., description="The service hall's address")
+    address_en: str
+    windows_zh: str = Field(
+        ..., description="Where the department's windows are in the hall, e.g. 二楼B区21—28号窗口"
+    )
+    windows_en: str
+    office_hours_zh: str
+    office_hours_en: str
+
+
+class DepartmentContactOut(DepartmentOut):
+    """A department with the lines and windows its service guides show."""
+
+    consultation_phone: str = Field(..., description="咨询电话; empty when it has none")
+    complaint_phone: str = Field(
+        ...,
+        description=(
+            "监督投诉电话: the 12345 hotline where the department has no line of its own; "
+            "empty when none is recorded"
+        ),
+    )
+    windows: list[ServiceWindowOut] = Field(
+        ...,
+        description=(
+            "Its service windows, one entry per service hall; empty when it receives no one "
+            "in person"
+        ),
+    )
 
 
 class TopicOut(Schema):
@@ -93,6 +127,7 @@ class StepOut(Schema):
 
 
 class ServiceDetailOut(ServiceSummaryOut):
+    department: DepartmentContactOut
     status: str
     published_at: datetime | None
     summary_zh: str
@@ -159,6 +194,32 @@ class SearchQuery(CatalogQuery):
     q: str = Field(..., min_length=1, max_length=100, description="Words to search for")
 
 
+def _department(department: Department) -> dict[str, str]:
+    return {"code": department.code, "name_zh": department.name_zh, "name_en": department.name_en}
+
+
+def _department_contacts(department: Department) -> dict[str, Any]:
+    """The department with its lines and windows, as its guides show them in the portal
+    (``portal/includes/department_contact.html``)."""
+    window = {
+        name: getattr(department, name)
+        for name in (
+            "address_zh",
+            "address_en",
+            "windows_zh",
+            "windows_en",
+            "office_hours_zh",
+            "office_hours_en",
+        )
+    }
+    return {
+        **_department(department),
+        "consultation_phone": department.phone,
+        "complaint_phone": department.complaint_phone,
+        "windows": [window] if any(window.values()) else [],
+    }
+
+
 def _summary(version: ServiceVersion) -> dict[str, Any]:
     department = version.item.department
     return {
@@ -168,11 +229,7 @@ def _summary(version: ServiceVersion) -> dict[str, Any]:
         "name_en": version.name_en,
         "kind": version.kind,
         "service_object": version.service_object,
-        "department": {
-            "code": department.code,
-            "name_zh": department.name_zh,
-            "name_en": department.name_en,
-        },
+        "department": _department(department),
         "legal_limit_days": version.legal_limit_days,
         "promised_limit_days": version.promised_limit_days,
         "visits": version.visits,
@@ -186,6 +243,7 @@ def _summary(version: ServiceVersion) -> dict[str, Any]:
 def _detail(version: ServiceVersion) -> dict[str, Any]:
     return {
         **_summary(version),
+        "department": _department_contacts(version.item.department),
         **{
             name: getattr(version, name)
             for name in (
@@ -304,9 +362,13 @@ def service_version_detail(
         raise ApiError(404, f"Service {code} has no published version {number}.") from None
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="Departments offering services")
+@router.get(
+    "/departments",
+    response=list[DepartmentContactOut],
+    summary="Departments offering services, with their phone lines and windows",
+)
 def department_list(request: HttpRequest) -> Any:
-    return selectors.departments_with_services()
+    return [_department_contacts(d) for d in selectors.departments_with_services()]
 
 
 @router.get("/topics", response=list[TopicOut], summary="Life and business events")

@@ -246,6 +246,7 @@ def _render_case(
             "step": officer_step_label(case.step),
             "light": selectors.case_light(case),
             "clock": clock,
+            "steps": selectors.case_steps(case),
             "overdue_days": -(clock.remaining_working_days or 0),
             "timeline": timeline,
             "officer_names": display.officer_names(timeline),

@@ -334,6 +334,7 @@ class Step:
     due_at: datetime | None = None
     due_provisional: bool = False
     on_the_spot: bool = False  # 即办: the completion is promised the same working day
+    waiting_for_applicant: bool = False  # the current step waits for the applicant (补正)
 
 
 def _step_title(index: int, state: str, command: str | None) -> str:
@@ -419,6 +420,7 @@ def case_steps(case: Case) -> list[Step]:
                 due_at=due[0] if due else None,
                 due_provisional=bool(due and due[1]),
                 on_the_spot=on_the_spot and definition.states[m.state].final,
+                waiting_for_applicant=i == position + 1 and case.step in APPLICANT_STEPS,
             )
         )
     return steps

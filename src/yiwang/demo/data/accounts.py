@@ -125,6 +125,7 @@ USERS = [
 #: its end with the demo accounts (tests/demo/test_every_service.py walks them all).
 ONE_OFFICER_DEPARTMENTS = {
     "jn-gaj": "公安局",
+    "jn-crj": "出入境管理支队",
     "jn-jjzd": "交警支队",
     "jn-rsj": "人社局",
     "jn-wjw": "卫健委",

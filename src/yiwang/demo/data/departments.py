@@ -34,6 +34,11 @@ CONTACTS: dict[str, tuple[str, str, str]] = {
         "一楼C区 31—36号窗口（户政、出入境）",
         "Ground floor, zone C, windows 31–36 (household register, exit and entry)",
     ),
+    "jn-crj": (
+        "0531-66608321",
+        "一楼C区 37—40号窗口（出入境证件）",
+        "Ground floor, zone C, windows 37–40 (exit and entry documents)",
+    ),
     "jn-jjzd": (
         "0531-66608311",
         "车辆管理所服务大厅 1—10号窗口",
@@ -135,6 +140,14 @@ DEPARTMENTS = [
     ),
     _dept(
         "jn-gaj", "济南市公安局", "Jinan Municipal Public Security Bureau", "市公安局", "004186103"
+    ),
+    _dept(
+        "jn-crj",
+        "济南市公安局出入境管理支队",
+        "Exit and Entry Administration Detachment of the Jinan Public Security Bureau",
+        "市公安局出入境管理支队",
+        "004186120",
+        parent="jn-gaj",
     ),
     _dept(
         "jn-jjzd",

@@ -14,6 +14,10 @@ RESULTS: dict[str, tuple[str, str]] = {
     "生育登记服务": ("生育登记服务单", "Birth registration service record"),
     "居民身份证申领、换领、补领": ("居民身份证", "Resident identity card"),
     "居住证办理": ("山东省居住证", "Shandong residence permit"),
+    "普通护照签发": (
+        "中华人民共和国普通护照",
+        "Ordinary passport of the People's Republic of China",
+    ),
     "内地居民结婚登记": ("结婚证", "Marriage certificate"),
     "不动产转移登记（存量房买卖）": ("不动产权证书", "Real estate title certificate"),
     "住房公积金提取（购房、租房）": (

@@ -376,6 +376,73 @@ SERVICES = [
             PHONE,
         ),
     ),
+    service(
+        2103,
+        "jn-crj",
+        "licensing",
+        "person",
+        ("普通护照签发", "Issue of an ordinary passport"),
+        limits=(15, 7),
+        visits=1,
+        topics=["residence"],
+        keywords="护照 办护照 换护照 补办护照 护照过期 护照丢了 因私护照 出国 出境 出国旅游 留学",
+        summary=(
+            "公民因旅游、探亲、学习、就业、商务等非公务原因出国的，向公安机关出入境管理机构申请普通护照；可在线预约填表，到窗口现场采集人像和指纹，证件可邮寄送达。",
+            "Citizens travelling abroad for tourism, family, study, work or business apply for an ordinary passport; fill in the form online, have the photo and fingerprints taken at the window, and receive the passport by post if you wish.",
+        ),
+        conditions=(
+            "中国公民因非公务原因出国；未满十六周岁的由监护人陪同申请；国家工作人员按规定提交所在单位的意见。",
+            "A Chinese citizen travelling abroad on private business; under-16s apply with a guardian; state functionaries add their employer's consent as regulations require.",
+        ),
+        basis=(
+            "《中华人民共和国护照法》第五条、第六条（公安机关出入境管理机构应当自收到申请材料之日起十五日内签发普通护照）",
+            "Passport Law, arts. 5 and 6 (the exit and entry authority issues the ordinary passport within 15 days of receiving the application)",
+        ),
+        steps=STEPS_LICENSING,
+        materials=[
+            ID_CARD,
+            HUKOU,
+            material(
+                "近期免冠照片",
+                "Recent bareheaded photo",
+                formats=["jpg", "png"],
+                notes=(
+                    "也可在受理窗口现场免费拍摄",
+                    "It can also be taken at the window free of charge",
+                ),
+            ),
+            material(
+                "监护人居民身份证及监护关系证明",
+                "The guardian's ID card and proof of guardianship",
+                when=("未满十六周岁的", "For an applicant under 16"),
+            ),
+            material(
+                "所在单位按人事管理权限出具的同意出国（境）意见",
+                "The employer's consent to travel abroad, under its personnel authority",
+                when=("国家工作人员申请的", "For a state functionary"),
+            ),
+        ],
+        fees=[
+            fee(
+                "普通护照工本费（含照片费）",
+                "Passport fee (photo included)",
+                "120.00",
+                "《国家发展改革委 财政部关于降低部分行政事业性收费标准的通知》（发改价格〔2019〕914号）",
+            )
+        ],
+        form=form(
+            APPLICANT_NAME,
+            RESIDENT_ID,
+            choice("kind", "申请类别", ["首次申请", "换发", "补发"]),
+            choice(
+                "purpose", "出境事由", ["旅游", "探亲访友", "留学", "商务", "就业", "定居", "其他"]
+            ),
+            boolean("state_functionary", "是否为国家工作人员"),
+            choice("delivery", "领取方式", ["邮寄送达", "窗口领取"]),
+            ADDRESS,
+            PHONE,
+        ),
+    ),
     # ---- marriage ------------------------------------------------------------------------
     service(
         2201,
