@@ -213,7 +213,7 @@ def test_service_guide_shows_everything_an_applicant_needs(client, catalog):
     assert "公司章程" in html and "OFD" in html
     assert "住所为租赁房屋的" in html
     assert "可用电子证照：居民身份证" in html
-    assert 'class="stepper"' in html and "受理" in html
+    assert 'class="process-steps"' in html and "受理" in html
     assert "开办企业" in html
     assert "版本 2" in html
     assert reverse("portal:service_version", args=[catalog.company.item.code, 1]) in html
