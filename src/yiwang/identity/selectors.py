@@ -50,28 +50,41 @@ _request_roles: ContextVar[dict[int, dict[int, frozenset[str]]] | None] = Contex
 )
 
 
+#: Within a request: each user's every (role, department id), city-wide roles included
+#: (:func:`role_pairs`), read once; the department roles above are derived from them.
+_request_role_pairs: ContextVar[dict[int, list[tuple[str, int | None]]] | None] = ContextVar(
+    "yiwang_request_role_pairs", default=None
+)
+
+
 @contextmanager
 def roles_cached() -> Iterator[None]:
-    """Read each user's department roles once while this block runs (one request: the
+    """Read each user's roles once while this block runs (one request: the
     ``RequestRolesMiddleware``). The role services clear it when they change a role or a
     department (:func:`roles_cache_clear`), so a request reads back what it changed."""
     token = _request_roles.set({})
+    pairs_token = _request_role_pairs.set({})
     try:
         yield
     finally:
+        _request_role_pairs.reset(pairs_token)
         _request_roles.reset(token)
 
 
 def roles_cache_clear() -> None:
     """Forget the roles read in this request (after a role or a department changed)."""
-    cache = _request_roles.get()
-    if cache is not None:
-        cache.clear()
+    for cache in (_request_roles.get(), _request_role_pairs.get()):
+        if cache is not None:
+            cache.clear()
 
 
-def _roles_by_department(assignments: Iterable[tuple[str, int]]) -> dict[int, frozenset[str]]:
+def _roles_by_department(
+    assignments: Iterable[tuple[str, int | None]],
+) -> dict[int, frozenset[str]]:
     by_department: dict[int, set[str]] = {}
     for role, department_id in assignments:
+        if department_id is None:
+            continue
         by_department.setdefault(department_id, set()).add(role)
     return {d: frozenset(roles) for d, roles in by_department.items()}
 
@@ -106,12 +119,11 @@ def roles_by_department(user: User) -> dict[int, frozenset[str]]:
     if not _active(user):
         return {}
     cache = _request_roles.get()
-    if cache is not None and user.pk in cache:
-        return cache[user.pk]
-    roles = _roles_by_department(_department_assignments(user).values_list("role", "department_id"))
     if cache is not None:
-        cache[user.pk] = roles
-    return roles
+        if user.pk not in cache:
+            role_pairs(user)  # one query for every role, which fills this cache too
+        return cache[user.pk]
+    return _roles_by_department(_department_assignments(user).values_list("role", "department_id"))
 
 
 def officer_assignments(user: User) -> list[RoleAssignment]:
@@ -120,18 +132,19 @@ def officer_assignments(user: User) -> list[RoleAssignment]:
     Within a request it also answers :func:`department_roles` for ``user`` (no query more)."""
     if not _active(user):
         return []
-    rows = list(
-        RoleAssignment.objects.filter(
-            user_id=user.pk, role__in=DEPARTMENT_ROLES, department__is_active=True
-        )
+    held = list(
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .exclude(department__is_active=False)  # a deactivated department grants nothing
         .select_related("department")
         .order_by("department__code", "role")
     )
+    rows = [a for a in held if a.department_id is not None and a.role in DEPARTMENT_ROLES]
+    pairs_cache = _request_role_pairs.get()
+    if pairs_cache is not None:  # every role of the user: role_pairs needs no query either
+        pairs_cache[user.pk] = [(a.role, a.department_id) for a in held]
     cache = _request_roles.get()
     if cache is not None:
-        cache[user.pk] = _roles_by_department(
-            (a.role, a.department_id) for a in rows if a.department_id is not None
-        )
+        cache[user.pk] = _roles_by_department((a.role, a.department_id) for a in rows)
     return rows
 
 
@@ -154,11 +167,22 @@ def role_pairs(user: User) -> list[tuple[str, int | None]]:
     user. The same rule as :func:`user_has_role`, for callers that branch on several roles."""
     if not _active(user):
         return []
-    return list(
+    cache = _request_role_pairs.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    pairs: list[tuple[str, int | None]] = list(
         RoleAssignment.objects.filter(user_id=user.pk)
         .exclude(department__is_active=False)  # a deactivated department grants nothing
         .values_list("role", "department_id")
     )
+    if cache is not None:
+        cache[user.pk] = pairs
+        departments = _request_roles.get()
+        if departments is not None:
+            departments[user.pk] = _roles_by_department(
+                (role, department_id) for role, department_id in pairs if role in DEPARTMENT_ROLES
+            )
+    return pairs
 
 
 def officer_department_ids(

@@ -82,6 +82,16 @@ def city_nav(context: template.Context) -> dict[str, Any]:
     return {"links": links}
 
 
+@register.simple_tag(takes_context=True)
+def city_home_url(context: template.Context) -> str:
+    """The first city-operations page this person has (the staff header's link), or ""."""
+    request = context.get("request")
+    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return ""
+    held = city_roles(request)
+    return next((reverse(name) for name, _label, roles in PAGES if held & roles), "")
+
+
 @register.inclusion_tag("workbench/includes/light.html")
 def city_light(value: str) -> dict[str, Any]:
     value = value or "closed"
