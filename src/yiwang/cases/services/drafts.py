@@ -239,32 +239,25 @@ def _acting_for_errors(
     keyed by the answer's dotted path.
 
     ``acting_usccs``: the credit codes of the enterprises the applicant acts for on that
-    day, when the caller read them already (``applications.acting_usccs``, the submit's
-    locked application); else read here (one or two queries)."""
+    day, when the caller read them already (the submit's locked application,
+    ``identity.selectors.acting_usccs_expression``); else read here, in one query, when
+    there is anything to check."""
     errors: dict[str, list[str]] = {}
-    acting = enterprises_for_user(application.applicant, timezone.localdate(at))
     enterprise = application.enterprise
-    if enterprise is not None and not (
-        enterprise.uscc in acting_usccs
-        if acting_usccs is not None
-        else acting.filter(pk=enterprise.pk).exists()
-    ):
-        errors["enterprise"] = [_("You no longer act for this enterprise.")]
     schema = application.service_version.form_schema or {}
     codes = dict(answers_in_format(schema, answers, "cn-uscc"))
     for name in PREFILL_NAMES["uscc"]:
         value = answers.get(name)
         if isinstance(value, str):
             codes.setdefault(name, value)
-    others = {normalize_uscc(value) for value in codes.values()}
-    if enterprise is not None:
-        others.discard(enterprise.uscc)
-    if acting_usccs is not None:
-        mine = set(acting_usccs & others)
-    elif others:
-        mine = set(acting.filter(uscc__in=others).values_list("uscc", flat=True))
-    else:
-        mine = set()
+    if acting_usccs is None and (enterprise is not None or codes):
+        day = timezone.localdate(at)
+        acting_usccs = frozenset(
+            enterprises_for_user(application.applicant, day).values_list("uscc", flat=True)
+        )
+    mine = acting_usccs or frozenset()
+    if enterprise is not None and enterprise.uscc not in mine:
+        errors["enterprise"] = [_("You no longer act for this enterprise.")]
     for path, value in codes.items():
         code = normalize_uscc(value)
         if enterprise is not None and code != enterprise.uscc:

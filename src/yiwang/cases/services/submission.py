@@ -93,9 +93,8 @@ def _submission_errors(
 ) -> dict[str, list[str]]:
     version = application.service_version
     errors = form_errors(version.form_schema or {}, application.form_data or {}, require=True)
-    # The credit codes read with the locked application (absent: read them now).
-    read = hasattr(application, "acting_for")
-    acting = split_usccs(getattr(application, "acting_for", None)) if read else None
+    # The credit codes of whom the applicant acts for, read with the locked application.
+    acting = split_usccs(getattr(application, "acting_for", None))
     add_errors(errors, _acting_for_errors(application, application.form_data or {}, at, acting))
     have = {u.material_id for u in uploads if u.material_id is not None}
     uploaded_required = {

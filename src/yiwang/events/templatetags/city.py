@@ -70,14 +70,18 @@ ENTRY_LABELS = {
 }
 
 
+def _pages_held(request: Any) -> list[tuple[str, str]]:
+    """The city-operations pages (URL, label) the signed-in person's roles open, in order."""
+    held = city_roles(request)
+    return [(reverse(name), str(label)) for name, label, roles in PAGES if held & roles]
+
+
 @register.inclusion_tag("events/includes/nav.html", takes_context=True)
 def city_nav(context: template.Context) -> dict[str, Any]:
     request = context["request"]
-    held = city_roles(request)
     links = [
-        {"url": reverse(name), "label": label, "current": request.path == reverse(name)}
-        for name, label, roles in PAGES
-        if held & roles
+        {"url": url, "label": label, "current": request.path == url}
+        for url, label in _pages_held(request)
     ]
     return {"links": links}
 
@@ -86,10 +90,8 @@ def city_nav(context: template.Context) -> dict[str, Any]:
 def city_home_url(context: template.Context) -> str:
     """The first city-operations page this person has (the staff header's link), or ""."""
     request = context.get("request")
-    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
-        return ""
-    held = city_roles(request)
-    return next((reverse(name) for name, _label, roles in PAGES if held & roles), "")
+    pages = _pages_held(request) if request is not None else []
+    return pages[0][0] if pages else ""
 
 
 @register.inclusion_tag("workbench/includes/light.html")
