@@ -14,6 +14,7 @@ from yiwang.events.models import (
     District,
     Event,
     KnowledgeArticle,
+    RatingLink,
     Status,
     SupervisionOrder,
 )
@@ -38,8 +39,17 @@ def test_the_demo_has_the_loop_in_every_state():
     assert f"\nOpen311 demo api_key: {OPEN311_DEMO_KEY}\n" in out.getvalue()
     assert api_key_for(OPEN311_DEMO_KEY).owner.username == "integrator"
     # Each demo officer has something of their own to work on.
-    for username in ("handler_cg", "handler_sthj", "handler_jtj", "handler_lixia"):
+    for username in ("handler_cg", "handler_sthj", "handler_jtj", "handler_lixia", "handler_qcl"):
         assert events_for_handler(user=User.objects.get(username=username)).exists(), username
+    # A street office leads the neighbourhood matter the directory gives it in its district.
+    stairs = Event.objects.get(category__code="0204")
+    assert stairs.lead_department.code == "lx-qcl"
+    assert stairs.lead_department.kind == "street_office"
+    assert stairs.district.code == "370102"
+    # The web reporter of the answered 垃圾清运 event was sent a rating link (回访 by message).
+    trash = Event.objects.get(category__code="0203")
+    assert trash.category.callback_channel == "link"
+    assert RatingLink.objects.filter(event=trash, used_at__isnull=True).exists()
     lixia = events_for_supervisor(user=User.objects.get(username="supervisor_lixia"))
     assert lixia.exists() and set(lixia.values_list("district__code", flat=True)) == {"370102"}
     # A second run changes nothing.

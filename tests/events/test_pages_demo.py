@@ -21,6 +21,7 @@ LANDINGS = {
     "handler_sthj": ("/city/queue/", "data-event="),
     "handler_jtj": ("/city/queue/", "data-event="),
     "handler_lixia": ("/city/queue/", "My queue"),
+    "handler_qcl": ("/city/queue/", "data-event="),
     "supervisor": ("/city/board/", "Supervision board"),
     "supervisor_lixia": ("/city/board/", "Supervision board"),
     "leader": ("/city/map/", "data-events-map"),

@@ -215,7 +215,14 @@ def demo_events(now: datetime) -> int:
         actor=people["handler_lixia"], event=build, reason="涉及规划审批，应由自然资源和规划局主办",
         at=t + 2 * h,
     )  # fmt: skip
-    # Answered, awaiting the citizen's rating (垃圾清运, 历下区, reported on the web).
+    # A neighbourhood matter the directory gives the street office in 历下区 (楼道堆物),
+    # dispatched, waiting for the street office to sign for it.
+    t = now - timedelta(minutes=40)
+    stairs = call("0204", (36.6640, 117.0225), "楼道堆满杂物，堵住了消防通道", t,
+                  address="历下区泉城路")  # fmt: skip
+    services.event_dispatch(actor=op, event=stairs, at=t + timedelta(minutes=2))
+    # Answered, awaiting the citizen's rating by the link sent to them (垃圾清运, 历下区,
+    # reported on the web).
     t = now - timedelta(days=2)
     trash = call("0203", (36.6600, 117.0500), "小区门口垃圾两天没清运", t, channel="web",
                  reporter=Reporter(phone="13805310001", name="张明", citizen=citizen))  # fmt: skip

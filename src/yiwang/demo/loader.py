@@ -187,6 +187,7 @@ def load_departments() -> Tally:
                 "windows_en",
                 "office_hours_zh",
                 "office_hours_en",
+                "kind",
             )
         }
         values["parent_id"] = ids[spec["parent"]] if spec["parent"] else None

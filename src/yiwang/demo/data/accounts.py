@@ -96,6 +96,11 @@ USERS = [
         "roles": [("department_handler", "lx-zhzf")],
     },
     {
+        "username": "handler_qcl",
+        "display_name": "宋佳（泉城路街道承办人）",
+        "roles": [("department_handler", "lx-qcl")],
+    },
+    {
         "username": "supervisor_lixia",
         "display_name": "孔兰（历下区热线办督办员）",
         "roles": [("supervisor", "lx-rxb")],

@@ -86,6 +86,7 @@ CONTACTS: dict[str, tuple[str, str, str]] = {
     "jn-12345": ("12345", "", ""),
     "lx-zhzf": ("0531-86551201", "", ""),
     "lx-rxb": ("0531-86551301", "", ""),
+    "lx-qcl": ("0531-86081001", "", ""),
 }
 
 
@@ -100,6 +101,7 @@ def _dept(
     address_zh: str = CENTER_ZH,
     address_en: str = CENTER_EN,
     region: str = "370100",
+    kind: str = "department",
 ) -> dict[str, str | None]:
     uscc17 = f"11{region}{org}"
     return {
@@ -107,6 +109,7 @@ def _dept(
         "name_zh": name_zh,
         "name_en": name_en,
         "short_name_zh": short,
+        "kind": kind,
         "parent": parent,
         "region": region,
         "address_zh": address_zh,
@@ -253,6 +256,19 @@ DEPARTMENTS = [
         region="370102",
         address_zh="济南市历下区",
         address_en="Lixia District, Jinan",
+    ),
+    # A street office (街道办事处): it leads only the neighbourhood matters the dispatch
+    # directory gives it (国办函〔2025〕66号: a department's matter is not pushed down to it).
+    _dept(
+        "lx-qcl",
+        "济南市历下区泉城路街道办事处",
+        "Quanchenglu Subdistrict Office, Lixia District",
+        "泉城路街道",
+        "MB2855522",
+        region="370102",
+        address_zh="济南市历下区",
+        address_en="Lixia District, Jinan",
+        kind="street_office",
     ),
 ]
 
