@@ -38,11 +38,15 @@ run: setup fonts
 	else \
 		echo "  IoT alarms over MQTT are off (set YIWANG_MQTT_URL=mqtt://127.0.0.1:1883 to take them)."; \
 	fi
+	@case "$$(echo "$$YIWANG_OPEN311_ASYNC" | tr A-Z a-z)" in true|1|yes|on) \
+		echo "  Open311 requests are queued (YIWANG_OPEN311_ASYNC) and registered by an intake worker (docs/open311.md).";; esac
 	@echo ""
-	@trap 'kill $$worker $$scheduler $$subscriber 2>/dev/null' EXIT; \
+	@trap 'kill $$worker $$scheduler $$subscriber $$intake 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
 	$(BIN)/python manage.py run_scheduler --interval 30 & scheduler=$$!; \
 	if [ -n "$$YIWANG_MQTT_URL" ]; then $(BIN)/python manage.py mqtt_subscriber & subscriber=$$!; fi; \
+	case "$$(echo "$$YIWANG_OPEN311_ASYNC" | tr A-Z a-z)" in true|1|yes|on) \
+		$(BIN)/python manage.py open311_intake & intake=$$!;; esac; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: set up, lint, check migrations, run the suite on SQLite, then on PostgreSQL
