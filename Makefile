@@ -96,7 +96,7 @@ test-moved-clock: setup
 
 test-postgres: setup
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
-		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 $(UNIT) && \
+		YIWANG_ENV=test YIWANG_TESTS_DATABASE_ONLY=true DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 $(UNIT) && \
 		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m browser && \
 		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m live_server; \
 	elif [ "$$CI" = "true" ]; then \

@@ -58,10 +58,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     from django.db import connection
 
     on_postgres = connection.vendor == "postgresql"
+    database_only = os.environ.get("YIWANG_TESTS_DATABASE_ONLY") == "true"
     deselected = []
     for item in list(items):
         _restore_data_after_flush(item)
         _check_clock_markers(item)
+        if database_only and not _uses_database(item):
+            # `make test`'s PostgreSQL pass: a test that touches no database ran in the SQLite
+            # pass already, and would run the same here (docs/testing.md).
+            deselected.append(item)
+            items.remove(item)
+            continue
         if item.get_closest_marker("postgres") and not on_postgres:
             if ON_CI:
                 # On CI they run in the PostgreSQL pass of `make test`, never skipped.
@@ -88,6 +95,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
     _check_demo_city_modules(items)
+
+
+#: Fixtures that give a test the database (pytest-django's, and ours built on them).
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "live_server", "demo_city"}
+)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    """Whether the test may touch the database: marked ``django_db``, or given the database by
+    a fixture (``fixturenames`` holds every fixture it uses, directly or through others)."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return not _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
 
 
 def _check_demo_city_modules(items: list[pytest.Item]) -> None:
