@@ -217,3 +217,18 @@ def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, actor: User | None
                 target=locked,
                 data={"deliveries_cancelled": cancelled},
             )
+
+
+def webhook_endpoints_of_owner_deactivate(*, owner: User, actor: User | None) -> int:
+    """Deactivate every active endpoint of ``owner`` (:func:`webhook_endpoint_deactivate`:
+    pending deliveries cancelled, each audited); the count. Called when the owner stops
+    being an active integrator (role revoked, account deactivated)."""
+    endpoints = list(WebhookEndpoint.objects.filter(owner_id=owner.pk, active=True))
+    for endpoint in endpoints:
+        webhook_endpoint_deactivate(endpoint=endpoint, actor=actor)
+    return len(endpoints)
+
+
+def webhook_owner_entitled(owner: User) -> bool:
+    """Whether ``owner`` may still have webhooks sent for them: an active integrator."""
+    return _may_own_webhooks(owner)
