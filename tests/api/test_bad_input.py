@@ -466,3 +466,50 @@ def test_a_token_client_gets_the_same_answers(world):
 
     assert response.status_code == 400
     assert fields_named(response) == ["form_data.area_m2"]
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    ['filename="scan\x00.pdf"', "filename*=UTF-8''scan%00.pdf"],
+    ids=["filename", "filename*"],
+)
+def test_an_upload_whose_file_name_holds_a_nul_character_never_stores_it(
+    world, settings, disposition, django_capture_on_commit_callbacks
+):
+    """The probe's ``scan\x00`` upload. Django's multipart parser drops non-printable
+    characters from a file name before any view sees it (both the plain and the RFC 2231
+    form), so the edge's NUL check never fires for a name: the file is taken under the
+    name without it, one row and one stored file, and no NUL reaches the database."""
+    from pathlib import Path
+
+    from yiwang.cases.models import CaseMaterial
+
+    draft = draft_application(world, upload_required=False)
+    material = world.required_materials[0]
+    media = Path(settings.MEDIA_ROOT)
+    files_before = {p for p in media.rglob("*") if p.is_file()} if media.exists() else set()
+    boundary = "yiwang-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="material_id"\r\n\r\n'
+            f"{material.pk}\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; {disposition}\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF_BYTES
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):  # the upload's commit hooks
+        response = as_user(world.applicant).post(
+            f"/api/v1/applications/{draft.pk}/materials",
+            body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["original_name"] == "scan.pdf"
+    [row] = CaseMaterial.objects.filter(application_id=draft.pk)
+    assert "\x00" not in row.original_name and "\x00" not in row.file.name
+    files_after = {p for p in media.rglob("*") if p.is_file()} if media.exists() else set()
+    assert files_after - files_before == {Path(row.file.path)}

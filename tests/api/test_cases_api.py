@@ -519,3 +519,45 @@ def test_an_idempotency_key_used_for_another_application_is_422_and_changes_noth
         own = applicant.post(url.format(second_draft.pk), headers={"Idempotency-Key": "k-2"})
         assert own.status_code == 201
         assert own.json()["number"] != first_case.number
+
+
+def test_a_reused_idempotency_key_answers_422_naming_the_header(world):
+    # given a case submitted with key k-1, and another complete draft
+    applicant = as_user(world.applicant)
+    first = applicant.post(
+        f"/api/v1/applications/{draft_application(world, at=NOW).pk}/submit",
+        headers={"Idempotency-Key": "k-1"},
+    ).json()
+    other = draft_application(world, at=NOW)
+
+    # when the other draft is submitted with the same key
+    response = applicant.post(
+        f"/api/v1/applications/{other.pk}/submit",
+        headers={"Idempotency-Key": "k-1", "Accept-Language": "en"},
+    )
+
+    # then 422, the header named, and the other draft left a draft
+    message = (
+        "This Idempotency-Key was already used to submit another application "
+        f"(case {first['number']}). Use a new key for each application."
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": message,
+        "errors": [{"field": "Idempotency-Key", "message": message}],
+    }
+    assert Case.objects.count() == 1
+    assert Application.objects.get(pk=other.pk).status == "draft"
+
+
+def test_upload_and_key_refusals_are_domain_errors_mapped_in_one_place():
+    """Mapped by the one DomainError handler (status and field on the error), not special
+    cases of Django's ValidationError."""
+    from django.core.exceptions import ValidationError
+
+    from yiwang.cases.errors import IdempotencyKeyReused, UploadRejected
+    from yiwang.core.errors import DomainError
+
+    for error, field in ((UploadRejected, "file"), (IdempotencyKeyReused, "Idempotency-Key")):
+        assert issubclass(error, DomainError) and not issubclass(error, ValidationError)
+        assert (error.http_status, error.field) == (422, field)

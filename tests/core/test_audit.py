@@ -35,9 +35,9 @@ from yiwang.core.audit import (
     audit_sequence,
     audit_upkeep,
     audit_verify,
-    chain_hash,
     content_hash,
 )
+from yiwang.core.audit.hashing import chain_hash_v2, entry_chain_hash
 from yiwang.core.audit.keys import key_id, public_key_text
 from yiwang.core.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from yiwang.core.serialize import canonical_json, json_safe
@@ -104,7 +104,7 @@ def _rehash_everything():
     previous = GENESIS
     for entry in AuditEntry.objects.filter(seq__isnull=False).order_by("seq"):
         recomputed = content_hash(entry)
-        previous = chain_hash(previous, entry.seq, recomputed)
+        previous = entry_chain_hash(previous, entry, recomputed)
         _raw(
             "UPDATE {entries} SET content_hash = %s, hash = %s WHERE id = %s",
             [recomputed, previous, entry.pk],
@@ -132,11 +132,42 @@ def test_content_and_chain_hash_are_the_documented_format():
     )
     assert entry.content_hash == hashlib.sha256(canonical.encode()).hexdigest()
     assert entry.seq is None and entry.hash == ""
-    # …and once sequenced, its chain hash is SHA-256 of "previous:seq:content"
+    # …and once sequenced, its chain hash is SHA-256 of "previous:seq:content:id:sealed_at"
+    # (format 2), sealed at 10:00 in Jinan too
     audit_sequence()
     entry.refresh_from_db()
-    expected = hashlib.sha256(f"{GENESIS}:1:{entry.content_hash}".encode()).hexdigest()
-    assert (entry.seq, entry.hash, entry.sealed_at) == (1, expected, NOW)
+    text = f"{GENESIS}:1:{entry.content_hash}:{entry.pk}:2026-03-03T02:00:00.000000+00:00"
+    expected = hashlib.sha256(text.encode()).hexdigest()
+    assert (entry.seq, entry.hash, entry.sealed_at, entry.chain_format) == (1, expected, NOW, 2)
+
+
+def test_entries_sealed_in_format_1_still_verify_and_the_chain_goes_on_in_format_2(users):
+    """Entries sealed before the chain covered id and sealed_at (format 1: the link is
+    SHA-256 of "previous:seq:content") verify as they are, and the chain continues."""
+    # given two entries sealed as the earlier sequencer did
+    old = [audit_record(actor=users[0], action="test.old", data={"n": n}) for n in range(2)]
+    previous = GENESIS
+    for seq, entry in enumerate(old, start=1):
+        previous = hashlib.sha256(f"{previous}:{seq}:{entry.content_hash}".encode()).hexdigest()
+        _raw(
+            "UPDATE {entries} SET seq = %s, hash = %s, sealed_at = %s, chain_format = 1 "
+            "WHERE id = %s",
+            [seq, previous, NOW, entry.pk],
+        )
+    _raw("UPDATE {head} SET seq = 2, hash = %s", [previous])
+    assert audit_verify().ok
+
+    # when a new entry is sealed
+    new = audit_record(actor=users[0], action="test.new")
+    audit_sequence()
+
+    # then it is format 2, linked to the format-1 end, and the whole chain verifies
+    new.refresh_from_db()
+    assert (new.seq, new.chain_format) == (3, 2)
+    assert new.hash == chain_hash_v2(previous, 3, new.content_hash, new.pk, NOW)
+    result = audit_verify()
+    assert (result.ok, result.checked) == (True, 3)
+    assert audit_checkpoint_issue().seq == 3  # the signer recomputes across both formats
 
 
 def test_canonical_json_writes_integral_floats_as_the_database_gives_them_back():
@@ -227,8 +258,8 @@ def test_an_append_is_only_an_insert_and_the_sequencer_orders_committed_entries(
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.seq, second.seq) == (1, 2)
-    assert first.hash == chain_hash(GENESIS, 1, first.content_hash)
-    assert second.hash == chain_hash(first.hash, 2, second.content_hash)
+    assert first.hash == chain_hash_v2(GENESIS, 1, first.content_hash, first.pk, NOW)
+    assert second.hash == chain_hash_v2(first.hash, 2, second.content_hash, second.pk, NOW)
     head = AuditChainHead.objects.get(pk=1)
     assert (head.seq, head.hash, head.sealed_at) == (2, second.hash, NOW)
 
@@ -454,15 +485,31 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("column", sorted(EDITS))
+#: Columns the sequencer writes when it seals (format 2 covers them in the chain hash; the
+#: content hash is computed at the INSERT, before they exist). ``seq`` and ``hash`` have
+#: tests of their own (a gap, a rewritten hash).
+SEAL_EDITS = {
+    "id": "new id",
+    "sealed_at": datetime(2026, 3, 3, 2, 0, 1, tzinfo=UTC),
+    "chain_format": 1,
+}
+
+
+@pytest.mark.parametrize("column", sorted(EDITS) + sorted(SEAL_EDITS))
 def test_an_edit_of_any_column_is_found_with_the_entry_and_exit_code_1(chain, users, column):
-    value = users[1].pk if EDITS[column] == "other user" else EDITS[column]
+    value = {**EDITS, **SEAL_EDITS}[column]
+    value = {"other user": users[1].pk, "new id": chain[-1].pk + 100}.get(value, value)
     _raw(f"UPDATE {{entries}} SET {column} = %s WHERE id = %s", [value, chain[2].pk])  # noqa: S608
 
     message = _broken()
 
-    assert f"BROKEN at seq=3 (entry id={chain[2].pk})" in message
-    assert "its content does not match its content hash (the row was edited)" in message
+    entry_id = value if column == "id" else chain[2].pk
+    assert f"BROKEN at seq=3 (entry id={entry_id})" in message
+    if column in SEAL_EDITS:
+        assert "its chain hash does not match the chain recomputed up to it" in message
+        assert "its id, seal time or chain format was edited" in message
+    else:
+        assert "its content does not match its content hash (the row was edited)" in message
     assert "2 entries before it are intact" in message
 
 
@@ -534,8 +581,10 @@ def test_an_inserted_entry_is_found(chain):
     _raw("UPDATE {entries} SET seq = 1 - seq WHERE seq < 0")
     forged = AuditEntry(created_at=NOW, actor_label="auditor", action="case.approve", data={})
     forged.content_hash = content_hash(forged)
-    forged.seq, forged.hash = 3, chain_hash(chain[1].hash, 3, forged.content_hash)
-    AuditEntry.objects.bulk_create([forged])
+    forged.seq, forged.sealed_at, forged.chain_format = 3, NOW, 2
+    forged.save(force_insert=True)
+    forged.hash = chain_hash_v2(chain[1].hash, 3, forged.content_hash, forged.pk, NOW)
+    forged.save(update_fields=["hash"])
 
     # then the entry after it no longer links
     result = audit_verify()

@@ -313,3 +313,63 @@ def test_deactivating_and_reactivating_a_department_is_audited(superuser_client,
         ("identity.department_deactivate", superuser_client.admin, 1),
         ("identity.department_reactivate", superuser_client.admin, 1),
     ]
+
+
+def test_deactivating_a_user_in_the_admin_goes_through_the_service(superuser_client):
+    """The “active” box: audited, and what hangs on the account (webhooks) stops."""
+    from yiwang.integrations.models import EventType
+    from yiwang.integrations.services import webhook_endpoint_register
+
+    user = UserFactory()
+    role_assign(user=user, role=Role.INTEGRATOR, actor=None)
+    endpoint = webhook_endpoint_register(
+        owner=user, url="https://8.8.8.8/hook", event_types=[EventType.PING]
+    ).endpoint
+    data = _user_change_data(user, [(Role.INTEGRATOR, None)])
+    data["role_assignments-INITIAL_FORMS"] = "1"
+    data["role_assignments-0-id"] = RoleAssignment.objects.get(user=user).pk
+    del data["is_active"]
+    url = reverse("admin:identity_user_change", args=[user.pk])
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    user.refresh_from_db()
+    endpoint.refresh_from_db()
+    assert not user.is_active
+    assert not endpoint.active
+    entry = AuditEntry.objects.get(action="identity.user_deactivate")
+    assert entry.actor == superuser_client.admin
+    assert AuditEntry.objects.filter(
+        action="webhook_endpoint.deactivate", actor=superuser_client.admin
+    ).exists()
+
+
+def test_revoking_the_integrator_role_in_the_user_form_stops_the_webhooks(superuser_client):
+    from yiwang.integrations.models import EventType
+    from yiwang.integrations.services import webhook_endpoint_register
+
+    user = UserFactory()
+    role_assign(user=user, role=Role.INTEGRATOR, actor=None)
+    endpoint = webhook_endpoint_register(
+        owner=user, url="https://8.8.8.8/hook", event_types=[EventType.PING]
+    ).endpoint
+    url = reverse("admin:identity_user_change", args=[user.pk])
+    data = _user_change_data(user, [(Role.INTEGRATOR, None)])
+    data.update(
+        {
+            "role_assignments-INITIAL_FORMS": "1",
+            "role_assignments-0-id": RoleAssignment.objects.get(user=user).pk,
+            "role_assignments-0-DELETE": "on",
+        }
+    )
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    endpoint.refresh_from_db()
+    assert not endpoint.active
+    assert not RoleAssignment.objects.filter(user=user).exists()
+    assert AuditEntry.objects.filter(
+        action="webhook_endpoint.deactivate", actor=superuser_client.admin
+    ).exists()

@@ -48,6 +48,14 @@ def integrator():
         "http://169.254.169.254/latest/meta-data/",  # link-local: cloud metadata
         "http://100.64.0.1/",  # shared address space
         "http://0.0.0.0/",
+        "http://[fe80::1]/",  # IPv6 link-local
+        "http://[fd00::1]/",  # IPv6 unique local (private)
+        "http://[::ffff:127.0.0.1]/",  # IPv4-mapped loopback
+        "http://[::ffff:10.0.0.1]/",  # IPv4-mapped private
+        "http://[64:ff9b::7f00:1]/",  # NAT64 (RFC 6052) of 127.0.0.1
+        "http://[2002:7f00:1::]/",  # 6to4 (RFC 3056) of 127.0.0.1
+        "http://[::127.0.0.1]/",  # IPv4-compatible (RFC 4291) loopback
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",  # Teredo, client 127.0.0.1
     ],
 )
 def test_an_internal_address_is_refused_by_default(integrator, url):
@@ -68,14 +76,28 @@ def test_a_public_address_is_accepted(integrator):
     assert registered.endpoint.active
 
 
-def test_internal_addresses_are_allowed_only_by_the_development_setting(integrator, settings):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::ffff:8.8.8.8]/",  # IPv4-mapped, public inside
+        "http://[64:ff9b::808:808]/",  # NAT64 of 8.8.8.8
+        "http://[2002:808:808::1]/",  # 6to4 of 8.8.8.8
+        "http://[2400:3200::1]/",  # a public IPv6 address (AliDNS)
+    ],
+)
+def test_an_ipv6_form_of_a_public_address_is_accepted(integrator, url):
+    registered = webhook_endpoint_register(owner=integrator, url=url, event_types=[EventType.PING])
+
+    assert registered.endpoint.active
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9000/", "http://[64:ff9b::7f00:1]:9000/"])
+def test_internal_addresses_are_allowed_only_by_the_development_setting(integrator, settings, url):
     settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
 
-    registered = webhook_endpoint_register(
-        owner=integrator, url="http://127.0.0.1:9000/", event_types=[EventType.PING]
-    )
+    registered = webhook_endpoint_register(owner=integrator, url=url, event_types=[EventType.PING])
 
-    assert registered.endpoint.url == "http://127.0.0.1:9000/"
+    assert registered.endpoint.url == url
 
 
 def test_staff_who_are_not_integrators_cannot_register_webhooks():

@@ -520,3 +520,64 @@ def test_schema_form_reads_one_of_titles_and_keeps_answers_of_other_sections():
         ("Size", "Large"),
         ("Tags", "a, b"),
     ]
+
+
+# --- identity formats: checked by the project's validators, in the form and at submit ---------
+
+ID_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "applicant_name": {"type": "string", "title": "Applicant name"},
+        "resident_id": {"type": "string", "title": "Resident ID", "format": "cn-resident-id"},
+    },
+    "required": ["applicant_name", "resident_id"],
+}
+#: GB 11643-1999's example number is 11010519491231002X; ending in 1 its check digit is wrong.
+WRONG_CHECK_DIGIT = "110105194912310021"
+
+
+def test_a_resident_id_with_a_wrong_check_digit_is_refused_by_the_form(client_en, db):
+    service = make_service(form_schema=ID_SCHEMA, code="ID-FORM")
+    application = start(client_en, service)
+    before = dict(application.form_data or {})
+
+    response = client_en.post(
+        form_url(application), {"applicant_name": "张三", "resident_id": WRONG_CHECK_DIGIT}
+    )
+
+    assert response.status_code == 422
+    page = text(response)
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_resident_id"' in summary
+    assert 'id="id_resident_id_error"' in page
+    application.refresh_from_db()
+    assert application.form_data == before  # nothing saved
+    # …while the standard's own number, with its right check digit, is taken
+    right = {"applicant_name": "张三", "resident_id": "11010519491231002X"}
+    assert client_en.post(form_url(application), right).status_code == 302
+
+
+def test_a_resident_id_with_a_wrong_check_digit_is_refused_at_submit(db):
+    """A draft that holds the bad number (saved before the check existed, or written around
+    the form) cannot be submitted: the service names the field and creates no case."""
+    from django.core.exceptions import ValidationError
+
+    from yiwang.cases import services as case_services
+
+    service = make_service(form_schema=ID_SCHEMA, code="ID-SUBMIT", materials=[])
+    applicant = citizen()
+    application = case_services.application_create_draft(
+        applicant=applicant, service_code=service.item.code
+    )
+    Application.objects.filter(pk=application.pk).update(
+        form_data={"applicant_name": "张三", "resident_id": WRONG_CHECK_DIGIT}
+    )
+    application.refresh_from_db()
+
+    with pytest.raises(ValidationError) as refused:
+        case_services.application_submit(application=application, applicant=applicant)
+
+    assert any(field.endswith("resident_id") for field in refused.value.message_dict)
+    assert not Case.objects.exists()
+    application.refresh_from_db()
+    assert application.status == Application.Status.DRAFT

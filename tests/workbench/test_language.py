@@ -70,3 +70,39 @@ def test_the_officers_read_the_answers_in_the_workbench_language(world):
 
     assert "经营类别" in zh and "冷食类" in zh and "Cold food" not in zh
     assert "Line of business" in en and "Cold food" in en and "冷食类" not in en
+
+
+#: Written in one order, displayed in another (``x-order``), and neither is the order
+#: PostgreSQL's jsonb gives keys back in (shorter keys first: contact, district, shop_name).
+ORDERED_FORM = {
+    "type": "object",
+    "properties": {
+        "shop_name": {"type": "string", "title": "店铺名称"},
+        "contact": {"type": "string", "title": "联系人"},
+        "district": {
+            "type": "string",
+            "title": "所在区县",
+            "enum": ["LX", "SZ"],
+            "enumNames": ["历下区", "市中区"],
+        },
+    },
+    "x-order": ["district", "shop_name", "contact"],
+    "required": ["shop_name", "contact", "district"],
+}
+
+
+def test_the_case_page_shows_the_answers_in_form_order_with_the_choices_titles(world):
+    case = submitted_case(
+        world,
+        at=NOW - 5 * HOUR,
+        service=licensing_service(department=world.department, form_schema=ORDERED_FORM),
+        form_data={"shop_name": "泉城小吃", "contact": "张三", "district": "SZ"},
+    )
+
+    page = case_page(world.clerk, case, "zh-hans")
+
+    answers = page.split('<dl class="wb-facts wb-answers">')[1].split("</dl>")[0]
+    labels = [chunk.split("</dt>")[0] for chunk in answers.split("<dt>")[1:]]
+    assert labels == ["所在区县", "店铺名称", "联系人"]
+    assert "<dd>市中区</dd>" in answers
+    assert "SZ" not in answers

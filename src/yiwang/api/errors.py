@@ -14,10 +14,7 @@ error                                  status
 =====================================  ======
 BadInput (``yiwang.api.inputs``: a NUL
 character, lone surrogate, not JSON…)  400
-invalid input (ninja, ValidationError,
-UploadRejected: field ``file``,
-IdempotencyKeyReused: field
-``Idempotency-Key``)                   422
+invalid input (ninja, ValidationError)  422
 no or bad credentials                  401
 PermissionDenied, ScopeMissing         403
 Http404                                404
@@ -25,10 +22,12 @@ a body over Django's DATA_UPLOAD_MAX_*
 limits                                 413
 any ``yiwang.core.errors.DomainError``  its ``http_status`` (CaseNotFound,
 (an app's typed refusal)               ServiceNotFound… 404; CaseConflict,
-                                       WorkflowConflict 409; UploadTooLarge
-                                       413), with its ``code``, ``field``
-                                       and extras (``current_version``,
-                                       ``limit``)
+                                       WorkflowConflict 409; UploadRejected
+                                       (``file``), IdempotencyKeyReused
+                                       (``Idempotency-Key``) 422;
+                                       UploadTooLarge 413), with its
+                                       ``field`` and extras (``code``,
+                                       ``current_version``, ``limit``)
 =====================================  ======
 
 The same body answers errors made outside these handlers (an unknown /api/
@@ -57,9 +56,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from yiwang.api.inputs import BadInput
-from yiwang.cases.errors import (
-    IdempotencyKeyReused,
-)
 from yiwang.core.apitypes import ApiError
 from yiwang.core.errors import DomainError, error_body
 from yiwang.integrations.auth import ScopeMissing
@@ -132,11 +128,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
         body = error_body(detail, [{"field": "body", "message": detail}])
         body["limit"] = limit
         return api.create_response(request, body, status=413)
-
-    @api.exception_handler(IdempotencyKeyReused)
-    def idempotency_key_reused(request: HttpRequest, exc: IdempotencyKeyReused) -> HttpResponse:
-        errors = [{"field": "Idempotency-Key", "message": m} for m in exc.messages]
-        return api.create_response(request, error_body(" ".join(exc.messages), errors), status=422)
 
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:

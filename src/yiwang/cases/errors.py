@@ -2,16 +2,16 @@
 
 - ``django.core.exceptions.ValidationError`` (``message_dict`` keyed by field):
   400/422, invalid input (form answers, command fields, missing materials);
-- :class:`UploadRejected` (a ValidationError on field ``file``): 422, the
-  file's type is not accepted for this material, or it is empty;
+- :class:`UploadRejected` (field ``file``): 422, the file's type is not
+  accepted for this material, or it is empty;
 - :class:`UploadTooLarge`: 413, larger than ``YIWANG_UPLOAD_MAX_BYTES``;
 - ``django.core.exceptions.PermissionDenied``: 403, the actor may not do
   this (wrong role, another department);
 - :class:`CaseNotFound`, :class:`ApplicationNotFound`: 404, no such case, or
   another applicant's (never reveal that it exists);
-- :class:`IdempotencyKeyReused` (a ValidationError on field
-  ``idempotency_key``): 422, the key was already used to submit another
-  application;
+- :class:`IdempotencyKeyReused` (field ``Idempotency-Key``, the service's
+  argument ``idempotency_key``): 422, the key was already used to submit
+  another application;
 - :class:`CaseConflict`: 409, the command does not apply to the case as it is now;
 - ``yiwang.processes.services.WorkflowConflict``: 409, ``expected_version``
   is stale, someone acted first.
@@ -20,8 +20,6 @@
 from __future__ import annotations
 
 from typing import Any
-
-from django.core.exceptions import ValidationError
 
 from yiwang.core.errors import DomainError
 from yiwang.processes.services import WorkflowConflict
@@ -89,16 +87,42 @@ class UploadTooLarge(DomainError):
         return {"limit": self.limit}
 
 
-class UploadRejected(ValidationError):
-    """The file's content is not an accepted format of the material (HTTP 422, field ``file``)."""
+class _InputRefused(DomainError):
+    """Input refused on one field (HTTP 422), read like a ValidationError by the forms that
+    show it: ``messages`` and ``message_dict`` keyed by the service's ``argument``."""
+
+    http_status = 422
+    #: The name of the refused input among the service's arguments (a form's field).
+    argument = ""
+
+    @property
+    def messages(self) -> list[str]:
+        return [self.message]
+
+    @property
+    def message_dict(self) -> dict[str, list[str]]:
+        return {self.argument: [self.message]}
 
 
-class IdempotencyKeyReused(ValidationError):
-    """The Idempotency-Key was already used to submit another application (HTTP 422).
+class UploadRejected(_InputRefused):
+    """The file's content is not an accepted format of the material, or it is empty
+    (HTTP 422, field ``file``; ``code`` ``wrong_type`` or ``empty``)."""
+
+    code = "wrong_type"
+    field = argument = "file"
+
+
+class IdempotencyKeyReused(_InputRefused):
+    """The Idempotency-Key was already used to submit another application (HTTP 422, field
+    ``Idempotency-Key``, the header; the service's argument ``idempotency_key``).
 
     A key stands for one submission: repeating it returns that submission's
     case, so it cannot also stand for a different application.
     """
+
+    code = "idempotency_key_reused"
+    field = "Idempotency-Key"
+    argument = "idempotency_key"
 
 
 class InvalidCursor(DomainError):

@@ -108,18 +108,13 @@ def check_upload(file: File[Any], *, accepted: list[str] | tuple[str, ...]) -> C
             raise _too_large(limit)
         digest.update(chunk)
     if size == 0:
-        raise UploadRejected({"file": [_("The file is empty.")]}, code="empty")
+        raise UploadRejected(_("The file is empty."), code="empty")
     fmt = sniff_format(file)
     allowed = list(accepted) or list(CONTENT_TYPES)
     if fmt is None or fmt not in allowed:
         names = ", ".join(FORMAT_LABELS.get(f, f.upper()) for f in allowed)
         raise UploadRejected(
-            {
-                "file": [
-                    _("This file is not an accepted type. Accepted: %(formats)s.")
-                    % {"formats": names}
-                ]
-            },
+            _("This file is not an accepted type. Accepted: %(formats)s.") % {"formats": names},
             code="wrong_type",
         )
     file.seek(0)

@@ -16,6 +16,13 @@ committed, by the worker that fans out the case's timeline entry
 - ``case.timeline``: ``case``, ``entry`` — a case timeline entry was written;
 - ``case.notify``: ``case``, ``kind``, ``context`` — the applicant is to be told;
 - ``case.rectification_opened``: ``case``, ``task`` — a bad rating opened a task.
+
+Announced by the identity services inside their transaction:
+
+- ``identity.role_lost``: ``user``, ``role``, ``actor`` — the user no longer holds
+  ``role`` anywhere (``role_revoke``);
+- ``identity.user_deactivated``: ``user``, ``actor`` — the account was switched off
+  (``user_set_active``).
 """
 
 from __future__ import annotations

@@ -63,7 +63,8 @@ class AuditEntry(models.Model):
     ``content_hash`` (SHA-256 of the canonical JSON of every content column)
     in the transaction of the change. The sequencer then gives committed
     entries their place: ``seq`` 1, 2, 3 … and the chain ``hash`` (over the
-    previous entry's hash, ``seq`` and ``content_hash``), and ``sealed_at``.
+    previous entry's hash, ``seq``, ``content_hash``, ``id`` and ``sealed_at``),
+    ``sealed_at`` and ``chain_format``.
     Never updated otherwise, never deleted through the product (the admin is
     read-only). An actor who appears here cannot be deleted (deactivate the
     account): ``actor_id`` is part of the hashed content.
@@ -88,6 +89,9 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(_("sequence number"), null=True, blank=True, unique=True)
     hash = models.CharField(_("chain hash"), max_length=64, blank=True)
     sealed_at = models.DateTimeField(_("sealed"), null=True, blank=True)
+    #: Which chain hash the sequencer sealed it with (``core.audit.hashing``): 1 before
+    #: the chain covered ``id`` and ``sealed_at``, 2 since. None until sealed.
+    chain_format = models.PositiveSmallIntegerField(_("chain format"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -20,7 +20,7 @@ now. A few older cases are left waiting: supplements never handed in
 
 The audit entries are loaded already sealed: their content hash and chain
 hash are computed here with the audit log's own functions
-(``content_hash``, ``chain_hash``) continuing the chain head, which is then
+(``content_hash``, ``chain_hash_v2``) continuing the chain head, which is then
 moved; a checkpoint is issued at the end when a signing key is configured, so
 ``python -m yiwang verify-audit`` checks the whole chain. Sealing them one by
 one through the sequencer would work too, only slower.
@@ -67,9 +67,9 @@ from yiwang.core.audit import (
     AuditCheckpointRefused,
     audit_checkpoint_issue,
     audit_signer_check,
-    chain_hash,
     content_hash,
 )
+from yiwang.core.audit.hashing import CHAIN_FORMAT, chain_hash_v2
 from yiwang.core.audit.log import locked_chain_head
 from yiwang.core.calendar import load_calendar
 from yiwang.core.models import AuditEntry
@@ -469,7 +469,8 @@ class _AuditChain:
         self.add = loader.table(
             AuditEntry,
             ["created_at", "actor", "actor_label", "action", "target_type", "target_id",
-             "target_label", "data", "content_hash", "seq", "hash", "sealed_at"],
+             "target_label", "data", "content_hash", "seq", "hash", "sealed_at",
+             "chain_format"],
         )  # fmt: skip
         self.ids = Ids(AuditEntry, 50_000)
         self.seq, self.previous, self.sealed_at = seq, previous, sealed_at
@@ -494,11 +495,12 @@ class _AuditChain:
         )
         digest = content_hash(entry)  # type: ignore[arg-type]
         self.seq += 1
-        self.previous = chain_hash(self.previous, self.seq, digest)
+        pk = self.ids()
+        self.previous = chain_hash_v2(self.previous, self.seq, digest, pk, self.sealed_at)
         self.add(
-            self.ids(), at, entry.actor_id, entry.actor_label, action, entry.target_type,
+            pk, at, entry.actor_id, entry.actor_label, action, entry.target_type,
             entry.target_id, entry.target_label, json.dumps(entry.data, ensure_ascii=False),
-            digest, self.seq, self.previous, self.sealed_at,
+            digest, self.seq, self.previous, self.sealed_at, CHAIN_FORMAT,
         )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.cases.errors import UploadTooLarge
+from yiwang.cases.errors import UploadRejected, UploadTooLarge
 from yiwang.cases.uploads import check_upload
 from yiwang.events.models import (
     OPEN_STATUSES,
@@ -54,8 +54,8 @@ class PhotosField(forms.FileField):
             item = super().clean(item, initial)
             try:
                 checked = check_upload(item, accepted=PHOTO_FORMATS)
-            except forms.ValidationError as exc:  # UploadRejected
-                raise forms.ValidationError(exc.messages) from exc
+            except UploadRejected as exc:
+                raise forms.ValidationError(exc.message, code=exc.code) from exc
             except UploadTooLarge as exc:
                 raise forms.ValidationError(exc.message, code="too_large") from exc
             item.name = f"photo-{number}.{checked.format}"

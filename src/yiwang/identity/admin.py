@@ -3,9 +3,9 @@
 Roles change through ``role_assign``/``role_revoke`` even here, so group
 membership, staff status and the audit log stay right; so do an enterprise's
 agents (``enterprise_add_member`` / ``enterprise_member_update`` /
-``enterprise_member_remove``) and a department's activation
-(``department_set_active``). Resident ID numbers are masked in lists and
-shown in full only on a citizen's own form.
+``enterprise_member_remove``), a department's activation
+(``department_set_active``) and a user's (``user_set_active``). Resident ID
+numbers are masked in lists and shown in full only on a citizen's own form.
 """
 
 from __future__ import annotations
@@ -143,6 +143,17 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> Any:
         return self.inlines if obj is not None else ()
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        # Switching an account off stops what hangs on it (an integrator's webhooks) and
+        # is recorded: that goes through the service.
+        if not change or "is_active" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        active = obj.is_active
+        obj.is_active = not active  # as stored; the service changes it
+        super().save_model(request, obj, form, change)
+        services.user_set_active(user=obj, active=active, actor=request.user)
 
     @admin.display(description=_("resident ID"))
     def masked_resident_id(self, obj: User) -> str:

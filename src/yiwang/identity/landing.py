@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.identity.models import Role, RoleAssignment
+from yiwang.identity.models import Role
+from yiwang.identity.selectors import role_pairs
 
 #: (roles, URL name), in order: the first the user holds wins.
 LANDINGS: tuple[tuple[frozenset[str], str], ...] = (
@@ -50,17 +51,12 @@ class Landing:
 
 
 def landing_page(user: Any) -> Landing:
-    """The page ``user`` starts at, with its name (one query; the portal's home for anyone
-    without a role that has a page of its own). A role in a deactivated department counts
-    for nothing."""
-    name = HOME
-    if getattr(user, "is_authenticated", False) and user.is_active:
-        held = set(
-            RoleAssignment.objects.filter(user_id=user.pk)
-            .exclude(department__is_active=False)
-            .values_list("role", flat=True)
-        )
-        name = next((n for roles, n in LANDINGS if held & roles), HOME)
+    """The page ``user`` starts at, with its name (the portal's home for anyone without a
+    role that has a page of its own). The roles are :func:`role_pairs`'s: none for an
+    anonymous or inactive user, none in a deactivated department; one query, none when
+    the request already read them."""
+    held = {role for role, _department in role_pairs(user)}
+    name = next((n for roles, n in LANDINGS if held & roles), HOME)
     return Landing(url=reverse(name), title=str(TITLES[name]), home=name == HOME)
 
 

@@ -27,7 +27,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases import services as case_services
-from yiwang.cases.errors import ApplicationNotFound, CaseNotFound, UploadTooLarge
+from yiwang.cases.errors import (
+    ApplicationNotFound,
+    CaseNotFound,
+    IdempotencyKeyReused,
+    UploadRejected,
+    UploadTooLarge,
+)
 from yiwang.cases.forms_schema import form_errors
 from yiwang.cases.models import Application
 from yiwang.cases.uploads import FORMAT_LABELS, max_upload_bytes, megabytes_label
@@ -308,8 +314,8 @@ def formats_label(formats: list[str]) -> str:
 
 def upload_errors(form: UploadForm, exc: Exception) -> tuple[list[str], int]:
     """Messages and the HTTP status for a failed upload (413 too large, 422 otherwise)."""
-    if isinstance(exc, UploadTooLarge):
-        return [exc.message], 413
+    if isinstance(exc, UploadTooLarge | UploadRejected):
+        return [exc.message], exc.http_status
     if isinstance(exc, ValidationError):
         return all_messages(exc.message_dict) if hasattr(exc, "error_dict") else exc.messages, 422
     raise exc
@@ -336,7 +342,7 @@ def application_materials(request: HttpRequest, application_id: int) -> HttpResp
                     material_id=form.cleaned_data["material_id"],
                     application=application,
                 )
-            except (UploadTooLarge, ValidationError) as exc:
+            except (UploadTooLarge, UploadRejected, ValidationError) as exc:
                 errors[key], status = upload_errors(form, exc)
             else:
                 messages.success(
@@ -391,7 +397,7 @@ def application_check(request: HttpRequest, application_id: int) -> HttpResponse
                 applicant=request.user,
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
-        except ValidationError as exc:
+        except (ValidationError, IdempotencyKeyReused) as exc:
             errors = exc.message_dict
         else:
             url = reverse("portal:case_detail", args=[case.number])

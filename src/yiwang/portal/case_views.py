@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases import services as case_services
 from yiwang.cases.downloads import material_response, notice_response
-from yiwang.cases.errors import CaseConflict, CaseNotFound, UploadTooLarge
+from yiwang.cases.errors import CaseConflict, CaseNotFound, UploadRejected, UploadTooLarge
 from yiwang.cases.models import Case, Rating
 from yiwang.cases.uploads import max_upload_bytes, megabytes_label
 from yiwang.core.dbrouting import replica_reads
@@ -218,7 +218,7 @@ def supplement_upload(request: HttpRequest, number: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 case=case,
             )
-        except (UploadTooLarge, ValidationError) as exc:
+        except (UploadTooLarge, UploadRejected, ValidationError) as exc:
             messages_, status = upload_errors(form, exc)
         except CaseConflict as exc:
             messages_, status = [exc.message], 409

@@ -123,16 +123,11 @@ def _require_same_application(existing: Case, application: Application, key: str
     """A key names one submission: the case it returns must be this application's."""
     if existing.application_id != application.pk:
         raise IdempotencyKeyReused(
-            {
-                "idempotency_key": [
-                    _(
-                        "This Idempotency-Key was already used to submit another application "
-                        "(case %(number)s). Use a new key for each application."
-                    )
-                    % {"number": existing.number}
-                ]
-            },
-            code="idempotency_key_reused",
+            _(
+                "This Idempotency-Key was already used to submit another application "
+                "(case %(number)s). Use a new key for each application."
+            )
+            % {"number": existing.number}
         )
 
 

@@ -32,7 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from yiwang.core.audit.hashing import chain_hash, content_hash, timestamp
+from yiwang.core.audit.hashing import content_hash, entry_chain_hash, timestamp
 from yiwang.core.audit.keys import key_id, signing_key, verification_keys
 from yiwang.core.audit.log import audit_sequence, locked_chain_head
 from yiwang.core.models import AuditCheckpoint, AuditEntry
@@ -318,7 +318,12 @@ def _recompute_from(seq: int, previous: str, *, to: int | None = None) -> tuple[
             raise AuditCheckpointRefused(
                 f"entry seq {entry.seq} (id {entry.pk}) does not match its content hash"
             )
-        seq, previous = entry.seq, chain_hash(previous, entry.seq, recomputed)
+        link = entry_chain_hash(previous, entry, recomputed)
+        if link is None:
+            raise AuditCheckpointRefused(
+                f"entry seq {entry.seq} (id {entry.pk}) has an unknown chain format"
+            )
+        seq, previous = entry.seq, link
     return seq, previous
 
 

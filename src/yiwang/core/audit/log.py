@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from yiwang.core.audit.hashing import GENESIS, chain_hash, content_hash
+from yiwang.core.audit.hashing import CHAIN_FORMAT, GENESIS, chain_hash_v2, content_hash
 from yiwang.core.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from yiwang.core.serialize import json_safe
 
@@ -125,7 +125,7 @@ def _seal(head: AuditChainHead, batch_size: int) -> int:
     seals = []
     for pk, content in unsealed:
         seq += 1
-        previous = chain_hash(previous, seq, content)
+        previous = chain_hash_v2(previous, seq, content, pk, now)
         seals.append((seq, previous, pk))
     write_seals(seals, sealed_at=now)
     head.seq, head.hash, head.sealed_at = seq, previous, now
@@ -134,7 +134,8 @@ def _seal(head: AuditChainHead, batch_size: int) -> int:
 
 
 def write_seals(seals: list[tuple[int, str, int]], *, sealed_at: datetime) -> None:
-    """UPDATE each entry's ``seq`` and ``hash`` from ``(seq, hash, id)`` rows, and ``sealed_at``.
+    """UPDATE each entry's ``seq`` and ``hash`` from ``(seq, hash, id)`` rows, ``sealed_at``
+    and ``chain_format`` (the current one: the hashes must be of that format).
 
     One prepared statement executed for every row (pipelined by psycopg 3):
     ``bulk_update``'s CASE expressions grow with the square of the batch.
@@ -143,12 +144,12 @@ def write_seals(seals: list[tuple[int, str, int]], *, sealed_at: datetime) -> No
     quote = connection.ops.quote_name
     sql = (
         f"UPDATE {quote(AuditEntry._meta.db_table)} "  # noqa: S608 - names from the model
-        f"SET {quote('seq')} = %s, {quote('hash')} = %s, {quote('sealed_at')} = %s "
-        f"WHERE {quote('id')} = %s"
+        f"SET {quote('seq')} = %s, {quote('hash')} = %s, {quote('sealed_at')} = %s, "
+        f"{quote('chain_format')} = %s WHERE {quote('id')} = %s"
     )
     when = connection.ops.adapt_datetimefield_value(sealed_at)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(seq, hash_, when, pk) for seq, hash_, pk in seals])
+        cursor.executemany(sql, [(seq, hash_, when, CHAIN_FORMAT, pk) for seq, hash_, pk in seals])
 
 
 def locked_chain_head(*, skip_locked: bool) -> AuditChainHead | None:

@@ -18,7 +18,7 @@ from yiwang.core.audit.checkpoints import (
     SignedCheckpoint,
     read_checkpoint_log,
 )
-from yiwang.core.audit.hashing import GENESIS, chain_hash, content_hash
+from yiwang.core.audit.hashing import GENESIS, content_hash, entry_chain_hash
 from yiwang.core.audit.keys import verification_keys
 from yiwang.core.audit.log import HEAD_PK
 from yiwang.core.models import AuditChainHead, AuditCheckpoint, AuditEntry
@@ -202,12 +202,13 @@ class _Walk:
             return self.broken(
                 "content", "its content does not match its content hash (the row was edited)", entry
             )
-        link = chain_hash(self.previous, seq, recomputed)
-        if link != entry.hash:
+        link = entry_chain_hash(self.previous, entry, recomputed)
+        if link is None or link != entry.hash:
             return self.broken(
                 "chain",
                 "its chain hash does not match the chain recomputed up to it (an entry was "
-                "inserted, removed or moved at or before it, or the hash was rewritten)",
+                "inserted, removed or moved at or before it, its id, seal time or chain "
+                "format was edited, or the hash was rewritten)",
                 entry,
             )
         while self.next_checkpoint is not None and self.next_checkpoint.seq <= seq:

@@ -31,7 +31,7 @@ def _checked(item: Any) -> tuple[File[Any], str]:
     try:
         checked = check_upload(upload, accepted=PHOTO_FORMATS)
     except UploadRejected as exc:
-        raise EventInvalid(" ".join(exc.messages), field="photos") from exc
+        raise EventInvalid(exc.message, field="photos") from exc
     except UploadTooLarge as exc:
         raise EventInvalid(exc.message, field="photos") from exc
     upload.seek(0)

@@ -8,6 +8,8 @@ Applicants (``applicants``)
     citizen_account_register (a citizen's own sign-up)
 Departments (``departments``)
     department_set_active (deactivate / reactivate)
+Users (``users``)
+    user_set_active (deactivate / reactivate an account)
 Sign-in (``signin``, ``throttle``)
     signin_attempt (every password sign-in, throttled), signin_throttle_clear,
     throttles_purge (the scheduler)
@@ -64,6 +66,7 @@ from yiwang.identity.services.signin import (
     signin_throttle_clear,
 )
 from yiwang.identity.services.throttle import throttles_purge
+from yiwang.identity.services.users import user_set_active
 
 __all__ = [
     "CODE_MAX_ATTEMPTS",
@@ -99,4 +102,5 @@ __all__ = [
     "signin_buckets",
     "signin_throttle_clear",
     "throttles_purge",
+    "user_set_active",
 ]

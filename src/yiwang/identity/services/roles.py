@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
+from yiwang.core.events import announce
 from yiwang.identity.models import Department, Role, RoleAssignment, User
 from yiwang.identity.selectors import roles_cache_clear
 
@@ -167,7 +168,9 @@ def role_revoke(
     The actor needs ``identity.delete_roleassignment``. The user leaves the
     role's group when they no longer hold the role anywhere, and stops being
     staff when they hold no staff role any more (superusers stay staff).
-    Locks the user row. Audited as ``identity.role_revoke``.
+    Locks the user row. Audited as ``identity.role_revoke``. When the user no
+    longer holds the role anywhere, announces ``identity.role_lost`` (``user``,
+    ``role``, ``actor``) in the transaction (an integrator's webhooks stop).
     """
     role = _as_role(role)
     _check_actor(actor, "identity.delete_roleassignment")
@@ -184,7 +187,8 @@ def role_revoke(
             )
         roles_cache_clear()
         remaining = RoleAssignment.objects.filter(user=user)
-        if not remaining.filter(role=role).exists():
+        role_lost = not remaining.filter(role=role).exists()
+        if role_lost:
             user.groups.remove(*Group.objects.filter(name=role.value))
         if (
             role in STAFF_ROLES
@@ -200,6 +204,8 @@ def role_revoke(
             target=user,
             data={"role": role.value, "department": department.code if department else None},
         )
+        if role_lost:
+            announce("identity.role_lost", user=user, role=role, actor=actor)
 
 
 def applicant_role_ensure(*, user: User, role: Role) -> None:

@@ -5,7 +5,8 @@ API tokens
     api_token_authenticate (marks the token used)
 Webhooks
     webhook_endpoint_register (returns the signing secret once),
-    webhook_endpoint_deactivate, webhook_event_publish, case_event_publish,
+    webhook_endpoint_deactivate, webhook_endpoints_of_owner_deactivate (the owner
+    is no longer an active integrator), webhook_event_publish, case_event_publish,
     webhook_deliver (one attempt; run by the task), webhook_delivery_retry,
     webhook_deliveries_requeue (after a worker crash)
 
@@ -50,6 +51,8 @@ from yiwang.integrations.services.endpoints import (
     webhook_allows_private_addresses,
     webhook_endpoint_deactivate,
     webhook_endpoint_register,
+    webhook_endpoints_of_owner_deactivate,
+    webhook_owner_entitled,
 )
 from yiwang.integrations.services.events import (
     CASE_EVENTS,
@@ -91,8 +94,10 @@ __all__ = [
     "webhook_delivery_retry",
     "webhook_endpoint_deactivate",
     "webhook_endpoint_register",
+    "webhook_endpoints_of_owner_deactivate",
     "webhook_event_publish",
     "webhook_max_attempts",
+    "webhook_owner_entitled",
     "webhook_retry_policy",
     "webhook_signature",
     "webhook_timeout_seconds",

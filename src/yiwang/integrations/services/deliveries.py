@@ -27,7 +27,11 @@ from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
 from yiwang.identity.models import User
 from yiwang.integrations.models import WebhookDelivery
 from yiwang.integrations.services._common import _now
-from yiwang.integrations.services.endpoints import webhook_address_vet
+from yiwang.integrations.services.endpoints import (
+    webhook_address_vet,
+    webhook_endpoints_of_owner_deactivate,
+    webhook_owner_entitled,
+)
 
 RESPONSE_EXCERPT = 500
 USER_AGENT = "yiwang-webhooks/1"
@@ -168,7 +172,10 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
     Safe to run twice: the delivery is claimed under a row lock (its
     ``next_attempt_at`` is pushed past the request's timeout, a lease), and a
     delivery that is not pending, not due at ``at``, or whose endpoint is
-    inactive is left alone. The HTTP request is made outside any transaction.
+    inactive is left alone. A delivery whose endpoint's owner is no longer an
+    active integrator (however the role went) is cancelled at the claim, and
+    the owner's endpoints deactivated after it (audited, the system as actor).
+    The HTTP request is made outside any transaction.
     Records the attempt (status code, response excerpt, error, duration) in
     ``history`` and the ``last_*`` fields. A 2xx answer → ``succeeded``;
     otherwise, while attempts < ``webhook_max_attempts()``, the task is
@@ -180,8 +187,8 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
     timeout = webhook_timeout_seconds()
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update()
-            .select_related("endpoint")
+            WebhookDelivery.objects.select_for_update(of=("self", "endpoint"))
+            .select_related("endpoint__owner")
             .filter(pk=delivery_id)
             .first()
         )
@@ -189,15 +196,23 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
             return None
         if delivery.next_attempt_at is not None and delivery.next_attempt_at > at:
             return None
-        if not delivery.endpoint.active:
+        cancel = not delivery.endpoint.active or not webhook_owner_entitled(delivery.endpoint.owner)
+        if cancel:
             delivery.status = WebhookDelivery.Status.CANCELLED
             delivery.next_attempt_at = None
             delivery.save(update_fields=["status", "next_attempt_at"])
-            return None
-        attempt = delivery.attempts + 1
-        delivery.attempts = attempt
-        delivery.next_attempt_at = at + webhook_claim_lease()
-        delivery.save(update_fields=["attempts", "next_attempt_at"])
+        else:
+            attempt = delivery.attempts + 1
+            delivery.attempts = attempt
+            delivery.next_attempt_at = at + webhook_claim_lease()
+            delivery.save(update_fields=["attempts", "next_attempt_at"])
+    if cancel:
+        if delivery.endpoint.active:
+            # The owner is no longer an active integrator: all their endpoints stop. After
+            # the claim's transaction: deactivating locks an endpoint, then its deliveries,
+            # so holding this delivery's lock meanwhile could deadlock with it.
+            webhook_endpoints_of_owner_deactivate(owner=delivery.endpoint.owner, actor=None)
+        return None
     endpoint = delivery.endpoint
     body = webhook_body(delivery)
     timestamp = int(at.timestamp())

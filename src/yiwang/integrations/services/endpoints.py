@@ -75,12 +75,52 @@ def webhook_address_vet(url: str) -> VettedAddress:
     if not webhook_allows_private_addresses():
         for text in addresses:
             address = ipaddress.ip_address(text)
-            if not address.is_global or address.is_multicast:
+            if not webhook_address_is_public(address):
                 problem = _(
                     "%(host)s is an internal address (%(address)s): webhooks go to public hosts."
                 ) % {"host": host, "address": address}
                 return VettedAddress(problem=problem)
     return VettedAddress(addresses=addresses)
+
+
+#: NAT64's well-known prefix (RFC 6052): the last 32 bits are the IPv4 address reached.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+#: The local-use NAT64 prefix (RFC 8215): translated by the operator's own gateway.
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+#: IPv4-compatible addresses (RFC 4291, deprecated): ``::a.b.c.d``.
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, IPv4-compatible, NAT64,
+    6to4 and Teredo (server and client) forms."""
+    embedded: list[ipaddress.IPv4Address] = []
+    if address.ipv4_mapped is not None:
+        embedded.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        embedded.append(address.sixtofour)
+    if address.teredo is not None:
+        embedded.extend(address.teredo)
+    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return embedded
+
+
+def webhook_address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether yiwang may send to ``address``: a global unicast address and, for an IPv6
+    form that carries an IPv4 address (``::ffff:127.0.0.1``, NAT64 ``64:ff9b::7f00:1``,
+    6to4 ``2002:7f00:1::``, ``::127.0.0.1``, Teredo), a global unicast IPv4 address in it.
+
+    Python 3.11's ``is_global`` counts NAT64, 6to4 and IPv4-compatible addresses as global
+    whatever they carry, and a gateway would deliver them to the IPv4 address inside.
+    """
+    if not address.is_global or address.is_multicast:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL:
+            return False
+        return all(inner.is_global and not inner.is_multicast for inner in _embedded_ipv4(address))
+    return True
 
 
 def webhook_address_problem(url: str) -> str | None:
@@ -177,3 +217,18 @@ def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, actor: User | None
                 target=locked,
                 data={"deliveries_cancelled": cancelled},
             )
+
+
+def webhook_endpoints_of_owner_deactivate(*, owner: User, actor: User | None) -> int:
+    """Deactivate every active endpoint of ``owner`` (:func:`webhook_endpoint_deactivate`:
+    pending deliveries cancelled, each audited); the count. Called when the owner stops
+    being an active integrator (role revoked, account deactivated)."""
+    endpoints = list(WebhookEndpoint.objects.filter(owner_id=owner.pk, active=True))
+    for endpoint in endpoints:
+        webhook_endpoint_deactivate(endpoint=endpoint, actor=actor)
+    return len(endpoints)
+
+
+def webhook_owner_entitled(owner: User) -> bool:
+    """Whether ``owner`` may still have webhooks sent for them: an active integrator."""
+    return _may_own_webhooks(owner)
