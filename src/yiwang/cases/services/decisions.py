@@ -12,11 +12,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.models import Case, CaseDecision, CaseNotice
 from yiwang.cases.numbering import certificate_number_for
-from yiwang.cases.services._common import (
-    lock_case,
-    now_or,
-    require_text,
-)
+from yiwang.cases.services._common import lock_case, now_or, require_text
 from yiwang.cases.services.notices import notice_issue
 from yiwang.cases.services.officer_step import _officer_step
 from yiwang.core.storage import discard_on_error

@@ -7,10 +7,7 @@ from datetime import datetime
 from django.db import transaction
 
 from yiwang.cases.models import Case, CaseDecision, CaseNotice
-from yiwang.cases.services._common import (
-    now_or,
-    require_text,
-)
+from yiwang.cases.services._common import now_or, require_text
 from yiwang.cases.services.decisions import _decide
 from yiwang.cases.services.notices import notice_issue
 from yiwang.cases.services.officer_step import _officer_step

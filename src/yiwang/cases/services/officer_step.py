@@ -9,13 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from yiwang.cases.models import Case
-from yiwang.cases.services._common import (
-    audit,
-    execute,
-    lock_case,
-    officer_workflow_role,
-    timeline,
-)
+from yiwang.cases.services._common import audit, execute, lock_case, officer_workflow_role, timeline
 from yiwang.identity.models import User
 
 

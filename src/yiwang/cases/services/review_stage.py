@@ -12,11 +12,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseConflict
 from yiwang.cases.models import Case
-from yiwang.cases.services._common import (
-    lock_case,
-    now_or,
-    require_text,
-)
+from yiwang.cases.services._common import lock_case, now_or, require_text
 from yiwang.cases.services.officer_step import _officer_step
 from yiwang.cases.texts import PROCEDURES, REVIEW_OUTCOMES
 from yiwang.identity.models import User

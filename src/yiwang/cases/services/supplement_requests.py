@@ -11,10 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from yiwang.cases.models import Case, CaseNotice, SupplementRequest
-from yiwang.cases.services._common import (
-    lock_case,
-    now_or,
-)
+from yiwang.cases.services._common import lock_case, now_or
 from yiwang.cases.services.notices import notice_issue
 from yiwang.cases.services.officer_step import _officer_step
 from yiwang.catalog.models import Material

@@ -13,13 +13,8 @@ from django.views.decorators.http import require_POST
 
 from yiwang.cases import services
 from yiwang.cases.errors import CaseConflict
-from yiwang.cases.permissions import (
-    is_supervisor_of,
-)
-from yiwang.workbench.forms import (
-    AssignForm,
-    ReassignForm,
-)
+from yiwang.cases.permissions import is_supervisor_of
+from yiwang.workbench.forms import AssignForm, ReassignForm
 from yiwang.workbench.views.case_page import _conflict, _officers, _render_case
 from yiwang.workbench.views.common import _apply_errors, _case, officer_required
 

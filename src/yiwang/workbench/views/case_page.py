@@ -16,10 +16,7 @@ from django.views.decorators.http import require_safe
 from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseConflict
 from yiwang.cases.models import Case
-from yiwang.cases.permissions import (
-    department_officers,
-    is_supervisor_of,
-)
+from yiwang.cases.permissions import department_officers, is_supervisor_of
 from yiwang.identity.models import User
 from yiwang.workbench import display
 from yiwang.workbench.forms import (

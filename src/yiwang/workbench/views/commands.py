@@ -16,10 +16,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Case
 from yiwang.notifications import texts as notification_texts
-from yiwang.workbench.forms import (
-    COMMAND_FORMS,
-    ActionForm,
-)
+from yiwang.workbench.forms import COMMAND_FORMS, ActionForm
 from yiwang.workbench.views.case_page import _command_form, _conflict, _render_case
 from yiwang.workbench.views.common import _apply_errors, _case, officer_required
 

@@ -10,16 +10,12 @@ from django.views.decorators.http import require_safe
 
 from yiwang.cases import selectors
 from yiwang.cases.errors import InvalidCursor
-from yiwang.cases.permissions import (
-    officer_department_ids,
-)
+from yiwang.cases.permissions import officer_department_ids
 from yiwang.catalog.selectors import published_versions
 from yiwang.core.dbrouting import replica_reads
 from yiwang.portal.templatetags.portal import translated
 from yiwang.workbench import display
-from yiwang.workbench.forms import (
-    QueueFilterForm,
-)
+from yiwang.workbench.forms import QueueFilterForm
 from yiwang.workbench.texts import officer_step_label
 from yiwang.workbench.views.common import officer_required
 

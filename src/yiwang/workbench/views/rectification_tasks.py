@@ -15,9 +15,7 @@ from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseConflict
 from yiwang.cases.models import RectificationTask
 from yiwang.core.dbrouting import replica_reads
-from yiwang.workbench.forms import (
-    RectificationReplyForm,
-)
+from yiwang.workbench.forms import RectificationReplyForm
 from yiwang.workbench.views.common import _apply_errors, officer_required
 from yiwang.workbench.views.queue_page import PAGE_SIZE
 
