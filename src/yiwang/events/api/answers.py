@@ -16,8 +16,6 @@ from yiwang.events.models import Event
 from yiwang.identity.models import User
 from yiwang.integrations.auth import user_of
 
-# --- answers ---------------------------------------------------------------------------------
-
 
 class EventSummaryOut(Schema):
     number: str

@@ -18,8 +18,6 @@ from yiwang.events.models import Channel, Satisfaction
 from yiwang.events.types import Place, Reporter
 from yiwang.integrations.auth import user_of
 
-# --- citizens --------------------------------------------------------------------------------
-
 
 class ReportIn(In):
     category_code: str = Field(..., max_length=20, description="A leaf category's code")

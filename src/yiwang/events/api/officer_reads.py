@@ -15,8 +15,6 @@ from yiwang.events.models import Status as EventStatus
 from yiwang.events.selectors.pages import QueueFilters, queue_filter
 from yiwang.integrations.auth import user_of
 
-# --- officers --------------------------------------------------------------------------------
-
 
 class EventQuery(Schema):
     status: EventStatus | None = Field(None, description="One status; default: every open one")

@@ -17,8 +17,6 @@ from yiwang.events.downloads import photo_response
 from yiwang.events.models import Event, EventPhoto
 from yiwang.integrations.auth import user_of
 
-# --- photos ----------------------------------------------------------------------------------
-
 
 class PhotoOut(Schema):
     id: int
