@@ -516,7 +516,7 @@ def test_the_queue_costs_the_same_number_of_queries_for_3_or_30_cases(world, cli
 
 
 def test_the_queue_is_paginated(world, client_for, monkeypatch):
-    monkeypatch.setattr("yiwang.workbench.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("yiwang.workbench.views.queue_page.PAGE_SIZE", 2)
     cases = [submitted_case(world, at=T0 + n * HOUR) for n in range(3)]
     client = client_for(world.clerk)
 

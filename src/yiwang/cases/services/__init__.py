@@ -24,9 +24,11 @@ For bulk loaders that run the same workflow without the per-case services (``gen
     case_workflow_overrides (a new case's workflow overrides), apply_state (a case's columns
     from its workflow instance), main_clock (the clock its light follows)
 
-The functions live in submodules (drafts, materials, submission,
-officer_commands, applicant_commands, assignment, ratings, access,
-scheduling); import them from here.
+The functions live in submodules (drafts, materials, submission; the officer
+commands in intake, supplement_requests, review_stage and decisions, each
+through the step they share in officer_step, and run by name in dispatch;
+applicant_commands, assignment, ratings, access, scheduling); import them
+from here.
 
 Conventions shared by every function:
 
@@ -71,35 +73,34 @@ from yiwang.cases.services.access import (
 )
 from yiwang.cases.services.applicant_commands import case_withdraw, supplement_answer
 from yiwang.cases.services.assignment import case_assign, case_claim, case_reassign
+from yiwang.cases.services.decisions import (
+    case_approve,
+    case_complete,
+    case_deny,
+    certificate_issue,
+)
+from yiwang.cases.services.dispatch import COMMAND_FIELDS, case_command
 from yiwang.cases.services.drafts import (
     application_create_draft,
     application_prefill,
     application_update_draft,
 )
 from yiwang.cases.services.fan_out import case_event_fan_out, case_events_fan_out
+from yiwang.cases.services.intake import case_accept, case_reject
 from yiwang.cases.services.materials import material_delete, material_upload
-from yiwang.cases.services.officer_commands import (
-    COMMAND_FIELDS,
-    case_accept,
-    case_approve,
-    case_command,
-    case_complete,
-    case_deny,
-    case_extend,
-    case_reject,
-    case_return_for_review,
-    case_review,
-    certificate_issue,
-    site_inspection_record,
-    special_procedure_finish,
-    special_procedure_start,
-    supplement_request,
-)
 from yiwang.cases.services.ratings import (
     rating_submit,
     rectification_days,
     rectification_follow_up,
     rectification_reply,
+)
+from yiwang.cases.services.review_stage import (
+    case_extend,
+    case_return_for_review,
+    case_review,
+    site_inspection_record,
+    special_procedure_finish,
+    special_procedure_start,
 )
 from yiwang.cases.services.scheduling import (
     case_sync_from_workflow,
@@ -113,6 +114,7 @@ from yiwang.cases.services.submission import (
     application_submit_outcome,
     case_workflow_overrides,
 )
+from yiwang.cases.services.supplement_requests import supplement_request
 
 __all__ = [
     "COMMAND_FIELDS",
