@@ -63,9 +63,12 @@ lint: setup
 	YIWANG_ENV=test $(BIN)/python manage.py export_openapi --check
 
 # Tests that run a live HTTP server share one per process: the browser tests run in a pass of
-# their own, and so do the third-party clients served a live server (live_server).
+# their own, and so do the third-party clients served a live server (live_server). The browser
+# tests run once: in the PostgreSQL pass (production's database) when PostgreSQL answers, else
+# in the SQLite pass. The PostgreSQL pass skips the tests that touch no database (they ran on
+# SQLite). Each pass prints its slowest tests (over 5 s).
 UNIT := -m "not browser and not live_server"
-PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider --durations=15 --durations-min=5
 
 # No test may depend on today (docs/testing.md): the SQLite parallel pass runs with the whole
 # process clock moved out of the shipped holiday schedules (Debian's faketime), the PostgreSQL
@@ -86,7 +89,11 @@ test-sqlite: setup
 		echo "Note: faketime is not installed, so the SQLite pass runs on today's clock (apt-get install faketime)."; \
 		YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 $(MOVED_UNIT); \
 	fi
-	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m browser
+	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
+		echo "The browser tests run in the PostgreSQL pass (PostgreSQL answers at $(PG_TEST_URL))."; \
+	else \
+		YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m browser; \
+	fi
 	YIWANG_ENV=test DATABASE_URL= $(PYTEST) -m "live_server or mqtt"
 
 ## make test-moved-clock: the SQLite parallel pass at another MOVED_CLOCK, e.g.
