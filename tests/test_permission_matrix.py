@@ -132,8 +132,7 @@ def build_world() -> World:
             notice_issue(
                 case=one, kind=CaseNotice.Kind.ACCEPTANCE, actor=world.clerk, at=one.received_at
             )
-    closed.department.is_active = False
-    closed.department.save(update_fields=["is_active"])
+    identity_services.department_set_active(department=closed.department, active=False, actor=None)
     draft = draft_application(home)
 
     def city(role: str):
