@@ -649,6 +649,20 @@ def test_each_role_may_do_exactly_what_its_role_allows(world, operation):
     assert misjudged(world, OPERATIONS[operation]) == []
 
 
+def test_the_officers_queue_is_refused_to_who_is_no_officer(world):
+    """Beyond the row (which takes an empty list as a refusal): officers of another
+    department get their own queue, everyone who is no officer anywhere a 403."""
+    statuses = {
+        actor: world.clients[actor].get("/api/v1/officer/cases").status_code for actor in ACTORS
+    }
+
+    officers = DEPARTMENT_OFFICERS | {"clerk_elsewhere", "supervisor_elsewhere"}
+    assert statuses == {
+        actor: 200 if actor in officers else 401 if actor == "anonymous" else 403
+        for actor in ACTORS
+    }
+
+
 def test_a_refusal_that_rewrites_an_audit_entry_is_seen(world):
     def rewrite(client: Client, t: Target) -> HttpResponse:
         AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("-pk")[0].pk).update(
