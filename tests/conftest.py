@@ -28,14 +28,16 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from io import StringIO
+from typing import TypeVar
 
 import pytest
 import time_machine
 
 from tests.clock import NOW, SETUP, instant
 
+T = TypeVar("T")
 ON_CI = os.environ.get("CI") == "true"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: The development and CI machines' Mosquitto (docs/iot.md); tests marked ``mqtt`` use it.
@@ -205,45 +207,69 @@ def _file_settings(folder) -> dict[str, object]:
 
 @pytest.fixture(autouse=True)
 def _test_files(request, tmp_path, settings):
-    """Each test's own files; the tests of a module that shares ``demo_city`` share its
-    files too, since the demo's rows name them."""
-    folder = request.getfixturevalue("demo_city") if "demo_city" in request.fixturenames else None
-    for name, value in _file_settings(folder or tmp_path).items():
+    """Each test's own files; the tests of a module that shares data built once for the
+    module (``demo_city``, a ``module_data`` world) share its files too, since its rows
+    name them."""
+    shared = "module_files" in request.fixturenames
+    folder = request.getfixturevalue("module_files") if shared else tmp_path
+    for name, value in _file_settings(folder).items():
         setattr(settings, name, value)
 
 
 @pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The Jinan demo city (``load_demo``, as ``make run`` loads it), loaded once for a module
-    whose tests only need it there (it takes seconds), at ``tests.clock.NOW``.
+def module_files(tmp_path_factory):
+    """The folder for uploads and audit files of data built once for a module."""
+    return tmp_path_factory.mktemp("module")
 
-    It is loaded in a transaction of the module's, which is rolled back after the module's
-    last test; each test's own transaction is a savepoint inside it (as Django's
-    ``TestCase.setUpTestData``), so what a test changes is undone after it. Not for
-    transactional or live-server tests, which empty the tables. Yields the module's folder
-    for uploads and audit files.
+
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker, module_files):
+    """Data built once for a module: in a module fixture, ``with module_data(build) as
+    built: yield built``.
+
+    ``build()`` runs at ``tests.clock.NOW`` in a transaction of the module's, which is
+    rolled back after the module's last test; each test's own transaction is a savepoint
+    inside it (as Django's ``TestCase.setUpTestData``), so what a test changes is undone
+    after it. Not for transactional or live-server tests, which empty the tables. Files go
+    to ``module_files``, which every test of the module then uses.
     """
-    from django.core.management import call_command
+    from contextlib import contextmanager
+
     from django.db import connections, transaction
     from django.test import override_settings
 
-    folder = tmp_path_factory.mktemp("demo_city")
-    with django_db_blocker.unblock(), override_settings(**_file_settings(folder)):
-        atomics = {  # mirrors (the test replica) share their primary's transaction
-            alias: transaction.atomic(using=alias)
-            for alias in connections
-            if not connections[alias].settings_dict.get("TEST", {}).get("MIRROR")
-        }
-        for atomic in atomics.values():
-            atomic.__enter__()
-        try:
-            with time_machine.travel(NOW, tick=False):
-                call_command("load_demo", "--quiet")
-            yield folder
-        finally:
-            for alias, atomic in reversed(atomics.items()):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
+    @contextmanager
+    def module_transaction(build: Callable[[], T]) -> Iterator[T]:
+        with django_db_blocker.unblock(), override_settings(**_file_settings(module_files)):
+            atomics = {  # mirrors (the test replica) share their primary's transaction
+                alias: transaction.atomic(using=alias)
+                for alias in connections
+                if not connections[alias].settings_dict.get("TEST", {}).get("MIRROR")
+            }
+            for atomic in atomics.values():
+                atomic.__enter__()
+            try:
+                with time_machine.travel(NOW, tick=False):
+                    built = build()
+                yield built
+            finally:
+                for alias, atomic in reversed(atomics.items()):
+                    transaction.set_rollback(True, using=alias)
+                    atomic.__exit__(None, None, None)
+
+    return module_transaction
+
+
+@pytest.fixture(scope="module")
+def demo_city(module_data, module_files):
+    """The Jinan demo city (``load_demo``, as ``make run`` loads it), loaded once for a module
+    whose tests only need it there (it takes seconds), in the module's transaction
+    (``module_data``). Yields the module's folder for uploads and audit files.
+    """
+    from django.core.management import call_command
+
+    with module_data(lambda: call_command("load_demo", "--quiet")):
+        yield module_files
 
 
 @pytest.fixture(autouse=True)

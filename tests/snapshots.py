@@ -6,6 +6,7 @@ Take ``before = snapshot(case)``, send the request that is refused (401, 403,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from yiwang.cases.models import (
@@ -27,18 +28,25 @@ def _rows(queryset) -> list[dict[str, Any]]:
     return list(queryset.order_by("pk").values())
 
 
-def snapshot(*cases: Case) -> dict[str, Any]:
-    """The stored state of ``cases``, and how many applications, cases and audit entries exist.
+def snapshot(*cases: Case, drafts: Iterable[Application] = ()) -> dict[str, Any]:
+    """The stored state of ``cases`` and ``drafts``, how many applications and cases exist,
+    and every audit entry (so a refusal that appends, rewrites or removes one shows).
 
     Per case: its row and its application's, its timeline, its workflow
     instance and events, its materials, supplement requests, decision,
-    notices, rating and the notifications sent about it. Read fresh from the database.
+    notices, rating and the notifications sent about it. Per draft: its row and its
+    materials. Read fresh from the database.
     """
     out: dict[str, Any] = {
         "applications": Application.objects.count(),
         "cases": Case.objects.count(),
-        "audit entries": AuditEntry.objects.count(),
+        "audit entries": _rows(AuditEntry.objects.all()),
     }
+    for draft in drafts:
+        out[f"draft {draft.pk}"] = {
+            "application": _rows(Application.objects.filter(pk=draft.pk)),
+            "materials": _rows(CaseMaterial.objects.filter(application_id=draft.pk)),
+        }
     for case in cases:
         row = Case.objects.filter(pk=case.pk).values().get()
         out[case.number] = {
