@@ -723,6 +723,7 @@ ELSEWHERE: dict[str, str] = {
     "set_language": "public",
     "healthz": "public",
     "readyz": "public",
+    "favicon.ico": "public",  # tests/portal/test_favicon.py
     # Django's admin: staff with model permissions only (tests/*/test_admin.py)
     "admin:": "tests/identity/test_admin.py",
 }
