@@ -27,6 +27,7 @@ LANDINGS = {
     "leader": ("/city/map/", "data-events-map"),
     "integrator": ("/city/integrator/", "/open311/v2/discovery.json"),
     "clerk_scjg": ("/workbench/", "Case queue"),
+    "catalog_admin": ("/admin/", "yiwang administration"),
     "citizen": ("/", ""),
 }
 

@@ -4,7 +4,7 @@ page and ``/city/start/``).
 The first role in :data:`LANDINGS` the user holds decides: licensing officers their case
 queue, the 12345 hotline operator the console, a supervisor the board (督办), a department
 handler (city bureau or district office) the event queue, the city leader the live map, an
-integrator their Open311 page. Everyone else (citizens, enterprises) lands on the portal's
+integrator their Open311 page, a catalog administrator the admin. Everyone else (citizens, enterprises) lands on the portal's
 home page.
 """
 
@@ -28,6 +28,7 @@ LANDINGS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({Role.DEPARTMENT_HANDLER}), "city:queue"),
     (frozenset({Role.CITY_LEADER}), "city:map"),
     (frozenset({Role.INTEGRATOR}), "city:integrator"),
+    (frozenset({Role.CATALOG_ADMIN}), "admin:index"),
 )
 HOME = "portal:home"
 
@@ -39,6 +40,7 @@ TITLES: dict[str, Promise] = {
     "city:queue": _("the event queue"),
     "city:map": _("the city's live map"),
     "city:integrator": _("the integrator's page"),
+    "admin:index": _("the administration (service catalog, calendar)"),
     HOME: _("the home page"),
 }
 
