@@ -371,6 +371,24 @@ def test_a_bad_filter_is_422(world):
     assert {e["field"] for e in answer.json()["errors"]} == {"light", "page"}
 
 
+@pytest.mark.parametrize("page", [3, 221436066004123264])
+def test_a_page_past_the_last_is_422_naming_it(world, page):
+    """One event is one page of 20: page 3 does not exist, and neither does a page whose offset
+    would pass the database's 64-bit integers (found by the API fuzz: a 500 on SQLite)."""
+    dispatched_event(world)
+    operator, citizen = as_user(world.operator), as_user(world.citizen)
+
+    for answer in (
+        operator.get(f"{API}/events", {"page": page, "page_size": 100}),
+        citizen.get(f"{API}/events/mine", {"page": page}),
+    ):
+        assert answer.status_code == 422
+        assert answer.json()["errors"] == [
+            {"field": "page", "message": f"Page {page} does not exist; there are 1."}
+        ]
+    assert operator.get(f"{API}/events", {"page": 1}).json()["pages"] == 1
+
+
 # --- query counts ------------------------------------------------------------------------------
 
 

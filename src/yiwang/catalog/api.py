@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema
 
 from yiwang.catalog import selectors
 from yiwang.catalog.models import ServiceVersion
-from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut
+from yiwang.core.apitypes import INT_MAX, ApiError, ErrorOut, page_slice
 from yiwang.core.dbrouting import replica_reads
 from yiwang.identity.models import Department
 
@@ -298,16 +298,13 @@ def _page(
     items: QuerySet[ServiceVersion] | selectors.RankedResults, page: int, page_size: int
 ) -> dict[str, Any]:
     count = items.count()
-    pages = max(1, -(-count // page_size))
-    if page > pages:
-        raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
-    start = (page - 1) * page_size
+    pages, rows = page_slice(count, page, page_size)
     return {
         "count": count,
         "page": page,
         "page_size": page_size,
         "pages": pages,
-        "results": [_summary(v) for v in items[start : start + page_size]],
+        "results": [_summary(v) for v in items[rows]],
     }
 
 

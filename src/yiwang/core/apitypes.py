@@ -38,3 +38,15 @@ class ApiError(Exception):
         self.status = status
         self.detail = detail
         self.field = field
+
+
+def page_slice(count: int, page: int, page_size: int) -> tuple[int, slice]:
+    """The number of pages of ``count`` rows and the slice of ``page`` (from 1): the one rule
+    of the APIs' numbered pages. A page past the last is a 422 naming ``page`` (an empty list
+    would hide a client's bug; an offset past the database's 64-bit integers would be a 500).
+    The first page exists even when there are no rows."""
+    pages = max(1, -(-count // page_size))
+    if page > pages:
+        raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
+    start = (page - 1) * page_size
+    return pages, slice(start, start + page_size)

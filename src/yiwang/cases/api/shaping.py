@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from yiwang.cases import selectors, services
 from yiwang.cases.models import Application, Case, CaseMaterial, CaseNotice
 from yiwang.cases.notices import TITLES
-from yiwang.core.apitypes import ApiError
+from yiwang.core.apitypes import page_slice
 from yiwang.identity.masking import mask_name, mask_phone, mask_resident_id, mask_uscc
 from yiwang.identity.models import User
 
@@ -252,8 +252,5 @@ def _person(case: Case, *, masked: bool) -> dict[str, Any]:
 
 def _page(qs: QuerySet[Case], page: int, page_size: int) -> tuple[int, int, list[Case]]:
     count = qs.count()
-    pages = max(1, -(-count // page_size))
-    if page > pages:
-        raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
-    start = (page - 1) * page_size
-    return count, pages, list(qs[start : start + page_size])
+    pages, rows = page_slice(count, page, page_size)
+    return count, pages, list(qs[rows])

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Schema
 
+from yiwang.core.apitypes import page_slice
 from yiwang.events import selectors, services
 from yiwang.events.api.base import _visible
 from yiwang.events.models import Event
@@ -115,13 +116,13 @@ def _detail(event: Event, user: User, *, public_only: bool) -> dict[str, Any]:
 
 def _page(qs: Any, page: int, page_size: int) -> dict[str, Any]:
     count = qs.count()
-    rows = list(qs[(page - 1) * page_size : page * page_size])
+    pages, rows = page_slice(count, page, page_size)
     return {
         "count": count,
         "page": page,
         "page_size": page_size,
-        "pages": max(1, -(-count // page_size)),
-        "results": [_summary(e) for e in rows],
+        "pages": pages,
+        "results": [_summary(e) for e in qs[rows]],
     }
 
 
