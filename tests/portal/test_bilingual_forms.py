@@ -33,12 +33,22 @@ ANSWERS = {
 }
 
 
-@pytest.fixture
-def demo_catalog():
+def _load_catalog() -> None:
     loader.load_regions()
     loader.load_departments()
     loader.load_topics_and_certificate_types()
     loader.load_catalog()
+
+
+@pytest.fixture(scope="module")
+def _catalog(module_data):
+    """The demo catalog, loaded once for the module (the tests only read it)."""
+    with module_data(_load_catalog):
+        yield
+
+
+@pytest.fixture
+def demo_catalog(_catalog, module_files):
     return ServiceItem.objects.get(code=BIRTH_REGISTRATION)
 
 

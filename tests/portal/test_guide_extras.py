@@ -22,12 +22,22 @@ pytestmark = pytest.mark.django_db
 FOOD_LICENCE = "11370100MB2855502M0101101000"  # 食品经营许可（餐饮服务）（新办）, 市场监管局
 
 
-@pytest.fixture
-def food(settings, tmp_path):
+def _load_catalog() -> None:
     loader.load_regions()
     loader.load_departments()
     loader.load_topics_and_certificate_types()
     loader.load_catalog()
+
+
+@pytest.fixture(scope="module")
+def _catalog(module_data):
+    """The demo catalog, loaded once for the module (the tests only read it)."""
+    with module_data(_load_catalog):
+        yield
+
+
+@pytest.fixture
+def food(_catalog, module_files):
     return ServiceItem.objects.get(code=FOOD_LICENCE)
 
 
