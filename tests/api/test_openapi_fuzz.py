@@ -110,8 +110,28 @@ class TokenForTheOperation:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
+#: The instant of the world and of every request.
+AT = T0 + timedelta(hours=6)
+
+
+@pytest.fixture(scope="module")
+def _world_built(module_data) -> Iterator[dict[str, Any]]:
+    """The world, built once for the module (every operation's test reads and changes it in a
+    savepoint of its own, rolled back after it)."""
+
+    def build() -> dict[str, Any]:
+        with time_machine.travel(AT, tick=False):
+            return _build_world()
+
+    try:
+        with module_data(build) as built:
+            yield built
+    finally:
+        WORLD.clear()
+
+
 @pytest.fixture
-def world(db, settings) -> Iterator[dict[str, Any]]:
+def world(_world_built, db, settings) -> Iterator[dict[str, Any]]:
     """A department with cases in every step, tokens for its people, at a fixed instant.
 
     Requests go through Django's WSGI handler, which closes the database
@@ -124,10 +144,9 @@ def world(db, settings) -> Iterator[dict[str, Any]]:
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        with time_machine.travel(T0 + timedelta(hours=6), tick=False):
-            yield _build_world()
+        with time_machine.travel(AT, tick=False):
+            yield _world_built
     finally:
-        WORLD.clear()
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
 
