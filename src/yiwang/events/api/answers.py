@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from yiwang.events import selectors, services
-from yiwang.events.api.base import _visible
 from yiwang.events.models import Event
 from yiwang.identity.models import User
 from yiwang.integrations.auth import user_of
@@ -126,4 +125,9 @@ def _page(qs: Any, page: int, page_size: int) -> dict[str, Any]:
 
 
 def _state(event: Event, request: HttpRequest) -> dict[str, Any]:
-    return _detail(_visible(request, event.number), user_of(request), public_only=False)
+    """The event after the caller's action, read afresh. Not looked up again through what the
+    caller sees: an action may take the event out of their sight (an operator's dispatch
+    takes it out of the centre's queue), and answering 404 to an action that was done would
+    tell the client it was not."""
+    event.refresh_from_db()
+    return _detail(event, user_of(request), public_only=False)
