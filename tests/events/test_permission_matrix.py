@@ -612,6 +612,24 @@ def test_a_refusal_that_changes_an_event_is_seen(world):
     ]
 
 
+@pytest.mark.parametrize("how", ["api", "page"])
+def test_an_action_that_takes_the_event_out_of_sight_says_it_was_done(world, how):
+    """The other operator sees the new event only while it is in the centre's queue: their
+    dispatch is answered with the event (API) or sends them to their own page, not a 404."""
+    client, number = world.clients["other_operator"], world.target["new"]
+
+    if how == "api":
+        response = client.post(f"/api/v1/events/{number}/dispatch", {}, "application/json")
+        assert response.status_code == 200
+        assert response.json()["status"] == Status.DISPATCHED
+    else:
+        response = client.post(reverse("city:action", args=[number, "dispatch"]), follow=True)
+        assert response.redirect_chain[0][0] == reverse("city:landing")
+        assert response.status_code == 200
+    assert Event.objects.get(number=number).status == Status.DISPATCHED
+    assert client.get(f"/api/v1/events/{number}").status_code == 404
+
+
 # --- how much of the reporter, and of the history ------------------------------------------------
 
 #: Who sees the reporter of the main event (井盖: no contact needed) in full: the centre and
@@ -627,8 +645,8 @@ def test_the_reporter_is_masked_to_the_departments(world, read):
         response = OPERATIONS[read].request(world.clients[actor], world.target)
         if response.status_code == 302:  # the reporter's own page
             response = world.clients[actor].get(response["Location"])
-        text = response.content.decode()
-        seen[actor] = ("13905310001" in text, "139****0001" in text)
+        shown = text(response)
+        seen[actor] = ("13905310001" in shown, "139****0001" in shown)
 
     own = {"reporter"} if read.startswith("api") else set()
     assert seen == {
@@ -649,14 +667,21 @@ def test_the_reporter_sees_only_the_public_history(world):
     ]
 
     # what a department reads of it has both
-    department = world.clients["handler_lead"].get(f"/api/v1/events/{number}").content.decode()
+    department = text(world.clients["handler_lead"].get(f"/api/v1/events/{number}"))
 
     assert [r.status_code for r in reads] == [200, 200, 200, 200]
     for response in reads:
-        assert "已到场" not in response.content.decode()
-        assert "请加快办理" not in response.content.decode()
+        assert "已到场" not in text(response)
+        assert "请加快办理" not in text(response)
     assert "已到场" in department
     assert "请加快办理" in department
+
+
+def text(response: HttpResponse) -> str:
+    """The page, or the JSON answer with its characters unescaped."""
+    if response["Content-Type"].startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False)
+    return response.content.decode()
 
 
 # --- every operation is in the matrix ------------------------------------------------------------

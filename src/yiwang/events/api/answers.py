@@ -130,4 +130,11 @@ def _state(event: Event, request: HttpRequest) -> dict[str, Any]:
     takes it out of the centre's queue), and answering 404 to an action that was done would
     tell the client it was not."""
     event.refresh_from_db()
-    return _detail(event, user_of(request), public_only=False)
+    return _officer_detail(event, user_of(request))
+
+
+def _officer_detail(event: Event, user: User) -> dict[str, Any]:
+    """One event on the officers' endpoints: its whole history to who sees it as an officer,
+    its public entries to its reporter (``selectors.event_history_in_full``)."""
+    in_full = selectors.event_history_in_full(user=user, event=event)
+    return _detail(event, user, public_only=not in_full)
