@@ -1,7 +1,8 @@
 """What a refused request must leave exactly as it was.
 
-Take ``before = snapshot(case)``, send the request that is refused (401, 403,
-404, 409 or 422), then ``assert snapshot(case) == before``.
+Take ``before = snapshot(case)`` (``event_snapshot(event)`` for a city event), send the
+request that is refused (401, 403, 404, 409 or 422), then ``assert snapshot(case) ==
+before``.
 """
 
 from __future__ import annotations
@@ -63,5 +64,56 @@ def snapshot(*cases: Case, drafts: Iterable[Application] = ()) -> dict[str, Any]
             "notices": _rows(CaseNotice.objects.filter(case_id=case.pk)),
             "rating": _rows(Rating.objects.filter(case_id=case.pk)),
             "notifications": _rows(Notification.objects.filter(case_id=case.pk)),
+        }
+    return out
+
+
+def event_snapshot(*events: Any) -> dict[str, Any]:
+    """The stored state of city ``events`` (一网统管), how many events exist, the knowledge
+    base, every notification and every audit entry (so a refusal that appends, rewrites or
+    removes one shows).
+
+    Per event: its row, its history (timeline), its workflow instance and events, its
+    assignments, photos, extension requests, arbitrations, supervision orders and rating
+    links. Read fresh from the database.
+    """
+    from yiwang.events.models import (
+        Arbitration,
+        Assignment,
+        Event,
+        EventEntry,
+        EventPhoto,
+        ExtensionRequest,
+        KnowledgeArticle,
+        RatingLink,
+        SupervisionOrder,
+    )
+
+    out: dict[str, Any] = {
+        "events": Event.objects.count(),
+        "knowledge base": _rows(KnowledgeArticle.objects.all()),
+        "notifications": _rows(Notification.objects.all()),
+        "audit entries": _rows(AuditEntry.objects.all()),
+    }
+    for event in events:
+        row = Event.objects.filter(pk=event.pk).values().get()
+        out[event.number] = {
+            "event": row,
+            "timeline": _rows(EventEntry.objects.filter(event_id=event.pk)),
+            "workflow": _rows(WorkflowInstance.objects.filter(pk=row["workflow_id"])),
+            "workflow events": _rows(
+                WorkflowEventRecord.objects.filter(instance_id=row["workflow_id"])
+            ),
+            **{
+                name: _rows(model.objects.filter(event_id=event.pk))
+                for name, model in (
+                    ("assignments", Assignment),
+                    ("photos", EventPhoto),
+                    ("extension requests", ExtensionRequest),
+                    ("arbitrations", Arbitration),
+                    ("supervision orders", SupervisionOrder),
+                    ("rating links", RatingLink),
+                )
+            },
         }
     return out

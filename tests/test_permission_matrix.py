@@ -681,8 +681,9 @@ def test_a_refusal_that_rewrites_an_audit_entry_is_seen(world):
 
 # --- every operation is in the matrix ------------------------------------------------------------
 
-#: The city-operations matrix (events and the /city/ pages: who sees which event, per role).
-EVENT_MATRIX = "tests/events/test_permissions.py"
+#: The city-operations matrix: every role × every events API operation and /city/ page and
+#: action (who sees which event through the selectors: tests/events/test_permissions.py).
+EVENT_MATRIX = "tests/events/test_permission_matrix.py"
 
 #: Operations that are not rows here, and where (or why not) they are checked. A prefix
 #: (ending in "/" or ":") stands for every operation under it.
@@ -775,6 +776,15 @@ def elsewhere(operation: str) -> bool:
     )
 
 
+def checked_in(operation: str) -> str:
+    """Where an operation that is ``elsewhere`` is checked."""
+    if operation in ELSEWHERE:
+        return ELSEWHERE[operation]
+    return next(
+        v for k, v in ELSEWHERE.items() if k.endswith(("/", ":")) and operation.startswith(k)
+    )
+
+
 def test_every_operation_is_in_the_matrix():
     every = api_operations() | page_operations()
     covered = {row.request.covers for row in OPERATIONS.values()}  # type: ignore[attr-defined]
@@ -786,3 +796,11 @@ def test_every_operation_is_in_the_matrix():
         assert (root / where).exists(), where
     unused = [key for key in ELSEWHERE if not any(op == key or op.startswith(key) for op in every)]
     assert unused == []
+    # what is sent to the city-operations matrix is a row of it (each page action one)
+    from tests.events.test_permission_matrix import covered as city_rows
+    from tests.events.test_permission_matrix import events_operations
+
+    sent = {op for op in every if elsewhere(op) and checked_in(op) == EVENT_MATRIX}
+    actions = {op for op in events_operations() if op.startswith("city:action ")}
+    assert "city:action" in sent and actions
+    assert sorted((sent - {"city:action"} | actions) - city_rows()) == []

@@ -12,7 +12,6 @@ from ninja import Field, Schema
 
 from yiwang.core.apitypes import page_slice
 from yiwang.events import selectors, services
-from yiwang.events.api.base import _visible
 from yiwang.events.models import Event
 from yiwang.identity.models import User
 from yiwang.integrations.auth import user_of
@@ -127,4 +126,16 @@ def _page(qs: Any, page: int, page_size: int) -> dict[str, Any]:
 
 
 def _state(event: Event, request: HttpRequest) -> dict[str, Any]:
-    return _detail(_visible(request, event.number), user_of(request), public_only=False)
+    """The event after the caller's action, read afresh. Not looked up again through what the
+    caller sees: an action may take the event out of their sight (an operator's dispatch
+    takes it out of the centre's queue), and answering 404 to an action that was done would
+    tell the client it was not."""
+    event.refresh_from_db()
+    return _officer_detail(event, user_of(request))
+
+
+def _officer_detail(event: Event, user: User) -> dict[str, Any]:
+    """One event on the officers' endpoints: its whole history to who sees it as an officer,
+    its public entries to its reporter (``selectors.event_history_in_full``)."""
+    in_full = selectors.event_history_in_full(user=user, event=event)
+    return _detail(event, user, public_only=not in_full)

@@ -239,8 +239,10 @@ def event_dispatch(request: HttpRequest, payload: DispatchIn, number: str = NUMB
 
 @_action("/events/{number}/merge", "Merge a duplicate into another event (并单)")
 def event_merge(request: HttpRequest, payload: MergeIn, number: str = NUMBER) -> Any:
+    # the event first: who may not see it learns nothing of the other number (404)
+    event = _visible(request, number)
     into = selectors.event_get_visible(user=user_of(request), number=payload.into)
     if into is None:
         raise ApiError(422, _("No such event."), field="into")
-    event = services.event_merge(actor=user_of(request), event=_visible(request, number), into=into)
+    event = services.event_merge(actor=user_of(request), event=event, into=into)
     return _state(event, request)

@@ -9,7 +9,7 @@ from ninja import Field, Query, Schema
 
 from yiwang.core.apitypes import INT_MAX
 from yiwang.events import selectors
-from yiwang.events.api.answers import EventDetailOut, EventPageOut, _detail, _page
+from yiwang.events.api.answers import EventDetailOut, EventPageOut, _officer_detail, _page
 from yiwang.events.api.base import NUMBER, E, _visible, officer_router
 from yiwang.events.models import Status as EventStatus
 from yiwang.events.selectors.pages import QueueFilters, queue_filter
@@ -44,4 +44,4 @@ def event_list(request: HttpRequest, query: Query[EventQuery]) -> Any:
     summary="One event, the reporter masked as my role requires",
 )
 def event_detail(request: HttpRequest, number: str = NUMBER) -> Any:
-    return _detail(_visible(request, number), user_of(request), public_only=False)
+    return _officer_detail(_visible(request, number), user_of(request))

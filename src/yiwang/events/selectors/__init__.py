@@ -13,6 +13,7 @@ from __future__ import annotations
 from yiwang.events.selectors.access import (
     event_get_for_citizen,
     event_get_visible,
+    event_history_in_full,
     event_reporter_view,
     event_visible_to,
     events_for_citizen,
@@ -54,6 +55,7 @@ __all__ = [
     "duplicates_for",
     "event_get_for_citizen",
     "event_get_visible",
+    "event_history_in_full",
     "event_photo",
     "event_photos",
     "event_reporter_view",

@@ -63,12 +63,13 @@ def events_for_citizen(*, user: Any) -> QuerySet[Event]:
     return _listed(Event.objects.filter(citizen=user))
 
 
-def _visibility(user: Any) -> Q | None:
-    """The condition for what ``user`` sees, or None for nothing (two queries at most)."""
+def _visibility(user: Any, *, as_reporter: bool = True) -> Q | None:
+    """The condition for what ``user`` sees (``as_reporter`` False: through their officer
+    roles only, not as the events' reporter), or None for nothing (two queries at most)."""
     roles = role_pairs(user)
     if not roles:
         return None
-    condition = Q(citizen=user)
+    condition = Q(citizen=user) if as_reporter else Q(pk__in=[])
     names = {role for role, _ in roles}
     if Role.HOTLINE_OPERATOR in names:
         condition |= Q(registered_by=user) | Q(status__in=CENTRE_QUEUES)
@@ -96,6 +97,19 @@ def events_visible_to(*, user: Any) -> QuerySet[Event]:
 def event_visible_to(*, user: Any, event: Event) -> bool:
     """Whether ``user`` may see ``event``."""
     return events_visible_to(user=user).filter(pk=event.pk).exists()
+
+
+def event_history_in_full(*, user: Any, event: Event) -> bool:
+    """Whether ``user`` reads the whole history of ``event`` (handling notes, extension
+    requests, 督办单, the centre's entries): whoever sees it through an officer role (its
+    departments, its supervisors, the centre's operators). Its reporter, and anyone who sees
+    it only as a citizen, reads its public entries (``event_timeline(public_only=True)``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    condition = _visibility(user, as_reporter=False)
+    if condition is None:
+        return False
+    return Event.objects.filter(condition, pk=event.pk).exists()
 
 
 def event_reporter_view(*, user: Any, event: Event) -> dict[str, str]:

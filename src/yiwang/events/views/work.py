@@ -197,7 +197,7 @@ def _render_event(
             place=Place(latitude=event.latitude, longitude=event.longitude),
             exclude=event,
         )[:5]
-    public_only = not (city_roles(request) - {Role.CITIZEN, Role.ENTERPRISE})
+    public_only = not selectors.event_history_in_full(user=request.user, event=event)
     return render(
         request,
         "events/event_detail.html",
@@ -350,6 +350,10 @@ def event_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             status = refusal_to_form(form, error)
         else:
             messages.success(request, str(DONE[action]))
+            # an action may take the event out of the user's sight (an operator's dispatch
+            # takes it out of the centre's queue): then back to their own page, not a 404
+            if not selectors.event_visible_to(user=request.user, event=event):
+                return redirect("city:landing")
             return redirect("city:event", number=event.number)
     event.refresh_from_db()
     return _render_event(request, event, bound={action: form}, status=status)
