@@ -251,6 +251,36 @@ def test_a_worker_crash_is_recovered_by_requeue(integrator):
     assert DBTaskResult.objects.get().args_kwargs["args"] == [delivery.pk]
 
 
+def test_a_delivery_held_by_a_dead_workers_lease_waits_for_it_then_is_taken_over(
+    receiver, integrator
+):
+    # Given: a worker claimed the delivery at NOW and died. Its lease is two request
+    # timeouts and 30 s: 2 × 10 s + 30 s = 50 s (the default timeout).
+    register(integrator, receiver.url, EventType.PING)
+    [delivery] = webhook_event_publish(type=EventType.PING, payload={})
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=1, lease_holder="dead-worker", lease_until=NOW + timedelta(seconds=50)
+    )
+    tasks = DBTaskResult.objects.count()
+
+    # While the lease holds: nothing sent, nothing written, no task enqueued.
+    assert webhook_deliver(delivery_id=delivery.pk, at=NOW + timedelta(seconds=49)) is None
+    assert receiver.requests == [] and DBTaskResult.objects.count() == tasks
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.lease_holder == "dead-worker"
+
+    # The sweep takes it for lost a lease and 30 s (80 s) after the lease ended.
+    assert webhook_deliveries_requeue(at=NOW + timedelta(seconds=130)) == 0
+    assert webhook_deliveries_requeue(at=NOW + timedelta(seconds=131)) == 1
+    assert DBTaskResult.objects.count() == tasks + 1
+
+    taken_over = webhook_deliver(delivery_id=delivery.pk, at=NOW + timedelta(seconds=131))
+    assert taken_over.status == WebhookDelivery.Status.SUCCEEDED and taken_over.attempts == 2
+    assert len(receiver.requests) == 1
+    taken_over.refresh_from_db()
+    assert taken_over.lease_holder == "" and taken_over.lease_until is None
+
+
 def test_registration_is_for_integrators_and_validates(integrator):
     citizen_user = UserFactory()
     with pytest.raises(Exception, match="integrators"):

@@ -180,7 +180,11 @@ def test_a_worker_that_died_while_sending_is_taken_over(person, run_worker):
     notification = _notify(person)
     email = notification.deliveries.get()
     NotificationDelivery.objects.filter(pk=email.pk).update(
-        status="sending", attempts=1, claimed_at=NOW - services.SENDING_TIMEOUT
+        status="sending",
+        attempts=1,
+        claimed_at=NOW - services.SENDING_TIMEOUT,
+        lease_holder="dead-worker",
+        lease_until=NOW,
     )
 
     run_worker()
@@ -197,7 +201,11 @@ def test_a_rerun_while_another_worker_is_sending_waits_for_its_claim(person, run
     email = notification.deliveries.get()
     claimed_at = NOW
     NotificationDelivery.objects.filter(pk=email.pk).update(
-        status="sending", attempts=1, claimed_at=claimed_at
+        status="sending",
+        attempts=1,
+        claimed_at=claimed_at,
+        lease_holder="other-worker",
+        lease_until=claimed_at + services.SENDING_TIMEOUT,
     )
 
     run_worker()

@@ -205,7 +205,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     actions = ["retry"]
     fields = [
         "endpoint", "event_id", "event_type", "status", "attempts", "created_at",
-        "next_attempt_at", "last_attempt_at", "delivered_at", "last_response_code",
+        "next_attempt_at", "lease_until", "last_attempt_at", "delivered_at", "last_response_code",
         "last_response_body", "last_error", "history_table", "payload",
     ]  # fmt: skip
     readonly_fields = fields

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.leases import Leased
+
 
 class Scope(models.TextChoices):
     """What an API token may do; the token acts as its owner, limited to these."""
@@ -132,8 +134,12 @@ class WebhookEndpoint(models.Model):
         return self.active and event_type in (self.event_types or [])
 
 
-class WebhookDelivery(models.Model):
-    """One event for one endpoint, with every attempt to deliver it."""
+class WebhookDelivery(Leased):
+    """One event for one endpoint, with every attempt to deliver it.
+
+    ``next_attempt_at`` is when the next attempt is due; while a worker makes
+    one, it holds the delivery under a lease (``yiwang.core.leases``).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -47,7 +47,10 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
 
 @admin.register(NotificationDelivery)
 class NotificationDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["id", "notification", "channel", "status", "attempts", "sent_at", "claimed_at"]
+    list_display = [
+        "id", "notification", "channel", "status", "attempts", "sent_at", "claimed_at",
+        "lease_until",
+    ]  # fmt: skip
     list_filter = ["status", "channel"]
     search_fields = ["notification__title", "notification__user__username"]
     list_select_related = ["notification"]

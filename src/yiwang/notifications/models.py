@@ -17,6 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.leases import Leased
+
 
 class Notification(models.Model):
     """One message in a person's inbox, e.g. "Application accepted"."""
@@ -76,12 +78,14 @@ class Notification(models.Model):
         return self.read_at is not None
 
 
-class NotificationDelivery(models.Model):
+class NotificationDelivery(Leased):
     """Sending one notification through one outside channel (e-mail or SMS).
 
-    ``pending`` → ``sending`` (claimed by a worker) → ``sent``; a failed attempt
-    goes back to ``pending`` with a later retry, and to ``failed`` after the
-    last attempt.
+    ``pending`` → ``sending`` (claimed by a worker, under a lease: see
+    ``yiwang.core.leases``) → ``sent``; a failed attempt goes back to ``pending``
+    with a later retry, and to ``failed`` after the last attempt. ``claimed_at``
+    records when the last claim was made (the lease says who holds it and until
+    when; a worker of the release before the lease still reads ``claimed_at``).
     """
 
     class Channel(models.TextChoices):

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.core.errors import DomainError
+from yiwang.core.leases import Lease, lease_claim, lease_complete
 from yiwang.core.serialize import json_safe
 from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
 from yiwang.identity.models import User
@@ -47,7 +48,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: A delivery claimed longer ago than this is taken to belong to a dead worker.
+#: The lease of a claimed delivery: one claimed longer ago than this is taken to belong
+#: to a dead worker (no e-mail or SMS hand-over takes that long).
 SENDING_TIMEOUT = timedelta(minutes=10)
 
 
@@ -220,41 +222,42 @@ def _send(delivery: NotificationDelivery) -> None:
 def delivery_send(*, delivery_id: int) -> str:
     """Send one delivery, unless it was sent already; returns what happened.
 
-    Safe to run twice and from two workers at once: the delivery row is locked
-    (``SELECT … FOR UPDATE``) only to claim it (``pending`` → ``sending``,
-    attempt counted), never while the message goes out. Outcomes:
+    Safe to run twice and from two workers at once: the delivery is claimed
+    under a lease (``yiwang.core.leases``: row locked only for the claim,
+    ``pending`` → ``sending``, attempt counted, a lease of ``SENDING_TIMEOUT``),
+    never locked while the message goes out. Outcomes:
 
     - ``sent``: handed to the e-mail backend / SMS sender, ``sent_at`` set;
     - ``skipped``: already sent or failed for good, or gone;
-    - ``busy``: another worker claimed it less than ``SENDING_TIMEOUT`` ago; a
-      new task looks again when that claim expires (a worker that died while
-      sending leaves the claim behind, and this takes it over);
+    - ``busy``: another worker holds the lease (claimed it less than
+      ``SENDING_TIMEOUT`` ago); a new task looks again when that lease ends (a
+      worker that died while sending leaves its lease behind, and this takes
+      it over);
     - ``retry`` / ``failed``: sending raised; the error is recorded and a
       retry enqueued with the backoff of :func:`retry_policy`, until its last attempt.
 
+    The outcome is recorded only while this run still holds the lease: a run
+    whose lease expired and was taken over leaves the row to its successor.
     A worker that dies after the message went out but before ``sent`` was
     recorded makes the message go out again: at least once, not exactly once.
     """
     now = timezone.now()
     with transaction.atomic():
-        delivery = (
-            NotificationDelivery.objects.select_for_update(of=("self",))
-            .select_related("notification")
-            .filter(pk=delivery_id)
-            .first()
+        claim = lease_claim(
+            NotificationDelivery.objects.select_for_update(of=("self",)).select_related(
+                "notification"
+            ),
+            pk=delivery_id,
+            at=now,
+            length=SENDING_TIMEOUT,
+            eligible=lambda row: row.status not in _FINAL,
         )
-        if delivery is None or delivery.status in (
-            NotificationDelivery.Status.SENT,
-            NotificationDelivery.Status.FAILED,
-        ):
-            return "skipped"
-        if (
-            delivery.status == NotificationDelivery.Status.SENDING
-            and delivery.claimed_at is not None
-            and delivery.claimed_at > now - SENDING_TIMEOUT
-        ):
-            _enqueue(delivery.pk, run_after=delivery.claimed_at + SENDING_TIMEOUT)
+        if claim.held_until is not None:
+            _enqueue(delivery_id, run_after=claim.held_until)
             return "busy"
+        delivery, lease = claim.row, claim.lease
+        if delivery is None or lease is None:
+            return "skipped"
         delivery.status = NotificationDelivery.Status.SENDING
         delivery.claimed_at = now
         delivery.attempts += 1
@@ -263,15 +266,22 @@ def delivery_send(*, delivery_id: int) -> str:
     try:
         _send(delivery)
     except Exception as exc:
-        return _record_failure(delivery, exc)
+        return _record_failure(delivery, lease, exc)
 
-    NotificationDelivery.objects.filter(
-        pk=delivery.pk, status=NotificationDelivery.Status.SENDING, claimed_at=now
-    ).update(status=NotificationDelivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    lease_complete(
+        NotificationDelivery.objects,
+        lease,
+        status=NotificationDelivery.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+    )
     return "sent"
 
 
-def _record_failure(delivery: NotificationDelivery, exc: Exception) -> str:
+_FINAL = (NotificationDelivery.Status.SENT, NotificationDelivery.Status.FAILED)
+
+
+def _record_failure(delivery: NotificationDelivery, lease: Lease, exc: Exception) -> str:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     policy = retry_policy()
     final = policy.gives_up_after(delivery.attempts)
@@ -283,13 +293,15 @@ def _record_failure(delivery: NotificationDelivery, exc: Exception) -> str:
         error,
     )
     with transaction.atomic():
-        NotificationDelivery.objects.filter(pk=delivery.pk).update(
+        recorded = lease_complete(
+            NotificationDelivery.objects,
+            lease,
             status=NotificationDelivery.Status.FAILED
             if final
             else NotificationDelivery.Status.PENDING,
             last_error=error,
         )
-        if not final:
+        if recorded and not final:
             _enqueue(delivery.pk, run_after=timezone.now() + policy.delay_after(delivery.attempts))
     return "failed" if final else "retry"
 

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import logging
 import socket
 import ssl
 import time
@@ -23,6 +24,13 @@ from django.conf import settings
 from django.db import transaction
 
 from yiwang.core.audit import audit_record
+from yiwang.core.leases import (
+    lease_claim,
+    lease_complete,
+    lease_end,
+    lease_free_before,
+    lease_lock_held,
+)
 from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
 from yiwang.identity.models import User
 from yiwang.integrations.models import WebhookDelivery
@@ -32,6 +40,8 @@ from yiwang.integrations.services.endpoints import (
     webhook_endpoints_of_owner_deactivate,
     webhook_owner_entitled,
 )
+
+logger = logging.getLogger(__name__)
 
 RESPONSE_EXCERPT = 500
 USER_AGENT = "yiwang-webhooks/1"
@@ -65,7 +75,9 @@ def webhook_backoff(attempt: int) -> timedelta:
 
 
 def webhook_claim_lease() -> timedelta:
-    """How long a claimed delivery is left to its worker: two request timeouts and 30 s."""
+    """The lease of a claimed delivery (how long it is left to its worker): two request
+    timeouts and 30 s, past any one attempt (a request to each vetted address times out
+    separately; most hosts have one or two)."""
     return timedelta(seconds=webhook_timeout_seconds() * 2 + 30)
 
 
@@ -169,10 +181,12 @@ def _post(
 def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookDelivery | None:
     """Make one attempt to deliver; on failure schedule the next one with backoff.
 
-    Safe to run twice: the delivery is claimed under a row lock (its
-    ``next_attempt_at`` is pushed past the request's timeout, a lease), and a
-    delivery that is not pending, not due at ``at``, or whose endpoint is
-    inactive is left alone. A delivery whose endpoint's owner is no longer an
+    Safe to run twice: the delivery is claimed under a lease
+    (``yiwang.core.leases``, :func:`webhook_claim_lease` long: past the
+    request's timeout); a delivery that is not pending, not due at ``at``, or
+    held by another worker's lease is left alone (no task is enqueued: a lost
+    one is found by :func:`webhook_deliveries_requeue`), and one whose endpoint
+    is inactive is cancelled. A delivery whose endpoint's owner is no longer an
     active integrator (however the role went) is cancelled at the claim, and
     the owner's endpoints deactivated after it (audited, the system as actor).
     The HTTP request is made outside any transaction.
@@ -181,31 +195,40 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
     otherwise, while attempts < ``webhook_max_attempts()``, the task is
     re-enqueued with ``run_after = at + webhook_backoff(attempt)`` (in the
     transaction that records the attempt); then ``failed``.
-    Returns the delivery, or None when there was nothing to do.
+    The attempt is recorded only while this run still holds the lease.
+    Returns the delivery, or None when there was nothing to do (or the lease
+    was lost).
     """
     at = _now(at)
     timeout = webhook_timeout_seconds()
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(of=("self", "endpoint"))
-            .select_related("endpoint__owner")
-            .filter(pk=delivery_id)
-            .first()
+        claim = lease_claim(
+            WebhookDelivery.objects.select_for_update(of=("self", "endpoint")).select_related(
+                "endpoint__owner"
+            ),
+            pk=delivery_id,
+            at=at,
+            length=webhook_claim_lease(),
+            eligible=lambda row: (
+                row.status == WebhookDelivery.Status.PENDING
+                and (row.next_attempt_at is None or row.next_attempt_at <= at)
+            ),
         )
-        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
-            return None
-        if delivery.next_attempt_at is not None and delivery.next_attempt_at > at:
+        delivery, lease = claim.row, claim.lease
+        if delivery is None or lease is None:
             return None
         cancel = not delivery.endpoint.active or not webhook_owner_entitled(delivery.endpoint.owner)
         if cancel:
-            delivery.status = WebhookDelivery.Status.CANCELLED
-            delivery.next_attempt_at = None
-            delivery.save(update_fields=["status", "next_attempt_at"])
+            lease_complete(
+                WebhookDelivery.objects,
+                lease,
+                status=WebhookDelivery.Status.CANCELLED,
+                next_attempt_at=None,
+            )
         else:
             attempt = delivery.attempts + 1
             delivery.attempts = attempt
-            delivery.next_attempt_at = at + webhook_claim_lease()
-            delivery.save(update_fields=["attempts", "next_attempt_at"])
+            delivery.save(update_fields=["attempts"])
     if cancel:
         if delivery.endpoint.active:
             # The owner is no longer an active integrator: all their endpoints stop. After
@@ -239,7 +262,15 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
     )
     ok = answer.status_code is not None and 200 <= answer.status_code < 300
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        held = lease_lock_held(WebhookDelivery.objects, lease)
+        if held is None:
+            # Our lease expired and another worker took the delivery over: its
+            # attempt is the one that counts.
+            logger.warning(
+                "webhook delivery %s: lease lost, attempt %s not recorded", delivery_id, attempt
+            )
+            return None
+        delivery = held
         delivery.last_attempt_at = at
         delivery.last_response_code = answer.status_code
         delivery.last_response_body = answer.body
@@ -274,6 +305,7 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
                 "last_error",
                 "history",
                 "delivered_at",
+                *lease_end(delivery),
             ]
         )
     return delivery
@@ -302,21 +334,24 @@ def webhook_delivery_retry(
 
 
 def webhook_deliveries_requeue(*, at: datetime | None = None) -> int:
-    """Enqueue again pending deliveries that are overdue by more than a lease.
+    """Enqueue again pending deliveries that are overdue, and free, by more than a lease.
 
-    A worker that crashed between claiming a delivery and recording the
-    attempt leaves it pending with no task; this (``manage.py
+    Overdue: due (``next_attempt_at``) and not leased (``lease_until``) since
+    before ``at`` minus a lease and 30 s. A worker that crashed between
+    claiming a delivery and recording the attempt leaves it pending with no
+    task and an expired lease; this (``manage.py
     webhooks_requeue``, run periodically) picks them up. Returns the count.
     """
     at = _now(at)
-    # A further 30 s past the claim's lease, so a worker that is merely slow
-    # records its attempt before the delivery is taken for lost.
-    lease = webhook_claim_lease() + timedelta(seconds=30)
+    # A further 30 s past a lease, so a worker that is merely slow records its
+    # attempt before the delivery is taken for lost.
+    cutoff = at - webhook_claim_lease() - timedelta(seconds=30)
     count = 0
     with transaction.atomic():
         stale = WebhookDelivery.objects.select_for_update(skip_locked=True).filter(
+            lease_free_before(cutoff),
             status=WebhookDelivery.Status.PENDING,
-            next_attempt_at__lt=at - lease,
+            next_attempt_at__lt=cutoff,
             endpoint__active=True,
         )
         for delivery in stale:
