@@ -4,8 +4,8 @@ page and ``/city/start/``).
 The first role in :data:`LANDINGS` the user holds decides: licensing officers their case
 queue, the 12345 hotline operator the console, a supervisor the board (督办), a department
 handler (city bureau or district office) the event queue, the city leader the live map, an
-integrator their Open311 page, a catalog administrator the admin. Everyone else (citizens, enterprises) lands on the portal's
-home page.
+integrator their Open311 page, a catalog administrator the admin. Everyone else (citizens,
+enterprises) lands on the portal's home page.
 """
 
 from __future__ import annotations
