@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.core.audit import audit_record
 from yiwang.identity.models import Department, RoleAssignment, User
-from yiwang.identity.selectors import roles_cache_clear
+from yiwang.identity.services.activation import is_active_switch
 
 
 def department_set_active(*, department: Department, active: bool, actor: User | None) -> bool:
@@ -25,13 +25,9 @@ def department_set_active(*, department: Department, active: bool, actor: User |
     if actor is not None and not actor.has_perm("identity.change_department"):
         raise PermissionDenied(_("You may not change departments."))
     with transaction.atomic():
-        locked = Department.objects.select_for_update().get(pk=department.pk)
-        department.is_active = active
-        if locked.is_active == active:
+        locked = is_active_switch(department, active)
+        if locked is None:
             return False
-        locked.is_active = active
-        locked.save(update_fields=["is_active"])
-        roles_cache_clear()
         audit_record(
             actor=actor,
             action="identity.department_reactivate" if active else "identity.department_deactivate",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from yiwang.core.audit import audit_record
 from yiwang.core.events import announce
 from yiwang.identity.models import User
-from yiwang.identity.selectors import roles_cache_clear
+from yiwang.identity.services.activation import is_active_switch
 
 
 def user_set_active(*, user: User, active: bool, actor: User | None) -> bool:
@@ -26,13 +26,9 @@ def user_set_active(*, user: User, active: bool, actor: User | None) -> bool:
     if actor is not None and not actor.has_perm("identity.change_user"):
         raise PermissionDenied(_("You may not change users."))
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        user.is_active = active
-        if locked.is_active == active:
+        locked = is_active_switch(user, active)
+        if locked is None:
             return False
-        locked.is_active = active
-        locked.save(update_fields=["is_active"])
-        roles_cache_clear()
         audit_record(
             actor=actor,
             action="identity.user_reactivate" if active else "identity.user_deactivate",
