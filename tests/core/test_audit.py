@@ -495,6 +495,29 @@ SEAL_EDITS = {
 }
 
 
+def test_an_entry_sealed_without_a_format_by_the_previous_release_verifies_as_format_1(users):
+    """A scheduler of the previous release still running while the upgrade migrated seals in
+    format 1 and writes no format: the chain verifies (and goes on); a format-2 entry whose
+    format is cleared does not."""
+    old = audit_record(actor=users[0], action="test.old")
+    previous = hashlib.sha256(f"{GENESIS}:1:{old.content_hash}".encode()).hexdigest()
+    _raw(
+        "UPDATE {entries} SET seq = 1, hash = %s, sealed_at = %s, chain_format = NULL "
+        "WHERE id = %s",
+        [previous, NOW, old.pk],
+    )
+    _raw("UPDATE {head} SET seq = 1, hash = %s", [previous])
+    assert audit_verify().ok
+
+    new = audit_record(actor=users[0], action="test.new")
+    audit_sequence()
+    assert audit_verify().ok
+    _raw("UPDATE {entries} SET chain_format = NULL WHERE id = %s", [new.pk])
+
+    result = audit_verify()
+    assert (result.ok, result.broken_seq, result.first_broken_id) == (False, 2, new.pk)
+
+
 @pytest.mark.parametrize("column", sorted(EDITS) + sorted(SEAL_EDITS))
 def test_an_edit_of_any_column_is_found_with_the_entry_and_exit_code_1(chain, users, column):
     value = {**EDITS, **SEAL_EDITS}[column]

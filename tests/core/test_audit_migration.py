@@ -7,10 +7,12 @@ from datetime import UTC, timedelta
 
 import pytest
 from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.executor import MigrationExecutor
 
 from tests.clock import NOW
-from yiwang.core.audit import audit_verify, chain_hash, content_hash
+from yiwang.core.audit import audit_record, audit_sequence, audit_verify, chain_hash, content_hash
+from yiwang.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,3 +128,19 @@ def test_the_migration_goes_back_to_the_old_chain(old_schema):
         previous = entry.hash
     assert Entry.objects.count() == 4  # the record of the re-chaining stays, chained too
     assert apps.get_model("core", "AuditChainHead").objects.get(pk=1).hash == previous
+
+
+def test_going_back_is_refused_once_an_entry_is_sealed_in_format_2(old_schema):
+    _old_chain(old_schema, 2)
+    _migrate(_latest())
+    audit_record(actor=None, action="test.new")
+    audit_sequence()
+    sealed = list(AuditEntry.objects.order_by("seq").values_list("seq", "hash", "chain_format"))
+
+    with pytest.raises(IrreversibleError, match="sealed in chain format 2"):
+        _migrate(OLD)
+
+    assert sealed[-1][2] == 2
+    assert list(AuditEntry.objects.order_by("seq").values_list("seq", "hash", "chain_format")) == (
+        sealed
+    )

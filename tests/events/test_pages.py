@@ -607,6 +607,27 @@ def test_the_reporter_rates_badly_and_the_event_reopens(world):
     assert other.status_code == 404
 
 
+def test_a_reporter_who_is_an_officer_elsewhere_reads_only_the_public_page(world):
+    """Holding a role of another department gives no sight of one's own report's handling:
+    its 督办单 and handling notes stay internal (the officer page sends the reporter to the
+    public one)."""
+    reporter = UserFactory(username="reporter_at_jtj")
+    identity_services.role_assign(
+        user=reporter, role=Role.DEPARTMENT_HANDLER, department=world.jtj, actor=None
+    )
+    event = dispatched_event(world, channel="web", citizen=reporter, phone="13905310009")
+    services.supervision_issue(actor=world.supervisor, event=event, note="内部督办：今日内处置")
+    client = client_for(reporter)
+
+    officer_page = client.get(reverse("city:event", args=[event.number]))
+    public_page = client.get(reverse("city:report", args=[event.number]))
+
+    assert officer_page.status_code == 302
+    assert officer_page.url == reverse("city:report", args=[event.number])
+    assert public_page.status_code == 200
+    assert "内部督办" not in public_page.content.decode()
+
+
 # --- knowledge base, map, integrator -----------------------------------------------------------
 
 

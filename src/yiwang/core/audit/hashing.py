@@ -86,11 +86,14 @@ class _Sealed(Protocol):
 
 def entry_chain_hash(previous: str, entry: _Sealed, content: str) -> str | None:
     """The chain hash of the sealed ``entry`` after ``previous``, in the entry's format, with
-    ``content`` its recomputed content hash; None when its format is unknown (or it lacks
-    what its format covers), which verification reports as a broken chain."""
+    ``content`` its recomputed content hash (a sealed entry without a format is format 1);
+    None when its format is unknown (or it lacks what its format covers), which verification
+    reports as a broken chain."""
     if entry.seq is None:
         return None
-    if entry.chain_format == 1:
+    if entry.chain_format in (None, 1):
+        # None: sealed by a sequencer of the previous release still running while the
+        # upgrade migrated (it wrote format 1 and knew no format column)
         return chain_hash(previous, entry.seq, content)
     if entry.chain_format == 2 and entry.sealed_at is not None:
         return chain_hash_v2(previous, entry.seq, content, entry.pk, entry.sealed_at)

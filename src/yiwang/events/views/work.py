@@ -236,7 +236,9 @@ def _render_event(
 @login_required
 def event_detail(request: HttpRequest, number: str) -> HttpResponse:
     event = event_for(request, number)
-    if not (city_roles(request) - {Role.CITIZEN, Role.ENTERPRISE}):
+    if not selectors.event_history_in_full(user=request.user, event=event):
+        # its reporter (whatever other roles they hold) and whoever sees it only as a citizen
+        # read the public page: no handling notes, extension requests or 督办单
         return redirect("city:report", number=number)
     return _render_event(request, event)
 
@@ -261,7 +263,7 @@ def _run(name: str, request: HttpRequest, event: Event, data: dict[str, Any]) ->
             reason=data["reason"],
         )
     if name == "merge":
-        into = Event.objects.filter(number=data["into"].strip()).first()
+        into = selectors.event_get_visible(user=actor, number=data["into"].strip())
         if into is None:
             raise _NoSuchTarget
         return services.event_merge(actor=actor, event=event, into=into)
