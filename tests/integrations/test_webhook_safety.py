@@ -56,6 +56,9 @@ def integrator():
         "http://[2002:7f00:1::]/",  # 6to4 (RFC 3056) of 127.0.0.1
         "http://[::127.0.0.1]/",  # IPv4-compatible (RFC 4291) loopback
         "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",  # Teredo, client 127.0.0.1
+        "http://[::ffff:0:7f00:1]/",  # IPv4-translated (SIIT, RFC 2765) loopback
+        "http://[fec0::1]/",  # site-local (RFC 3879, deprecated)
+        "http://[3fff::1]/",  # documentation (RFC 9637)
     ],
 )
 def test_an_internal_address_is_refused_by_default(integrator, url):

@@ -89,35 +89,41 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 #: IPv4-compatible addresses (RFC 4291, deprecated): ``::a.b.c.d``.
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+#: IPv4-translated addresses (SIIT, RFC 2765): ``::ffff:0:a.b.c.d``.
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+#: Never a public destination, whatever Python's ``is_global`` says of them: the deprecated
+#: site-local range (RFC 3879) and the documentation range (RFC 9637).
+_NOT_PUBLIC_V6 = (ipaddress.IPv6Network("fec0::/10"), ipaddress.IPv6Network("3fff::/20"))
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
-    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, IPv4-compatible, NAT64,
-    6to4 and Teredo (server and client) forms."""
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, IPv4-compatible,
+    IPv4-translated (SIIT), NAT64 and 6to4 forms. (Teredo, 2001::/32, is not global, so
+    it is refused before its addresses matter.)"""
     embedded: list[ipaddress.IPv4Address] = []
     if address.ipv4_mapped is not None:
         embedded.append(address.ipv4_mapped)
     if address.sixtofour is not None:
         embedded.append(address.sixtofour)
-    if address.teredo is not None:
-        embedded.extend(address.teredo)
-    if address in _NAT64 or address in _IPV4_COMPATIBLE:
+    if address in _NAT64 or address in _IPV4_COMPATIBLE or address in _IPV4_TRANSLATED:
         embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
     return embedded
 
 
 def webhook_address_is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Whether yiwang may send to ``address``: a global unicast address and, for an IPv6
-    form that carries an IPv4 address (``::ffff:127.0.0.1``, NAT64 ``64:ff9b::7f00:1``,
-    6to4 ``2002:7f00:1::``, ``::127.0.0.1``, Teredo), a global unicast IPv4 address in it.
+    form that carries an IPv4 address (``::ffff:127.0.0.1``, SIIT ``::ffff:0:7f00:1``,
+    NAT64 ``64:ff9b::7f00:1``, 6to4 ``2002:7f00:1::``, ``::127.0.0.1``), a global unicast
+    IPv4 address in it; never the site-local or documentation IPv6 ranges.
 
-    Python 3.11's ``is_global`` counts NAT64, 6to4 and IPv4-compatible addresses as global
-    whatever they carry, and a gateway would deliver them to the IPv4 address inside.
+    Python 3.11's ``is_global`` counts NAT64, SIIT, 6to4 and IPv4-compatible addresses as
+    global whatever they carry, and a gateway would deliver them to the IPv4 address inside;
+    it also counts ``fec0::/10`` and ``3fff::/20`` as global.
     """
     if not address.is_global or address.is_multicast:
         return False
     if isinstance(address, ipaddress.IPv6Address):
-        if address in _NAT64_LOCAL:
+        if address in _NAT64_LOCAL or any(address in net for net in _NOT_PUBLIC_V6):
             return False
         return all(inner.is_global and not inner.is_multicast for inner in _embedded_ipv4(address))
     return True
