@@ -216,6 +216,28 @@ def test_a_rerun_while_another_worker_is_sending_waits_for_its_claim(person, run
     assert later.run_after == claimed_at + services.SENDING_TIMEOUT
 
 
+def test_a_claim_of_the_previous_release_is_respected_during_an_upgrade(person, run_worker):
+    """A worker of the previous release marks the row sending at claimed_at and writes no
+    lease: a worker of this release waits for that claim's 10 minutes as for a lease."""
+    person.phone = ""
+    person.save()
+    notification = _notify(person)
+    email = notification.deliveries.get()
+    claimed_at = NOW - timedelta(minutes=2)
+    NotificationDelivery.objects.filter(pk=email.pk).update(
+        status="sending", attempts=1, claimed_at=claimed_at
+    )
+
+    run_worker()
+
+    assert mail.outbox == []
+    later = DBTaskResult.objects.get(status="READY")
+    assert later.args_kwargs["args"] == [email.pk]
+    assert later.run_after == claimed_at + timedelta(minutes=10)
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.lease_holder) == ("sending", 1, "")
+
+
 def test_requeue_dry_run_changes_nothing(person):
     _notify(person)
     claimed = _claim_like_a_worker()

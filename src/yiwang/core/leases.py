@@ -88,6 +88,7 @@ def lease_claim(
     at: datetime,
     length: timedelta,
     eligible: Callable[[M], bool] = lambda row: True,
+    held_otherwise: Callable[[M], datetime | None] = lambda row: None,
 ) -> Claim[M]:
     """Claim row ``pk`` of ``queryset`` for ``length`` from ``at``, unless someone holds it.
 
@@ -97,7 +98,10 @@ def lease_claim(
     write what the claim means to it (an attempt counted, a status) in the same
     transaction. ``eligible(row)`` (checked only when no one else holds the
     lease) says whether the row is to be claimed at all (not delivered yet,
-    due); an ineligible row is returned unclaimed, unchanged.
+    due); an ineligible row is returned unclaimed, unchanged. ``held_otherwise(row)``
+    is when a hold the row carries outside the lease columns ends (a claim written by
+    the previous release, during a rolling upgrade), or None: until then the row is
+    held, as by a lease.
     """
     queryset = queryset.all()
     if not queryset.query.select_for_update:
@@ -106,6 +110,9 @@ def lease_claim(
     if row is None:
         return Claim(row=None)
     held_until = lease_held_until(row, at=at)
+    if held_until is None:
+        other = held_otherwise(row)
+        held_until = other if other is not None and other > at else None
     if held_until is not None:
         return Claim(row=row, held_until=held_until)
     if not eligible(row):

@@ -251,6 +251,7 @@ def delivery_send(*, delivery_id: int) -> str:
             at=now,
             length=SENDING_TIMEOUT,
             eligible=lambda row: row.status not in _FINAL,
+            held_otherwise=_claimed_by_the_previous_release,
         )
         if claim.held_until is not None:
             _enqueue(delivery_id, run_after=claim.held_until)
@@ -279,6 +280,15 @@ def delivery_send(*, delivery_id: int) -> str:
 
 
 _FINAL = (NotificationDelivery.Status.SENT, NotificationDelivery.Status.FAILED)
+
+
+def _claimed_by_the_previous_release(row: NotificationDelivery) -> datetime | None:
+    """When the claim of a worker of the previous release ends: it marked the row
+    ``sending`` at ``claimed_at`` and wrote no lease (this release's claims always do, and
+    end theirs when they record the outcome). Drop with ``claimed_at``."""
+    if row.status != NotificationDelivery.Status.SENDING or row.lease_until is not None:
+        return None
+    return row.claimed_at + SENDING_TIMEOUT if row.claimed_at is not None else None
 
 
 def _record_failure(delivery: NotificationDelivery, lease: Lease, exc: Exception) -> str:
