@@ -201,6 +201,29 @@ def test_api_pages_by_cursor_and_old_clients_first_page_still_works(queue):
     assert [r["number"] for r in second["results"]] == [cases[k].number for k in "abf"]
 
 
+def test_api_offset_pages_past_a_capped_count_answer_and_never_overflow(queue, monkeypatch):
+    """7 open cases counted with a cap of 5 ("5+"): page 3 of 2 is served (empty: the real
+    count is unknown to the page), page 2 holds the last two; a page whose offset would pass
+    2**31 - 1 rows is a 422 naming page, not a database overflow (a 500)."""
+    world, cases = queue
+    monkeypatch.setattr(selectors, "QUEUE_COUNT_CAP", 5)
+    clerk = _client(world.clerk)
+
+    second = clerk.get("/api/v1/officer/cases", {"page": 2, "page_size": 4}).json()
+    third = clerk.get("/api/v1/officer/cases", {"page": 3, "page_size": 4})
+    deep = clerk.get("/api/v1/officer/cases", {"page": 2**62, "page_size": 100})
+
+    assert [r["number"] for r in second["results"]] == [cases[k].number for k in "abf"]
+    assert (third.status_code, third.json()["results"]) == (200, [])
+    assert deep.status_code == 422
+    assert deep.json()["errors"] == [
+        {
+            "field": "page",
+            "message": f"Page {2**62} is too deep for numbered pages: use the cursor.",
+        }
+    ]
+
+
 @pytest.mark.parametrize("cursor", ["not-a-cursor", "eyJzIjoiZHVlIn0"])
 def test_api_refuses_a_bad_cursor_naming_the_field(queue, cursor):
     world, _cases = queue

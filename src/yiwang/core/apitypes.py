@@ -40,13 +40,26 @@ class ApiError(Exception):
         self.field = field
 
 
-def page_slice(count: int, page: int, page_size: int) -> tuple[int, slice]:
+#: The deepest row a numbered page may start at when the count is only a lower bound (a
+#: capped count): far past any real queue, far below the databases' 64-bit offsets.
+OFFSET_MAX = 2**31 - 1
+
+
+def page_slice(
+    count: int, page: int, page_size: int, *, at_least: bool = False
+) -> tuple[int, slice]:
     """The number of pages of ``count`` rows and the slice of ``page`` (from 1): the one rule
     of the APIs' numbered pages. A page past the last is a 422 naming ``page`` (an empty list
     would hide a client's bug; an offset past the database's 64-bit integers would be a 500).
-    The first page exists even when there are no rows."""
+    The first page exists even when there are no rows. With ``at_least`` (``count`` is a
+    capped count, the real one may be larger) a page past the last is served, empty if the
+    rows end before it, as long as it starts within :data:`OFFSET_MAX` rows."""
     pages = max(1, -(-count // page_size))
-    if page > pages:
-        raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
     start = (page - 1) * page_size
+    if page > pages and not at_least:
+        raise ApiError(422, f"Page {page} does not exist; there are {pages}.", field="page")
+    if start > OFFSET_MAX:
+        raise ApiError(
+            422, f"Page {page} is too deep for numbered pages: use the cursor.", field="page"
+        )
     return pages, slice(start, start + page_size)

@@ -41,7 +41,7 @@ from yiwang.cases.api.shaping import (
 )
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
 from yiwang.cases.models import Case
-from yiwang.core.apitypes import ApiError, ErrorOut
+from yiwang.core.apitypes import ApiError, ErrorOut, page_slice
 from yiwang.core.dbrouting import replica_reads
 from yiwang.core.ids import parse_id
 from yiwang.identity.masking import mask_name
@@ -137,15 +137,11 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
         )
         rows, next_cursor, previous_cursor, page_number = page.rows, page.next, page.previous, 1
     else:  # deprecated offset pages, for clients written before cursors
-        if query.page > pages and count <= cap:
-            raise ApiError(
-                422, f"Page {query.page} does not exist; there are {pages}.", field="page"
-            )
+        _, window = page_slice(min(count, cap), query.page, query.page_size, at_least=count > cap)
         qs = selectors.case_list_for_officer(
             officer=officer, filters=filters, department_ids=department_ids
         )
-        start = (query.page - 1) * query.page_size
-        rows, next_cursor, previous_cursor = list(qs[start : start + query.page_size]), None, None
+        rows, next_cursor, previous_cursor = list(qs[window]), None, None
         page_number = query.page
     counts = selectors.case_queue_counts(officer=officer, department_ids=department_ids, cap=cap)
     return {
