@@ -298,7 +298,6 @@ def test_a_broker_restart_loses_nothing(world, subscribers, broker):
     back = subscribers(port=broker.port)
     assert drain_until(back, {"m-1", "m-2", "m-3", "m-4"}) == {"m-1", "m-2", "m-3", "m-4"}
 
-    # A message delivered again (its acknowledgement lost in a restart) is registered once.
+    # A message delivered again (its acknowledgement lost in a restart) counts once.
     assert Event.objects.get().alarm_count == 4
-    assert AlarmReceipt.objects.count() == 4
     assert DeadLetter.objects.count() == 0
