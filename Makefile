@@ -82,12 +82,12 @@ MOVED_UNIT := -m "not browser and not live_server and not mqtt"
 test-sqlite: setup
 	@if command -v faketime >/dev/null 2>&1; then \
 		echo "The SQLite pass runs with the process clock moved to $(MOVED_CLOCK) (faketime)"; \
-		YIWANG_ENV=test DATABASE_URL= $(FAKETIME) $(PYTEST) -n 2 $(MOVED_UNIT); \
+		YIWANG_ENV=test DATABASE_URL= $(FAKETIME) $(PYTEST) -n 2 --dist loadscope $(MOVED_UNIT); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "faketime is required on CI for the moved-clock pass (apt-get install faketime)" >&2; exit 1; \
 	else \
 		echo "Note: faketime is not installed, so the SQLite pass runs on today's clock (apt-get install faketime)."; \
-		YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 $(MOVED_UNIT); \
+		YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 --dist loadscope $(MOVED_UNIT); \
 	fi
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
 		echo "The browser tests run in the PostgreSQL pass (PostgreSQL answers at $(PG_TEST_URL))."; \
@@ -99,11 +99,11 @@ test-sqlite: setup
 ## make test-moved-clock: the SQLite parallel pass at another MOVED_CLOCK, e.g.
 ## MOVED_CLOCK='2026-12-21 10:00:00' make test-moved-clock (needs faketime)
 test-moved-clock: setup
-	YIWANG_ENV=test DATABASE_URL= $(FAKETIME) $(PYTEST) -n 2 $(MOVED_UNIT)
+	YIWANG_ENV=test DATABASE_URL= $(FAKETIME) $(PYTEST) -n 2 --dist loadscope $(MOVED_UNIT)
 
 test-postgres: setup
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
-		YIWANG_ENV=test YIWANG_TESTS_DATABASE_ONLY=true DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 $(UNIT) && \
+		YIWANG_ENV=test YIWANG_TESTS_DATABASE_ONLY=true DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 --dist loadscope $(UNIT) && \
 		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m browser && \
 		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m live_server; \
 	elif [ "$$CI" = "true" ]; then \

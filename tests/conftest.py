@@ -162,6 +162,45 @@ def _restore_data_after_flush(item: pytest.Item) -> None:
         item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction", False))
+
+
+#: Whether a transactional test emptied the tables since the data migrations' rows were last
+#: restored (per worker process).
+_emptied = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    global _emptied
+    if _transactional(item):
+        _emptied = True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a non-transactional database test that follows a transactional one in this
+    worker, restore what the data migrations wrote (the serialized copy ``serialized_rollback``
+    restores from), as a transactional test restores it for itself: Django restores at the
+    start of the next *serialized* test, so whatever order the tests come in (xdist's
+    ``loadscope`` sends whole modules in any order), none finds the tables empty."""
+    global _emptied
+    if not _emptied or _transactional(item) or not _uses_database(item):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    blocker = item.config.stash[blocking_manager_key]
+    with blocker.unblock():
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                connections[alias].creation.deserialize_db_from_string(contents)
+    _emptied = False
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
