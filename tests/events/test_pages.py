@@ -607,6 +607,23 @@ def test_the_reporter_rates_badly_and_the_event_reopens(world):
     assert other.status_code == 404
 
 
+def test_merge_and_close_are_offered_to_operators_only(world):
+    """Only an operator merges (并单) or closes a replied event without a callback; the
+    supervisor's page does not offer what the services would refuse."""
+    registered = registered_event(world)
+    replied = _replied(world)
+
+    def offered(user, event) -> set[str]:
+        page = client_for(user).get(reverse("city:event", args=[event.number]))
+        assert page.status_code == 200
+        return set(page.context["actions"])
+
+    assert "merge" in offered(world.operator, registered)
+    assert "merge" not in offered(world.supervisor, registered)
+    assert "close" in offered(world.operator, replied)
+    assert "close" not in offered(world.supervisor, replied)
+
+
 def test_a_reporter_who_is_an_officer_elsewhere_reads_only_the_public_page(world):
     """Holding a role of another department gives no sight of one's own report's handling:
     its 督办单 and handling notes stay internal (the officer page sends the reporter to the

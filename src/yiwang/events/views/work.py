@@ -117,7 +117,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _may(request: HttpRequest, event: Event) -> dict[str, bool]:
-    """What the user may be offered on this event, by role and state (the services decide)."""
+    """What the user may be offered on this event, by role and state, as the services allow
+    (they decide: this only keeps the page from offering what they would refuse)."""
     held = city_roles(request)
     operator = Role.HOTLINE_OPERATOR in held
     supervisor = Role.SUPERVISOR in held and roles.is_supervisor(request.user, event)
@@ -129,7 +130,7 @@ def _may(request: HttpRequest, event: Event) -> dict[str, bool]:
     status = event.status
     return {
         "dispatch": centre and status == Status.REGISTERED,
-        "merge": centre and status == Status.REGISTERED,
+        "merge": operator and status == Status.REGISTERED,
         "reassign": centre and status in (Status.RETURNED, Status.DISPATCHED, Status.HANDLING),
         "split": centre and status == Status.MERGED,
         "sign": assigned and status in (Status.DISPATCHED, Status.HANDLING),
@@ -142,7 +143,7 @@ def _may(request: HttpRequest, event: Event) -> dict[str, bool]:
         "supervise": supervisor and event.is_open and event.lead_department_id is not None,
         "extend_decide": supervisor,
         "callback": operator and status == Status.REPLIED,
-        "close": centre and status == Status.REPLIED,
+        "close": operator and status == Status.REPLIED,
         "answer_order": bool(handled),
     }
 
