@@ -133,6 +133,33 @@ def test_deactivating_an_endpoint_cancels_its_pending_deliveries(integrator):
     assert entry.data["deliveries_cancelled"] == 2
 
 
+def test_a_delivery_cancelled_while_its_request_is_out_stays_cancelled(integrator, monkeypatch):
+    """The endpoint is deactivated while an attempt is on the wire (its answer a 500): the
+    attempt goes into the history, but the delivery stays cancelled and is not retried."""
+    from yiwang.integrations.services.deliveries import _Answer
+
+    registered = webhook_endpoint_register(
+        owner=integrator, url=PUBLIC, event_types=[EventType.PING]
+    )
+    [delivery] = webhook_event_publish(type=EventType.PING, payload={})
+
+    def answer_after_the_cancellation(*args, **kwargs):
+        webhook_endpoint_deactivate(endpoint=registered.endpoint, actor=integrator)
+        return _Answer(status_code=500, body="", error="", duration_ms=3)
+
+    monkeypatch.setattr(
+        "yiwang.integrations.services.deliveries._post", answer_after_the_cancellation
+    )
+
+    attempted = webhook_deliver(delivery_id=delivery.pk, at=NOW)
+
+    attempted.refresh_from_db()
+    assert attempted.status == WebhookDelivery.Status.CANCELLED
+    assert attempted.next_attempt_at is None
+    assert [a["status_code"] for a in attempted.history] == [500]
+    assert webhook_deliveries_requeue(at=NOW.replace(year=2027)) == 0
+
+
 def test_a_host_that_now_resolves_inside_is_not_called(integrator, settings, monkeypatch):
     # Given: an endpoint registered while its address was public
     settings.YIWANG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False

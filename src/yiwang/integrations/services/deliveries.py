@@ -282,7 +282,11 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
             "error": delivery.last_error,
             "duration_ms": answer.duration_ms,
         }
-        if ok:
+        if delivery.status != WebhookDelivery.Status.PENDING:
+            # Cancelled while the request was out (its endpoint deactivated): the attempt is
+            # recorded, the cancellation stands and nothing is retried.
+            delivery.next_attempt_at = None
+        elif ok:
             delivery.status = WebhookDelivery.Status.SUCCEEDED
             delivery.delivered_at = at
             delivery.next_attempt_at = None
