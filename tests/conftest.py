@@ -154,9 +154,7 @@ def _restore_data_after_flush(item: pytest.Item) -> None:
     marker = item.get_closest_marker("django_db")
     if marker is None:
         return
-    transactional = marker.kwargs.get("transaction", False) or "live_server" in getattr(
-        item, "fixturenames", ()
-    )
+    transactional = _transactional(item) or "live_server" in getattr(item, "fixturenames", ())
     if transactional and not marker.kwargs.get("serialized_rollback", False):
         kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
         item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)

@@ -3,14 +3,13 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponsePermanentRedirect
-from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.api.urls import api
 from yiwang.core.health import healthz, readyz
 from yiwang.identity.forms import AdminSignInForm
+from yiwang.portal import views as portal_views
 
 # The admin's login page gives the portal's one answer to every refused sign-in.
 admin.site.login_form = AdminSignInForm
@@ -20,16 +19,10 @@ admin.site.site_title = _("yiwang administration")
 admin.site.index_title = _("Catalog, calendar, departments and users")
 
 
-def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
-    """Browsers ask every site for /favicon.ico (the admin's pages name no icon): the site's
-    one icon, the portal's (its URL read at request time, from the static files' manifest)."""
-    return HttpResponsePermanentRedirect(static_url("portal/favicon.svg"))
-
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
-    path("favicon.ico", favicon),
+    path("favicon.ico", portal_views.favicon),
     path("api/v1/", api.urls),
     path("open311/v2/", include("yiwang.events.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,8 +6,9 @@ Every view reads through ``yiwang.catalog.selectors`` and renders; nothing here 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from yiwang.cases.downloads import stored_file_response
@@ -169,3 +170,10 @@ def guide_file(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/accessibility.html")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask every site for /favicon.ico (the admin's pages name no icon): the site's
+    one icon, the portal's (its URL read at request time, from the static files' manifest)."""
+    return HttpResponsePermanentRedirect(static("portal/favicon.svg"))

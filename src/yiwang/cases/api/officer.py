@@ -126,7 +126,9 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
     count = selectors.case_queue_count(
         officer=officer, filters=filters, cap=cap, department_ids=department_ids
     )
-    pages = max(1, -(-min(count, cap) // query.page_size))
+    pages, window = page_slice(
+        min(count, cap), 1 if query.cursor else query.page, query.page_size, at_least=count > cap
+    )
     if query.cursor or query.page == 1:
         page = selectors.case_queue_page(
             officer=officer,
@@ -137,7 +139,6 @@ def officer_queue(request: HttpRequest, query: Query[QueueQuery]) -> Any:
         )
         rows, next_cursor, previous_cursor, page_number = page.rows, page.next, page.previous, 1
     else:  # deprecated offset pages, for clients written before cursors
-        _, window = page_slice(min(count, cap), query.page, query.page_size, at_least=count > cap)
         qs = selectors.case_list_for_officer(
             officer=officer, filters=filters, department_ids=department_ids
         )

@@ -178,7 +178,10 @@ def _render_event(
     *,
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
+    public_only: bool | None = None,
 ) -> HttpResponse:
+    """The officer's event page; ``public_only`` when the caller already knows whether the
+    user reads the whole history (else it is asked: ``event_history_in_full``)."""
     bound = bound or {}
     may = _may(request, event)
     actions = {
@@ -198,7 +201,8 @@ def _render_event(
             place=Place(latitude=event.latitude, longitude=event.longitude),
             exclude=event,
         )[:5]
-    public_only = not selectors.event_history_in_full(user=request.user, event=event)
+    if public_only is None:
+        public_only = not selectors.event_history_in_full(user=request.user, event=event)
     return render(
         request,
         "events/event_detail.html",
@@ -241,7 +245,7 @@ def event_detail(request: HttpRequest, number: str) -> HttpResponse:
         # its reporter (whatever other roles they hold) and whoever sees it only as a citizen
         # read the public page: no handling notes, extension requests or 督办单
         return redirect("city:report", number=number)
-    return _render_event(request, event)
+    return _render_event(request, event, public_only=False)
 
 
 def _run(name: str, request: HttpRequest, event: Event, data: dict[str, Any]) -> Any:

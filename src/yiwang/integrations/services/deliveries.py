@@ -25,6 +25,7 @@ from django.db import transaction
 
 from yiwang.core.audit import audit_record
 from yiwang.core.leases import (
+    Lease,
     lease_claim,
     lease_complete,
     lease_end,
@@ -200,7 +201,18 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
     was lost).
     """
     at = _now(at)
-    timeout = webhook_timeout_seconds()
+    claimed = _claim(delivery_id, at)
+    if claimed is None:
+        return None
+    delivery, lease, attempt = claimed
+    answer = _attempt(delivery, at)
+    return _record(delivery_id, lease, attempt, answer, at)
+
+
+def _claim(delivery_id: int, at: datetime) -> tuple[WebhookDelivery, Lease, int] | None:
+    """Claim the delivery for an attempt (the delivery, its lease, the attempt's number), or
+    None: nothing to do, held by another worker, or cancelled here (its endpoint inactive or
+    its owner no longer an active integrator)."""
     with transaction.atomic():
         claim = lease_claim(
             WebhookDelivery.objects.select_for_update(of=("self", "endpoint")).select_related(
@@ -236,13 +248,18 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
             # so holding this delivery's lock meanwhile could deadlock with it.
             webhook_endpoints_of_owner_deactivate(owner=delivery.endpoint.owner, actor=None)
         return None
+    return delivery, lease, attempt
+
+
+def _attempt(delivery: WebhookDelivery, at: datetime) -> _Answer:
+    """The HTTP request of one attempt, outside any transaction."""
     endpoint = delivery.endpoint
     body = webhook_body(delivery)
     timestamp = int(at.timestamp())
     # Checked again at each attempt (DNS may now point the host at an internal
     # address), and the request goes to the addresses checked, not to a new answer.
     vetted = webhook_address_vet(endpoint.url)
-    answer = (
+    return (
         _Answer(None, "", vetted.problem, 0)
         if vetted.problem
         else _post(
@@ -257,9 +274,15 @@ def webhook_deliver(*, delivery_id: int, at: datetime | None = None) -> WebhookD
                 "X-Yiwang-Timestamp": str(timestamp),
                 "X-Yiwang-Signature": webhook_signature(endpoint.secret, timestamp, body),
             },
-            timeout,
+            webhook_timeout_seconds(),
         )
     )
+
+
+def _record(
+    delivery_id: int, lease: Lease, attempt: int, answer: _Answer, at: datetime
+) -> WebhookDelivery | None:
+    """Record the attempt while the lease still holds; schedule the next one or end."""
     ok = answer.status_code is not None and 200 <= answer.status_code < 300
     with transaction.atomic():
         held = lease_lock_held(WebhookDelivery.objects, lease)
