@@ -63,11 +63,11 @@ def display_name(username: str) -> str:
     return next(user["display_name"] for user in USERS if user["username"] == username)
 
 
-def sign_in(page, username: str, *, next_url: str) -> None:
+def sign_in(page, username: str, *, next_url: str, password: str = DEMO_PASSWORD) -> None:
     """Through the real login page, as a person would."""
     page.goto(f"/accounts/login/?next={next_url}")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"**{next_url}", wait_until="domcontentloaded")
 
