@@ -384,6 +384,15 @@ YIWANG_OUTBOX_RELAY_SECONDS = env_int("YIWANG_OUTBOX_RELAY_SECONDS", 1)
 if not 1 <= YIWANG_OUTBOX_RELAY_SECONDS <= 60:
     raise ImproperlyConfigured("YIWANG_OUTBOX_RELAY_SECONDS must be between 1 and 60")
 
+# Milliseconds a process waits between two runs of the audit sequencer after a commit
+# (0: after every commit, as the tests do, which read their entries sealed at once).
+# What a skipped run leaves is sealed by a later commit or the scheduler's relay.
+YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS = env_int(
+    "YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS", 0 if YIWANG_ENV == "test" else 500
+)
+if not 0 <= YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS <= 60_000:
+    raise ImproperlyConfigured("YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS must be between 0 and 60000")
+
 # --- e-mail ----------------------------------------------------------------
 
 EMAIL_BACKEND = env_str(

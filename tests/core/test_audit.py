@@ -33,6 +33,7 @@ from yiwang.core.audit import (
     audit_checkpoint_issue,
     audit_record,
     audit_sequence,
+    audit_sequence_relay,
     audit_upkeep,
     audit_verify,
     content_hash,
@@ -311,6 +312,46 @@ def test_the_sequencer_after_a_commit_seals_one_batch_and_the_scheduler_the_rest
     # and the scheduler's round seals the rest
     assert audit_upkeep().sealed == 1501
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_runs_the_sequencer_after_a_commit_at_most_once_per_interval(
+    settings, monkeypatch
+):
+    from yiwang.core.audit import log
+
+    # given a process whose last sequencer run after a commit is long past, and an
+    # interval of a minute between two such runs
+    settings.YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS = 60_000
+    monkeypatch.setitem(log._after_commit, "last", float("-inf"))
+
+    # when two requests commit one after the other
+    for action in ("test.first", "test.second"):
+        with transaction.atomic():
+            audit_record(actor=None, action=action)
+
+    # then the first commit sealed its entry; the second did not run the sequencer again
+    assert list(AuditEntry.objects.order_by("id").values_list("action", "seq")) == [
+        ("test.first", 1),
+        ("test.second", None),
+    ]
+    # and the scheduler's relay, at its next wake-up, seals what was left
+    assert audit_sequence_relay() == (1, "1 audit entry(ies) sequenced")
+    assert list(AuditEntry.objects.order_by("id").values_list("seq", flat=True)) == [1, 2]
+    assert audit_verify().ok
+    # with nothing left, the relay only looks
+    assert audit_sequence_relay() == (0, "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_no_interval_every_commit_runs_the_sequencer(settings):
+    settings.YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS = 0
+
+    for action in ("test.first", "test.second", "test.third"):
+        with transaction.atomic():
+            audit_record(actor=None, action=action)
+
+    assert list(AuditEntry.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -896,7 +937,9 @@ def test_the_scheduler_seals_and_signs_each_round(chain):
 
     call_command("run_scheduler", "--once", stdout=out)
 
-    assert "1 audit entry(ies) sequenced, checkpoint at seq 6" in out.getvalue()
+    # the relay sealed the entry at the wake-up, the audit round signed it
+    assert "1 audit entry(ies) sequenced" in out.getvalue()
+    assert "checkpoint at seq 6" in out.getvalue()
     assert AuditCheckpoint.objects.get().seq == 6
 
 

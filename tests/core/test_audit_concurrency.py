@@ -124,6 +124,41 @@ def test_entries_are_sealed_within_two_seconds_of_their_creation_under_load():
     assert max(lags) <= 2.0, sorted(lags)[-5:]
 
 
+@pytest.mark.frozen_at(NOW, tick=True)  # the lag is measured on a running clock
+def test_with_the_production_interval_and_the_relay_entries_are_still_sealed_within_two_seconds(
+    settings, monkeypatch
+):
+    # given the production setting (a process runs the sequencer after a commit at most
+    # every 500 ms) and the scheduler's relay waking every second beside the writers
+    settings.YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS = 500
+    monkeypatch.setitem(audit_log._after_commit, "last", float("-inf"))
+    stop = threading.Event()
+
+    def scheduler():
+        while not stop.wait(1.0):
+            audit_log.audit_sequence_relay()
+
+    relay = _in_thread(scheduler, name="scheduler")
+    try:
+        # when eight writers append 50 entries each, one transaction per entry
+        errors = _writers(8, 50)
+        time.sleep(1.5)  # the writers stop: what they left waits for the relay
+    finally:
+        stop.set()
+        relay.join(timeout=15)
+
+    # then every entry was sealed, none later than two seconds after its creation
+    assert errors == []
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    lags = [
+        (sealed - created).total_seconds()
+        for created, sealed in AuditEntry.objects.values_list("created_at", "sealed_at")
+    ]
+    assert len(lags) == 400
+    assert max(lags) <= 2.0, sorted(lags)[-5:]
+    assert audit_verify().ok
+
+
 def test_a_sequencer_skips_a_locked_head_and_the_holder_looks_again(monkeypatch):
     # given a sequencer that holds the head lock a while after sealing its batch
     holding, go_on = threading.Event(), threading.Event()

@@ -31,7 +31,13 @@ from yiwang.core.audit.checkpoints import (
     read_checkpoint_log,
 )
 from yiwang.core.audit.hashing import chain_hash, content_hash
-from yiwang.core.audit.log import AuditStatus, audit_record, audit_sequence, audit_status
+from yiwang.core.audit.log import (
+    AuditStatus,
+    audit_record,
+    audit_sequence,
+    audit_sequence_relay,
+    audit_status,
+)
 from yiwang.core.audit.verify import AuditVerification, audit_verify
 
 __all__ = [
@@ -44,6 +50,7 @@ __all__ = [
     "audit_checkpoint_issue",
     "audit_record",
     "audit_sequence",
+    "audit_sequence_relay",
     "audit_signer_check",
     "audit_status",
     "audit_upkeep",
