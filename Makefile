@@ -27,6 +27,9 @@ fonts:
 		echo "Note: the PDF notices embed their Chinese font once fonts-wqy-zenhei is installed (sudo apt-get install fonts-wqy-zenhei); until then they use a built-in font."
 
 ## make run: set up, migrate, load the Jinan demo city and serve on http://127.0.0.1:$(PORT)
+# The product as a city sees it: DEBUG off, so its own error pages (YIWANG_DEBUG=true for
+# Django's debug pages while developing).
+run: export YIWANG_DEBUG ?= false
 run: setup fonts
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

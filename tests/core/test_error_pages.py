@@ -133,6 +133,30 @@ def test_a_403_logs_one_warning_line_and_no_traceback(caplog):
     assert "Traceback" not in caplog.text
 
 
+def test_with_debug_on_a_request_error_is_logged_once_on_the_console(tmp_path):
+    """As `YIWANG_DEBUG=true make run` logs: Django's own DEBUG console handler would
+    print every 403 and 404 a second time beside the root's line."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ, "YIWANG_ENV": "development", "YIWANG_DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "yiwang.settings", "YIWANG_VAR_DIR": str(tmp_path),
+    }  # fmt: skip
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: /no-such-page/')"
+    )
+    result = subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "Not Found: /no-such-page/" in line]
+    assert len(lines) == 1, result.stderr
+
+
 # --- 500 -------------------------------------------------------------------------------------
 
 
