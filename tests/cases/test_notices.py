@@ -89,6 +89,50 @@ def test_acceptance_notice():
     assert "第三十二条" in text and "予以受理" in text
 
 
+def test_a_service_that_is_not_a_licence_is_accepted_without_citing_the_licensing_law():
+    # 行政许可法 governs licences only: a registration is accepted and done, not "decided"
+    world = case_world(kind="registration", promised_limit_days=10)
+    case = submitted_case(world)
+
+    services.case_accept(case=case, actor=world.clerk)
+
+    text = text_of(only_notice(case, "acceptance"))
+    assert "予以受理" in text
+    assert "行政许可法" not in text and "作出决定" not in text
+    assert "承诺时限10个工作日内办结" in text
+    assert "听证" not in text  # 行政许可法 第四十五条, a licence's excluded time
+
+
+def test_a_service_promised_on_the_spot_is_done_the_day_it_is_accepted():
+    # promised 0 working days: 即办, done the same day, never "within 0 working days"
+    world = case_world(kind="registration", promised_limit_days=0)
+    case = submitted_case(world)
+
+    services.case_accept(case=case, actor=world.clerk)
+
+    text = text_of(only_notice(case, "acceptance"))
+    assert "本事项为即办件，本机关将于受理当日办结" in text
+    assert f"最迟于{TODAY}前" in text
+    assert "0个工作日" not in text
+
+
+def test_a_refusal_to_accept_a_registration_does_not_cite_the_licensing_law():
+    world = case_world(kind="registration")
+    case = submitted_case(world)
+
+    services.case_reject(case=case, actor=world.clerk, reason="不属于本机关职权范围")
+
+    text = text_of(only_notice(case, "refusal_to_accept"))
+    assert "本机关决定不予受理" in text and "不属于本机关职权范围" in text
+    assert "行政许可法" not in text
+    for remedy in REMEDIES:
+        assert remedy in text
+    # 行政复议法 第二十条 and 行政诉讼法 第四十六条 count from when the applicant knew or
+    # should have known of the act
+    assert "自知道或者应当知道该行政行为之日起六十日内" in text
+    assert "自知道或者应当知道作出行政行为之日起六个月内" in text
+
+
 def test_refusal_to_accept_notice_gives_the_reason_and_the_remedies():
     world = world_named()
     case = submitted_case(world)

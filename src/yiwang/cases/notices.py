@@ -94,6 +94,15 @@ def notice_font() -> str:
     return FALLBACK_FONT
 
 
+def notice_paragraphs(kind: str, context: Mapping[str, Any]) -> list[str]:
+    """The body of a notice of type ``kind``: its template rendered with ``context``, one
+    string per paragraph, the values escaped and a paragraph's line breaks as ``<br/>``
+    (markup that ReportLab and HTML read alike). The PDF and the officer's preview before
+    a decision (the workbench's confirmation page) both print these."""
+    text = render_to_string(f"cases/notices/{kind}.txt", dict(context))
+    return [p.strip().replace("\n", "<br/>") for p in text.split("\n\n") if p.strip()]
+
+
 def notice_pdf(
     *,
     kind: str,
@@ -118,8 +127,7 @@ def notice_pdf(
     title = ParagraphStyle("title", parent=header, fontSize=20, leading=30, spaceAfter=10)
     right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT)
 
-    text = render_to_string(f"cases/notices/{kind}.txt", dict(context))
-    paragraphs = [p.strip().replace("\n", "<br/>") for p in text.split("\n\n") if p.strip()]
+    paragraphs = notice_paragraphs(kind, context)
     story: list[Any] = [
         Paragraph(department, header),
         Paragraph(TITLES[kind], title),

@@ -88,6 +88,7 @@ from yiwang.cases.services.drafts import (
 from yiwang.cases.services.fan_out import case_event_fan_out, case_events_fan_out
 from yiwang.cases.services.intake import case_accept, case_reject
 from yiwang.cases.services.materials import material_delete, material_upload
+from yiwang.cases.services.notices import NoticePreview, notice_preview
 from yiwang.cases.services.ratings import (
     rating_submit,
     rectification_days,
@@ -121,6 +122,7 @@ __all__ = [
     "ApplicationNotFound",
     "CaseConflict",
     "CaseNotFound",
+    "NoticePreview",
     "Submission",
     "UploadRejected",
     "UploadTooLarge",
@@ -157,6 +159,7 @@ __all__ = [
     "material_delete",
     "material_upload",
     "material_view_record",
+    "notice_preview",
     "rating_submit",
     "rectification_days",
     "rectification_follow_up",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import CaseConflict
 from yiwang.cases.models import Case, CaseNotice
-from yiwang.cases.notices import chinese_date, notice_number, notice_pdf
+from yiwang.cases.notices import (
+    TITLES,
+    chinese_date,
+    notice_number,
+    notice_paragraphs,
+    notice_pdf,
+)
 from yiwang.cases.services._common import audit
 from yiwang.core.storage import save_with_row
 from yiwang.identity.models import User
@@ -29,6 +36,26 @@ def _applicant_name(case: Case) -> str:
     except ObjectDoesNotExist:
         citizen = None
     return (citizen.name if citizen else "") or str(applicant)
+
+
+def notice_values(case: Case, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a notice of ``case`` says besides the act's own values (``context``: reason,
+    legal basis, items): the applicant, the service and its kind (a licence cites the
+    行政许可法; a service promised 即办 is done the day it is accepted), the dates."""
+    version = case.service_version
+    accepted = case.timeline.filter(kind="accepted").order_by("-at").values_list("at", flat=True)
+    return {
+        "applicant": _applicant_name(case),
+        "service": version.name_zh,
+        "case_number": case.number,
+        "licensing": version.kind == version.Kind.LICENSING,
+        "on_the_spot": version.promised_limit_days == 0,
+        "received": chinese_date(case.received_at),
+        "accepted": chinese_date(accepted[0]) if accepted else "",
+        "promised_days": version.promised_limit_days,
+        "due": chinese_date(case.due_at) if case.due_at else "",
+        **dict(context or {}),
+    }
 
 
 def notice_issue(
@@ -55,17 +82,7 @@ def notice_issue(
     if issued and kind != CaseNotice.Kind.SUPPLEMENT:
         raise CaseConflict(_("This document has already been issued; it cannot be regenerated."))
     number = notice_number(case.number, kind, issued + 1)
-    accepted = case.timeline.filter(kind="accepted").order_by("-at").values_list("at", flat=True)
-    values: dict[str, Any] = {
-        "applicant": _applicant_name(case),
-        "service": case.service_version.name_zh,
-        "case_number": case.number,
-        "received": chinese_date(case.received_at),
-        "accepted": chinese_date(accepted[0]) if accepted else "",
-        "promised_days": case.service_version.promised_limit_days,
-        "due": chinese_date(case.due_at) if case.due_at else "",
-        **dict(context or {}),
-    }
+    values = notice_values(case, context)
     pdf = notice_pdf(
         kind=kind,
         number=number,
@@ -87,3 +104,28 @@ def notice_issue(
     notice.save()
     audit(actor, "case.notice_issue", case, kind=kind, document=number, sha256=digest)
     return notice
+
+
+@dataclass(frozen=True)
+class NoticePreview:
+    """A notice as it would be issued now: for the officer to read before the act."""
+
+    title: str
+    number: str
+    department: str
+    paragraphs: list[str]  # escaped markup, see :func:`yiwang.cases.notices.notice_paragraphs`
+
+
+def notice_preview(
+    *, case: Case, kind: str, context: Mapping[str, Any] | None = None
+) -> NoticePreview:
+    """The notice of type ``kind`` that the act about to be done on ``case`` would issue,
+    with the act's values in ``context``: the same template, values and number as
+    :func:`notice_issue` would use. Reads only; stores and audits nothing."""
+    issued = CaseNotice.objects.filter(case=case, kind=kind).count()
+    return NoticePreview(
+        title=TITLES[kind],
+        number=notice_number(case.number, kind, issued + 1),
+        department=case.department.name_zh,
+        paragraphs=notice_paragraphs(kind, notice_values(case, context)),
+    )

@@ -8,14 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yiwang.cases import selectors, services
 from yiwang.cases.errors import CaseConflict, WorkflowConflict
-from yiwang.cases.models import Case
+from yiwang.cases.models import Case, CaseNotice
 from yiwang.notifications import texts as notification_texts
+from yiwang.notifications.services import user_language
 from yiwang.workbench.forms import COMMAND_FORMS, ActionForm
 from yiwang.workbench.views.case_page import _command_form, _conflict, _render_case
 from yiwang.workbench.views.common import _apply_errors, _case, officer_required
@@ -43,34 +44,36 @@ DONE = {
 
 
 #: Legal decisions (准予许可, 不予许可, 不予受理, 办结): asked to confirm on a page of their own,
-#: showing what the applicant will receive, before the command runs. The notification
-#: kind the applicant gets and the context it is rendered with.
-CONFIRMED: dict[str, tuple[str, dict[str, str]]] = {
-    "approve": ("decided", {"outcome": "approved"}),
-    "deny": ("decided", {"outcome": "denied"}),
-    "reject": ("rejected", {}),
-    "complete": ("completed", {}),
+#: showing what the applicant will receive, before the command runs: the notification (its
+#: kind and the context it is rendered with) and the written decision the act issues (a
+#: ``CaseNotice.Kind``; none for 办结, which the notification alone tells).
+CONFIRMED: dict[str, tuple[str, dict[str, str], str]] = {
+    "approve": ("decided", {"outcome": "approved"}, CaseNotice.Kind.APPROVAL),
+    "deny": ("decided", {"outcome": "denied"}, CaseNotice.Kind.DENIAL),
+    "reject": ("rejected", {}, CaseNotice.Kind.REFUSAL_TO_ACCEPT),
+    "complete": ("completed", {}, ""),
 }
-
-#: 行政复议法 第二十条 (sixty days) and 行政诉讼法 第四十六条 (six months).
-REMEDIES = gettext_lazy(
-    "The applicant may apply for administrative reconsideration within 60 days of "
-    "receiving the decision, or bring an administrative lawsuit within 6 months."
-)
 
 
 def _confirm(request: HttpRequest, case: Case, command: str, form: ActionForm) -> HttpResponse:
     """The confirmation page of a legal decision: the applicant's notification as it will be
-    sent (the notifications app's own text), the remedies for a refusal, and the form again
-    with ``confirmed=1``."""
-    kind, context = CONFIRMED[command]
+    sent (the notifications app's own text, in the applicant's language), the written
+    decision as it will be issued (the same template, values and number; its remedies
+    for a refusal), and the form again with ``confirmed=1``."""
+    kind, context, notice_kind = CONFIRMED[command]
     fields = form.service_fields()
-    values = {
-        "number": case.number,
-        **context,
-        **{k: str(v) for k, v in fields.items() if v not in (None, "")},
-    }
-    title, body = notification_texts.render(kind, values, get_language() or "zh-hans")
+    given = {k: str(v).strip() for k, v in fields.items() if v not in (None, "")}
+    values = {"number": case.number, **context, **given}
+    title, body = notification_texts.render(kind, values, user_language(case.applicant))
+    document = (
+        services.notice_preview(
+            case=case,
+            kind=notice_kind,
+            context={key: given.get(key, "") for key in ("reason", "legal_basis")},
+        )
+        if notice_kind
+        else None
+    )
     carried = [
         (name, value)
         for name, values_ in request.POST.lists()
@@ -90,7 +93,7 @@ def _confirm(request: HttpRequest, case: Case, command: str, form: ActionForm) -
             "button": form.button,
             "preview_title": title,
             "preview_body": body,
-            "remedies": REMEDIES if command in {"deny", "reject"} else "",
+            "document": document,
             "carried": carried,
         },
     )
