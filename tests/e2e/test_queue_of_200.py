@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import factories
+from tests.a11y import accessibility_problems
 from tests.clock import NOW
 from tests.e2e.test_one_stop_journey import sign_in
 
@@ -81,6 +82,7 @@ def test_an_officer_works_through_a_queue_of_200_cases(new_page):
     expect(officer.locator('[data-count="yellow"]')).to_have_text(str(YELLOW))
     expect(officer.locator('[data-count="open"]')).to_have_text(str(RED + YELLOW + GREEN))
     expect(officer.get_by_role("status")).to_have_text("200 cases")
+    problems = accessibility_problems(officer)
 
     # Page by page to the end: every case once, in deadline order, the overdue first
     pages = [_numbers(officer)]
@@ -110,6 +112,7 @@ def test_an_officer_works_through_a_queue_of_200_cases(new_page):
     expect(officer.locator("h1")).to_have_text(pages[0][-1])
     officer.wait_for_load_state("load")
     assert fetched == [], "no file is fetched until the officer asks for a preview"
+    problems += accessibility_problems(officer)
     with officer.expect_request(lambda r: "/materials/" in r.url):
         officer.get_by_text("Preview", exact=True).first.click()
     assert len(fetched) == 1, "the preview asked for is fetched, and only it"
@@ -119,6 +122,15 @@ def test_an_officer_works_through_a_queue_of_200_cases(new_page):
     with officer.expect_navigation(wait_until="domcontentloaded"):
         officer.keyboard.press("k")
     expect(officer.locator("h1")).to_have_text(pages[0][-1])
+
+    # The confirmation of a legal decision (不予受理) is as accessible as the rest
+    reason = officer.get_by_label("Reason for not accepting")
+    reason.fill("不属于本机关职权范围")
+    with officer.expect_navigation(wait_until="domcontentloaded"):
+        officer.locator('form[data-action="reject"]').get_by_role("button").click()
+    expect(officer.locator("#document-preview")).to_contain_text("不予受理决定书")
+    problems += accessibility_problems(officer)
+    assert not problems, "\n".join(problems)
 
     # A claim from the queue is found again under "assigned to me"
     officer.goto("/workbench/", wait_until="domcontentloaded")

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.a11y import accessibility_problems
 from tests.factories import PDF_BYTES, citizen
 from tests.portal.test_apply import make_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -23,18 +22,6 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def _accessibility_problems(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    return [
-        f"{page.url}: [{v['impact']}] {v['id']}: {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:3])
-        for v in violations
-        if v["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 def test_a_citizen_applies_with_a_file_and_finds_the_case_in_my_cases(page, tmp_path):
@@ -65,7 +52,7 @@ def test_a_citizen_applies_with_a_file_and_finds_the_case_in_my_cases(page, tmp_
     # a field that is not a number is reported next to it and in the summary
     summary = page.locator("#error-summary")
     assert summary.get_by_role("link", name="Employees: Enter a whole number.").is_visible()
-    problems += _accessibility_problems(page)
+    problems += accessibility_problems(page)
     page.get_by_label("Employees").fill("12")
     page.locator("#save-continue").click()
 
@@ -83,20 +70,20 @@ def test_a_citizen_applies_with_a_file_and_finds_the_case_in_my_cases(page, tmp_
         "button", name="Upload"
     ).click()
     assert page.get_by_text("“letter.pdf” has been uploaded.").is_visible()
-    problems += _accessibility_problems(page)
+    problems += accessibility_problems(page)
     page.locator("#materials-continue").click()
 
     # Check and submit
     answers = page.locator("#answers")
     assert answers.get_by_text("泉城路1号").is_visible()
-    problems += _accessibility_problems(page)
+    problems += accessibility_problems(page)
     page.locator("#submit-application").click()
     page.wait_for_url("**/cases/*/?submitted=1")
     number = page.locator("#case-number").inner_text()
     assert page.locator("#confirmation").get_by_text(number).is_visible()
     assert page.locator("#case-status").inner_text() == "Waiting to be accepted"
     assert page.locator("#timeline").get_by_text("Application received").is_visible()
-    problems += _accessibility_problems(page)
+    problems += accessibility_problems(page)
 
     # My cases lists it
     page.goto("/cases/")

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.a11y import accessibility_problems
 from tests.portal.conftest import build_catalog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -54,10 +53,7 @@ def test_find_a_service_in_both_languages(page):
 
 
 def test_key_pages_have_no_serious_accessibility_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
     catalog = build_catalog()
-    axe = Axe()
     problems = []
     for path in [
         "/",
@@ -66,12 +62,6 @@ def test_key_pages_have_no_serious_accessibility_violations(page):
         "/services/?service_object=person&kind=magic",  # with an error summary
     ]:
         page.goto(path)
-        violations = axe.run(page).response["violations"]
-        problems += [
-            f"{path}: [{v['impact']}] {v['id']}: {v['help']} — "
-            + "; ".join(node["target"][0] for node in v["nodes"][:3])
-            for v in violations
-            if v["impact"] in BLOCKING_IMPACTS
-        ]
+        problems += accessibility_problems(page)
 
     assert not problems, "\n".join(problems)
