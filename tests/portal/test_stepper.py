@@ -63,6 +63,37 @@ def test_a_licensing_case_at_acceptance_shows_every_step_ahead_with_its_date():
     assert steps[5][0] == "6 Completed Due by March 30, 2026"
 
 
+def test_a_service_with_a_site_inspection_shows_it_before_the_review():
+    from yiwang.cases import services
+
+    # the catalog's process says the department inspects the site (现场核查)
+    world = case_world(
+        steps=[
+            {"name_zh": "受理", "name_en": "Acceptance"},
+            {"name_zh": "现场核查", "name_en": "On-site inspection"},
+            {"name_zh": "决定", "name_en": "Decision"},
+        ],
+        visits=1,  # the inspection is a visit (the guide may not promise 零次到现场)
+    )
+    case = accepted_case(world)  # received and accepted Monday 2 March 2026, as above
+
+    # at acceptance the inspection is the department's current step, the review after it,
+    # both due with the decision (Monday 16 March, as above)
+    steps = steps_of(world.applicant, case)
+    assert [s[2] for s in steps] == ["done", "done", "current", "ahead", "ahead", "ahead", "ahead"]
+    assert steps[2][0] == "3 Site inspection (current step) Due by March 16, 2026"
+    assert steps[3][0] == "4 Review Due by March 16, 2026"
+
+    # once recorded, the inspection is done on its date and the review is current
+    services.site_inspection_record(
+        case=case, actor=world.reviewer, findings="两名工作人员现场核查，与材料一致。"
+    )
+    steps = steps_of(world.applicant, case)
+    assert [s[2] for s in steps][:4] == ["done", "done", "done", "current"]
+    assert steps[2][0].startswith("✓ Site inspection Done: March")
+    assert steps[3][0] == "4 Review (current step) Due by March 16, 2026"
+
+
 def test_the_steps_are_named_in_chinese():
     world = case_world()
     case = accepted_case(world)

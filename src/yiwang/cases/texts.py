@@ -81,6 +81,11 @@ STEPPER_TITLES: dict[str, Promise] = {
     "complete": _("Completed"),  # 办结
 }
 
+#: The step before the review where the catalog says the department inspects the site
+#: (现场核查, ``ServiceVersion.has_site_inspection``), dated by its timeline entry.
+SITE_INSPECTION_TITLE = _("Site inspection")  # 现场核查
+SITE_INSPECTION_KIND = "site_inspected"
+
 #: The command that reaches a step → the timeline entry that dates it.
 STEPPER_KINDS: dict[str, str] = {
     "accept": "accepted",

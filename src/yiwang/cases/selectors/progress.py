@@ -3,7 +3,7 @@ words and what comes next."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,8 @@ from yiwang.cases.texts import (
     APPLICANT_STEPS,
     NEXT_STEPS,
     REVIEW_OUTCOMES,
+    SITE_INSPECTION_KIND,
+    SITE_INSPECTION_TITLE,
     STEPPER_KINDS,
     STEPPER_TITLES,
     clock_title,
@@ -356,12 +358,15 @@ def case_steps(case: Case) -> list[Step]:
     of the certificate) is due that clock's limit after the step before it; a step behind
     no clock keeps the date before it. A 即办 service promises its completion the same
     working day. A case that ended off the path (not accepted, denied, withdrawn) shows
-    the steps it passed and how it ended. Two queries.
+    the steps it passed and how it ended. Where the catalog says the site is inspected
+    (现场核查), that step comes before the review (:func:`_with_site_inspection`). Two
+    queries.
     """
     instance = case.workflow_instance
     definition = definition_of(instance)
     path = main_path(definition)
     kinds = {STEPPER_KINDS.get(m.command or "", "") for m in path} - {""}
+    kinds.add(SITE_INSPECTION_KIND)
     dated: dict[str, datetime] = {}
     for kind, at in (
         CaseTimelineEntry.objects.filter(case_id=case.pk, kind__in=kinds)
@@ -391,7 +396,7 @@ def case_steps(case: Case) -> list[Step]:
         for i, m in enumerate(path[: position + 1])
     ]
     if case.closed_at is not None:
-        return steps
+        return _with_site_inspection(case, path, steps, dated.get(SITE_INSPECTION_KIND))
     state = State.from_json(instance.state)
     running = main_clock(state)
     paused = case.step in APPLICANT_STEPS or bool(case.paused_light) or running is None
@@ -423,4 +428,28 @@ def case_steps(case: Case) -> list[Step]:
                 waiting_for_applicant=i == position + 1 and case.step in APPLICANT_STEPS,
             )
         )
-    return steps
+    return _with_site_inspection(case, path, steps, dated.get(SITE_INSPECTION_KIND))
+
+
+def _with_site_inspection(
+    case: Case, path: list[Any], steps: list[Step], inspected_at: datetime | None
+) -> list[Step]:
+    """``steps`` (aligned with ``path``) with the site inspection before the review when the
+    case's service has one: done when recorded; else the department's current step while
+    the review waits for it, or a step ahead, due when the review is."""
+    if not case.service_version.has_site_inspection:
+        return steps
+    review = next((i for i, m in enumerate(path) if m.command == "review"), None)
+    if review is None or review >= len(steps):
+        return steps
+    before = steps[review]
+    title = str(SITE_INSPECTION_TITLE)
+    if inspected_at is not None:
+        inspection = Step(title, "done", at=inspected_at)
+    elif before.status == "done":  # reviewed before inspections were recorded
+        return steps
+    else:
+        inspection = replace(before, title=title)
+        if before.status == "current":
+            steps = [*steps[:review], replace(before, status="ahead"), *steps[review + 1 :]]
+    return [*steps[:review], inspection, *steps[review:]]
