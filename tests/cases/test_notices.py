@@ -310,6 +310,24 @@ def test_the_applicant_downloads_the_notices_from_the_api_and_the_portal():
     assert notice.number in page.content.decode()
 
 
+def test_a_notice_whose_stored_file_was_altered_is_withheld(caplog):
+    world = world_named()
+    case = accepted_case(world)
+    notice = only_notice(case, "acceptance")
+    # someone with access to the file store rewrites the PDF
+    Path(notice.file.path).write_bytes(b"%PDF-1.4 forged")
+    client = as_user(world.applicant)
+    client.raise_request_exception = False
+
+    portal = client.get(reverse("portal:notice_download", kwargs={"notice_id": notice.pk}))
+    api = client.get(f"/api/v1/documents/{notice.pk}/file")
+
+    for response in (portal, api):
+        assert response.status_code == 500
+        assert b"forged" not in response.content
+    assert f"Notice {notice.number} does not match the SHA-256" in caplog.text
+
+
 def test_the_departments_officers_download_the_notices():
     world = world_named()
     case = accepted_case(world)

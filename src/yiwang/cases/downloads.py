@@ -3,6 +3,9 @@ page and endpoint uses."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import logging
 from typing import Any
 
 from django.db.models.fields.files import FieldFile
@@ -10,6 +13,13 @@ from django.http import FileResponse
 
 from yiwang.cases.models import CaseMaterial, CaseNotice
 from yiwang.cases.uploads import offered_name_for
+
+logger = logging.getLogger(__name__)
+
+
+class StoredNoticeAltered(Exception):
+    """An issued notice's stored file no longer matches the SHA-256 recorded (and audited)
+    when it was issued: it is withheld (the request fails as a server error, logged)."""
 
 
 def stored_file_response(
@@ -38,7 +48,23 @@ def material_response(material: CaseMaterial, *, inline: bool = False) -> FileRe
 
 
 def notice_response(notice: CaseNotice, *, inline: bool = False) -> FileResponse:
-    """An issued notice's PDF, named by its document number."""
-    return stored_file_response(
-        notice.file, content_type="application/pdf", filename=f"{notice.number}.pdf", inline=inline
+    """An issued notice's PDF, named by its document number, once its bytes are checked
+    against the SHA-256 recorded when it was issued (a legal document is never served
+    altered: StoredNoticeAltered, logged)."""
+    with notice.file.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != notice.sha256:
+        logger.error(
+            "Notice %s does not match the SHA-256 recorded when it was issued; withheld",
+            notice.number,
+        )
+        raise StoredNoticeAltered(notice.number)
+    response = FileResponse(
+        io.BytesIO(content),
+        content_type="application/pdf",
+        as_attachment=not inline,
+        filename=f"{notice.number}.pdf",
     )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
