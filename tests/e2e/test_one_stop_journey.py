@@ -10,10 +10,12 @@ for the two people; the officers take turns in theirs by signing out.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.core.management import call_command
+from pypdf import PdfReader
 
 from tests.e2e.screenshots import capture
 from yiwang.catalog.models import ServiceVersion
@@ -244,6 +246,17 @@ def test_a_citizen_and_three_officers_handle_one_licence_case(new_page):
         expect(
             timeline.locator(".tracker__title", has_text=re.compile(f"^{title}$"))
         ).to_be_visible()
+    # …and holds the documents the law says they receive: each link of "Notices you
+    # received" gives its PDF, read back (the acceptance notice, the licence decision)
+    notices = citizen.locator("#notices")
+    for document, title in ((f"{number}-SL", "受理通知书"), (f"{number}-ZY", "准予行政许可决定书")):
+        href = notices.get_by_role("link", name=document, exact=True).get_attribute("href")
+        pdf = citizen.request.get(href)
+        assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+        text = "".join(
+            "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.body())).pages).split()
+        )
+        assert title in text and document in text
     rating = citizen.locator("#rating-form")
     rating.get_by_label("Satisfied", exact=True).check()
     rating.get_by_label("Comments").fill(COMMENT)
