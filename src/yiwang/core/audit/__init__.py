@@ -31,11 +31,19 @@ from yiwang.core.audit.checkpoints import (
     read_checkpoint_log,
 )
 from yiwang.core.audit.hashing import chain_hash, content_hash
-from yiwang.core.audit.log import AuditStatus, audit_record, audit_sequence, audit_status
+from yiwang.core.audit.log import (
+    AuditDraft,
+    AuditStatus,
+    audit_record,
+    audit_record_many,
+    audit_sequence,
+    audit_status,
+)
 from yiwang.core.audit.verify import AuditVerification, audit_verify
 
 __all__ = [
     "AuditCheckpointRefused",
+    "AuditDraft",
     "AuditStatus",
     "AuditUpkeep",
     "AuditVerification",
@@ -43,6 +51,7 @@ __all__ = [
     "SignedCheckpoint",
     "audit_checkpoint_issue",
     "audit_record",
+    "audit_record_many",
     "audit_sequence",
     "audit_signer_check",
     "audit_status",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,8 +41,16 @@ RATING_LINK_SALT = "yiwang.events.rating-link"
 
 def district_for_point(latitude: float, longitude: float) -> Region | None:
     """The district (a ``Region``) whose loaded boundary contains the WGS-84 point, or None."""
-    region_id = district_index().lookup(latitude, longitude)
-    return Region.objects.filter(pk=region_id).first() if region_id is not None else None
+    return districts_for_points([(latitude, longitude)])[0]
+
+
+def districts_for_points(points: Sequence[tuple[float, float]]) -> list[Region | None]:
+    """:func:`district_for_point` of each WGS-84 point, the regions read in one query."""
+    index = district_index()
+    ids = [index.lookup(latitude, longitude) for latitude, longitude in points]
+    wanted = {pk for pk in ids if pk is not None}
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=wanted)} if wanted else {}
+    return [regions.get(pk) if pk is not None else None for pk in ids]
 
 
 def directory_current() -> DispatchDirectory | None:
@@ -50,24 +60,54 @@ def directory_current() -> DispatchDirectory | None:
 
 def dispatch_rule_for(*, category: Category, district: Region | None) -> DispatchRule | None:
     """The current directory's rule for the category in the district, else its city-wide
-    rule, else the nearest ancestor category's (same order). Two queries at most per level."""
-    directory = directory_current()
-    if directory is None:
+    rule, else the nearest ancestor category's (same order) (:class:`DirectoryRules`)."""
+    return directory_rules([category]).rule_for(category, district)
+
+
+@dataclass(frozen=True)
+class DirectoryRules:
+    """The current directory's rules for some categories and their ancestors, read once
+    (:func:`directory_rules`): what a batch intake resolves each of its events against."""
+
+    rules: dict[tuple[int, int | None], DispatchRule]
+    parents: dict[int, int | None]
+
+    def rule_for(self, category: Category, district: Region | None) -> DispatchRule | None:
+        """The rule for the category in the district, else its city-wide rule, else the
+        nearest ancestor category's (same order); None when the directory has none."""
+        node: int | None = category.pk
+        while node is not None:
+            if district is not None and (node, district.pk) in self.rules:
+                return self.rules[(node, district.pk)]
+            if (node, None) in self.rules:
+                return self.rules[(node, None)]
+            node = self.parents.get(node)
         return None
-    node: Category | None = category
-    while node is not None:
-        rules = DispatchRule.objects.filter(directory=directory, category=node).select_related(
-            "lead", "directory"
-        )
-        if district is not None:
-            local = rules.filter(district=district).first()
-            if local is not None:
-                return local
-        citywide = rules.filter(district__isnull=True).first()
-        if citywide is not None:
-            return citywide
-        node = node.parent
-    return None
+
+
+def directory_rules(categories: Iterable[Category]) -> DirectoryRules:
+    """The current directory's rules for ``categories`` and their ancestors, with their
+    lead, directory and supporting departments: three queries and one per level of the
+    category tree above them, however many categories."""
+    parents: dict[int, int | None] = {c.pk: c.parent_id for c in categories}
+    missing = {p for p in parents.values() if p is not None and p not in parents}
+    while missing:
+        rows = dict(Category.objects.filter(pk__in=missing).values_list("pk", "parent_id"))
+        parents.update(rows)
+        missing = {p for p in rows.values() if p is not None and p not in parents}
+    directory = directory_current()
+    if directory is None or not parents:
+        return DirectoryRules({}, parents)
+    rules = (
+        DispatchRule.objects.filter(directory=directory, category_id__in=parents)
+        .select_related("lead", "directory")
+        .prefetch_related("supporting")
+        .order_by("pk")
+    )
+    found: dict[tuple[int, int | None], DispatchRule] = {}
+    for rule in rules:
+        found.setdefault((rule.category_id, rule.district_id), rule)
+    return DirectoryRules(found, parents)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
