@@ -458,26 +458,35 @@ def district_lookup(bounds: tuple[float, float, float, float]) -> tuple[float, f
     return tree, full, len(index.region_ids)
 
 
-def queries_per_event() -> int:
-    """The queries one new alarm event costs, counted on one more device (DEBUG's log)."""
+def queries_per_event() -> tuple[int, int]:
+    """The statements a batch of one new alarm event costs, and a batch of 100, counted on
+    new devices (DEBUG's log): the batch intake's count does not grow with the batch."""
     from django.conf import settings
     from django.db import connection, reset_queries
 
     from yiwang.events.models import Device
     from yiwang.events.services.iot import AlarmMessage, alarms_receive
 
-    device = Device.objects.first()
-    assert device is not None
-    device.pk, device.code = None, "JN-B-COUNT"
-    device.save()
-    [(topic, payload)] = alarms([device.code], [(device.latitude, device.longitude)], 1)
-    settings.DEBUG = True
-    reset_queries()
-    try:
-        alarms_receive(messages=[AlarmMessage(topic, payload)])
-        return len(connection.queries)
-    finally:
-        settings.DEBUG = False
+    template = Device.objects.first()
+    assert template is not None
+    counts = []
+    for size in (1, 100):
+        codes = []
+        for n in range(size):
+            device = Device.objects.get(pk=template.pk)
+            device.pk, device.code = None, f"JN-B-COUNT-{size}-{n}"
+            device.save()
+            codes.append(device.code)
+        points = [(template.latitude, template.longitude)] * size
+        messages = [AlarmMessage(t, p) for t, p in alarms(codes, points, 1)]
+        settings.DEBUG = True
+        reset_queries()
+        try:
+            alarms_receive(messages=messages)
+            counts.append(len(connection.queries))
+        finally:
+            settings.DEBUG = False
+    return counts[0], counts[1]
 
 
 BROKER: Broker
@@ -534,7 +543,11 @@ def main() -> None:
             f"{dict(sorted(counts.items()))}, {AlarmReceipt.objects.count()} receipts, "
             f"{DeadLetter.objects.count()} dead letters"
         )
-        print(f"  queries per new alarm event (one more device): {queries_per_event()}")
+        one, hundred = queries_per_event()
+        print(
+            f"  statements per batch of new alarm events: {one} for 1, {hundred} for 100 "
+            f"({hundred / 100:.2f} per event)"
+        )
         tree, full, polygons = district_lookup(bounds)
         print(
             f"  district lookup, {polygons} district polygons loaded: {tree:.1f} µs per point "
