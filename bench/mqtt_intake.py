@@ -458,6 +458,28 @@ def district_lookup(bounds: tuple[float, float, float, float]) -> tuple[float, f
     return tree, full, len(index.region_ids)
 
 
+def audit_backlog() -> None:
+    """The audit entries the subscriber's after-commit sequencer left unsealed (it seals at
+    most ``AFTER_COMMIT_MAX_ENTRIES`` per commit, the scheduler's round the rest), and what
+    sealing them costs here: part of an event's cost the intake figures leave out."""
+    from yiwang.core.audit import audit_sequence
+    from yiwang.core.models import AuditEntry
+    from yiwang.events.models import Event
+
+    entries, events = AuditEntry.objects.count(), Event.objects.count()
+    backlog = AuditEntry.objects.filter(seq__isnull=True).count()
+    pids = backend_pids()
+    before = (time.process_time(), cpu_seconds(pids), time.monotonic())
+    sealed = audit_sequence(max_batches=10**6)
+    own, pg = time.process_time() - before[0], cpu_seconds(pids) - before[1]
+    wall = time.monotonic() - before[2]
+    print(
+        f"  audit: {entries} entries for {events} events; {backlog} left unsealed by the "
+        f"subscriber; sealed afterwards ({sealed}) in {wall:.1f} s, CPU per entry "
+        f"{own / max(sealed, 1) * 1000:.2f} ms + PostgreSQL {pg / max(sealed, 1) * 1000:.2f} ms"
+    )
+
+
 def queries_per_event() -> tuple[int, int]:
     """The statements a batch of one new alarm event costs, and a batch of 100, counted on
     new devices (DEBUG's log): the batch intake's count does not grow with the batch."""
@@ -543,6 +565,7 @@ def main() -> None:
             f"{dict(sorted(counts.items()))}, {AlarmReceipt.objects.count()} receipts, "
             f"{DeadLetter.objects.count()} dead letters"
         )
+        audit_backlog()
         one, hundred = queries_per_event()
         print(
             f"  statements per batch of new alarm events: {one} for 1, {hundred} for 100 "

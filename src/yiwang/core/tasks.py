@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import partial
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
