@@ -134,7 +134,7 @@ def _receive_batch(messages: Sequence[AlarmMessage], at: datetime) -> list[Alarm
     }
     recent = _open_events(list(devices.values()), at)
     intakes: list[Intake] = []
-    firsts: list[_Taken] = []
+    firsts: dict[str, _Taken] = {}  # device code → its first alarm, when it starts an event
     changed: dict[int, Event] = {}
     entries: list[EventEntry] = []
     for t in alarms:
@@ -148,12 +148,12 @@ def _receive_batch(messages: Sequence[AlarmMessage], at: datetime) -> list[Alarm
             t.event = event
             changed[event.pk] = event
             entries.append(_repeat(event, t.alarm, at))
-        elif device.code in {f.alarm.device_code for f in firsts if f.alarm is not None}:
-            t.new = next(f for f in firsts if f.alarm and f.alarm.device_code == device.code)
+        elif device.code in firsts:
+            t.new = firsts[device.code]
         else:
             intakes.append(_intake(device, t.alarm, at))
-            firsts.append(t)
-    for first, result in zip(firsts, events_register_many(intakes), strict=True):
+            firsts[device.code] = t
+    for first, result in zip(firsts.values(), events_register_many(intakes), strict=True):
         if isinstance(result, Event):
             first.event = result
         else:
