@@ -28,7 +28,8 @@ from django.db import transaction
 
 from yiwang.core.audit import AuditDraft, audit_record_many
 from yiwang.core.calendar import calendar_pinned
-from yiwang.events.errors import EventConflict, EventError, EventNotAllowed
+from yiwang.core.workingdays import WorkingCalendar
+from yiwang.events.errors import EventConflict, EventError
 from yiwang.events.models import (
     Assignment,
     Category,
@@ -39,6 +40,7 @@ from yiwang.events.models import (
     EventPhoto,
     Urgency,
 )
+from yiwang.events.selectors.lookups import DirectoryRules
 from yiwang.events.services import _common as c
 from yiwang.events.services.dispatch import (
     DispatchPlan,
@@ -48,13 +50,14 @@ from yiwang.events.services.dispatch import (
 )
 from yiwang.events.services.intake import (
     DEVICE_OWNER,
-    _districts,
+    districts_of,
     event_new,
     event_number,
     register_check,
     registered_entry,
 )
 from yiwang.events.types import Place, Reporter
+from yiwang.identity.models import Region
 from yiwang.identity.selectors import departments_officers
 from yiwang.processes.services import (
     PlannedStart,
@@ -102,6 +105,10 @@ def events_register_many(intakes: Sequence[Intake]) -> list[Event | EventError]:
     transaction or not (it opens one); the statements are as many for 5 intakes as for
     500 (the categories' tree depth aside). Only channels without an operator (open311,
     iot, web): a hotline call is registered one by one by its operator."""
+    if any(intake.channel == Channel.HOTLINE for intake in intakes):
+        raise ValueError("A hotline call is registered one by one, by its operator.")
+    if not intakes:
+        return []
     results: list[Event | EventError | None] = [None] * len(intakes)
     with transaction.atomic(), calendar_pinned():
         calendar = c.calendar()
@@ -112,7 +119,9 @@ def events_register_many(intakes: Sequence[Intake]) -> list[Event | EventError]:
 
 
 def _plan(
-    intakes: Sequence[Intake], results: list[Event | EventError | None], calendar: Any
+    intakes: Sequence[Intake],
+    results: list[Event | EventError | None],
+    calendar: WorkingCalendar,
 ) -> list[_Planned]:
     """Check each intake and compute what it writes, without writing; refusals go to
     ``results``. Queries: the leaf check, the districts, the directory's rules."""
@@ -125,8 +134,6 @@ def _plan(
     bodies: dict[int, str] = {}
     for n, intake in enumerate(intakes):
         try:
-            if intake.channel == Channel.HOTLINE:
-                raise EventNotAllowed("A hotline call is registered by its operator.")
             bodies[n] = register_check(
                 channel=intake.channel,
                 category=intake.category,
@@ -139,7 +146,7 @@ def _plan(
         except EventError as exc:
             results[n] = exc
     checked = list(bodies)
-    districts = _districts([intakes[n].place for n in checked])
+    districts = districts_of([intakes[n].place for n in checked])
     rules = directory_rules({intakes[n].category for n in checked})
     planned: list[_Planned] = []
     for n, district in zip(checked, districts, strict=True):
@@ -156,7 +163,13 @@ def _plan(
     return planned
 
 
-def _plan_one(intake: Intake, body: str, district: Any, rules: Any, calendar: Any) -> _Planned:
+def _plan_one(
+    intake: Intake,
+    body: str,
+    district: Region | None,
+    rules: DirectoryRules,
+    calendar: WorkingCalendar,
+) -> _Planned:
     at = intake.at
     workflow = workflow_plan(
         definition_name="city_event", at=at, calendar=calendar, actor=intake.actor
@@ -215,7 +228,7 @@ def _plan_one(intake: Intake, body: str, district: Any, rules: Any, calendar: An
     return item
 
 
-def _write(planned: list[_Planned], calendar: Any) -> None:
+def _write(planned: list[_Planned], calendar: WorkingCalendar) -> None:
     """Write the planned events: one INSERT per table, one UPDATE for the numbers."""
     if not planned:
         return

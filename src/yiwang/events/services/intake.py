@@ -37,13 +37,13 @@ MAX_DESCRIPTION = 4000
 
 
 def _district(place: Place) -> Region | None:
-    found = _districts([place])[0]
+    found = districts_of([place])[0]
     if isinstance(found, EventInvalid):
         raise found
     return found
 
 
-def _districts(places: Sequence[Place]) -> list[Region | EventInvalid | None]:
+def districts_of(places: Sequence[Place]) -> list[Region | EventInvalid | None]:
     """The district of each place: from its point (``selectors.districts_for_points``),
     else from ``place.district_code`` (``EventInvalid`` for an unknown code), else None.
     Two queries at most, however many places."""
