@@ -39,7 +39,8 @@ one department, and BENCH_EVENTS devices in bulk at random points in the city.
     BENCH_EVENTS=3000 .venv/bin/python bench/mqtt_intake.py
 
 Environment: BENCH_PG_URL (server, default postgres://postgres@127.0.0.1:5432),
-BENCH_DB (default yiwang_bench_mqtt), BENCH_EVENTS, BENCH_BATCH, BENCH_HTTP,
+BENCH_DB (default yiwang_bench_mqtt), BENCH_EVENTS, BENCH_BATCH, BENCH_SUBSCRIBERS (default
+1; more share an MQTT 5 shared subscription, each with its own client id), BENCH_HTTP,
 BENCH_POINTS, BENCH_MAX_SECONDS (stop waiting for a round after this long and print the
 rate reached, default 300), BENCH_KEEP_DB=1 (keep the database afterwards). Needs Debian's
 mosquitto (``apt-get install mosquitto``).
@@ -79,6 +80,7 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rs
 DB_NAME = os.environ.get("BENCH_DB", "yiwang_bench_mqtt")
 EVENTS = int(os.environ.get("BENCH_EVENTS", "30000"))
 BATCH = int(os.environ.get("BENCH_BATCH", "500"))
+SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1"))
 HTTP = int(os.environ.get("BENCH_HTTP", "2000"))
 POINTS = int(os.environ.get("BENCH_POINTS", "100000"))
 MAX_SECONDS = float(os.environ.get("BENCH_MAX_SECONDS", "300"))
@@ -230,12 +232,15 @@ def trivial_round_trip(port: int, n: int) -> float:
 
 
 class Subscriber:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, index: int = 0) -> None:
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT / "src"),
             "YIWANG_MQTT_URL": f"mqtt://127.0.0.1:{port}",
         }
+        if SUBSCRIBERS > 1:  # an MQTT 5 shared subscription: the broker shares the messages out
+            env["YIWANG_MQTT_CLIENT_ID"] = f"yiwang-bench-{index}"
+            env["YIWANG_MQTT_TOPIC"] = "$share/yiwang/yiwang/iot/+/alarms/+"
         self.process = subprocess.Popen(  # noqa: S603 (a fixed command line)
             [sys.executable, "manage.py", "mqtt_subscriber", "--batch-size", str(BATCH)],
             cwd=ROOT,
@@ -263,15 +268,15 @@ class Subscriber:
         return self.lines[-1].strip() if self.lines else ""
 
 
-def intake(port: int, subscriber: Subscriber, messages: list[tuple[str, bytes]], total: int):
-    """(alarms taken, seconds, publish seconds, CPU seconds of subscriber, database, broker).
+def intake(port: int, subscribers: list[Subscriber], messages: list[tuple[str, bytes]], total: int):
+    """(alarms taken, seconds, publish seconds, CPU seconds of subscribers, database, broker).
 
     Stops waiting after MAX_SECONDS: then the rate is what was reached until then."""
     from yiwang.events.models import AlarmReceipt
 
     pids = backend_pids()
     before = (
-        cpu_seconds([subscriber.process.pid]),
+        cpu_seconds([subscriber.process.pid for subscriber in subscribers]),
         cpu_seconds(pids),
         cpu_seconds([BROKER.process.pid]),
     )
@@ -288,7 +293,7 @@ def intake(port: int, subscriber: Subscriber, messages: list[tuple[str, bytes]],
     thread.join()
     pids = sorted(set(pids) | set(backend_pids()))
     after = (
-        cpu_seconds([subscriber.process.pid]),
+        cpu_seconds([subscriber.process.pid for subscriber in subscribers]),
         cpu_seconds(pids),
         cpu_seconds([BROKER.process.pid]),
     )
@@ -458,26 +463,61 @@ def district_lookup(bounds: tuple[float, float, float, float]) -> tuple[float, f
     return tree, full, len(index.region_ids)
 
 
-def queries_per_event() -> int:
-    """The queries one new alarm event costs, counted on one more device (DEBUG's log)."""
+def audit_backlog() -> None:
+    """The audit entries the subscriber's after-commit sequencer left unsealed (it seals at
+    most ``AFTER_COMMIT_MAX_ENTRIES`` per commit, the scheduler's round the rest), and what
+    sealing them costs here: part of an event's cost the intake figures leave out."""
+    from yiwang.core.audit import audit_sequence
+    from yiwang.core.models import AuditEntry
+    from yiwang.events.models import Event
+
+    entries, events = AuditEntry.objects.count(), Event.objects.count()
+    backlog = AuditEntry.objects.filter(seq__isnull=True).count()
+    pids = backend_pids()
+    before = (time.process_time(), cpu_seconds(pids), time.monotonic())
+    sealed = audit_sequence(max_batches=10**6)
+    own, pg = time.process_time() - before[0], cpu_seconds(pids) - before[1]
+    wall = time.monotonic() - before[2]
+    cost = (
+        f"CPU per entry {own / sealed * 1000:.2f} ms + PostgreSQL {pg / sealed * 1000:.2f} ms"
+        if sealed
+        else "nothing to seal"
+    )
+    print(
+        f"  audit: {entries} entries for {events} events; {backlog} left unsealed by the "
+        f"subscriber; sealed afterwards ({sealed}) in {wall:.1f} s, {cost}"
+    )
+
+
+def queries_per_event() -> tuple[int, int]:
+    """The statements a batch of one new alarm event costs, and a batch of 100, counted on
+    new devices (DEBUG's log): the batch intake's count does not grow with the batch."""
     from django.conf import settings
     from django.db import connection, reset_queries
 
     from yiwang.events.models import Device
     from yiwang.events.services.iot import AlarmMessage, alarms_receive
 
-    device = Device.objects.first()
-    assert device is not None
-    device.pk, device.code = None, "JN-B-COUNT"
-    device.save()
-    [(topic, payload)] = alarms([device.code], [(device.latitude, device.longitude)], 1)
-    settings.DEBUG = True
-    reset_queries()
-    try:
-        alarms_receive(messages=[AlarmMessage(topic, payload)])
-        return len(connection.queries)
-    finally:
-        settings.DEBUG = False
+    template = Device.objects.first()
+    assert template is not None
+    counts = []
+    for size in (1, 100):
+        codes = []
+        for n in range(size):
+            device = Device.objects.get(pk=template.pk)
+            device.pk, device.code = None, f"JN-B-COUNT-{size}-{n}"
+            device.save()
+            codes.append(device.code)
+        points = [(template.latitude, template.longitude)] * size
+        messages = [AlarmMessage(t, p) for t, p in alarms(codes, points, 1)]
+        settings.DEBUG = True
+        reset_queries()
+        try:
+            alarms_receive(messages=messages)
+            counts.append(len(connection.queries))
+        finally:
+            settings.DEBUG = False
+    return counts[0], counts[1]
 
 
 BROKER: Broker
@@ -486,7 +526,8 @@ BROKER: Broker
 def main() -> None:
     global BROKER
     print(
-        f"bench/mqtt_intake.py: {EVENTS} alarms, batches of {BATCH}, on {os.cpu_count()} cores, "
+        f"bench/mqtt_intake.py: {EVENTS} alarms, batches of {BATCH}, {SUBSCRIBERS} subscriber(s), "
+        f"on {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.2f}"
     )
     admin_sql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
@@ -507,11 +548,11 @@ def main() -> None:
             print(f"  trivial QoS 1 round trip through the broker: {trivial:8.0f} messages/s")
             healthz = healthz_ceiling()
             print(f"  /healthz (gunicorn, 4 client threads):       {healthz:8.0f} requests/s")
-            subscriber = Subscriber(BROKER.port)
+            subscribers = [Subscriber(BROKER.port, n) for n in range(SUBSCRIBERS)]
             try:
                 for label, round_ in (("new events", 1), ("repeats (one event each)", 2)):
                     taken, elapsed, published, cpu = intake(
-                        BROKER.port, subscriber, alarms(codes, points, round_), EVENTS * round_
+                        BROKER.port, subscribers, alarms(codes, points, round_), EVENTS * round_
                     )
                     rate = taken / elapsed
                     print(
@@ -525,7 +566,8 @@ def main() -> None:
                         print(f"  (stopped waiting after BENCH_MAX_SECONDS={MAX_SECONDS:.0f})")
                         break
             finally:
-                print(f"  subscriber: {subscriber.stop()}")
+                for subscriber in subscribers:
+                    print(f"  subscriber: {subscriber.stop()}")
         finally:
             BROKER.stop()
         counts = Counter(Event.objects.values_list("alarm_count", flat=True))
@@ -534,7 +576,12 @@ def main() -> None:
             f"{dict(sorted(counts.items()))}, {AlarmReceipt.objects.count()} receipts, "
             f"{DeadLetter.objects.count()} dead letters"
         )
-        print(f"  queries per new alarm event (one more device): {queries_per_event()}")
+        audit_backlog()
+        one, hundred = queries_per_event()
+        print(
+            f"  statements per batch of new alarm events: {one} for 1, {hundred} for 100 "
+            f"({hundred / 100:.2f} per event)"
+        )
         tree, full, polygons = district_lookup(bounds)
         print(
             f"  district lookup, {polygons} district polygons loaded: {tree:.1f} µs per point "

@@ -26,7 +26,7 @@ from yiwang.events.types import Place
 pytestmark = pytest.mark.django_db
 
 #: Registered and dispatched from the directory (Open311 POST, IoT-like auto dispatch).
-REGISTER_AND_DISPATCH = 32
+REGISTER_AND_DISPATCH = 31
 #: Registered only (a hotline call the operator dispatches later).
 REGISTER_ONLY = 14
 

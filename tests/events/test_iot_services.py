@@ -218,6 +218,28 @@ def test_a_refusal_of_the_events_core_is_dead_lettered_and_the_batch_goes_on(wor
 def test_a_database_failure_keeps_nothing_of_the_batch(world, monkeypatch):
     iot_device(world)
     iot_device(world, code="JN-MH-0002")
+
+    def lost(intakes):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(iot, "events_register_many", lost)
+    before = _state()
+
+    with pytest.raises(OperationalError):
+        alarms_receive(messages=[message(), message(device="JN-MH-0002")])
+
+    assert _state() == before
+
+
+def test_a_database_failure_one_by_one_keeps_nothing_of_the_batch(world, monkeypatch):
+    # the batch write fails (a bug), so the messages are taken one by one; then the database
+    iot_device(world)
+    iot_device(world, code="JN-MH-0002")
+
+    def broken(intakes):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(iot, "events_register_many", broken)
     real = iot.event_alarm
     calls = []
 

@@ -26,6 +26,7 @@ from tests.clock import NOW
 from tests.events import open311_support as o311
 from tests.factories import OPEN311_KEY, QUANCHENG_SQUARE, event_world, open311_key
 from yiwang.events.models import Event, IntakeRequest
+from yiwang.events.services import batch as batch_services
 from yiwang.events.services import open311 as open311_services
 from yiwang.events.services import open311_intake_register
 
@@ -185,23 +186,22 @@ def test_a_worker_killed_mid_batch_loses_nothing(client, world, key, monkeypatch
     tokens = [
         accepted_token(manhole_post(client, description=f"井盖{i}"), "json") for i in (1, 2, 3)
     ]
-    real = open311_services.event_register
+    real = batch_services.events_register_many
     calls = []
 
-    def dies_on_the_second(**kwargs):
-        calls.append(kwargs["description"])
-        if len(calls) == 2:
-            raise SystemExit("killed")  # what a SIGTERM's default handler does mid-batch
-        return real(**kwargs)
+    def dies_after_writing(intakes):
+        calls.append([i.description for i in intakes])
+        real(intakes)
+        raise SystemExit("killed")  # what a SIGTERM's default handler does mid-batch
 
-    monkeypatch.setattr(open311_services, "event_register", dies_on_the_second)
+    monkeypatch.setattr(batch_services, "events_register_many", dies_after_writing)
 
-    # when the worker dies while registering the second
+    # when the worker dies once the batch's events are written, before it marks the rows
     with pytest.raises(SystemExit):
         open311_intake_register()
 
     # then the batch rolled back: no event, every request still queued, untouched
-    assert calls == ["井盖1", "井盖2"]
+    assert calls == [["井盖1", "井盖2", "井盖3"]]
     assert not Event.objects.exists()
     assert (
         list(IntakeRequest.objects.order_by("id").values_list("state", "attempts"))
@@ -209,7 +209,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(client, world, key, monkeypatch
     )
 
     # when the next worker takes the queue
-    monkeypatch.setattr(open311_services, "event_register", real)
+    monkeypatch.setattr(batch_services, "events_register_many", real)
     assert open311_intake_register() == 3
 
     # then all three are registered, once each, in the order received
@@ -222,9 +222,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(client, world, key, monkeypatch
 def test_an_unexpected_error_is_retried_then_given_up_visibly(client, world, key, monkeypatch):
     token = accepted_token(manhole_post(client), "json")
 
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
+    # the batch fails, and so does each request taken one by one after it
+    monkeypatch.setattr(batch_services, "events_register_many", broken)
     monkeypatch.setattr(open311_services, "event_register", broken)
 
     # two failed attempts leave it queued, with the error

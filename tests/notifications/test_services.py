@@ -45,8 +45,8 @@ def test_notify_many_writes_what_notify_would_for_each(citizen_user, django_asse
     silent = UserFactory(email="", phone="")
     context = {"number": "N1"}
 
-    # the notifications in one insert, the deliveries in one, a task per delivery
-    with django_assert_num_queries(2 + 3):
+    # the notifications in one insert, the deliveries in one, their tasks in one
+    with django_assert_num_queries(3):
         rows = services.notify_many(
             users=[citizen_user, mailless, silent], kind="completed", context=context
         )

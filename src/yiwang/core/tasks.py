@@ -19,14 +19,20 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.compat import (
+    DEFAULT_TASK_BACKEND_ALIAS,
+    TaskResultStatus,
+    normalize_json,
+    task_enqueued,
+)
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,37 @@ def enqueue_with_transaction(
     else:
         transaction.on_commit(lambda: task.enqueue(*args, **kwargs))
     return True
+
+
+def enqueue_many_with_transaction(task: Task[Any, Any], calls: list[tuple[Any, ...]]) -> None:
+    """:func:`enqueue_with_transaction` of ``task(*args)`` for each ``args`` of ``calls``: the
+    same rows, written with one INSERT on the database backend (what the backend's own
+    ``enqueue`` writes, one row per call: its id, arguments, priority, queue), so a batch
+    that enqueues a task per row it wrote does not pay a statement per task. Any other
+    backend enqueues each after the commit, as ``enqueue_with_transaction`` does."""
+    if not calls:
+        return
+    backend = task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        for args in calls:
+            transaction.on_commit(partial(task.enqueue, *args))
+        return
+    backend.validate_task(task)
+    rows = [
+        DBTaskResult(
+            id=backend._get_id(),
+            args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after or get_date_max(),  # what its pre_save handler sets
+            backend_name=backend.alias,
+        )
+        for args in calls
+    ]
+    DBTaskResult.objects.bulk_create(rows)
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,33 @@ def department_officers(
     ).distinct()
 
 
+def departments_officers(
+    departments: Iterable[Department], roles: frozenset[str] = DEPARTMENT_ROLES
+) -> dict[int, list[User]]:
+    """:func:`department_officers` of each of ``departments`` at once (one query): their
+    ids to their officers, ordered by user id (an inactive department has none)."""
+    wanted = {d.pk for d in departments}
+    found: dict[int, list[User]] = {pk: [] for pk in wanted}
+    if not wanted:
+        return found
+    rows = (
+        RoleAssignment.objects.filter(
+            department_id__in=wanted,
+            department__is_active=True,
+            user__is_active=True,
+            role__in=roles & DEPARTMENT_ROLES,
+        )
+        .select_related("user")
+        .order_by("department_id", "user_id")
+    )
+    for row in rows:
+        assert row.department_id is not None
+        users = found[row.department_id]
+        if not users or users[-1].pk != row.user_id:
+            users.append(row.user)
+    return found
+
+
 def enterprises_for_user(user: User, on: dt.date | None = None) -> QuerySet[Enterprise]:
     """The enterprises ``user`` may act for on the day ``on`` (default today) (法人代办), by
     name: as its legal representative, or as an agent whose authorisation has not expired."""

@@ -37,7 +37,11 @@ from django.utils.translation import gettext as _
 from yiwang.core.errors import DomainError
 from yiwang.core.leases import Lease, lease_claim, lease_complete
 from yiwang.core.serialize import json_safe
-from yiwang.core.tasks import RetryPolicy, enqueue_with_transaction
+from yiwang.core.tasks import (
+    RetryPolicy,
+    enqueue_many_with_transaction,
+    enqueue_with_transaction,
+)
 from yiwang.identity.models import User
 from yiwang.notifications import texts
 from yiwang.notifications.models import Notification, NotificationDelivery
@@ -163,23 +167,37 @@ def notify_many(
     """:func:`notify` for several people at once about the same thing (no case): the same
     rows — a notification each, in their language, a delivery per channel they have, a
     ``deliver_notification`` task per delivery — written with one insert for the
-    notifications and one for the deliveries (the tasks are one insert each, as the tasks
-    backend enqueues them). Call it inside the transaction of the change. A person listed
+    notifications, one for the deliveries and one for the tasks
+    (:func:`notify_batch`). Call it inside the transaction of the change. A person listed
     twice is told twice (as two ``notify`` calls would)."""
-    values: dict[str, Any] = json_safe(dict(context or {}))
-    rows = [_rendered(kind, values, user_language(user), user=user) for user in users]
+    return notify_batch([(user, kind, context) for user in users])
+
+
+def notify_batch(
+    messages: Sequence[tuple[User, str, Mapping[str, Any] | None]],
+) -> list[Notification]:
+    """:func:`notify` (no case) for each (user, kind, context) of ``messages``, the rows of
+    all of them written with one insert per table — notifications, deliveries, their
+    ``deliver_notification`` tasks — whatever their number: what a batch intake that
+    tells each event's departments calls once. Call it inside the transaction of the
+    change."""
+    rows = [
+        _rendered(kind, json_safe(dict(context or {})), user_language(user), user=user)
+        for user, kind, context in messages
+    ]
     if not rows:
         return rows
+    from yiwang.notifications.tasks import deliver_notification
+
     with transaction.atomic(savepoint=False):
         Notification.objects.bulk_create(rows)
         deliveries = [
             NotificationDelivery(notification=row, channel=channel, address=address)
-            for user, row in zip(users, rows, strict=True)
+            for (user, _kind, _context), row in zip(messages, rows, strict=True)
             for channel, address in _channels(user)
         ]
         NotificationDelivery.objects.bulk_create(deliveries)
-        for delivery in deliveries:
-            _enqueue(delivery.pk)
+        enqueue_many_with_transaction(deliver_notification, [(d.pk,) for d in deliveries])
     return rows
 
 

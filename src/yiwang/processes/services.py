@@ -11,6 +11,7 @@ on, gets :class:`WorkflowConflict`. See docs/decisions/0003-workflow-persistence
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -129,6 +130,112 @@ def workflow_start_unaudited(
         "events": [e.type for e in outcome.events],
     }
     return instance, started
+
+
+@dataclass
+class PlannedStart:
+    """An instance to start, with commands applied to it at once, computed by the engine and
+    not written yet (:func:`workflow_plan`); :func:`workflow_insert_many` writes a batch of
+    them. ``audits`` are the (actor, action, data) of the entries ``workflow_start`` and
+    ``workflow_execute`` would have appended, in order (their target is the instance)."""
+
+    definition_name: str
+    overrides: dict[str, Any]
+    created_at: datetime
+    state: State
+    events: list[Event]
+    audits: list[tuple[Any, str, dict[str, Any]]]
+    instance: WorkflowInstance | None = None
+
+    @property
+    def status(self) -> str:
+        return self.state.status
+
+
+def workflow_plan(
+    *,
+    definition_name: str,
+    at: datetime,
+    calendar: WorkingCalendar,
+    actor: Any = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> PlannedStart:
+    """What :func:`workflow_start` would write at ``at``, computed and not written: for a
+    caller that starts many instances at once (a batch intake) with one calendar read.
+    No query."""
+    overrides_dict = dict(overrides or {})
+    definition = workflow_definition(definition_name, overrides_dict)
+    outcome = start(definition, at=at, calendar=calendar)
+    started = {
+        "definition": definition_name,
+        "overrides": overrides_dict,
+        "status": outcome.state.status,
+        "version": outcome.state.version,
+        "events": [e.type for e in outcome.events],
+    }
+    return PlannedStart(
+        definition_name=definition_name,
+        overrides=overrides_dict,
+        created_at=at,
+        state=outcome.state,
+        events=list(outcome.events),
+        audits=[(actor, "workflow.start", started)],
+    )
+
+
+def workflow_plan_execute(
+    planned: PlannedStart,
+    *,
+    command: Command,
+    at: datetime,
+    calendar: WorkingCalendar,
+    actor: Any = None,
+) -> None:
+    """Apply ``command`` to the planned instance as :func:`workflow_execute` would (the
+    engine's refusals propagate unchanged, and nothing of the plan changes then). No query."""
+    definition = workflow_definition(planned.definition_name, planned.overrides)
+    before = planned.state
+    outcome = apply(definition, before, command, at=at, calendar=calendar)
+    planned.state = outcome.state
+    planned.events.extend(outcome.events)
+    planned.audits.append(
+        (
+            actor,
+            "workflow.execute",
+            _execute_data(command, before, outcome),
+        )
+    )
+
+
+def workflow_insert_many(planned: list[PlannedStart], calendar: WorkingCalendar) -> None:
+    """Write the planned instances and their events, one INSERT per table for the batch;
+    sets each plan's ``instance``. The audit entries (``audits``) are the caller's to
+    append, in its own batch. Call inside the caller's transaction."""
+    if not planned:
+        return
+    instances = []
+    for plan in planned:
+        instance = WorkflowInstance(
+            definition=plan.definition_name,
+            overrides=plan.overrides,
+            state=plan.state.to_json(),
+            version=plan.state.version,
+            status=plan.state.status,
+            due_at=due_at(plan.state),
+            event_count=len(plan.events),
+            created_at=plan.created_at,
+            updated_at=timezone.now(),
+        )
+        workflow_calendar_columns_set(instance, plan.state, calendar)
+        instances.append(instance)
+    WorkflowInstance.objects.bulk_create(instances)
+    for plan, instance in zip(planned, instances, strict=True):
+        plan.instance = instance
+    WorkflowEventRecord.objects.bulk_create(
+        WorkflowEventRecord(instance=plan.instance, seq=seq, type=e.type, at=e.at, data=e.data)
+        for plan in planned
+        for seq, e in enumerate(plan.events, start=1)
+    )
 
 
 def workflow_execute(
@@ -295,16 +402,24 @@ def _persist(
     )
     _record_events(instance, outcome.events, first_seq=first_seq)
     audit_record(
-        actor=actor,
-        action=action,
-        target=instance,
-        data={
-            **data,
-            "from": {"status": before.status, "version": before.version},
-            "to": {"status": state.status, "version": state.version},
-            "events": [e.type for e in outcome.events],
-        },
+        actor=actor, action=action, target=instance, data=_change_data(data, before, outcome)
     )
+
+
+def _execute_data(command: Command, before: State, outcome: Outcome) -> dict[str, Any]:
+    """The audit data of ``workflow.execute``."""
+    given = {"command": command.name, "role": command.role, "branch": command.branch}
+    return _change_data(given, before, outcome)
+
+
+def _change_data(data: dict[str, Any], before: State, outcome: Outcome) -> dict[str, Any]:
+    state = outcome.state
+    return {
+        **data,
+        "from": {"status": before.status, "version": before.version},
+        "to": {"status": state.status, "version": state.version},
+        "events": [e.type for e in outcome.events],
+    }
 
 
 def _record_events(instance: WorkflowInstance, events: Iterable[Event], *, first_seq: int) -> None:

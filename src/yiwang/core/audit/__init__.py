@@ -32,8 +32,10 @@ from yiwang.core.audit.checkpoints import (
 )
 from yiwang.core.audit.hashing import chain_hash, content_hash
 from yiwang.core.audit.log import (
+    AuditDraft,
     AuditStatus,
     audit_record,
+    audit_record_many,
     audit_sequence,
     audit_sequence_relay,
     audit_status,
@@ -42,6 +44,7 @@ from yiwang.core.audit.verify import AuditVerification, audit_verify
 
 __all__ = [
     "AuditCheckpointRefused",
+    "AuditDraft",
     "AuditStatus",
     "AuditUpkeep",
     "AuditVerification",
@@ -49,6 +52,7 @@ __all__ = [
     "SignedCheckpoint",
     "audit_checkpoint_issue",
     "audit_record",
+    "audit_record_many",
     "audit_sequence",
     "audit_sequence_relay",
     "audit_signer_check",

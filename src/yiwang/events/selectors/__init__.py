@@ -23,6 +23,7 @@ from yiwang.events.selectors.access import (
     events_visible_to,
 )
 from yiwang.events.selectors.lookups import (
+    DirectoryRules,
     api_key_for,
     articles_search,
     cards_by_department,
@@ -31,8 +32,10 @@ from yiwang.events.selectors.lookups import (
     department_active,
     department_record,
     directory_current,
+    directory_rules,
     dispatch_rule_for,
     district_for_point,
+    districts_for_points,
     duplicates_for,
     event_photo,
     event_photos,
@@ -42,6 +45,7 @@ from yiwang.events.selectors.lookups import (
 )
 
 __all__ = [
+    "DirectoryRules",
     "api_key_for",
     "articles_search",
     "cards_by_department",
@@ -50,8 +54,10 @@ __all__ = [
     "department_active",
     "department_record",
     "directory_current",
+    "directory_rules",
     "dispatch_rule_for",
     "district_for_point",
+    "districts_for_points",
     "duplicates_for",
     "event_get_for_citizen",
     "event_get_visible",

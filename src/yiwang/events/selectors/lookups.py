@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,8 +40,16 @@ RATING_LINK_SALT = "yiwang.events.rating-link"
 
 def district_for_point(latitude: float, longitude: float) -> Region | None:
     """The district (a ``Region``) whose loaded boundary contains the WGS-84 point, or None."""
-    region_id = district_index().lookup(latitude, longitude)
-    return Region.objects.filter(pk=region_id).first() if region_id is not None else None
+    return districts_for_points([(latitude, longitude)])[0]
+
+
+def districts_for_points(points: Sequence[tuple[float, float]]) -> list[Region | None]:
+    """:func:`district_for_point` of each WGS-84 point, the regions read in one query."""
+    index = district_index()
+    ids = [index.lookup(latitude, longitude) for latitude, longitude in points]
+    wanted = {pk for pk in ids if pk is not None}
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=wanted)} if wanted else {}
+    return [regions.get(pk) if pk is not None else None for pk in ids]
 
 
 def directory_current() -> DispatchDirectory | None:
@@ -50,24 +59,76 @@ def directory_current() -> DispatchDirectory | None:
 
 def dispatch_rule_for(*, category: Category, district: Region | None) -> DispatchRule | None:
     """The current directory's rule for the category in the district, else its city-wide
-    rule, else the nearest ancestor category's (same order). Two queries at most per level."""
-    directory = directory_current()
-    if directory is None:
+    rule, else the nearest ancestor category's (same order) (:class:`DirectoryRules`)."""
+    return directory_rules([category], ancestors=False).rule_for(category, district)
+
+
+class DirectoryRules:
+    """The current directory's rules for some categories (and their parents), read at once
+    with their lead, directory and supporting departments (:func:`directory_rules`); the
+    rules of an ancestor further up are read when a lookup climbs to it."""
+
+    def __init__(self, directory: DispatchDirectory | None, categories: Iterable[Category]):
+        self._directory = directory
+        self._parents: dict[int, int | None] = {c.pk: c.parent_id for c in categories}
+        self._rules: dict[tuple[int, int | None], DispatchRule] = {}
+        self._loaded: set[int] = set()
+
+    def rule_for(self, category: Category, district: Region | None) -> DispatchRule | None:
+        """The rule for the category in the district, else its city-wide rule, else the
+        nearest ancestor category's (same order); None when the directory has none."""
+        if self._directory is None:
+            return None
+        node: int | None = category.pk
+        while node is not None:
+            self._load({node})
+            if district is not None and (node, district.pk) in self._rules:
+                return self._rules[(node, district.pk)]
+            if (node, None) in self._rules:
+                return self._rules[(node, None)]
+            if node not in self._parents:
+                self._climb({node})
+            node = self._parents.get(node)
         return None
-    node: Category | None = category
-    while node is not None:
-        rules = DispatchRule.objects.filter(directory=directory, category=node).select_related(
-            "lead", "directory"
+
+    def _climb(self, ids: set[int]) -> set[int]:
+        """Read the parents of ``ids``; the new ones."""
+        rows = dict(Category.objects.filter(pk__in=ids).values_list("pk", "parent_id"))
+        self._parents.update(rows)
+        return {p for p in rows.values() if p is not None and p not in self._parents}
+
+    def load_ancestors(self) -> None:
+        """Read every ancestor of the categories and all their rules now: one query per
+        level of the tree and one for the rules, however many categories."""
+        missing = {p for p in self._parents.values() if p is not None and p not in self._parents}
+        while missing:
+            missing = self._climb(missing)
+        self._load(set(self._parents))
+
+    def _load(self, ids: set[int]) -> None:
+        wanted = (ids | {p for i in ids if (p := self._parents.get(i)) is not None}) - self._loaded
+        if not wanted or self._directory is None:
+            return
+        rules = (
+            DispatchRule.objects.filter(directory=self._directory, category_id__in=wanted)
+            .select_related("lead", "directory")
+            .prefetch_related("supporting")
+            .order_by("pk")
         )
-        if district is not None:
-            local = rules.filter(district=district).first()
-            if local is not None:
-                return local
-        citywide = rules.filter(district__isnull=True).first()
-        if citywide is not None:
-            return citywide
-        node = node.parent
-    return None
+        for rule in rules:
+            self._rules.setdefault((rule.category_id, rule.district_id), rule)
+        self._loaded |= wanted
+
+
+def directory_rules(categories: Iterable[Category], *, ancestors: bool = True) -> DirectoryRules:
+    """The current directory's rules for ``categories``: with ``ancestors`` (a batch) those
+    of every ancestor too, read now (three queries and one per level of the tree above
+    them, however many categories); without, those of the categories and their parents,
+    the rest as a lookup needs them."""
+    rules = DirectoryRules(directory_current(), list(categories))
+    if ancestors:
+        rules.load_ancestors()
+    return rules
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

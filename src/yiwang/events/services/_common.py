@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiwang.core.audit import audit_record
+from yiwang.core.audit import AuditDraft, audit_record
 from yiwang.core.calendar import load_calendar
 from yiwang.core.serialize import json_safe
 from yiwang.core.workingdays import WorkingCalendar
@@ -169,7 +169,30 @@ def record(
     audit: bool = True,
 ) -> EventEntry:
     """The history entry and the audit entry of one change."""
-    entry = EventEntry.objects.create(
+    entry = entry_new(
+        event, kind, actor=actor, at=at, text=text, data=data, public=public, department=department
+    )
+    entry.save(force_insert=True)
+    if audit:
+        draft = audit_draft(event, kind, actor=actor, text=text, data=data)
+        audit_record(actor=draft.actor, action=draft.action, target=draft.target, data=draft.data)
+    return entry
+
+
+def entry_new(
+    event: Event,
+    kind: str,
+    *,
+    actor: Any,
+    at: datetime,
+    text: str = "",
+    data: Mapping[str, Any] | None = None,
+    public: bool = False,
+    department: Department | None = None,
+) -> EventEntry:
+    """The history entry of one change (:func:`record`), not saved yet: a batch writes many
+    with one insert."""
+    return EventEntry(
         event=event,
         at=at,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -179,14 +202,25 @@ def record(
         data=json_safe(dict(data or {})),
         public=public,
     )
-    if audit:
-        audit_record(
-            actor=actor,
-            action=AUDIT_PREFIX + kind,
-            target=event,
-            data={"status": event.status, "text": text[:500], **dict(data or {})},
-        )
-    return entry
+
+
+def audit_draft(
+    event: Event,
+    kind: str,
+    *,
+    actor: Any,
+    text: str = "",
+    data: Mapping[str, Any] | None = None,
+    status: str | None = None,
+) -> AuditDraft:
+    """The audit entry of one change (:func:`record`), as ``audit_record_many`` takes it;
+    ``status``: the event's status then, when it has moved on since (a batch)."""
+    return AuditDraft(
+        actor=actor,
+        action=AUDIT_PREFIX + kind,
+        target=event,
+        data={"status": status or event.status, "text": text[:500], **dict(data or {})},
+    )
 
 
 def save(event: Event, fields: Iterable[str], at: datetime) -> None:

@@ -13,6 +13,7 @@ dispatch; the bounce time counts against whoever was wrong
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -50,31 +51,67 @@ def _assign(
     """End the event's active assignments (none to end when ``fresh``: registered in this
     transaction) and give it to ``lead`` (+ ``supporting``). ``rule``: the directory's
     rule for the event when the caller has it already."""
+    helpers = units_check(event, lead=lead, supporting=supporting, rule=rule)
+    if not fresh:
+        Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
+    Assignment.objects.bulk_create(
+        assignments_new(
+            event,
+            lead=lead,
+            helpers=helpers,
+            actor=actor,
+            at=at,
+            reason=reason,
+            from_directory=from_directory,
+        )
+    )
+    event.lead_department = lead
+    return helpers
+
+
+def units_check(
+    event: Event,
+    *,
+    lead: Department,
+    supporting: Sequence[Department],
+    rule: DispatchRule | _Unknown | None = UNKNOWN,
+) -> list[Department]:
+    """Refuse a lead or supporting unit that may not take the event (inactive, or a
+    push-down: :func:`_refuse_push_down`); the supporting units without duplicates or the
+    lead. No query when ``rule`` is given with its supporting units prefetched."""
     if not lead.is_active:
         raise EventInvalid(_("The lead department is not active."), field="lead")
     _refuse_push_down(event, lead, rule)
     helpers = [d for d in dict.fromkeys(supporting) if d.pk != lead.pk]
     if any(not d.is_active for d in helpers):
         raise EventInvalid(_("A supporting department is not active."), field="supporting")
-    if not fresh:
-        Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
-    by = actor if getattr(actor, "pk", None) else None
-    Assignment.objects.bulk_create(
-        [
-            Assignment(
-                event=event,
-                department=d,
-                role=Assignment.Role.LEAD if d.pk == lead.pk else Assignment.Role.SUPPORTING,
-                dispatched_at=at,
-                dispatched_by=by,
-                reason=reason,
-                from_directory=from_directory,
-            )
-            for d in [lead, *helpers]
-        ]
-    )
-    event.lead_department = lead
     return helpers
+
+
+def assignments_new(
+    event: Event,
+    *,
+    lead: Department,
+    helpers: Sequence[Department],
+    actor: Any,
+    at: datetime,
+    reason: str,
+    from_directory: bool,
+) -> list[Assignment]:
+    """The assignment rows of a dispatch to ``lead`` (+ ``helpers``), not saved yet."""
+    by = actor if getattr(actor, "pk", None) else None
+    return [
+        Assignment(
+            event=event,
+            department=d,
+            role=Assignment.Role.LEAD if d.pk == lead.pk else Assignment.Role.SUPPORTING,
+            dispatched_at=at,
+            dispatched_by=by,
+            reason=reason,
+            from_directory=from_directory,
+        )
+        for d in [lead, *helpers]
+    ]
 
 
 def _refuse_push_down(
@@ -97,7 +134,7 @@ def _refuse_push_down(
         rule = dispatch_rule_for(category=event.category, district=event.district)
     if rule is None or rule.lead.kind == Department.Kind.STREET_OFFICE:
         return
-    if rule.lead_id == lead.pk or rule.supporting.filter(pk=lead.pk).exists():
+    if rule.lead_id == lead.pk or any(d.pk == lead.pk for d in rule.supporting.all()):
         return
     raise EventInvalid(
         _(
@@ -115,12 +152,12 @@ def _refuse_push_down(
 
 
 def _announce(event: Event, lead: Department, helpers: list[Department]) -> None:
-    c.notify_departments(
-        [lead, *helpers],
-        "event_assigned",
-        event,
-        {"category": event.category.name_zh, "due": event.handle_due_at},
-    )
+    c.notify_departments([lead, *helpers], "event_assigned", event, announcement(event))
+
+
+def announcement(event: Event) -> dict[str, Any]:
+    """What the departments of a dispatch are told (``event_assigned``), beside the number."""
+    return {"category": event.category.name_zh, "due": event.handle_due_at}
 
 
 def event_dispatch(
@@ -163,6 +200,68 @@ def event_dispatch(
         )
 
 
+@dataclass
+class DispatchPlan:
+    """A dispatch checked and not written yet (:func:`dispatch_plan`): to whom, and why."""
+
+    rule: DispatchRule | None
+    lead: Department
+    helpers: list[Department]
+    reason: str
+    from_directory: bool
+
+    @property
+    def command(self) -> dict[str, Any]:
+        """The workflow's ``dispatch`` command data."""
+        return {"department": self.lead.code}
+
+    def apply(self, event: Event, at: datetime) -> None:
+        """Set the event's lead, directory and clocks (from ``at``) as the dispatch does."""
+        event.directory = self.rule.directory if self.rule is not None else None
+        event.lead_department = self.lead
+        c.start_clock(event, dispatched_at=at, clock_start=at)
+
+    def entry_data(self) -> dict[str, Any]:
+        """The data of the ``dispatched`` history and audit entries."""
+        return {
+            "lead": self.lead.code,
+            "supporting": [d.code for d in self.helpers],
+            "reason": self.reason,
+            "from_directory": self.from_directory,
+            "directory": self.rule.directory.version if self.rule is not None else None,
+        }
+
+
+def dispatch_plan(
+    event: Event,
+    *,
+    rule: DispatchRule | None,
+    lead: Department | None,
+    supporting: Sequence[Department],
+    reason: str,
+) -> DispatchPlan:
+    """Check a dispatch of ``event`` and say what it will do: the directory's lead and
+    supporting units when no ``lead`` is given (``EventInvalid`` when the directory has no
+    rule), a manual lead overriding the directory only with a ``reason``, and the units'
+    checks (:func:`units_check`). No query when ``rule``'s supporting units are prefetched
+    (``selectors.directory_rules``)."""
+    from_directory = lead is None
+    if lead is None:
+        if rule is None:
+            raise EventInvalid(
+                _(
+                    "The dispatch directory has no unit for this category and district: "
+                    "choose the lead department."
+                ),
+                field="lead",
+            )
+        lead, supporting = rule.lead, list(rule.supporting.all())
+    elif (rule is None or rule.lead_id != lead.pk) and not reason:
+        raise EventInvalid(_("Say why the directory is overridden."), field="reason")
+    helpers = units_check(event, lead=lead, supporting=supporting, rule=rule)
+    return DispatchPlan(rule, lead, helpers, reason, from_directory)
+
+
 def dispatch_unchecked(
     event: Event,
     *,
@@ -178,51 +277,36 @@ def dispatch_unchecked(
     """The dispatch itself, for ``event_dispatch`` (which locked the event and checked the
     actor and the status) and for ``event_register`` (``fresh``: the event was created in
     this very transaction, so no one else can see it, it holds no assignment, and its rule
-    was looked up already). Call inside a transaction."""
-    from_directory = lead is None
-    if lead is None:
-        if rule is None:
-            raise EventInvalid(
-                _(
-                    "The dispatch directory has no unit for this category and district: "
-                    "choose the lead department."
-                ),
-                field="lead",
-            )
-        lead, supporting = rule.lead, list(rule.supporting.all())
-    elif (rule is None or rule.lead_id != lead.pk) and not reason:
-        raise EventInvalid(_("Say why the directory is overridden."), field="reason")
+    was looked up already). Call inside a transaction. A batch intake writes the same
+    with :func:`dispatch_plan` (``services.batch``)."""
+    plan = dispatch_plan(event, rule=rule, lead=lead, supporting=supporting, reason=reason)
     event.directory = rule.directory if rule is not None else None
-    c.step(event, "dispatch", role, {"department": lead.code}, actor=actor, at=at)
-    helpers = _assign(
-        event,
-        lead=lead,
-        supporting=supporting,
-        actor=actor,
-        at=at,
-        reason=reason,
-        from_directory=from_directory,
-        rule=rule,
-        fresh=fresh,
+    c.step(event, "dispatch", role, plan.command, actor=actor, at=at)
+    if not fresh:
+        Assignment.objects.filter(event=event, ended_at__isnull=True).update(ended_at=at)
+    Assignment.objects.bulk_create(
+        assignments_new(
+            event,
+            lead=plan.lead,
+            helpers=plan.helpers,
+            actor=actor,
+            at=at,
+            reason=reason,
+            from_directory=plan.from_directory,
+        )
     )
-    c.start_clock(event, dispatched_at=at, clock_start=at)
+    plan.apply(event, at)
     c.save(event, ["status", "lead_department", "directory", *c.CLOCK_FIELDS], at)
     c.record(
         event,
         "dispatched",
         actor=actor,
         at=at,
-        text=lead.name_zh,
-        data={
-            "lead": lead.code,
-            "supporting": [d.code for d in helpers],
-            "reason": reason,
-            "from_directory": from_directory,
-            "directory": rule.directory.version if rule is not None else None,
-        },
+        text=plan.lead.name_zh,
+        data=plan.entry_data(),
         public=True,
     )
-    _announce(event, lead, helpers)
+    _announce(event, plan.lead, plan.helpers)
     return event
 
 

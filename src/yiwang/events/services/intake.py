@@ -30,25 +30,41 @@ from yiwang.events.services import _common as c
 from yiwang.events.services.photos import photos_store
 from yiwang.events.types import Place, Reporter
 from yiwang.identity.models import Region
+from yiwang.processes.models import WorkflowInstance
 from yiwang.processes.services import workflow_start
 
 MAX_DESCRIPTION = 4000
 
 
 def _district(place: Place) -> Region | None:
-    from yiwang.events.selectors import district_for_point
+    found = districts_of([place])[0]
+    if isinstance(found, EventInvalid):
+        raise found
+    return found
 
-    if place.has_point:
-        assert place.latitude is not None and place.longitude is not None
-        found = district_for_point(place.latitude, place.longitude)
-        if found is not None:
-            return found
-    if place.district_code:
-        region = Region.objects.filter(code=place.district_code).first()
-        if region is None:
-            raise EventInvalid(_("Unknown district."), field="district")
-        return region
-    return None
+
+def districts_of(places: Sequence[Place]) -> list[Region | EventInvalid | None]:
+    """The district of each place: from its point (``selectors.districts_for_points``),
+    else from ``place.district_code`` (``EventInvalid`` for an unknown code), else None.
+    Two queries at most, however many places."""
+    from yiwang.events.selectors import districts_for_points
+
+    with_point = [p for p in places if p.has_point]
+    by_point = iter(
+        districts_for_points([(p.latitude, p.longitude) for p in with_point])  # type: ignore[misc]
+    )
+    found: list[Region | EventInvalid | None] = [
+        next(by_point) if p.has_point else None for p in places
+    ]
+    codes = {p.district_code for p, f in zip(places, found, strict=True) if f is None}
+    codes.discard("")
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)} if codes else {}
+    for i, place in enumerate(places):
+        if found[i] is None and place.district_code:
+            found[i] = regions.get(place.district_code) or EventInvalid(
+                _("Unknown district."), field="district"
+            )
+    return found
 
 
 def _check_place(place: Place) -> None:
@@ -82,11 +98,34 @@ def event_register_check(
     by ``event_register`` and by whoever accepts a report now to register it later (the
     Open311 intake queue), so the refusals found early are the same. One query (whether
     the category has children)."""
+    return register_check(
+        channel=channel,
+        category=category,
+        leaf=not category.children.exists(),
+        reporter=reporter,
+        place=place,
+        description=description,
+        urgency=urgency,
+    )
+
+
+def register_check(
+    *,
+    channel: str,
+    category: Category,
+    leaf: bool,
+    reporter: Reporter,
+    place: Place,
+    description: str,
+    urgency: str,
+) -> str:
+    """:func:`event_register_check` given whether the category is a ``leaf`` (what a batch
+    reads for all its categories in one query). No query."""
     if channel not in Channel.values:
         raise EventInvalid(_("Unknown channel."), field="channel")
     if urgency not in Urgency.values:
         raise EventInvalid(_("Unknown urgency."), field="urgency")
-    if not category.is_active or category.children.exists():
+    if not category.is_active or not leaf:
         raise EventInvalid(_("Choose an active leaf category."), field="category")
     body = c.text(description, "description", max_length=MAX_DESCRIPTION)
     _check_place(place)
@@ -137,47 +176,27 @@ def event_register(
     with transaction.atomic(), calendar_pinned():
         district = _district(place)
         instance = workflow_start(definition_name="city_event", at=at, actor=actor)
-        citizen = reporter.citizen if getattr(reporter.citizen, "pk", None) else None
-        if citizen is None and channel == Channel.WEB and getattr(actor, "pk", None):
-            citizen = actor
-        event = Event(
-            number=f"tmp-{instance.pk}",
+        event = event_new(
+            actor=actor,
             channel=channel,
             workflow=instance,
             status=instance.status,
-            reporter_phone="" if reporter.anonymous else reporter.phone.strip()[:20],
-            reporter_name="" if reporter.anonymous else reporter.name.strip()[:50],
-            reporter_resident_id="" if reporter.anonymous else reporter.resident_id.strip()[:18],
-            anonymous=reporter.anonymous,
-            confidential=reporter.confidential,
-            citizen=citizen,
-            registered_by=actor if getattr(actor, "pk", None) else None,
             category=category,
-            description=body,
-            attributes=dict(attributes or {}),
+            reporter=reporter,
+            place=place,
+            body=body,
             urgency=urgency,
-            latitude=place.latitude,
-            longitude=place.longitude,
-            address=place.address.strip(),
+            attributes=attributes,
             district=district,
-            created_at=at,
-            updated_at=at,
+            at=at,
         )
         event.save(force_insert=True)
-        event.number = _number(event, at)
+        event.number = event_number(event)
         event.save(update_fields=["number"])
         photos_store(
             event=event, items=list(media), kind=EventPhoto.Kind.REPORT, actor=actor, at=at
         )
-        c.record(
-            event,
-            "registered",
-            actor=actor,
-            at=at,
-            text=body[:200],
-            data={"channel": channel, "category": category.code, "district": _code(district)},
-            public=True,
-        )
+        c.record(event, "registered", actor=actor, at=at, **registered_entry(event), public=True)
         if auto_dispatch:
             from yiwang.events.selectors import dispatch_rule_for
             from yiwang.events.services.dispatch import dispatch_unchecked
@@ -196,6 +215,68 @@ def event_register(
                     fresh=True,
                 )
     return event
+
+
+def event_new(
+    *,
+    actor: Any,
+    channel: str,
+    workflow: WorkflowInstance | None,
+    status: str,
+    category: Category,
+    reporter: Reporter,
+    place: Place,
+    body: str,
+    urgency: str,
+    attributes: Mapping[str, Any] | None,
+    district: Region | None,
+    at: datetime,
+) -> Event:
+    """The event ``event_register`` creates (and a batch intake, many at once), not saved
+    yet; its ``number`` is a placeholder until it has its id (:func:`event_number`)."""
+    citizen = reporter.citizen if getattr(reporter.citizen, "pk", None) else None
+    if citizen is None and channel == Channel.WEB and getattr(actor, "pk", None):
+        citizen = actor
+    return Event(
+        number=f"tmp-{workflow.pk}" if workflow is not None else "",
+        channel=channel,
+        workflow=workflow,
+        status=status,
+        reporter_phone="" if reporter.anonymous else reporter.phone.strip()[:20],
+        reporter_name="" if reporter.anonymous else reporter.name.strip()[:50],
+        reporter_resident_id="" if reporter.anonymous else reporter.resident_id.strip()[:18],
+        anonymous=reporter.anonymous,
+        confidential=reporter.confidential,
+        citizen=citizen,
+        registered_by=actor if getattr(actor, "pk", None) else None,
+        category=category,
+        description=body,
+        attributes=dict(attributes or {}),
+        urgency=urgency,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        address=place.address.strip(),
+        district=district,
+        created_at=at,
+        updated_at=at,
+    )
+
+
+def event_number(event: Event) -> str:
+    """The event's number (its registration date and id), once it has its id."""
+    return _number(event, event.created_at)
+
+
+def registered_entry(event: Event) -> dict[str, Any]:
+    """The text and data of the ``registered`` history and audit entries."""
+    return {
+        "text": event.description[:200],
+        "data": {
+            "channel": event.channel,
+            "category": event.category.code,
+            "district": _code(event.district),
+        },
+    }
 
 
 def _code(region: Region | None) -> str:
@@ -337,10 +418,13 @@ def event_alarm(
         )
     with transaction.atomic(), calendar_pinned():
         devices_lock([device.code])
-        window = timedelta(minutes=device.alarm_window_minutes)
         recent = (
             Event.objects.select_for_update()
-            .filter(device=device, status__in=OPEN_STATUSES, last_alarm_at__gte=at - window)
+            .filter(
+                device=device,
+                status__in=OPEN_STATUSES,
+                last_alarm_at__gte=at - alarm_window(device),
+            )
             .order_by("-last_alarm_at")
             .first()
         )
@@ -353,23 +437,16 @@ def event_alarm(
                 "alarm_repeated",
                 actor=None,
                 at=at,
-                data={"alarm_type": alarm_type, "value": value, "count": recent.alarm_count},
+                **alarm_repeated_entry(recent, alarm_type, value),
                 audit=False,
             )
             return recent
-        lat = latitude if latitude is not None else device.latitude
-        lon = longitude if longitude is not None else device.longitude
         event = event_register(
             actor=None,
-            channel=Channel.IOT,
-            category=device.category,
-            reporter=Reporter(name=device.name, anonymous=False),
-            place=Place(latitude=lat, longitude=lon, address=device.address),
-            description=f"{device.name}: {alarm_type}"
-            + (f" = {value}" if value is not None else ""),
-            urgency=Urgency.URGENT,
-            attributes={"alarm_type": alarm_type, "value": value, "device": device.code},
             at=at,
+            **alarm_event_fields(
+                device, alarm_type=alarm_type, value=value, latitude=latitude, longitude=longitude
+            ),
         )
         event.device = device
         event.alarm_count = 1
@@ -385,18 +462,68 @@ def event_alarm(
             supporting=(),
             role="system",
             actor=None,
-            reason="IoT device owner",
+            reason=DEVICE_OWNER,
             at=at,
             fresh=True,
         )
     return event
 
 
+#: The reason recorded when an alarm is dispatched to its device's department.
+DEVICE_OWNER = "IoT device owner"
+
+
+def alarm_window(device: Device) -> timedelta:
+    """How long after a device's last alarm another one updates its open event."""
+    return timedelta(minutes=device.alarm_window_minutes)
+
+
+def alarm_event_fields(
+    device: Device,
+    *,
+    alarm_type: str,
+    value: Any,
+    latitude: float | None,
+    longitude: float | None,
+) -> dict[str, Any]:
+    """What an alarm's new event is registered with (``event_register``'s arguments, and
+    ``batch.Intake``'s): the device's category, name, place (the alarm's point, else the
+    device's), urgent."""
+    lat = latitude if latitude is not None else device.latitude
+    lon = longitude if longitude is not None else device.longitude
+    return {
+        "channel": Channel.IOT,
+        "category": device.category,
+        "reporter": Reporter(name=device.name, anonymous=False),
+        "place": Place(latitude=lat, longitude=lon, address=device.address),
+        "description": f"{device.name}: {alarm_type}"
+        + (f" = {value}" if value is not None else ""),
+        "urgency": Urgency.URGENT,
+        "attributes": {"alarm_type": alarm_type, "value": value, "device": device.code},
+    }
+
+
+def alarm_repeated_entry(event: Event, alarm_type: str, value: Any) -> dict[str, Any]:
+    """The data of the history entry of an alarm counted on ``event`` (already counted)."""
+    return {"data": {"alarm_type": alarm_type, "value": value, "count": event.alarm_count}}
+
+
 def dead_letter_record(
     *, topic: str, payload: str, reason: str, device_code: str = "", at: datetime | None = None
 ) -> DeadLetter:
     """Keep a message that could not become an event (malformed, unknown device), with why."""
-    return DeadLetter.objects.create(
+    letter = dead_letter_new(
+        topic=topic, payload=payload, reason=reason, device_code=device_code, at=at
+    )
+    letter.save(force_insert=True)
+    return letter
+
+
+def dead_letter_new(
+    *, topic: str, payload: str, reason: str, device_code: str = "", at: datetime | None = None
+) -> DeadLetter:
+    """The dead letter of :func:`dead_letter_record`, not saved yet (a batch writes many)."""
+    return DeadLetter(
         received_at=c.now(at),
         topic=topic[:300],
         payload=payload,

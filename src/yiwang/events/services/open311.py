@@ -412,14 +412,16 @@ def open311_intake_register(*, limit: int = 100, at: datetime | None = None) -> 
     (``manage.py open311_intake``), and the tests' worker.
 
     Claims the rows with ``SELECT … FOR UPDATE SKIP LOCKED``, so workers running at once
-    take disjoint batches, and keeps them locked while it registers each (in a savepoint of
-    the batch's one transaction) and marks it: if the worker dies mid-batch, the whole
-    batch rolls back (no event registered, every row still queued) and the next worker
-    takes it again. A refusal found only now (``EventError``: the category was retired
-    meanwhile, the directory's lead department is inactive…) marks the row failed with
-    the message and the HTTP status the POST would have answered; any other error is
-    retried by the next batch, up to :data:`MAX_ATTEMPTS`. The event is registered at the
-    instant the request was received (``received_at``).
+    take disjoint batches, and keeps them locked while it registers them and marks them:
+    if the worker dies mid-batch, the whole batch rolls back (no event registered, every
+    row still queued) and the next worker takes it again. The batch is registered at once
+    (``batch.events_register_many``: one INSERT per table, whatever the batch's size); if
+    that write fails, it is rolled back to its savepoint and the rows are registered one
+    by one, each in a savepoint (:func:`_register_row`). A refusal (``EventError``: the
+    category was retired meanwhile, the directory's lead department is inactive…) marks
+    the row failed with the message and the HTTP status the POST would have answered;
+    any other error is retried by the next batch, up to :data:`MAX_ATTEMPTS`. The event
+    is registered at the instant the request was received (``received_at``).
     """
     done = at or timezone.now()
     with transaction.atomic():
@@ -433,8 +435,14 @@ def open311_intake_register(*, limit: int = 100, at: datetime | None = None) -> 
             return 0
         codes = {row.payload.get("service_code") for row in rows}
         categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
+        try:
+            with transaction.atomic():
+                _register_rows(rows, categories)
+        except Exception:
+            logger.exception("Open311 intake batch of %d failed; one by one", len(rows))
+            for row in rows:
+                _register_row(row, categories)
         for row in rows:
-            _register_row(row, categories)
             if row.state != IntakeRequest.State.QUEUED:
                 row.done_at = done
         IntakeRequest.objects.bulk_update(
@@ -443,25 +451,79 @@ def open311_intake_register(*, limit: int = 100, at: datetime | None = None) -> 
     return len(rows)
 
 
+def _register_rows(rows: list[IntakeRequest], categories: Mapping[str, Category]) -> None:
+    """Register the rows together (``events_register_many``) and mark each with what became
+    of it; a row's state is set only once the whole batch is written."""
+    from yiwang.events.services.batch import Intake, events_register_many
+
+    outcomes: dict[int, Event | Exception] = {}
+    intakes: list[Intake] = []
+    taken: list[IntakeRequest] = []
+    for row in rows:
+        category = categories.get(row.payload.get("service_code", ""))
+        if category is None:
+            outcomes[row.pk] = _withdrawn()
+            continue
+        try:
+            prepared = Prepared.from_json(row.payload)
+        except Exception as exc:  # a row this code cannot read: kept, retried, given up
+            outcomes[row.pk] = exc
+            continue
+        intakes.append(
+            Intake(
+                channel=Channel.OPEN311,
+                category=category,
+                reporter=prepared.reporter,
+                place=prepared.place,
+                description=prepared.description,
+                attributes=prepared.attributes,
+                media=prepared.media,
+                at=row.received_at,
+                actor=row.key.owner,
+            )
+        )
+        taken.append(row)
+    for row, result in zip(taken, events_register_many(intakes), strict=True):
+        outcomes[row.pk] = result
+    for row in rows:
+        _row_done(row, outcomes[row.pk])
+
+
+def _withdrawn() -> EventInvalid:
+    return EventInvalid(_("The service was withdrawn."), field="service_code")
+
+
 def _register_row(row: IntakeRequest, categories: Mapping[str, Category]) -> None:
-    row.attempts += 1
     category = categories.get(row.payload.get("service_code", ""))
+    result: Event | Exception
     try:
         with transaction.atomic():
             if category is None:
-                raise EventInvalid(_("The service was withdrawn."), field="service_code")
-            event = _register(row.key, category, Prepared.from_json(row.payload), row.received_at)
-    except EventError as exc:
+                raise _withdrawn()
+            result = _register(row.key, category, Prepared.from_json(row.payload), row.received_at)
+    except Exception as exc:
+        result = exc
+    _row_done(row, result)
+
+
+def _row_done(row: IntakeRequest, result: Event | Exception) -> None:
+    """Mark the row with what became of it: registered, refused, or an error (retried)."""
+    row.attempts += 1
+    if isinstance(result, Event):
+        row.state = IntakeRequest.State.REGISTERED
+        row.event = result
+        row.error = ""
+    elif isinstance(result, EventError):
         row.state = IntakeRequest.State.FAILED
-        row.error = exc.message[:1000]
-        row.error_status = _status_of(exc)
-    except Exception as exc:  # a bug or the database: kept on the row, retried, given up
-        logger.exception("Open311 intake request %s: registration failed", row.token)
-        row.error = f"{type(exc).__name__}: {exc}"[:1000]
+        row.error = result.message[:1000]
+        row.error_status = _status_of(result)
+    else:  # a bug or the database: kept on the row, retried, given up
+        logger.error(
+            "Open311 intake request %s: registration failed",
+            row.token,
+            exc_info=(type(result), result, result.__traceback__),
+        )
+        row.error = f"{type(result).__name__}: {result}"[:1000]
         if row.attempts >= MAX_ATTEMPTS:
             row.state = IntakeRequest.State.FAILED
             row.error_status = 500
-    else:
-        row.state = IntakeRequest.State.REGISTERED
-        row.event = event
-        row.error = ""
