@@ -152,3 +152,28 @@ def test_a_role_taken_away_in_a_request_is_read_again():
             user=world.clerk, role=Role.INTAKE_CLERK, department=world.department, actor=None
         )
         assert not is_officer_of(world.clerk, world.department.pk)
+
+
+def test_the_queue_api_costs_five_queries_and_reads_the_roles_with_the_user(
+    django_assert_num_queries,
+):
+    # Given a clerk whose department has more open cases than a page, each with a deadline
+    world = case_world()
+    for i in range(4):
+        accepted_case(world, at=T0 + i * HOUR)
+    clerk = _client(world.clerk)
+    url = "/api/v1/officer/cases?page_size=2"
+    clerk.get(url)
+    # Then a page of the queue is five queries: the session; the user with every role they
+    # hold; the light counts with the filtered count; the page; its services
+    with django_assert_num_queries(5) as queries:
+        body = clerk.get(url).json()
+    assert (body["count"], body["counts"]["open"], len(body["results"])) == (4, 4, 2)
+    assert body["next"]
+    roles = _role_queries(queries)
+    assert len(roles) == 1
+    assert roles[0].startswith('SELECT "identity_user"."id"')
+    # And with a filter, still five: the filtered count is a fourth count in the statement
+    with django_assert_num_queries(5):
+        body = clerk.get(f"{url}&assignee=me").json()
+    assert (body["count"], body["counts"]["open"], body["results"]) == (0, 4, [])
