@@ -8,7 +8,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from yiwang.identity.devices import signin_client
-from yiwang.identity.selectors import user_for_session
 from yiwang.identity.services import signin_attempt
 
 
@@ -19,14 +18,9 @@ class ThrottledModelBackend(ModelBackend):
     password sign-in (the portal's and the admin's) goes through
     ``services.signin_attempt``: counted per account and client, per network
     and per account, answered after one hasher run whatever the outcome, and
-    audited when refused. Permissions are ModelBackend's, and so is ``get_user``'s rule
-    (an active user), so open sessions are untouched by throttling; ``get_user`` reads the
-    user's roles in the same query (``selectors.user_for_session``).
+    audited when refused. Permissions and ``get_user`` are ModelBackend's, so
+    open sessions are untouched by throttling.
     """
-
-    def get_user(self, user_id: Any) -> Any:
-        user = user_for_session(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(
         self,

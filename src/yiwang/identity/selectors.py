@@ -7,11 +7,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yiwang.identity.models import (
@@ -128,17 +126,6 @@ def roles_by_department(user: User) -> dict[int, frozenset[str]]:
     return _roles_by_department(_department_assignments(user).values_list("role", "department_id"))
 
 
-def officer_departments(user: User) -> list[Department]:
-    """The active departments ``user`` holds a department role in, by code: which departments
-    an officer acts for (empty for anyone not an officer). Their roles as
-    :func:`roles_by_department` reads them (within a request, with the user: no query),
-    then one query for the departments, or none when there are none."""
-    held = roles_by_department(user)
-    if not held:
-        return []
-    return list(Department.objects.filter(pk__in=held).order_by("code"))
-
-
 def officer_assignments(user: User) -> list[RoleAssignment]:
     """``user``'s department roles in active departments, with their departments (one query):
     which departments an officer acts for, and in what. Empty for anyone not an officer.
@@ -184,72 +171,18 @@ def role_pairs(user: User) -> list[tuple[str, int | None]]:
     if cache is not None and user.pk in cache:
         return cache[user.pk]
     pairs: list[tuple[str, int | None]] = list(
-        _role_assignments(user.pk).values_list("role", "department_id")
+        RoleAssignment.objects.filter(user_id=user.pk)
+        .exclude(department__is_active=False)  # a deactivated department grants nothing
+        .values_list("role", "department_id")
     )
-    _remember_role_pairs(user.pk, pairs)
-    return pairs
-
-
-def _role_assignments(user_id: Any) -> QuerySet[RoleAssignment]:
-    """Every role ``user_id`` (an id or an ``OuterRef``) holds that grants something."""
-    return RoleAssignment.objects.filter(user_id=user_id).exclude(
-        department__is_active=False  # a deactivated department grants nothing
-    )
-
-
-def _remember_role_pairs(user_id: int, pairs: list[tuple[str, int | None]]) -> None:
-    """Keep ``pairs`` (:func:`role_pairs`) for the rest of the request (:func:`roles_cached`)."""
-    cache = _request_role_pairs.get()
-    if cache is None:
-        return
-    cache[user_id] = pairs
-    departments = _request_roles.get()
-    if departments is not None:
-        departments[user_id] = _roles_by_department(
-            (role, department_id) for role, department_id in pairs if role in DEPARTMENT_ROLES
-        )
-
-
-def user_for_session(user_id: Any) -> User | None:
-    """The user a session names (None when there is none), for the authentication backend.
-
-    Within a request's :func:`roles_cached` block, every role they hold comes in the same
-    query (a subquery with the rule of :func:`role_pairs`, comma-joined), kept for the
-    request as :func:`role_pairs` keeps its own: the request that checks who its user is
-    in a department reads no roles of its own."""
-    users = User._default_manager.filter(pk=user_id)
-    if _request_role_pairs.get() is None:
-        return users.first()
-    from yiwang.core.aggregates import CommaJoined
-
-    joined = (
-        _role_assignments(OuterRef("pk"))
-        .order_by()
-        .values("user_id")
-        .annotate(
-            pairs=CommaJoined(
-                Concat(
-                    "role",
-                    Value(":"),
-                    Coalesce(Cast("department_id", CharField()), Value("")),
-                    output_field=CharField(),
-                )
+    if cache is not None:
+        cache[user.pk] = pairs
+        departments = _request_roles.get()
+        if departments is not None:
+            departments[user.pk] = _roles_by_department(
+                (role, department_id) for role, department_id in pairs if role in DEPARTMENT_ROLES
             )
-        )
-        .values("pairs")
-    )
-    user = users.annotate(role_pairs_joined=Subquery(joined)).first()
-    if user is None:
-        return None
-    text: str = user.role_pairs_joined or ""  # type: ignore[attr-defined]
-    del user.role_pairs_joined  # type: ignore[attr-defined]
-    if user.is_active:
-        pairs: list[tuple[str, int | None]] = []
-        for pair in text.split(",") if text else ():
-            role, _colon, department = pair.partition(":")
-            pairs.append((role, int(department) if department else None))
-        _remember_role_pairs(user.pk, pairs)
-    return user
+    return pairs
 
 
 def officer_department_ids(

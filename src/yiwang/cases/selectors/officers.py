@@ -146,24 +146,12 @@ def _queue_prefetch() -> Prefetch[Any, Any, Any]:
     """The services (with their items) of a page's cases: one small query by the page's ids.
     Joined into the page's query instead, the eight-table join costs PostgreSQL more to plan
     (tens of ms at a million cases) than the whole page costs to read."""
-    return Prefetch("service_version", queryset=_queue_services())
-
-
-def _queue_services() -> QuerySet[ServiceVersion]:
-    return ServiceVersion.objects.select_related("item").only(
-        "name_zh", "name_en", "item_id", "item__code"
+    return Prefetch(
+        "service_version",
+        queryset=ServiceVersion.objects.select_related("item").only(
+            "name_zh", "name_en", "item_id", "item__code"
+        ),
     )
-
-
-def queue_services_attach(cases: Sequence[Case]) -> None:
-    """Attach to ``cases`` their services with their items, as :func:`_queue_prefetch` does
-    (the same rows and columns, one query; none for no cases), without the prefetch
-    machinery: a keyset page has its rows already and wants only this one relation."""
-    if not cases:
-        return
-    services = _queue_services().in_bulk({case.service_version_id for case in cases})
-    for case in cases:
-        case.service_version = services[case.service_version_id]
 
 
 def officer_department_id_list(officer: User) -> list[int]:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext as _
 
@@ -29,8 +29,8 @@ from yiwang.cases.models import Case
 from yiwang.cases.selectors.officers import (
     QUEUE_COUNT_CAP,
     CaseFilters,
+    _queue_prefetch,
     case_list_for_officer,
-    queue_services_attach,
 )
 from yiwang.identity.models import User
 
@@ -207,7 +207,7 @@ def case_queue_page(
             position = None  # back at the start: the first page, full
         else:
             page = list(reversed(rows[:size]))
-            queue_services_attach(page)
+            prefetch_related_objects(page, _queue_prefetch())
             return QueuePage(
                 rows=page,
                 next=_encode(sort, page[-1], before=False),
@@ -215,7 +215,7 @@ def case_queue_page(
             )
     rows = _read(qs, spec, position, size + 1, reverse=False)
     page = rows[:size]
-    queue_services_attach(page)
+    prefetch_related_objects(page, _queue_prefetch())
     return QueuePage(
         rows=page,
         next=_encode(sort, page[-1], before=False) if len(rows) > size else None,

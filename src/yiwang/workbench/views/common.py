@@ -18,7 +18,7 @@ from yiwang.cases import selectors
 from yiwang.cases.errors import CaseNotFound
 from yiwang.cases.models import Case
 from yiwang.identity.models import Role
-from yiwang.identity.selectors import officer_departments, roles_by_department
+from yiwang.identity.selectors import officer_assignments
 
 View = Callable[..., HttpResponse]
 
@@ -29,13 +29,12 @@ def officer_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        departments = officer_departments(request.user)
-        if not departments:
+        assignments = officer_assignments(request.user)
+        if not assignments:
             raise PermissionDenied(_("The workbench is for officers of a department."))
-        request.officer_departments = departments  # type: ignore[attr-defined]
-        request.is_supervisor = any(  # type: ignore[attr-defined]
-            Role.SUPERVISOR in held for held in roles_by_department(request.user).values()
-        )
+        departments = {a.department_id: a.department for a in assignments}
+        request.officer_departments = sorted(departments.values(), key=lambda d: d.code)  # type: ignore[attr-defined]
+        request.is_supervisor = any(a.role == Role.SUPERVISOR for a in assignments)  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapped
