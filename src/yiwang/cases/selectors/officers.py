@@ -142,6 +142,11 @@ QUEUE_COLUMNS = (
 )
 
 
+def queue_row_columns(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """``qs`` reading what a queue row shows (:data:`QUEUE_COLUMNS`, the people joined)."""
+    return qs.select_related(*_QUEUE_JOINED).only(*QUEUE_COLUMNS)
+
+
 def _queue_prefetch() -> Prefetch[Any, Any, Any]:
     """The services (with their items) of a page's cases: one small query by the page's ids.
     Joined into the page's query instead, the eight-table join costs PostgreSQL more to plan
@@ -204,6 +209,22 @@ def case_list_for_officer(
     """
     now = now or timezone.now()
     f = filters or CaseFilters()
+    qs = queue_matching(officer=officer, filters=f, now=now, department_ids=department_ids)
+    qs = queue_row_columns(qs).prefetch_related(_queue_prefetch())
+    return _sorted(qs.annotate(light=light_expression(now)), f.sort)
+
+
+def queue_matching(
+    *,
+    officer: User,
+    filters: CaseFilters,
+    now: datetime,
+    department_ids: Sequence[int] | None = None,
+) -> QuerySet[Case]:
+    """The cases of :func:`case_list_for_officer` (the same permission and filters), bare:
+    no columns chosen, no order, no light; for reads that take only their ids (counts, the
+    keyset pages)."""
+    f = filters
     qs = Case.objects.filter(department_id__in=_departments(officer, department_ids))
     if not f.include_closed:
         qs = qs.filter(_open())
@@ -225,9 +246,7 @@ def case_list_for_officer(
         qs = qs.filter(assignee__isnull=True)
     elif f.assignee not in (None, ""):
         qs = qs.filter(assignee_id=parse_id(f.assignee))  # not an id: matches no case
-    qs = qs.select_related(*_QUEUE_JOINED).only(*QUEUE_COLUMNS)
-    qs = qs.prefetch_related(_queue_prefetch())
-    return _sorted(qs.annotate(light=light_expression(now)), f.sort)
+    return qs
 
 
 def case_queue_counts(
@@ -258,14 +277,15 @@ def case_queue_counts(
     }
     narrowed = filters is not None and replace(filters, sort="due") != CaseFilters()
     if narrowed:
-        parts["matching"] = case_list_for_officer(
+        assert filters is not None  # narrowed
+        parts["matching"] = queue_matching(
             officer=officer, filters=filters, now=now, department_ids=department_ids
         )
     db = router.db_for_read(Case)
     connection = connections[db]
     selects, params = [], []
     for name, qs in parts.items():
-        capped = qs.prefetch_related(None).order_by().values("id")[: cap + 1]
+        capped = qs.order_by().values("id")[: cap + 1]
         sql, part_params = capped.query.get_compiler(db).as_sql()
         # The SQL is Django's own, its values parameters; ``name`` is one of the keys above.
         selects.append(f"(SELECT count(*) FROM ({sql}) AS {name}_rows) AS {name}")  # noqa: S608
