@@ -151,11 +151,13 @@ def _queue_prefetch() -> Prefetch[Any, Any, Any]:
     """The services (with their items) of a page's cases: one small query by the page's ids.
     Joined into the page's query instead, the eight-table join costs PostgreSQL more to plan
     (tens of ms at a million cases) than the whole page costs to read."""
-    return Prefetch(
-        "service_version",
-        queryset=ServiceVersion.objects.select_related("item").only(
-            "name_zh", "name_en", "item_id", "item__code"
-        ),
+    return Prefetch("service_version", queryset=queue_services())
+
+
+def queue_services() -> QuerySet[ServiceVersion]:
+    """What a queue row shows of its service: names and the item's code."""
+    return ServiceVersion.objects.select_related("item").only(
+        "name_zh", "name_en", "item_id", "item__code"
     )
 
 

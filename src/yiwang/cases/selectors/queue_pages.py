@@ -17,14 +17,14 @@ import base64
 import binascii
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, QuerySet, prefetch_related_objects
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.query import get_related_populators
@@ -38,9 +38,9 @@ from yiwang.cases.selectors.lights import case_light
 from yiwang.cases.selectors.officers import (
     QUEUE_COUNT_CAP,
     CaseFilters,
-    _queue_prefetch,
     queue_matching,
     queue_row_columns,
+    queue_services,
 )
 from yiwang.identity.models import User
 
@@ -176,53 +176,38 @@ def _read(
     return rows
 
 
-#: Stands for the page's ids in the compiled SQL of its rows (never sent).
-_IDS = "SELECT 'yiwang-queue-page-ids'"
-#: Per thread and database: the compiled query of a page's rows, by sort column and
-#: direction (:func:`_rows`).
+#: Stands for the ids in the compiled SQL of :func:`_read_compiled` (never sent).
+_IDS = "SELECT 'yiwang-queue-ids'"
+#: Per thread: the compiled reads of :func:`_read_compiled`, by database and key.
 _compiled = threading.local()
 
 
-def _rows_query(db: str, column: str, descending: bool) -> tuple[SQLCompiler, str]:
-    """The compiler and SQL of the rows :func:`_rows` reads, with :data:`_IDS` where the ids'
-    subquery goes: built and compiled once per thread, database and order. What a row
-    reads is :func:`~.officers.queue_row_columns`, as in every other queue read."""
-    cache: dict[tuple[str, str, bool], tuple[SQLCompiler, str]] = _compiled.__dict__.setdefault(
-        "rows", {}
+def _read_compiled(
+    db: str,
+    key: tuple[Any, ...],
+    build: Callable[[RawSQL], QuerySet[Any]],
+    ids_sql: str,
+    params: Sequence[Any],
+) -> list[Any]:
+    """The rows of ``build(ids)`` (a query filtered ``id__in=ids``) for the ids ``ids_sql``
+    selects (an SQL subquery or list, with ``params``), as Django would read them: the query
+    is built and compiled once per thread, database and ``key``, and only the ids change.
+
+    Building and compiling a queue page's eight-table query cost more Python than the rest
+    of the page (docs/performance.md, "The queue API's Python"). The rows become model
+    instances, with the related ones ``build`` selects, as Django's ``ModelIterable`` makes
+    them (``from_db`` and the related populators; no annotations: ``build`` has none)."""
+    cache: dict[tuple[Any, ...], tuple[SQLCompiler, str]] = _compiled.__dict__.setdefault(
+        "reads", {}
     )
-    key = (db, column, descending)
-    if key not in cache:
-        order = (F(column).desc(), "-id") if descending else (column, "id")
-        # A constant, never sent (replaced by the ids' compiled subquery).
-        ids = RawSQL(_IDS, ())  # noqa: S611
-        qs = queue_row_columns(Case.objects.filter(id__in=ids)).order_by(*order)
-        compiler = qs.query.get_compiler(using=db)
-        sql, params = compiler.as_sql()
-        # No value of its own: the ids' subquery brings every parameter.
-        assert not params and sql.count(_IDS) == 1, sql
-        cache[key] = (compiler, sql)
-    return cache[key]
-
-
-def _rows(
-    page_ids: QuerySet[Case, Any], column: str, descending: bool, now: datetime
-) -> list[Case]:
-    """The cases ``page_ids`` (a ``values("id")`` query) selects, as a page shows them, in the
-    sort's order, each with its ``light`` at ``now``: one query.
-
-    What Django would read with ``queue_row_columns(qs.filter(id__in=page_ids))``, without
-    building and compiling that eight-table query on every page (it cost more Python than
-    the rest of the page: docs/performance.md, "The queue API's Python"): its SQL is compiled
-    once (:func:`_rows_query`) and only the ids' subquery is compiled here; the rows become
-    cases as Django's ``ModelIterable`` makes them, and the light is the Python form of the
-    same rule (``lights.case_light``) instead of the SQL expression.
-    """
-    db = page_ids.db
-    compiler, sql = _rows_query(db, column, descending)
-    try:
-        ids_sql, params = page_ids.query.get_compiler(using=db).as_sql()
-    except EmptyResultSet:
-        return []
+    if (db, *key) not in cache:
+        # A constant, never sent: replaced by the ids' SQL below.
+        compiler = build(RawSQL(_IDS, ())).query.get_compiler(using=db)  # noqa: S611
+        sql, own = compiler.as_sql()
+        # No value of its own: the ids bring every parameter.
+        assert not own and sql.count(_IDS) == 1 and not compiler.annotation_col_map, sql
+        cache[(db, *key)] = (compiler, sql)
+    compiler, sql = cache[(db, *key)]
     with connections[db].cursor() as cursor:
         cursor.execute(sql.replace(_IDS, ids_sql), params)
         fetched = cursor.fetchall()
@@ -232,13 +217,60 @@ def _rows(
     names = [column_of[0].target.attname for column_of in select[start:end]]
     # Django 5.2's signature (the stubs have Django 6's fetch_mode).
     related = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]
-    cases = []
+    model = klass_info["model"]
+    out = []
     for row in compiler.results_iter([fetched]):
-        case = Case.from_db(db, names, row[start:end])
+        instance = model.from_db(db, names, row[start:end])
         for populator in related:
-            populator.populate(row, case)
+            populator.populate(row, instance)
+        out.append(instance)
+    return out
+
+
+def _rows(
+    page_ids: QuerySet[Case, Any], column: str, descending: bool, now: datetime
+) -> list[Case]:
+    """The cases ``page_ids`` (a ``values("id")`` query) selects, as a page shows them
+    (:func:`~.officers.queue_row_columns`, as every queue read), in the sort's order, each
+    with its ``light`` at ``now``: one query, whose rows part is compiled once
+    (:func:`_read_compiled`); the light is the Python form of the queue's rule
+    (``lights.case_light``), not the SQL expression (which would bring values of its own)."""
+    db = page_ids.db
+    try:
+        ids_sql, params = page_ids.query.get_compiler(using=db).as_sql()
+    except EmptyResultSet:
+        return []
+    order = (F(column).desc(), "-id") if descending else (column, "id")
+    cases: list[Case] = _read_compiled(
+        db,
+        ("rows", column, descending),
+        lambda ids: queue_row_columns(Case.objects.filter(id__in=ids)).order_by(*order),
+        ids_sql,
+        params,
+    )
+    for case in cases:
         case.light = case_light(case, now)  # type: ignore[attr-defined]
-        cases.append(case)
+    return cases
+
+
+def _with_services(cases: list[Case]) -> list[Case]:
+    """``cases`` with their services and items, as ``_queue_prefetch`` reads them (one query,
+    compiled once: :func:`_read_compiled`; none for no cases)."""
+    if not cases:
+        return cases
+    ids = sorted({case.service_version_id for case in cases})
+    services = {
+        service.pk: service
+        for service in _read_compiled(
+            cases[0]._state.db or "default",
+            ("services",),
+            lambda wanted: queue_services().filter(pk__in=wanted),
+            ", ".join(["%s"] * len(ids)),
+            ids,
+        )
+    }
+    for case in cases:
+        case.service_version = services[case.service_version_id]
     return cases
 
 
@@ -291,15 +323,14 @@ def case_queue_page(
             position = None  # back at the start: the first page, full
         else:
             page = list(reversed(rows[:size]))
-            prefetch_related_objects(page, _queue_prefetch())
+            _with_services(page)
             return QueuePage(
                 rows=page,
                 next=_encode(sort, page[-1], before=False),
                 previous=_encode(sort, page[0], before=True),
             )
     rows = _read(qs, spec, position, size + 1, reverse=False, now=now)
-    page = rows[:size]
-    prefetch_related_objects(page, _queue_prefetch())
+    page = _with_services(rows[:size])
     return QueuePage(
         rows=page,
         next=_encode(sort, page[-1], before=False) if len(rows) > size else None,
