@@ -252,3 +252,38 @@ def test_the_cases_around_a_case_follow_the_queue_order(queue):
     Case.objects.filter(pk=cases["a"].pk).update(closed_at=T0)
     gone = selectors.case_queue_neighbours(officer=world.clerk, case=cases["a"], now=T0)
     assert (gone.previous.pk, gone.following[0].pk) == (cases["e"].pk, cases["b"].pk)
+
+
+def test_each_row_of_a_page_has_its_light_at_the_instant_asked(queue):
+    # Given the queue above, g overdue since yesterday, c due tomorrow (warned from today),
+    # and a paused at yellow (its clock stopped while it was due soon)
+    world, cases = queue
+    Case.objects.filter(pk=cases["c"].pk).update(warn_at=T0)
+    Case.objects.filter(pk=cases["a"].pk).update(paused_light="yellow")
+
+    def lights(now):
+        pages = [selectors.case_queue_page(officer=world.clerk, size=3, now=now)]
+        while pages[-1].next:
+            pages.append(
+                selectors.case_queue_page(
+                    officer=world.clerk, size=3, now=now, cursor=pages[-1].next
+                )
+            )
+        return {_labels(cases, p)[i]: c.light for p in pages for i, c in enumerate(p.rows)}
+
+    # Then at T0: g red, c yellow (warned), a yellow (paused), the others green
+    assert lights(T0) == {
+        "g": "red", "c": "yellow", "d": "green", "e": "green", "a": "yellow",
+        "b": "green", "f": "green",
+    }  # fmt: skip
+    # And two days later, in the same process (the page's query is reused): c and the
+    # cases due then are red, a still yellow (paused)
+    assert lights(T0 + 2 * DAY + timedelta(minutes=1)) == {
+        "g": "red", "c": "red", "d": "red", "e": "red", "a": "yellow",
+        "b": "green", "f": "green",
+    }  # fmt: skip
+    # And each is what the queue's SQL rule says (lights.light_expression)
+    listed = selectors.case_list_for_officer(officer=world.clerk, now=T0)
+    assert {c.pk: c.light for c in listed} == {
+        cases[label].pk: light for label, light in lights(T0).items()
+    }

@@ -152,3 +152,23 @@ def test_a_role_taken_away_in_a_request_is_read_again():
             user=world.clerk, role=Role.INTAKE_CLERK, department=world.department, actor=None
         )
         assert not is_officer_of(world.clerk, world.department.pk)
+
+
+def test_the_queue_api_costs_six_queries_filtered_or_not(django_assert_num_queries):
+    # Given a clerk whose department has more open cases than a page, each with a deadline
+    world = case_world()
+    for i in range(4):
+        accepted_case(world, at=T0 + i * HOUR)
+    clerk = _client(world.clerk)
+    url = "/api/v1/officer/cases?page_size=2"
+    clerk.get(url)
+    # Then a page of the queue is six queries: the session; the user; their roles; the light
+    # counts with the filtered count, in one statement; the page; its services
+    with django_assert_num_queries(6):
+        body = clerk.get(url).json()
+    assert (body["count"], body["counts"]["open"], len(body["results"])) == (4, 4, 2)
+    assert body["next"]
+    # And with a filter, six too: the filtered count is a fourth count in the same statement
+    with django_assert_num_queries(6):
+        body = clerk.get(f"{url}&assignee=me").json()
+    assert (body["count"], body["counts"]["open"], body["results"]) == (0, 4, [])

@@ -4,7 +4,7 @@ commands they may issue on it, and supervisors' rectification tasks."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -66,6 +66,9 @@ class QueueCounts:
     yellow: int
     open: int
     cap: int = QUEUE_COUNT_CAP
+    #: The cases the queue's filters match (what :func:`case_queue_page` pages through),
+    #: counted the same way; None unless :func:`case_queue_counts` was given the filters.
+    matching: int | None = None
 
     @property
     def red_capped(self) -> bool:
@@ -139,15 +142,22 @@ QUEUE_COLUMNS = (
 )
 
 
+def queue_row_columns(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """``qs`` reading what a queue row shows (:data:`QUEUE_COLUMNS`, the people joined)."""
+    return qs.select_related(*_QUEUE_JOINED).only(*QUEUE_COLUMNS)
+
+
 def _queue_prefetch() -> Prefetch[Any, Any, Any]:
     """The services (with their items) of a page's cases: one small query by the page's ids.
     Joined into the page's query instead, the eight-table join costs PostgreSQL more to plan
     (tens of ms at a million cases) than the whole page costs to read."""
-    return Prefetch(
-        "service_version",
-        queryset=ServiceVersion.objects.select_related("item").only(
-            "name_zh", "name_en", "item_id", "item__code"
-        ),
+    return Prefetch("service_version", queryset=queue_services())
+
+
+def queue_services() -> QuerySet[ServiceVersion]:
+    """What a queue row shows of its service: names and the item's code."""
+    return ServiceVersion.objects.select_related("item").only(
+        "name_zh", "name_en", "item_id", "item__code"
     )
 
 
@@ -201,6 +211,22 @@ def case_list_for_officer(
     """
     now = now or timezone.now()
     f = filters or CaseFilters()
+    qs = queue_matching(officer=officer, filters=f, now=now, department_ids=department_ids)
+    qs = queue_row_columns(qs).prefetch_related(_queue_prefetch())
+    return _sorted(qs.annotate(light=light_expression(now)), f.sort)
+
+
+def queue_matching(
+    *,
+    officer: User,
+    filters: CaseFilters,
+    now: datetime,
+    department_ids: Sequence[int] | None = None,
+) -> QuerySet[Case]:
+    """The cases of :func:`case_list_for_officer` (the same permission and filters), bare:
+    no columns chosen, no order, no light; for reads that take only their ids (counts, the
+    keyset pages)."""
+    f = filters
     qs = Case.objects.filter(department_id__in=_departments(officer, department_ids))
     if not f.include_closed:
         qs = qs.filter(_open())
@@ -222,9 +248,7 @@ def case_list_for_officer(
         qs = qs.filter(assignee__isnull=True)
     elif f.assignee not in (None, ""):
         qs = qs.filter(assignee_id=parse_id(f.assignee))  # not an id: matches no case
-    qs = qs.select_related(*_QUEUE_JOINED).only(*QUEUE_COLUMNS)
-    qs = qs.prefetch_related(_queue_prefetch())
-    return _sorted(qs.annotate(light=light_expression(now)), f.sort)
+    return qs
 
 
 def case_queue_counts(
@@ -233,9 +257,13 @@ def case_queue_counts(
     now: datetime | None = None,
     department_ids: Sequence[int] | None = None,
     cap: int = QUEUE_COUNT_CAP,
+    filters: CaseFilters | None = None,
 ) -> QueueCounts:
     """Red, yellow and open counts of the officer's queue, each up to ``cap`` + 1 (one
-    query; ``department_ids`` as for :func:`case_list_for_officer`).
+    query; ``department_ids`` as for :func:`case_list_for_officer`); with ``filters``, in
+    the same query, how many cases the filtered queue holds (:attr:`QueueCounts.matching`,
+    what :func:`~.queue_pages.case_queue_count` counts; the open count itself when the
+    filters narrow nothing).
 
     Each count is ``count(*)`` over a subquery limited to ``cap + 1`` rows, so PostgreSQL
     stops reading the partial index of open cases after that many: a department with
@@ -249,18 +277,29 @@ def case_queue_counts(
         "yellow": base.filter(_yellow(now)),
         "open": base,
     }
+    narrowed = filters is not None and replace(filters, sort="due") != CaseFilters()
+    if narrowed:
+        assert filters is not None  # narrowed
+        parts["matching"] = queue_matching(
+            officer=officer, filters=filters, now=now, department_ids=department_ids
+        )
     db = router.db_for_read(Case)
     connection = connections[db]
     selects, params = [], []
     for name, qs in parts.items():
-        sql, part_params = qs.order_by().values("id")[: cap + 1].query.get_compiler(db).as_sql()
+        capped = qs.order_by().values("id")[: cap + 1]
+        sql, part_params = capped.query.get_compiler(db).as_sql()
         # The SQL is Django's own, its values parameters; ``name`` is one of the keys above.
         selects.append(f"(SELECT count(*) FROM ({sql}) AS {name}_rows) AS {name}")  # noqa: S608
         params.extend(part_params)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
-        red, yellow, open_ = cursor.fetchone()
-    return QueueCounts(red=red, yellow=yellow, open=open_, cap=cap)
+        red, yellow, open_, *matching = cursor.fetchone()
+    if filters is None:
+        return QueueCounts(red=red, yellow=yellow, open=open_, cap=cap)
+    return QueueCounts(
+        red=red, yellow=yellow, open=open_, cap=cap, matching=matching[0] if narrowed else open_
+    )
 
 
 def case_get_for_officer(*, officer: User, number: str) -> Case:

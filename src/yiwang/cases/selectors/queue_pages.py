@@ -16,21 +16,31 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import F, QuerySet, prefetch_related_objects
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.query import get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.cases.errors import InvalidCursor
 from yiwang.cases.models import Case
+from yiwang.cases.selectors.lights import case_light
 from yiwang.cases.selectors.officers import (
     QUEUE_COUNT_CAP,
     CaseFilters,
-    _queue_prefetch,
-    case_list_for_officer,
+    queue_matching,
+    queue_row_columns,
+    queue_services,
 )
 from yiwang.identity.models import User
 
@@ -138,7 +148,13 @@ def _segment(
 
 
 def _read(
-    qs: QuerySet[Case], spec: _Sort, start: _Position | None, size: int, *, reverse: bool
+    qs: QuerySet[Case],
+    spec: _Sort,
+    start: _Position | None,
+    size: int,
+    *,
+    reverse: bool,
+    now: datetime,
 ) -> list[Case]:
     """Up to ``size`` rows from ``start`` (exclusive) onwards, or backwards when ``reverse``."""
     segments: Sequence[int] = (0, 1) if spec.nullable else (0,)
@@ -154,10 +170,108 @@ def _read(
         # what they show: a filter the planner misjudges (a light) otherwise joins every
         # matching case before the top-N sort (docs/performance.md). Still one query.
         page_ids = ordered.values("id")[: size - len(rows)]
-        rows += list(ordered.filter(id__in=page_ids))
+        rows += _rows(page_ids, spec.column, spec.descending != reverse, now)
         if len(rows) >= size:
             break
     return rows
+
+
+#: Stands for the ids in the compiled SQL of :func:`_read_compiled` (never sent).
+_IDS = "SELECT 'yiwang-queue-ids'"
+#: Per thread: the compiled reads of :func:`_read_compiled`, by database and key.
+_compiled = threading.local()
+
+
+def _read_compiled(
+    db: str,
+    key: tuple[Any, ...],
+    build: Callable[[RawSQL], QuerySet[Any]],
+    ids_sql: str,
+    params: Sequence[Any],
+) -> list[Any]:
+    """The rows of ``build(ids)`` (a query filtered ``id__in=ids``) for the ids ``ids_sql``
+    selects (an SQL subquery or list, with ``params``), as Django would read them: the query
+    is built and compiled once per thread, database and ``key``, and only the ids change.
+
+    Building and compiling a queue page's eight-table query cost more Python than the rest
+    of the page (docs/performance.md, "The queue API's Python"). The rows become model
+    instances, with the related ones ``build`` selects, as Django's ``ModelIterable`` makes
+    them (``from_db`` and the related populators; no annotations: ``build`` has none)."""
+    cache: dict[tuple[Any, ...], tuple[SQLCompiler, str]] = _compiled.__dict__.setdefault(
+        "reads", {}
+    )
+    if (db, *key) not in cache:
+        # A constant, never sent: replaced by the ids' SQL below.
+        compiler = build(RawSQL(_IDS, ())).query.get_compiler(using=db)  # noqa: S611
+        sql, own = compiler.as_sql()
+        # No value of its own: the ids bring every parameter.
+        assert not own and sql.count(_IDS) == 1 and not compiler.annotation_col_map, sql
+        cache[(db, *key)] = (compiler, sql)
+    compiler, sql = cache[(db, *key)]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql.replace(_IDS, ids_sql), params)
+        fetched = cursor.fetchall()
+    klass_info, select = compiler.klass_info, compiler.select
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [column_of[0].target.attname for column_of in select[start:end]]
+    # Django 5.2's signature (the stubs have Django 6's fetch_mode).
+    related = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]
+    model = klass_info["model"]
+    out = []
+    for row in compiler.results_iter([fetched]):
+        instance = model.from_db(db, names, row[start:end])
+        for populator in related:
+            populator.populate(row, instance)
+        out.append(instance)
+    return out
+
+
+def _rows(
+    page_ids: QuerySet[Case, Any], column: str, descending: bool, now: datetime
+) -> list[Case]:
+    """The cases ``page_ids`` (a ``values("id")`` query) selects, as a page shows them
+    (:func:`~.officers.queue_row_columns`, as every queue read), in the sort's order, each
+    with its ``light`` at ``now``: one query, whose rows part is compiled once
+    (:func:`_read_compiled`); the light is the Python form of the queue's rule
+    (``lights.case_light``), not the SQL expression (which would bring values of its own)."""
+    db = page_ids.db
+    try:
+        ids_sql, params = page_ids.query.get_compiler(using=db).as_sql()
+    except EmptyResultSet:
+        return []
+    order = (F(column).desc(), "-id") if descending else (column, "id")
+    cases: list[Case] = _read_compiled(
+        db,
+        ("rows", column, descending),
+        lambda ids: queue_row_columns(Case.objects.filter(id__in=ids)).order_by(*order),
+        ids_sql,
+        params,
+    )
+    for case in cases:
+        case.light = case_light(case, now)  # type: ignore[attr-defined]
+    return cases
+
+
+def _with_services(cases: list[Case]) -> list[Case]:
+    """``cases`` with their services and items, as ``_queue_prefetch`` reads them (one query,
+    compiled once: :func:`_read_compiled`; none for no cases)."""
+    if not cases:
+        return cases
+    ids = sorted({case.service_version_id for case in cases})
+    services = {
+        service.pk: service
+        for service in _read_compiled(
+            cases[0]._state.db or "default",
+            ("services",),
+            lambda wanted: queue_services().filter(pk__in=wanted),
+            ", ".join(["%s"] * len(ids)),
+            ids,
+        )
+    }
+    for case in cases:
+        case.service_version = services[case.service_version_id]
+    return cases
 
 
 def case_queue_count(
@@ -170,10 +284,13 @@ def case_queue_count(
 ) -> int:
     """How many cases :func:`case_queue_page` pages through, counted up to ``cap`` + 1
     (one query that stops reading after ``cap`` + 1 rows; above ``cap``: "more than")."""
-    qs = case_list_for_officer(
-        officer=officer, filters=filters, now=now, department_ids=department_ids
+    qs = queue_matching(
+        officer=officer,
+        filters=filters or CaseFilters(),
+        now=now or timezone.now(),
+        department_ids=department_ids,
     )
-    return qs.prefetch_related(None).order_by().values("id")[: cap + 1].count()
+    return qs.values("id")[: cap + 1].count()
 
 
 def case_queue_page(
@@ -194,28 +311,26 @@ def case_queue_page(
     leads to less than a full page (rows closed since) gives the first page. Errors:
     InvalidCursor (400, field ``cursor``) for a cursor not issued for this sort.
     """
+    now = now or timezone.now()
     f = filters or CaseFilters()
     spec = SORTS.get(f.sort, SORTS["due"])
     sort = f.sort if f.sort in SORTS else "due"
     position = _decode(cursor, sort) if cursor else None
-    qs = case_list_for_officer(
-        officer=officer, filters=f, now=now, department_ids=department_ids
-    ).prefetch_related(None)
+    qs = queue_matching(officer=officer, filters=f, now=now, department_ids=department_ids)
     if position is not None and position.before:
-        rows = _read(qs, spec, position, size + 1, reverse=True)
+        rows = _read(qs, spec, position, size + 1, reverse=True, now=now)
         if len(rows) <= size:
             position = None  # back at the start: the first page, full
         else:
             page = list(reversed(rows[:size]))
-            prefetch_related_objects(page, _queue_prefetch())
+            _with_services(page)
             return QueuePage(
                 rows=page,
                 next=_encode(sort, page[-1], before=False),
                 previous=_encode(sort, page[0], before=True),
             )
-    rows = _read(qs, spec, position, size + 1, reverse=False)
-    page = rows[:size]
-    prefetch_related_objects(page, _queue_prefetch())
+    rows = _read(qs, spec, position, size + 1, reverse=False, now=now)
+    page = _with_services(rows[:size])
     return QueuePage(
         rows=page,
         next=_encode(sort, page[-1], before=False) if len(rows) > size else None,
@@ -244,18 +359,17 @@ def case_queue_neighbours(
     """The cases before and after ``case`` in the officer's queue (filters and sort as
     :func:`case_queue_page`), read from ``case``'s own position: two queries, whether or
     not ``case`` is still in the queue (claimed by another, closed just now)."""
+    now = now or timezone.now()
     f = filters or CaseFilters()
     sort = f.sort if f.sort in SORTS else "due"
     spec = SORTS[sort]
     value = getattr(case, spec.column)
-    qs = case_list_for_officer(
-        officer=officer, filters=f, now=now, department_ids=department_ids
-    ).prefetch_related(None)
+    qs = queue_matching(officer=officer, filters=f, now=now, department_ids=department_ids)
     here = _Position(segment=0 if value is not None else 1, value=value, id=case.pk, before=False)
     if here.segment == 1 and not spec.nullable:  # pragma: no cover - received_at is required
         return QueueNeighbours(previous=None, following=[])
-    previous = _read(qs, spec, here, 1, reverse=True)
+    previous = _read(qs, spec, here, 1, reverse=True, now=now)
     return QueueNeighbours(
         previous=previous[0] if previous else None,
-        following=_read(qs, spec, here, after, reverse=False),
+        following=_read(qs, spec, here, after, reverse=False, now=now),
     )
