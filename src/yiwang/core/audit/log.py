@@ -29,6 +29,11 @@ MAX_BATCHES = 50
 #: (``audit_upkeep``, every few seconds, uncapped) catches up with the rest.
 AFTER_COMMIT_MAX_ENTRIES = BATCH_SIZE
 
+#: Batches the scheduler's relay seals per wake-up at most (about a third of a second of
+#: work): the relays after it (the case events' notifications) are not held up by a
+#: backlog, which the next wake-ups and the audit round continue.
+RELAY_MAX_BATCHES = 5
+
 #: When this process last ran the sequencer after a commit (``time.monotonic()``).
 _after_commit = {"last": float("-inf")}
 _after_commit_lock = threading.Lock()
@@ -118,8 +123,11 @@ def _sequence_quietly() -> None:
     moved, the unsealed read, their seals) for one or two entries each. What a skipped
     run leaves is sealed by the next commit past the interval, in this process or
     another, or by the scheduler's relay (:func:`audit_sequence_relay`, every
-    ``YIWANG_OUTBOX_RELAY_SECONDS``): the lag from commit to sealed stays within the
-    longer of the two.
+    ``YIWANG_OUTBOX_RELAY_SECONDS``): with the scheduler running, the lag from commit
+    to sealed stays within the longer of the two. Without a scheduler (a bare
+    ``runserver``, a one-off command) the tail of a burst stays unsealed until the next
+    audited commit past the interval; a deployment runs the scheduler anyway, for the
+    checkpoints.
     """
     interval = settings.YIWANG_AUDIT_SEQUENCE_AFTER_COMMIT_MS / 1000
     if interval:
@@ -137,7 +145,7 @@ def audit_sequence_relay(at: datetime | None = None) -> tuple[int, str]:
     query when there is nothing to seal."""
     if not AuditEntry.objects.filter(seq__isnull=True).exists():
         return 0, ""
-    sealed = audit_sequence()
+    sealed = audit_sequence(max_batches=RELAY_MAX_BATCHES)
     return sealed, f"{sealed} audit entry(ies) sequenced" if sealed else ""
 
 
@@ -154,8 +162,10 @@ def audit_sequence(
 
     Locks: the chain head row, ``SELECT … FOR UPDATE SKIP LOCKED``, for one
     batch at a time. When another sequencer holds it this returns at once:
-    that one looks for unsealed entries again after it commits, so an entry
-    committed before this call is sealed by one of them. Writers never wait
+    that one looks for unsealed entries again after it commits (unless it has
+    sealed its ``max_entries`` or ``max_batches``: then the next commit's
+    sequencer or the scheduler's relay does), so an entry committed before this
+    call is sealed by one of them. Writers never wait
     for it (they only INSERT) and it never waits for a writer (it sees
     committed entries only). On SQLite, one writer at a time, the same code
     simply runs serially. Stops after ``max_batches`` transactions or
