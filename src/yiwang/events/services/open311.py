@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -438,6 +438,8 @@ def open311_intake_register(*, limit: int = 100, at: datetime | None = None) -> 
         try:
             with transaction.atomic():
                 _register_rows(rows, categories)
+        except (OperationalError, InterfaceError):
+            raise  # the connection is gone: one by one would fail as many times
         except Exception:
             logger.exception("Open311 intake batch of %d failed; one by one", len(rows))
             for row in rows:
