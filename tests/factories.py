@@ -252,6 +252,14 @@ def publish_service(
         "form_schema": VALID_FORM_SCHEMA,
     }
     defaults.update(fields)
+    # The path follows the kind, as publishing requires (a licence the licensing path).
+    if "workflow" not in fields:
+        licensing = defaults["kind"] == ServiceVersion.Kind.LICENSING
+        defaults["workflow"] = (
+            ServiceVersion.Workflow.LICENSING
+            if licensing
+            else ServiceVersion.Workflow.PUBLIC_SERVICE
+        )
     defaults["form_schema"] = with_english(defaults["form_schema"])
     draft = catalog_services.service_item_create(
         code=code or f"11370100TEST{next(_service_codes):06d}",

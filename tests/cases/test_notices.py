@@ -111,8 +111,7 @@ def test_a_service_promised_on_the_spot_is_done_the_day_it_is_accepted():
     services.case_accept(case=case, actor=world.clerk)
 
     text = text_of(only_notice(case, "acceptance"))
-    assert "本事项为即办件，本机关将于受理当日办结" in text
-    assert f"最迟于{TODAY}前" in text
+    assert "本事项为即办件，本机关将于受理当日办结。" in text
     assert "0个工作日" not in text
 
 

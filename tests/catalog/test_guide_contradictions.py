@@ -2,7 +2,8 @@
 
 "零次到现场" (zero visits) with a site inspection (现场核查) among the steps or a
 material whose original is to be shown (需出示原件); zero visits for a service that
-cannot be applied for online; on the spot (即办) with a site inspection.
+cannot be applied for online; on the spot (即办) with a site inspection; a kind and a
+path that disagree (a licence that is never decided, a registration given 行政许可决定书).
 """
 
 import pytest
@@ -46,6 +47,18 @@ ORIGINAL = {"name_zh": "营业执照", "name_en": "Business licence", "original_
             [],
             "promised_limit_days",
             "The promised limit is 0 (即办, decided on the spot) but the process steps include",
+        ),
+        (  # a licence whose path never decides (行政许可法 第三十八条: a written decision)
+            {"visits": 1, "workflow": ServiceVersion.Workflow.PUBLIC_SERVICE},
+            [],
+            "workflow",
+            "An administrative licence (行政许可) follows a licensing path",
+        ),
+        (  # a registration on the licensing path would issue 行政许可决定书
+            {"visits": 1, "kind": ServiceVersion.Kind.REGISTRATION},
+            [],
+            "workflow",
+            "Only an administrative licence (行政许可) follows a licensing path",
         ),
     ],
 )

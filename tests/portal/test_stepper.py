@@ -84,6 +84,15 @@ def test_a_service_with_a_site_inspection_shows_it_before_the_review():
     assert steps[2][0] == "3 Site inspection (current step) Due by March 16, 2026"
     assert steps[3][0] == "4 Review Due by March 16, 2026"
 
+    # while the applicant supplements in review, only the inspection says it waits for them
+    services.supplement_request(
+        case=case, actor=world.reviewer, items=[{"name": "场地平面图", "reason": "未提交"}]
+    )
+    steps = steps_of(world.applicant, case)
+    waiting = [text for text, _current, _status in steps if "Waiting for you" in text]
+    assert len(waiting) == 1 and waiting[0].startswith("3 Site inspection")
+    case = accepted_case(world)  # another case, for what follows
+
     # once recorded, the inspection is done on its date and the review is current
     services.site_inspection_record(
         case=case, actor=world.reviewer, findings="两名工作人员现场核查，与材料一致。"

@@ -91,6 +91,16 @@ def test_a_rejection_at_intake_is_confirmed_too(world, client_for):
     assert case.step == "submitted"
 
 
+def test_the_decision_preview_escapes_what_the_officer_typed(world, client_for):
+    case = submitted_case(world, at=RECENTLY)
+
+    page = _post(client_for(world.clerk), case, "reject", reason="<script>alert(1)</script>")
+
+    html = page.content.decode()
+    assert "不予受理的理由：&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
 def test_completing_is_confirmed_and_says_no_written_decision_is_issued(world, client_for):
     from tests.factories import approved_case
 

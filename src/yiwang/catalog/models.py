@@ -298,6 +298,11 @@ class ServiceVersion(models.Model):
         "sample-form": "sample_form",
     }
 
+    @property
+    def on_the_spot(self) -> bool:
+        """Whether the service is done on the spot (即办): a promised limit of 0 working days."""
+        return self.promised_limit_days == 0
+
     #: The process step that says the department inspects the site (现场核查).
     SITE_INSPECTION_STEP = "现场核查"
 

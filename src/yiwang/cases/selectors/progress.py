@@ -275,7 +275,7 @@ def case_next_step(case: Case) -> NextStep | None:
         due_at=due_at,
         due_provisional=due_at is not None and case.due_provisional,
         waiting_for_applicant=waiting,
-        on_the_spot=case.service_version.promised_limit_days == 0,
+        on_the_spot=case.service_version.on_the_spot,
     )
 
 
@@ -390,7 +390,7 @@ def case_steps(case: Case) -> list[Step]:
         steps.append(Step(step_label(case.step), "done", at=case.closed_at))
         return steps
     position = [m.state for m in path].index(here)
-    on_the_spot = case.service_version.promised_limit_days == 0
+    on_the_spot = case.service_version.on_the_spot
     steps = [
         Step(_step_title(i, m.state, m.command), "done", at=done_at(i))
         for i, m in enumerate(path[: position + 1])
@@ -451,5 +451,8 @@ def _with_site_inspection(
     else:
         inspection = replace(before, title=title)
         if before.status == "current":
-            steps = [*steps[:review], replace(before, status="ahead"), *steps[review + 1 :]]
+            # the inspection is what the department (or the applicant) is at; the review
+            # only follows it
+            ahead = replace(before, status="ahead", waiting_for_applicant=False)
+            steps = [*steps[:review], ahead, *steps[review + 1 :]]
     return [*steps[:review], inspection, *steps[review:]]

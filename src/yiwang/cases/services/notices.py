@@ -49,7 +49,7 @@ def notice_values(case: Case, context: Mapping[str, Any] | None = None) -> dict[
         "service": version.name_zh,
         "case_number": case.number,
         "licensing": version.kind == version.Kind.LICENSING,
-        "on_the_spot": version.promised_limit_days == 0,
+        "on_the_spot": version.on_the_spot,
         "received": chinese_date(case.received_at),
         "accepted": chinese_date(accepted[0]) if accepted else "",
         "promised_days": version.promised_limit_days,

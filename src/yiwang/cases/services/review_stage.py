@@ -14,7 +14,7 @@ from yiwang.cases.errors import CaseConflict
 from yiwang.cases.models import Case
 from yiwang.cases.services._common import lock_case, now_or, require_text
 from yiwang.cases.services.officer_step import _officer_step
-from yiwang.cases.texts import PROCEDURES, REVIEW_OUTCOMES
+from yiwang.cases.texts import PROCEDURES, REVIEW_OUTCOMES, SITE_INSPECTION_KIND
 from yiwang.identity.models import User
 
 
@@ -100,12 +100,12 @@ def site_inspection_record(
         return _officer_step(
             case, actor=actor, command="record_inspection",
             fields={"findings": findings.strip()}, expected_version=expected_version, at=at,
-            kind="site_inspected", detail=findings.strip(),
+            kind=SITE_INSPECTION_KIND, detail=findings.strip(),
         )  # fmt: skip
 
 
 def _site_inspected(case: Case) -> bool:
-    return case.timeline.filter(kind="site_inspected").exists()
+    return case.timeline.filter(kind=SITE_INSPECTION_KIND).exists()
 
 
 def case_review(

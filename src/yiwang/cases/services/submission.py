@@ -62,7 +62,7 @@ def _promise(case: Case, instance: WorkflowInstance) -> dict[str, Any]:
     out: dict[str, Any] = {
         "due_at": timezone.localtime(case.due_at).isoformat(),
         "clock": clock.name if clock is not None else "",
-        "on_the_spot": case.service_version.promised_limit_days == 0,
+        "on_the_spot": case.service_version.on_the_spot,
     }
     if case.due_provisional:
         out["due_provisional"] = True

@@ -88,13 +88,21 @@ def service_version_validate(version: ServiceVersion) -> None:
         raise ValidationError(errors)
 
 
+#: The paths of an administrative licence: 受理 → 审查 → 决定 (准予 / 不予行政许可决定书).
+LICENSING_PATHS = frozenset(
+    {ServiceVersion.Workflow.LICENSING, ServiceVersion.Workflow.PARALLEL_REVIEW}
+)
+
+
 def guide_contradictions(version: ServiceVersion) -> list[tuple[str, str]]:
     """Where a version's guide contradicts itself, as ``(field, message)`` pairs.
 
     A guide that promises zero visits (零次到现场) cannot also have a site inspection
     (现场核查) among its steps, ask for an original to be shown (需出示原件), or be closed
     to online applications; a service decided on the spot (即办, promised limit 0) cannot
-    wait for a site inspection.
+    wait for a site inspection. The kind and the path agree: a licence (行政许可) follows
+    a licensing path, whose acts issue 行政许可 documents; any other kind the public
+    service path (the notices word their acts by the kind).
     """
     found: list[tuple[str, str]] = []
     if version.visits == 0 and version.has_site_inspection:
@@ -115,7 +123,20 @@ def guide_contradictions(version: ServiceVersion) -> list[tuple[str, str]]:
                 "On-site visits is 0 (零次到现场) but the service cannot be applied for online: "
                 "allow online applications, or set on-site visits to at least 1."
             )))  # fmt: skip
-    if version.promised_limit_days == 0 and version.has_site_inspection:
+    licensing_kind = version.kind == ServiceVersion.Kind.LICENSING
+    if licensing_kind and version.workflow not in LICENSING_PATHS:
+        found.append(("workflow", _(
+            "An administrative licence (行政许可) follows a licensing path (受理 → 审查 → 决定, "
+            "with a written decision, 行政许可法 第三十八条): choose the licensing path or the "
+            "parallel review."
+        )))  # fmt: skip
+    if not licensing_kind and version.workflow in LICENSING_PATHS:
+        found.append(("workflow", _(
+            "Only an administrative licence (行政许可) follows a licensing path, whose decisions "
+            "are 行政许可决定书: choose the simple public service path, or make the kind an "
+            "administrative licence."
+        )))  # fmt: skip
+    if version.on_the_spot and version.has_site_inspection:
         found.append(("promised_limit_days", _(
             "The promised limit is 0 (即办, decided on the spot) but the process steps include a "
             "site inspection (现场核查): set a promised limit, or remove the step."
