@@ -426,6 +426,24 @@ def test_get_request_shows_status_agency_and_the_deadline(client, world, key, fm
         assert absent not in request
 
 
+def test_a_photo_uploaded_through_the_portal_is_not_given_out_as_media_url(client, world, key):
+    # a report with a photo file stored privately (as the portal's uploads are) and no URL
+    from django.core.files.base import ContentFile
+
+    from tests.factories import JPEG_BYTES
+    from yiwang.events.models import Event, EventPhoto
+
+    number = _open311_event(client)
+    event = Event.objects.get(number=number)
+    photo = EventPhoto(event=event, kind=EventPhoto.Kind.REPORT)
+    photo.file.save("manhole.jpg", ContentFile(JPEG_BYTES))
+
+    (request,) = client.get(f"{BASE}/requests/{number}.json").json()
+
+    # its storage path is neither public nor an absolute URL: left out, not leaked
+    assert "media_url" not in request
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unknown_request_id_is_404(client, world, fmt):
     assert "2026" in errors_of(client.get(f"{BASE}/requests/202603039999.{fmt}"), fmt, 404)

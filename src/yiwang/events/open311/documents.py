@@ -112,7 +112,10 @@ def request_document(event: Event, *, extensions: bool = False) -> dict[str, Any
     status = open311_status(event)
     lead = event.lead_department
     photos = getattr(event, "report_photos", None) or []
-    media = next((p.url or (p.file.url if p.file else "") for p in photos), "")
+    # The posted media_url only: a photo uploaded through the portal is stored privately
+    # (served to its reporter and the departments by a view that checks who asks); its
+    # storage path is neither public nor an absolute URL, so it is not given out.
+    media = next((p.url for p in photos if p.url), "")
     updated = event.closed_at if status == "closed" and event.closed_at else event.updated_at
     document: dict[str, Any] = {
         "service_request_id": event.number,
