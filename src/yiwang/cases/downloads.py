@@ -29,9 +29,13 @@ def stored_file_response(
     attachment. Never cached by shared caches or kept by the browser (``private,
     no-store``), never content-sniffed (``nosniff``)."""
     handle: Any = file.open("rb")
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=not inline, filename=filename
+    return _private(
+        FileResponse(handle, content_type=content_type, as_attachment=not inline, filename=filename)
     )
+
+
+def _private(response: FileResponse) -> FileResponse:
+    """Never cached by shared caches or kept by the browser, never content-sniffed."""
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -59,12 +63,11 @@ def notice_response(notice: CaseNotice, *, inline: bool = False) -> FileResponse
             notice.number,
         )
         raise StoredNoticeAltered(notice.number)
-    response = FileResponse(
-        io.BytesIO(content),
-        content_type="application/pdf",
-        as_attachment=not inline,
-        filename=f"{notice.number}.pdf",
+    return _private(
+        FileResponse(
+            io.BytesIO(content),
+            content_type="application/pdf",
+            as_attachment=not inline,
+            filename=f"{notice.number}.pdf",
+        )
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
