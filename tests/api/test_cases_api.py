@@ -481,7 +481,7 @@ def test_rating_a_case_twice_is_a_conflict(world, recent):
 
 def test_materials_can_be_downloaded_by_the_applicant_and_the_department(world, recent):
     case = submitted_case(world, at=recent)
-    row = case.materials.first()
+    row = case.application.materials.first()
     url = f"/api/v1/materials/{row.pk}/file"
     assert as_user(world.applicant).get(url).status_code == 200
     assert as_user(world.clerk).get(url).status_code == 200

@@ -192,7 +192,7 @@ def _build_world() -> dict[str, Any]:
         real={
             "number": [c.number for c in cases],
             "application_id": [a.pk for a in drafts] + [c.application_id for c in cases],
-            "material_id": [m.pk for c in cases for m in c.materials.all()[:1]],
+            "material_id": [m.pk for c in cases for m in c.application.materials.all()[:1]],
             "code": [world.service.item.code],
             "endpoint_id": [endpoint.pk],
             "number_version": [1],

@@ -36,17 +36,18 @@ def production_recheck(settings):
     settings.YIWANG_CALENDAR_RECHECK_SECONDS = 3600
 
 
-#: The statements of one submit, BEGIN/COMMIT (here SAVEPOINT/RELEASE) included. The issue
-#: "Performance at city scale" aims at 12; what remains is one statement per row the
+#: The statements of one submit, BEGIN/COMMIT (here SAVEPOINT/RELEASE) included: the 12 the
+#: issue "Performance at city scale" aims at. What remains is one statement per row the
 #: submission must write in its transaction (case number, workflow instance, its events, the
-#: case, the application, the uploads' case, the timeline entry, which is the event's outbox,
-#: the audit entry) and three reads (token; the locked application with its service, the
+#: case, the application, the timeline entry, which is the event's outbox, the audit entry;
+#: the uploads belong to the case through the application and are not written) and
+#: three reads (token; the locked application with its service, the
 #: count of its required materials and the credit codes of the enterprises the applicant acts
 #: for; the uploads). The notification, its e-mail and SMS deliveries and the webhook
 #: deliveries are written after the commit by the scheduler's outbox relay
 #: (tests/cases/test_fan_out.py), so their number does not count here. docs/performance.md
 #: says what would go further.
-SUBMIT_QUERIES = 13
+SUBMIT_QUERIES = 12
 
 
 def form(fields: int) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -60,7 +60,7 @@ def test_the_whole_licensing_path_with_a_bad_rating_and_its_rectification():
     assert case.service_version == world.service
     assert case.step == "submitted"
     assert case.due_at == datetime(2026, 3, 9, 23, 59, 59, 999999, tzinfo=SHANGHAI)
-    assert CaseMaterial.objects.filter(case=case).count() == 2
+    assert CaseMaterial.objects.filter(application__case=case).count() == 2
 
     # the clerk accepts; the decision clock (promised limit 10 working days) starts
     case = services.case_accept(
@@ -99,7 +99,7 @@ def test_the_whole_licensing_path_with_a_bad_rating_and_its_rectification():
     assert case.paused_light == ""
     assert case.due_at > datetime(2026, 3, 16, 23, 59, tzinfo=SHANGHAI)
     assert request.__class__.objects.get(pk=request.pk).answered_at is not None
-    old = CaseMaterial.objects.filter(case=case, material=premises)
+    old = CaseMaterial.objects.filter(application__case=case, material=premises)
     assert sorted(old.values_list("superseded", flat=True)) == [False, True]
 
     # the approver approves, issues the certificate, completes

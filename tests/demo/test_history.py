@@ -63,7 +63,7 @@ def test_the_history_is_consistent_case_by_case(history):
     assert Case.objects.count() == Application.objects.count() == CASES
     assert WorkflowInstance.objects.filter(case__isnull=False).count() == CASES
     assert not Application.objects.exclude(status=Application.Status.SUBMITTED).exists()
-    assert CaseMaterial.objects.filter(case__isnull=False).count() >= CASES
+    assert CaseMaterial.objects.filter(application__case__isnull=False).count() >= CASES
     firsts = CaseTimelineEntry.objects.filter(kind="submitted").values("case").distinct()
     assert firsts.count() == CASES
     # The case's columns are the engine's state; replaying the events gives that state back.

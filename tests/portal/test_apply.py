@@ -209,7 +209,7 @@ def test_full_apply_flow_with_a_real_pdf(client_en, service, citizen):
         "address": {"district": "历下区", "street": "泉城路1号"},
         "partners": [{"name": "李四", "share": 100}],
     }
-    material = CaseMaterial.objects.get(case=case)
+    material = CaseMaterial.objects.get(application__case=case)
     assert material.content_type == "application/pdf"
     import hashlib
 

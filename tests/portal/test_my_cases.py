@@ -68,7 +68,7 @@ def test_the_tracker_names_documents_in_plain_words_in_chinese(client, citizen, 
     client.force_login(citizen)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     page = text(client.get(detail_url(case)))
-    material = case.materials.get()
+    material = case.application.materials.get()
     # the PDF_BYTES fixture is 48 bytes: "PDF 文件, 48 字节", no MIME type, no hash
     assert "PDF 文件, 48 字节" in page
     assert "application/pdf" not in page
@@ -83,12 +83,12 @@ def test_another_applicants_case_and_documents_are_not_found(client, case, db):
         client.post(reverse("portal:case_rate", args=[case.number]), {"level": "5"}).status_code
         == 404
     )
-    material = case.materials.get()
+    material = case.application.materials.get()
     assert client.get(reverse("portal:material_download", args=[material.pk])).status_code == 404
 
 
 def test_the_owner_downloads_a_document_with_its_type(client_en, case):
-    material = case.materials.get()
+    material = case.application.materials.get()
     response = client_en.get(reverse("portal:material_download", args=[material.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

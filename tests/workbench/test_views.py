@@ -98,7 +98,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(world, client):
 def test_a_citizen_gets_403_on_every_workbench_page(world, client_for):
     case = submitted_case(world)
     client = client_for(world.applicant)
-    material = case.materials.first()
+    material = case.application.materials.first()
     assert client.get(reverse("workbench:queue")).status_code == 403
     assert client.get(case_url(case)).status_code == 403
     assert client.get(reverse("workbench:material", args=[material.pk])).status_code == 403
@@ -119,7 +119,7 @@ def test_an_officer_of_another_department_sees_nothing_and_can_do_nothing(world,
     assert queue.status_code == 200
     assert case.number not in queue.content.decode()
     assert client.get(case_url(case)).status_code == 403
-    material = case.materials.first()
+    material = case.application.materials.first()
     assert client.get(reverse("workbench:material", args=[material.pk])).status_code == 404
     assert post_action(client, case, "accept").status_code == 403
     assert client.post(reverse("workbench:claim", args=[case.number])).status_code == 403
@@ -375,7 +375,7 @@ def test_clerks_see_the_full_id_number_and_the_view_is_audited(world, client_for
 
 def test_materials_preview_inline_for_officers_of_the_department(world, client_for):
     case = submitted_case(world)
-    material = case.materials.first()
+    material = case.application.materials.first()
     client = client_for(world.reviewer)
     url = reverse("workbench:material", args=[material.pk])
 

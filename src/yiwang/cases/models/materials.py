@@ -58,22 +58,15 @@ def material_upload_to(instance: CaseMaterial, filename: str) -> str:
 
 
 class CaseMaterial(models.Model):
-    """One uploaded file for an application's (and later its case's) material (申请材料)."""
+    """One uploaded file for an application's material (申请材料): the case's once the
+    application is submitted (``application.case``), without a link of its own, so that a
+    submit writes nothing to its uploads."""
 
     application = models.ForeignKey(
         Application,
         on_delete=models.CASCADE,
         related_name="materials",
         verbose_name=_("application"),
-    )
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="materials",
-        verbose_name=_("case"),
-        help_text=_("Set once the application is submitted."),
     )
     material = models.ForeignKey(
         "catalog.Material",

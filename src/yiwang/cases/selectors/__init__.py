@@ -14,7 +14,7 @@ Either (after one of the getters above allowed the case)
     case_review_opinion (officers only: the opinion is internal),
     case_applicant_may_withdraw (``progress``);
     case_light, light_expression (``lights``); case_materials,
-    case_personal_data_full, material_get_for_user, case_notices,
+    case_personal_data_full, material_case, material_get_for_user, case_notices,
     notice_get_for_user (``materials``)
 Public counts (``statistics``)
     case_counts_by_service (热门服务)
@@ -41,6 +41,7 @@ from yiwang.cases.selectors.materials import (
     case_materials,
     case_notices,
     case_personal_data_full,
+    material_case,
     material_get_for_user,
     notice_get_for_user,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "case_steps",
     "case_timeline",
     "light_expression",
+    "material_case",
     "material_get_for_user",
     "notice_get_for_user",
     "officer_department_id_list",

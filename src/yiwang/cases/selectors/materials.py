@@ -3,7 +3,7 @@ files) in full."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,14 @@ from yiwang.cases.errors import CaseNotFound
 from yiwang.cases.models import Case, CaseMaterial, CaseNotice
 from yiwang.cases.permissions import is_officer_of, workflow_roles_in_department
 from yiwang.identity.models import User
+
+
+def material_case(material: CaseMaterial) -> Case | None:
+    """The case an upload belongs to: its application's, once submitted (None before)."""
+    try:
+        return material.application.case
+    except ObjectDoesNotExist:
+        return None
 
 
 def case_materials(case: Case, *, include_superseded: bool = False) -> QuerySet[CaseMaterial]:
@@ -47,7 +55,7 @@ def material_get_for_user(*, user: User, material_id: int) -> CaseMaterial:
     file are personal-data views: callers record ``services.material_view_record``.
     """
     row = (
-        CaseMaterial.objects.select_related("application", "case", "material")
+        CaseMaterial.objects.select_related("application__case", "material")
         .filter(pk=material_id)
         .first()
     )
@@ -55,8 +63,9 @@ def material_get_for_user(*, user: User, material_id: int) -> CaseMaterial:
         raise CaseNotFound(_("No such document."))
     if row.application.applicant_id == user.pk:
         return row
-    if row.case is not None and is_officer_of(user, row.case.department_id):
-        if not case_personal_data_full(user=user, case=row.case):
+    case = material_case(row)
+    if case is not None and is_officer_of(user, case.department_id):
+        if not case_personal_data_full(user=user, case=case):
             raise PermissionDenied(
                 _("Your role sees this case's personal data masked: its documents are not shown.")
             )

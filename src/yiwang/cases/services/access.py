@@ -9,6 +9,7 @@ audit log takes no shared lock (``core.audit``).
 from __future__ import annotations
 
 from yiwang.cases.models import Case, CaseMaterial
+from yiwang.cases.selectors.materials import material_case
 from yiwang.core.audit import audit_record
 from yiwang.identity.models import User
 
@@ -27,9 +28,10 @@ def material_view_record(*, actor: User, material: CaseMaterial) -> None:
     """
     if material.application.applicant_id == actor.pk:
         return
+    case = material_case(material)
     audit_record(
         actor=actor,
         action="material.view",
         target=material,
-        data={"case": material.case.number if material.case else None, "sha256": material.sha256},
+        data={"case": case.number if case else None, "sha256": material.sha256},
     )

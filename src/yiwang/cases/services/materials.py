@@ -93,7 +93,6 @@ def material_upload(
         original = offered_name(str(getattr(file, "name", "") or ""), checked.format)
         row = CaseMaterial(
             application=app,
-            case=locked_case,
             material=material,
             original_name=original
             if material

@@ -288,7 +288,6 @@ def _submit(application: Application, applicant: User, key: str | None, at: date
         app.updated_at = at
         app.idempotency_key = key or app.idempotency_key
         app.save(update_fields=["status", "submitted_at", "updated_at", "idempotency_key"])
-        CaseMaterial.objects.filter(application=app).update(case=case)
         entry = timeline(
             case, "submitted", at, due=True, actor=applicant,
             notify="submitted", notify_context=_promise(case, instance),

@@ -68,7 +68,7 @@ class _CaseWriter:
         )  # fmt: skip
         self.material = loader.table(
             CaseMaterial,
-            ["application", "case", "material", "file", "original_name", "content_type", "size",
+            ["application", "material", "file", "original_name", "content_type", "size",
              "uploaded_by", "uploaded_at", "supplement_request", "superseded", "sha256"],
         )  # fmt: skip
         self.timeline_row = loader.table(
@@ -182,7 +182,7 @@ class _CaseWriter:
         materials = self.catalog.materials.get(version.pk, [])
         uploaded = received - timedelta(minutes=10)
         for m in materials:
-            self.material(ids[CaseMaterial](), app_id, case_id, m.pk, SAMPLE_PATH,
+            self.material(ids[CaseMaterial](), app_id, m.pk, SAMPLE_PATH,
                           f"{m.name_zh[:60]}.pdf", "application/pdf", len(SAMPLE_PDF), applicant,
                           uploaded, None, False, self.sample_sha)  # fmt: skip
 
@@ -245,7 +245,7 @@ class _CaseWriter:
                 req_id, stage, asked, by = open_request
                 self.supplement(req_id, case_id, stage, json.dumps(_ITEMS, ensure_ascii=False),
                                 "", by, asked, at)  # fmt: skip
-                self.material(ids[CaseMaterial](), app_id, case_id, None, SAMPLE_PATH,
+                self.material(ids[CaseMaterial](), app_id, None, SAMPLE_PATH,
                               "补充说明.pdf", "application/pdf", len(SAMPLE_PDF), applicant, at,
                               req_id, False, self.sample_sha)  # fmt: skip
                 case_audit(at, who, "case.answer_supplement", request=req_id)

@@ -27,7 +27,7 @@ def material_file(request: HttpRequest, material_id: int) -> FileResponse:
         row = selectors.material_get_for_user(user=request.user, material_id=material_id)
     except CaseNotFound as exc:
         raise Http404(str(exc)) from exc
-    if row.case is None:
+    if selectors.material_case(row) is None:  # a draft's upload: not a case's yet
         raise Http404(_("No such document."))
     services.material_view_record(actor=request.user, material=row)
     inline = not request.GET.get("download") and row.content_type != "application/ofd"
