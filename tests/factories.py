@@ -682,3 +682,46 @@ def iot_device(
         **kw,
     }
     return Device.objects.create(code=code, **fields)
+
+
+def alarm_body(
+    message_id: str = "m-1",
+    device: str = "JN-MH-0001",
+    *,
+    point: tuple[float, float] | None = None,
+    **fields: Any,
+) -> bytes:
+    """The JSON a manhole-cover sensor publishes (docs/iot.md, "The message"): the cover
+    opened (value 1) at 09:59 on the test's day; ``point`` adds its position, ``fields``
+    override or add keys."""
+    import json
+
+    body: dict[str, Any] = {
+        "message_id": message_id,
+        "device_id": device,
+        "alarm_type": "cover_open",
+        "value": 1,
+        "at": "2026-03-03T09:59:00+08:00",
+        **fields,
+    }
+    if point:
+        body["lat"], body["lon"] = point
+    return json.dumps(body).encode()
+
+
+def alarm_message(
+    message_id: str = "m-1",
+    device: str = "JN-MH-0001",
+    *,
+    point: tuple[float, float] | None = None,
+    redelivered: bool = False,
+    **fields: Any,
+) -> Any:
+    """:func:`alarm_body` as the subscriber receives it, on the device's topic."""
+    from yiwang.events.services.iot import AlarmMessage
+
+    return AlarmMessage(
+        f"yiwang/iot/jinan/alarms/{device}",
+        alarm_body(message_id, device, point=point, **fields),
+        redelivered,
+    )

@@ -22,7 +22,14 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.clock import NOW
 from tests.events.test_intake_queries import REGISTER_AND_DISPATCH
-from tests.factories import JINGSI_ROAD, QUANCHENG_SQUARE, event_world, iot_device, open311_key
+from tests.factories import (
+    JINGSI_ROAD,
+    QUANCHENG_SQUARE,
+    alarm_message,
+    event_world,
+    iot_device,
+    open311_key,
+)
 from yiwang.core.audit import audit_sequence, audit_verify
 from yiwang.core.models import AuditEntry
 from yiwang.events.errors import EventInvalid
@@ -273,16 +280,7 @@ def test_a_queue_drained_in_one_batch_with_a_request_refused_in_the_middle(world
 # --- IoT alarms -------------------------------------------------------------------------------
 
 
-def alarm(message_id: str, device: str = "JN-MH-0001", **fields) -> AlarmMessage:
-    body = {
-        "message_id": message_id,
-        "device_id": device,
-        "alarm_type": "cover_open",
-        "value": 1,
-        "at": "2026-03-03T09:59:00+08:00",
-        **fields,
-    }
-    return AlarmMessage(f"yiwang/iot/jinan/alarms/{device}", json.dumps(body).encode())
+alarm = alarm_message
 
 
 def test_repeats_of_one_device_in_one_batch_update_one_event(world):

@@ -8,15 +8,13 @@ without a lock on the device both would find no open event and both would create
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.concurrency import race, slowed
-from tests.factories import event_world, iot_device
+from tests.factories import alarm_message, event_world, iot_device
 from yiwang.events.models import AlarmReceipt, Event, EventEntry
 from yiwang.events.services import intake
-from yiwang.events.services.iot import AlarmMessage, alarms_receive
+from yiwang.events.services.iot import alarms_receive
 
 pytestmark = [
     pytest.mark.postgres,
@@ -24,15 +22,7 @@ pytestmark = [
 ]
 
 
-def message(message_id: str, device: str = "JN-MH-0001") -> AlarmMessage:
-    body = {
-        "message_id": message_id,
-        "device_id": device,
-        "alarm_type": "cover_open",
-        "value": 1,
-        "at": "2026-03-03T09:59:00+08:00",
-    }
-    return AlarmMessage(f"yiwang/iot/jinan/alarms/{device}", json.dumps(body).encode())
+message = alarm_message
 
 
 @pytest.fixture

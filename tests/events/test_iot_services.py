@@ -17,33 +17,14 @@ from yiwang.events.services import iot
 from yiwang.events.services.iot import AlarmMessage, alarms_receive, dead_letter_reprocess
 
 from ..clock import NOW
-from ..factories import JINGSI_ROAD, UserFactory, event_world, iot_device
+from ..factories import JINGSI_ROAD, UserFactory, alarm_message, event_world, iot_device
 
 pytestmark = pytest.mark.django_db
 
 TOPIC = "yiwang/iot/jinan/alarms/JN-MH-0001"
 
 
-def message(
-    message_id: str = "m-1",
-    *,
-    device: str = "JN-MH-0001",
-    point: tuple[float, float] | None = None,
-    redelivered: bool = False,
-    **fields: object,
-) -> AlarmMessage:
-    body: dict[str, object] = {
-        "message_id": message_id,
-        "device_id": device,
-        "alarm_type": "cover_open",
-        "value": 1,
-        "at": "2026-03-03T09:59:00+08:00",
-        **fields,
-    }
-    if point:
-        body["lat"], body["lon"] = point
-    topic = f"yiwang/iot/jinan/alarms/{device}"
-    return AlarmMessage(topic, json.dumps(body).encode(), redelivered)
+message = alarm_message
 
 
 @pytest.fixture

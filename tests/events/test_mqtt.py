@@ -27,7 +27,7 @@ from yiwang.events.mqtt import AlarmSubscriber
 from yiwang.events.services.iot import alarms_receive
 
 from ..conftest import MQTT_BROKER, ON_CI
-from ..factories import JINGSI_ROAD, event_world, iot_device
+from ..factories import JINGSI_ROAD, alarm_body, event_world, iot_device
 
 pytestmark = [pytest.mark.django_db, pytest.mark.mqtt]
 
@@ -50,16 +50,7 @@ def publish(port: int, topic: str, payload: bytes, *, host: str = "127.0.0.1") -
         client.loop_stop()
 
 
-def alarm(message_id: str, device: str = "JN-MH-0001", **fields: object) -> bytes:
-    body = {
-        "message_id": message_id,
-        "device_id": device,
-        "alarm_type": "cover_open",
-        "value": 1,
-        "at": "2026-03-03T09:59:00+08:00",
-        **fields,
-    }
-    return json.dumps(body).encode()
+alarm = alarm_body
 
 
 def drain(subscriber: AlarmSubscriber, count: int, *, timeout: float = 20.0) -> int:
