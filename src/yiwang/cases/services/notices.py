@@ -38,6 +38,12 @@ def _applicant_name(case: Case) -> str:
     return (citizen.name if citizen else "") or str(applicant)
 
 
+def _issued_and_next_number(case: Case, kind: str) -> tuple[int, str]:
+    """How many notices of ``kind`` the case has, and the number the next one takes."""
+    issued = CaseNotice.objects.filter(case=case, kind=kind).count()
+    return issued, notice_number(case.number, kind, issued + 1)
+
+
 def notice_values(case: Case, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What a notice of ``case`` says besides the act's own values (``context``: reason,
     legal basis, items): the applicant, the service and its kind (a licence cites the
@@ -78,10 +84,9 @@ def notice_issue(
     Immutable: a type issued once per case (all but the supplement notice) is never
     issued again — CaseConflict.
     """
-    issued = CaseNotice.objects.filter(case=case, kind=kind).count()
+    issued, number = _issued_and_next_number(case, kind)
     if issued and kind != CaseNotice.Kind.SUPPLEMENT:
         raise CaseConflict(_("This document has already been issued; it cannot be regenerated."))
-    number = notice_number(case.number, kind, issued + 1)
     values = notice_values(case, context)
     pdf = notice_pdf(
         kind=kind,
@@ -122,10 +127,9 @@ def notice_preview(
     """The notice of type ``kind`` that the act about to be done on ``case`` would issue,
     with the act's values in ``context``: the same template, values and number as
     :func:`notice_issue` would use. Reads only; stores and audits nothing."""
-    issued = CaseNotice.objects.filter(case=case, kind=kind).count()
     return NoticePreview(
         title=TITLES[kind],
-        number=notice_number(case.number, kind, issued + 1),
+        number=_issued_and_next_number(case, kind)[1],
         department=case.department.name_zh,
         paragraphs=notice_paragraphs(kind, notice_values(case, context)),
     )
