@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yiwang.core.recheck import Rechecked
 from yiwang.events.errors import LinkInvalid, LinkSpent
 from yiwang.events.geo import district_index
 from yiwang.events.models import (
@@ -252,17 +253,31 @@ def cards_by_department() -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def _active_key(digest: str) -> ApiKey | None:
+    return (
+        ApiKey.objects.filter(key_hash=digest, revoked_at__isnull=True)
+        .select_related("owner")
+        .first()
+    )
+
+
+#: Keys looked up by their hash, trusted for ``YIWANG_OPEN311_RECHECK_SECONDS`` (every
+#: Open311 request with an api_key asks). Issuing and revoking a key clear it.
+ACTIVE_KEYS: Rechecked[str, ApiKey] = Rechecked("YIWANG_OPEN311_RECHECK_SECONDS", _active_key)
+
+
 def api_key_for(raw: str) -> ApiKey | None:
-    """The active (not revoked) key whose hash matches ``raw``, or None."""
+    """The active (not revoked) key whose hash matches ``raw``, or None, with its owner.
+
+    As this process found it at most ``YIWANG_OPEN311_RECHECK_SECONDS`` ago (0 in tests:
+    every call queries), so a key revoked in another process, or its owner disabled, is
+    refused here at most that long after. Read-only: the row is shared by the process's
+    requests."""
     from yiwang.events.services.config import key_hash
 
     if not raw:
         return None
-    return (
-        ApiKey.objects.filter(key_hash=key_hash(raw), revoked_at__isnull=True)
-        .select_related("owner")
-        .first()
-    )
+    return ACTIVE_KEYS.get(key_hash(raw))
 
 
 def department_active(*, code: str) -> Department | None:

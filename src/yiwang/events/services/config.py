@@ -24,6 +24,7 @@ from yiwang.events.models import (
     District,
     KnowledgeArticle,
 )
+from yiwang.events.selectors.lookups import ACTIVE_KEYS
 from yiwang.identity.models import Department, Region
 
 #: One rule of a directory: category, district (None: city-wide), lead, supporting units.
@@ -191,11 +192,13 @@ def api_key_issue(
 
 
 def api_key_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
-    """Revoke the key: it stops working at once."""
+    """Revoke the key: it stops working at once in this process, and in the others once
+    their copy is older than ``YIWANG_OPEN311_RECHECK_SECONDS`` (2 s in production)."""
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().get(pk=key.pk)
         if key.revoked_at is None:
             key.revoked_at = timezone.now()
             key.save(update_fields=["revoked_at"])
             audit_record(actor=actor, action="event.api_key_revoked", target=key, data={})
+            transaction.on_commit(ACTIVE_KEYS.clear)
     return key

@@ -95,9 +95,9 @@ def event_register_check(
 ) -> str:
     """What ``event_register`` refuses before writing anything (all but who the actor is):
     raises its ``EventInvalid``, else returns the description as it will be stored. Called
-    by ``event_register`` and by whoever accepts a report now to register it later (the
-    Open311 intake queue), so the refusals found early are the same. One query (whether
-    the category has children)."""
+    by ``event_register``; whoever accepts a report now to register it later (the Open311
+    intake queue) calls :func:`register_check`, so the refusals found early are the same.
+    One query (whether the category has children)."""
     return register_check(
         channel=channel,
         category=category,

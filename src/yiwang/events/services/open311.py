@@ -33,10 +33,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from yiwang.events.errors import EventError, EventInvalid, EventNotAllowed
-from yiwang.events.models import ApiKey, Category, Channel, Event, IntakeRequest
+from yiwang.events.models import ApiKey, Category, Channel, Event, IntakeRequest, Urgency
 from yiwang.events.open311.documents import LIST_DATATYPES, service_attributes
 from yiwang.events.selectors import api_key_for
-from yiwang.events.services.intake import event_register, event_register_check
+from yiwang.events.selectors.open311 import open311_service
+from yiwang.events.services.intake import event_register, register_check
 from yiwang.events.types import Place, Reporter
 from yiwang.identity.services.throttle import Bucket, ThrottleRule, throttle_charge
 
@@ -126,6 +127,7 @@ def open311_key_admit(*, raw: str, at: datetime | None = None) -> ApiKey:
         ApiKey.objects.filter(pk=key.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
         ).update(last_used_at=now)
+        key.last_used_at = now  # the process's copy too (api_key_for keeps it a moment)
     return key
 
 
@@ -268,9 +270,10 @@ def open311_request_prepare(
 ) -> Prepared:
     """Check a POST requests as far as can be done without writing and return what it will
     register. Raises ``EventInvalid`` as :func:`open311_request_create` does. With
-    ``register_checks`` also what ``event_register`` checks (``event_register_check``,
-    one query: whether the category has children), for a request registered later; the
-    synchronous path leaves them to ``event_register`` itself."""
+    ``register_checks`` also what ``event_register`` checks (``register_check``; whether
+    the category is a leaf as :func:`open311_service` knows it, no query in production),
+    for a request registered later; the synchronous path leaves them to
+    ``event_register`` itself."""
     if not place.has_point and not place.address.strip() and not address_id.strip():
         raise EventInvalid(
             _("A location is required: lat and long, address_string or address_id."), field="lat"
@@ -292,12 +295,14 @@ def open311_request_prepare(
     reporter = Reporter(phone=submitter.phone, name=submitter.name, anonymous=anonymous)
     body = description.strip() or category.name_zh
     if register_checks:
-        body = event_register_check(
+        body = register_check(
             channel=Channel.OPEN311,
             category=category,
+            leaf=open311_service(category.code) is not None,
             reporter=reporter,
             place=place,
             description=body,
+            urgency=Urgency.NORMAL,
         )
     return Prepared(
         place=place,

@@ -1,0 +1,100 @@
+"""yiwang.core.recheck: a lookup trusted for a setting's seconds, per process."""
+
+from __future__ import annotations
+
+import pytest
+
+from yiwang.core import recheck
+from yiwang.core.recheck import Rechecked
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def monotonic(monkeypatch):
+    fake = FakeMonotonic()
+    monkeypatch.setattr(recheck, "time", fake)
+    return fake
+
+
+def counting(values):
+    calls = []
+
+    def load(key):
+        calls.append(key)
+        return values.get(key)
+
+    return load, calls
+
+
+def test_an_entry_is_trusted_for_the_settings_seconds_then_looked_up_again(settings, monotonic):
+    settings.YIWANG_TEST_RECHECK = 2
+    values = {"a": "first"}
+    load, calls = counting(values)
+    cache = Rechecked("YIWANG_TEST_RECHECK", load)
+
+    assert cache.get("a") == "first"
+    values["a"] = "changed elsewhere"
+    monotonic.now += 1.9
+    assert cache.get("a") == "first"  # within 2 s: not looked up again
+    monotonic.now += 0.1
+    assert cache.get("a") == "changed elsewhere"
+    assert calls == ["a", "a"]
+
+
+def test_zero_seconds_looks_up_on_every_call(settings, monotonic):
+    settings.YIWANG_TEST_RECHECK = 0
+    load, calls = counting({"a": 1})
+    cache = Rechecked("YIWANG_TEST_RECHECK", load)
+
+    cache.get("a")
+    cache.get("a")
+
+    assert calls == ["a", "a"]
+
+
+def test_nothing_found_is_not_remembered(settings, monotonic):
+    """A key issued a moment after a miss is found on the next call."""
+    settings.YIWANG_TEST_RECHECK = 60
+    values: dict[str, str] = {}
+    load, _calls = counting(values)
+    cache = Rechecked("YIWANG_TEST_RECHECK", load)
+
+    assert cache.get("new") is None
+    values["new"] = "issued"
+    assert cache.get("new") == "issued"
+
+
+def test_clear_forgets_at_once(settings, monotonic):
+    settings.YIWANG_TEST_RECHECK = 60
+    values = {"a": "active"}
+    load, _calls = counting(values)
+    cache = Rechecked("YIWANG_TEST_RECHECK", load)
+    cache.get("a")
+    values["a"] = "revoked"
+
+    cache.clear()
+
+    assert cache.get("a") == "revoked"
+
+
+def test_the_entries_are_bounded_the_oldest_half_dropped(settings, monotonic):
+    settings.YIWANG_TEST_RECHECK = 60
+    load, calls = counting({n: n for n in range(10)})
+    cache = Rechecked("YIWANG_TEST_RECHECK", load, max_entries=4)
+    for n in range(4):
+        cache.get(n)
+        monotonic.now += 1
+
+    cache.get(4)  # full: 0 and 1, the oldest, are dropped
+    calls.clear()
+    for n in (2, 3, 4, 0):
+        cache.get(n)
+
+    assert calls == [0]

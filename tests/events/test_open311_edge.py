@@ -1,0 +1,127 @@
+"""The Open311 edge with the production setting YIWANG_OPEN311_RECHECK_SECONDS (2 s): the
+key and the service looked up once and trusted for that long by the process, so a queued
+POST writes only the key's throttle charge and the queued row; a key revoked or a service
+retired elsewhere is refused at most 2 s later, and a revocation made in this process at
+once.
+
+The world is tests/factories.py ``event_world`` (井盖缺失, 050101, at 泉城广场)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.events.test_open311_queue import accepted_token, manhole_post
+from tests.factories import event_world, open311_key
+from yiwang.core import recheck
+from yiwang.events import services as event_services
+from yiwang.events.models import ApiKey, Category, IntakeRequest
+from yiwang.events.services import open311_intake_register
+
+pytestmark = pytest.mark.django_db
+
+RECHECK = 2
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 5000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def monotonic(monkeypatch):
+    fake = FakeMonotonic()
+    monkeypatch.setattr(recheck, "time", fake)
+    return fake
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def world(settings, monotonic):
+    from yiwang.events.selectors.lookups import ACTIVE_KEYS
+    from yiwang.events.selectors.open311 import SERVICES
+
+    settings.YIWANG_OPEN311_ASYNC = True
+    settings.YIWANG_OPEN311_RECHECK_SECONDS = RECHECK
+    ACTIVE_KEYS.clear()
+    SERVICES.clear()
+    yield event_world()
+    ACTIVE_KEYS.clear()
+    SERVICES.clear()
+
+
+@pytest.fixture
+def key(world):
+    return open311_key()[0]
+
+
+def test_a_queued_post_writes_the_charge_and_the_row_and_reads_nothing_else(
+    client, key, django_assert_num_queries
+):
+    accepted_token(manhole_post(client), "json")  # the key and the service looked up
+
+    # The throttle's transaction (a savepoint inside the test's own transaction): its row
+    # locked and its count written; then the queued row. Nothing read for the key or the
+    # service, nothing for the leaf check.
+    with django_assert_num_queries(5) as captured:
+        accepted_token(manhole_post(client), "json")
+
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert "identity_throttle" in sql[1] and "identity_throttle" in sql[2]
+    assert sql[4].startswith('INSERT INTO "events_intakerequest"')
+    assert IntakeRequest.objects.count() == 2
+
+
+def test_a_key_revoked_in_this_process_is_refused_at_once(
+    client, key, django_capture_on_commit_callbacks
+):
+    accepted_token(manhole_post(client), "json")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.api_key_revoke(actor=None, key=key)
+    response = manhole_post(client)
+
+    assert response.status_code == 403
+    assert "revoked" in response.json()[0]["description"]
+    assert IntakeRequest.objects.count() == 1
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_the_process_looks_again(client, key, monotonic):
+    from django.utils import timezone
+
+    accepted_token(manhole_post(client), "json")
+    # Another process (the admin on another server) revokes it: this one's copy is 0 s old.
+    ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
+
+    monotonic.now += RECHECK - 0.5
+    accepted_token(manhole_post(client), "json")  # trusted for 2 s: the stated bound
+    monotonic.now += 0.5
+    response = manhole_post(client)
+
+    assert response.status_code == 403
+    assert IntakeRequest.objects.count() == 2
+
+
+def test_a_service_retired_meanwhile_is_refused_at_registration(client, key, monotonic):
+    """Accepted at the edge within the 2 s, the request is refused when a worker registers it
+    (the worker reads the categories again): the token answers the refusal, no event."""
+    accepted_token(manhole_post(client), "json")
+    Category.objects.filter(code="050101").update(is_active=False)
+
+    token = accepted_token(manhole_post(client), "json")
+    open311_intake_register()
+    answer = client.get(f"/open311/v2/tokens/{token}.json")
+
+    assert answer.status_code == 400
+    assert "active leaf category" in answer.json()[0]["description"]
+    assert IntakeRequest.objects.get(token=token).event is None
+    monotonic.now += RECHECK
+    assert manhole_post(client).status_code == 404  # and no longer offered at the edge
