@@ -18,7 +18,6 @@ checked) fails it, so a new endpoint cannot be forgotten.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,7 @@ from tests.factories import (
     submitted_case,
     upload,
 )
+from tests.matrix_requests import Body, Request, Target, api_request, body_of, page_request
 from tests.snapshots import snapshot
 from yiwang.api.urls import api
 from yiwang.cases.models import Case, CaseNotice
@@ -212,13 +212,9 @@ def world(module_data) -> Iterator[World]:
 
 # --- what --------------------------------------------------------------------------------------
 
-Target = dict[str, Any]
-Request = Callable[[Client, Target], HttpResponse]
-Body = dict[str, Any] | Callable[[Target], dict[str, Any]]
-
 
 def _body(body: Body | None, t: Target) -> dict[str, Any]:
-    return {"expected_version": t["version"], **((body(t) if callable(body) else body) or {})}
+    return {"expected_version": t["version"], **body_of(body, t)}
 
 
 def api_call(
@@ -226,24 +222,23 @@ def api_call(
 ) -> Request:
     """``path`` as in the OpenAPI document; ``{number}``… are filled from the target."""
 
-    def send(client: Client, t: Target) -> HttpResponse:
-        url = "/api/v1" + path.format(
+    def url(t: Target) -> str:
+        return "/api/v1" + path.format(
             number=t["number"],
             application_id=t["draft"],
             material_id=t["material"],
             notice_id=t["notice"],
             endpoint_id=t["webhook"],
         )
-        if method == "GET":
-            return client.get(url)
-        if method == "DELETE":
-            return client.delete(url)
-        if file:
-            return client.post(url, {**_body(body, t), "file": upload()})
-        return client.generic(method, url, json.dumps(_body(body, t)), "application/json")
 
-    send.covers = covers or f"{method} /api/v1{path}"  # type: ignore[attr-defined]
-    return send
+    return api_request(
+        method,
+        path,
+        url,
+        lambda t: _body(body, t),
+        file=("file", upload) if file else None,
+        covers=covers,
+    )
 
 
 def page(
@@ -257,19 +252,14 @@ def page(
 ) -> Request:
     """The page ``name``; its URL's arguments are ``keys`` (argument → key of the target),
     and the workbench action ``command``."""
-
-    def send(client: Client, t: Target) -> HttpResponse:
-        kwargs = {arg: t[key] for arg, key in keys.items()}
-        url = reverse(name, kwargs={**kwargs, "command": command} if command else kwargs)
-        if method == "GET":
-            return client.get(url)
-        data = _body(body, t)
-        if file:
-            data["file"] = upload()
-        return client.post(url, data)
-
-    send.covers = f"{name} {command}" if command else name  # type: ignore[attr-defined]
-    return send
+    return page_request(
+        method,
+        name,
+        lambda t: _body(body, t),
+        keys,
+        extra={"command": command} if command else None,
+        file=("file", upload) if file else None,
+    )
 
 
 def command_body(name: str) -> dict[str, Any]:

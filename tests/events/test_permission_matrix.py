@@ -48,6 +48,7 @@ from tests.factories import (
     officer,
     registered_event,
 )
+from tests.matrix_requests import Body, Request, Target, api_request, body_of, page_request
 from tests.snapshots import event_snapshot
 from tests.test_permission_matrix import BOOKKEEPING, api_operations, page_operations, refused
 from yiwang.events import services
@@ -247,30 +248,19 @@ def world(module_data) -> Iterator[World]:
 
 # --- what --------------------------------------------------------------------------------------
 
-Target = dict[str, Any]
-Request = Callable[[Client, Target], HttpResponse]
-Body = dict[str, Any] | Callable[[Target], dict[str, Any]]
-
-
-def _body(body: Body | None, t: Target) -> dict[str, Any]:
-    return (body(t) if callable(body) else body) or {}
-
 
 def api_call(
     method: str, path: str, body: Body | None = None, *, event: str = "handling", file: bool = False
 ) -> Request:
     """``path`` as in the OpenAPI document; ``{number}`` is the event ``event``'s."""
-
-    def send(client: Client, t: Target) -> HttpResponse:
-        url = "/api/v1" + path.format(number=t[event], photo_id=t["photo"])
-        if method == "GET":
-            return client.get(url, _body(body, t))
-        if file:
-            return client.post(url, {**_body(body, t), "file": photo()})
-        return client.generic(method, url, json.dumps(_body(body, t)), "application/json")
-
-    send.covers = f"{method} /api/v1{path}"  # type: ignore[attr-defined]
-    return send
+    return api_request(
+        method,
+        path,
+        lambda t: "/api/v1" + path.format(number=t[event], photo_id=t["photo"]),
+        lambda t: body_of(body, t),
+        file=("file", photo) if file else None,
+        query_on_get=True,
+    )
 
 
 def page(
@@ -284,19 +274,15 @@ def page(
 ) -> Request:
     """The page ``name``; its URL's arguments are ``keys`` (argument → key of the target),
     and the event page's ``action``."""
-
-    def send(client: Client, t: Target) -> HttpResponse:
-        kwargs: dict[str, Any] = {arg: t[key] for arg, key in keys.items()}
-        url = reverse(name, kwargs={**kwargs, "action": action} if action else kwargs)
-        data = _body(body, t)
-        if method == "GET":
-            return client.get(url, data)
-        if file:
-            data["photos"] = photo()
-        return client.post(url, data)
-
-    send.covers = f"{name} {action}" if action else name  # type: ignore[attr-defined]
-    return send
+    return page_request(
+        method,
+        name,
+        lambda t: body_of(body, t),
+        keys,
+        extra={"action": action} if action else None,
+        file=("photos", photo) if file else None,
+        query_on_get=True,
+    )
 
 
 Allowed = set[str]
