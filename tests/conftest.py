@@ -320,6 +320,31 @@ def _empty_cache():
     cache.clear()
 
 
+class _Monotonic:
+    """A ``time`` stand-in whose ``monotonic()`` moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 10_000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def lookups_trusted(settings, monkeypatch):
+    """The production setting YIWANG_LOOKUP_RECHECK_SECONDS (2 s; 0 in the other tests) with
+    a monotonic clock the test moves (``lookups_trusted.now += 2``); every per-process
+    lookup (``yiwang.core.recheck``) empty before and after."""
+    from yiwang.core import recheck
+
+    clock = _Monotonic()
+    settings.YIWANG_LOOKUP_RECHECK_SECONDS = 2
+    monkeypatch.setattr(recheck, "time", clock)
+    recheck.recheck_forget_all()
+    yield clock
+    recheck.recheck_forget_all()
+
+
 @pytest.fixture(autouse=True)
 def _english_messages():
     """Service-level messages in English, so tests can assert on them.

@@ -288,12 +288,12 @@ YIWANG_OPEN311_ADDRESS_RATE = env_int("YIWANG_OPEN311_ADDRESS_RATE", 60)
 # GET tokens/{token} gives the service_request_id. False (default): registered and dispatched
 # within the POST, answered with the service_request_id (type "realtime").
 YIWANG_OPEN311_ASYNC = env_bool("YIWANG_OPEN311_ASYNC", False)
-# How long a process trusts the Open311 key and category it has looked up (yiwang.core.recheck):
-# a key revoked or a category retired in another process is refused by this one at most this
-# many seconds later (the process that changes it forgets at once). 0 looks up every request,
-# as the tests do.
-YIWANG_OPEN311_RECHECK_SECONDS = env_int(
-    "YIWANG_OPEN311_RECHECK_SECONDS", 0 if YIWANG_ENV == "test" else 2
+# How long a process trusts the API token, Open311 key and Open311 service (category) it has
+# looked up (yiwang.core.recheck): one revoked or retired in another process, or whose owner
+# was disabled, is refused by this one at most this many seconds later (the process that
+# revokes a token or a key forgets it at once). 0 looks up on every request, as the tests do.
+YIWANG_LOOKUP_RECHECK_SECONDS = env_int(
+    "YIWANG_LOOKUP_RECHECK_SECONDS", 0 if YIWANG_ENV == "test" else 2
 )
 
 # How the working-day calendar counts a year whose holiday schedule is not

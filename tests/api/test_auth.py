@@ -216,3 +216,54 @@ def test_tokens_are_created_in_the_admin_and_shown_once(world):
     assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 200
     page = client.get(f"/admin/integrations/apitoken/{token.pk}/change/")
     assert secret not in page.content.decode()
+
+
+# --- with the production setting: tokens looked up once and trusted for 2 s per process ---
+
+
+def test_a_token_revoked_in_this_process_is_refused_at_once(
+    world, lookups_trusted, django_capture_on_commit_callbacks
+):
+    secret = token_for(world.applicant, Scope.CASES_READ)
+    assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_token_revoke(token=ApiToken.objects.get(owner=world.applicant), actor=None)
+
+    assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 401
+
+
+def test_a_token_revoked_elsewhere_is_refused_within_two_seconds(world, lookups_trusted):
+    secret = token_for(world.applicant, Scope.CASES_READ)
+    assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 200
+    # Another process revokes it; this one read it 0 s ago.
+    ApiToken.objects.filter(owner=world.applicant).update(revoked_at=NOW)
+
+    lookups_trusted.now += 1.5
+    assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 200
+    lookups_trusted.now += 0.5
+    assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 401
+
+
+def test_an_owner_disabled_loses_the_api_within_two_seconds(world, lookups_trusted):
+    secret = token_for(world.applicant, Scope.CASES_READ)
+    assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 200
+    type(world.applicant).objects.filter(pk=world.applicant.pk).update(is_active=False)
+
+    lookups_trusted.now += 2
+    assert Client().get("/api/v1/cases", headers=bearer(secret)).status_code == 401
+
+
+def test_each_request_gets_its_own_token_and_user(world, lookups_trusted):
+    """What one request sets on its user (Django caches permissions on it) is not seen by
+    the next, though both come from the same lookup."""
+    from yiwang.integrations.services import api_token_authenticate
+
+    secret = token_for(world.applicant, Scope.CASES_READ)
+    first = api_token_authenticate(secret=secret)
+    first.owner.first_name = "changed in one request"
+    second = api_token_authenticate(secret=secret)
+
+    assert second.pk == first.pk and second is not first
+    assert second.owner is not first.owner
+    assert second.owner.first_name == world.applicant.first_name

@@ -1,4 +1,4 @@
-"""The Open311 edge with the production setting YIWANG_OPEN311_RECHECK_SECONDS (2 s): the
+"""The Open311 edge with the production setting YIWANG_LOOKUP_RECHECK_SECONDS (2 s): the
 key and the service looked up once and trusted for that long by the process, so a queued
 POST writes only the key's throttle charge and the queued row; a key revoked or a service
 retired elsewhere is refused at most 2 s later, and a revocation made in this process at
@@ -12,29 +12,13 @@ import pytest
 
 from tests.events.test_open311_queue import accepted_token, manhole_post
 from tests.factories import event_world, open311_key
-from yiwang.core import recheck
 from yiwang.events import services as event_services
 from yiwang.events.models import ApiKey, Category, IntakeRequest
 from yiwang.events.services import open311_intake_register
 
 pytestmark = pytest.mark.django_db
 
-RECHECK = 2
-
-
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def monotonic(monkeypatch):
-    fake = FakeMonotonic()
-    monkeypatch.setattr(recheck, "time", fake)
-    return fake
+RECHECK = 2  # seconds: lookups_trusted's setting
 
 
 @pytest.fixture
@@ -45,17 +29,9 @@ def client():
 
 
 @pytest.fixture
-def world(settings, monotonic):
-    from yiwang.events.selectors.lookups import ACTIVE_KEYS
-    from yiwang.events.selectors.open311 import SERVICES
-
+def world(settings, lookups_trusted):
     settings.YIWANG_OPEN311_ASYNC = True
-    settings.YIWANG_OPEN311_RECHECK_SECONDS = RECHECK
-    ACTIVE_KEYS.clear()
-    SERVICES.clear()
-    yield event_world()
-    ACTIVE_KEYS.clear()
-    SERVICES.clear()
+    return event_world()
 
 
 @pytest.fixture
@@ -94,23 +70,25 @@ def test_a_key_revoked_in_this_process_is_refused_at_once(
     assert IntakeRequest.objects.count() == 1
 
 
-def test_a_key_revoked_elsewhere_is_refused_once_the_process_looks_again(client, key, monotonic):
+def test_a_key_revoked_elsewhere_is_refused_once_the_process_looks_again(
+    client, key, lookups_trusted
+):
     from django.utils import timezone
 
     accepted_token(manhole_post(client), "json")
     # Another process (the admin on another server) revokes it: this one's copy is 0 s old.
     ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
 
-    monotonic.now += RECHECK - 0.5
+    lookups_trusted.now += RECHECK - 0.5
     accepted_token(manhole_post(client), "json")  # trusted for 2 s: the stated bound
-    monotonic.now += 0.5
+    lookups_trusted.now += 0.5
     response = manhole_post(client)
 
     assert response.status_code == 403
     assert IntakeRequest.objects.count() == 2
 
 
-def test_a_service_retired_meanwhile_is_refused_at_registration(client, key, monotonic):
+def test_a_service_retired_meanwhile_is_refused_at_registration(client, key, lookups_trusted):
     """Accepted at the edge within the 2 s, the request is refused when a worker registers it
     (the worker reads the categories again): the token answers the refusal, no event."""
     accepted_token(manhole_post(client), "json")
@@ -123,5 +101,5 @@ def test_a_service_retired_meanwhile_is_refused_at_registration(client, key, mon
     assert answer.status_code == 400
     assert "active leaf category" in answer.json()[0]["description"]
     assert IntakeRequest.objects.get(token=token).event is None
-    monotonic.now += RECHECK
+    lookups_trusted.now += RECHECK
     assert manhole_post(client).status_code == 404  # and no longer offered at the edge

@@ -24,12 +24,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+_every: list[Rechecked[Any, Any]] = []
+
+
+def recheck_forget_all() -> None:
+    """Every :class:`Rechecked` of the process forgets what it holds (tests that turn the
+    setting on start and end with this)."""
+    for cache in _every:
+        cache.clear()
 
 
 class Rechecked(Generic[K, V]):
@@ -43,6 +53,7 @@ class Rechecked(Generic[K, V]):
         self.max_entries = max_entries
         self._entries: dict[K, tuple[float, V]] = {}
         self._lock = threading.Lock()
+        _every.append(self)
 
     def seconds(self) -> float:
         """How long an entry is trusted, read from the settings at each call."""

@@ -261,15 +261,15 @@ def _active_key(digest: str) -> ApiKey | None:
     )
 
 
-#: Keys looked up by their hash, trusted for ``YIWANG_OPEN311_RECHECK_SECONDS`` (every
+#: Keys looked up by their hash, trusted for ``YIWANG_LOOKUP_RECHECK_SECONDS`` (every
 #: Open311 request with an api_key asks). Issuing and revoking a key clear it.
-ACTIVE_KEYS: Rechecked[str, ApiKey] = Rechecked("YIWANG_OPEN311_RECHECK_SECONDS", _active_key)
+ACTIVE_KEYS: Rechecked[str, ApiKey] = Rechecked("YIWANG_LOOKUP_RECHECK_SECONDS", _active_key)
 
 
 def api_key_for(raw: str) -> ApiKey | None:
     """The active (not revoked) key whose hash matches ``raw``, or None, with its owner.
 
-    As this process found it at most ``YIWANG_OPEN311_RECHECK_SECONDS`` ago (0 in tests:
+    As this process found it at most ``YIWANG_LOOKUP_RECHECK_SECONDS`` ago (0 in tests:
     every call queries), so a key revoked in another process, or its owner disabled, is
     refused here at most that long after. Read-only: the row is shared by the process's
     requests."""

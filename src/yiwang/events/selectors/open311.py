@@ -40,15 +40,15 @@ def _leaf(code: str) -> Category | None:
     return categories_leaves().filter(code=code).first()
 
 
-#: The services looked up by code, trusted for ``YIWANG_OPEN311_RECHECK_SECONDS`` (every
+#: The services looked up by code, trusted for ``YIWANG_LOOKUP_RECHECK_SECONDS`` (every
 #: POST asks). A category retired meanwhile is refused by the intake worker, which reads
 #: the categories again when it registers.
-SERVICES: Rechecked[str, Category] = Rechecked("YIWANG_OPEN311_RECHECK_SECONDS", _leaf)
+SERVICES: Rechecked[str, Category] = Rechecked("YIWANG_LOOKUP_RECHECK_SECONDS", _leaf)
 
 
 def open311_service(code: str) -> Category | None:
     """The active leaf category of ``code`` (its parent joined), or None: as this process
-    found it at most ``YIWANG_OPEN311_RECHECK_SECONDS`` ago (0 in tests). Read-only."""
+    found it at most ``YIWANG_LOOKUP_RECHECK_SECONDS`` ago (0 in tests). Read-only."""
     return SERVICES.get(code)
 
 

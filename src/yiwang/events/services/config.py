@@ -193,7 +193,7 @@ def api_key_issue(
 
 def api_key_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
     """Revoke the key: it stops working at once in this process, and in the others once
-    their copy is older than ``YIWANG_OPEN311_RECHECK_SECONDS`` (2 s in production)."""
+    their copy is older than ``YIWANG_LOOKUP_RECHECK_SECONDS`` (2 s in production)."""
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().get(pk=key.pk)
         if key.revoked_at is None:
