@@ -46,7 +46,7 @@ class Rechecked(Generic[K, V]):
     """``load(key)`` remembered per key for ``settings.<setting>`` seconds (see the module)."""
 
     def __init__(
-        self, setting: str, load: Callable[[K], V | None], *, max_entries: int = 10_000
+        self, setting: str, load: Callable[[K], V | None], *, max_entries: int = 2_000
     ) -> None:
         self.setting = setting
         self.load = load
