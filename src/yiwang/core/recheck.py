@@ -1,9 +1,10 @@
 """Rows a process reads on every request of a hot path, trusted for a few seconds.
 
-An Open311 POST at the edge reads the same rows every time: the integrator's
-key and the category it files under. Reading them costs more than the rest of
-the request (about 3.5 of its 7.7 ms of CPU, measured in docs/open311.md), and
-they change a few times a year. :class:`Rechecked` keeps what one lookup found,
+Some rows are read by every request of a kind: an API request's bearer token and
+its owner; an Open311 POST's key and the category it files under. Reading them
+cost more than the rest of a queued Open311 POST (about 3.5 of its 7.7 ms of
+CPU, docs/open311.md) and about 1.2 ms of every API request, and they change a
+few times a year. :class:`Rechecked` keeps what one lookup found,
 per process, and looks again once the entry is older than a setting's seconds;
 0 looks on every call (the tests' setting, so a test sees every change at once).
 

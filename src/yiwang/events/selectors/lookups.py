@@ -262,7 +262,7 @@ def _active_key(digest: str) -> ApiKey | None:
 
 
 #: Keys looked up by their hash, trusted for ``YIWANG_LOOKUP_RECHECK_SECONDS`` (every
-#: Open311 request with an api_key asks). Issuing and revoking a key clear it.
+#: Open311 request with an api_key asks). Revoking a key clears it.
 ACTIVE_KEYS: Rechecked[str, ApiKey] = Rechecked("YIWANG_LOOKUP_RECHECK_SECONDS", _active_key)
 
 
