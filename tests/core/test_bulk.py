@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from yiwang.core.bulk import ids_reserve, rows_update
+from tests.clock import NOW
+from tests.factories import open311_key
+from yiwang.core.bulk import ids_reserve, rows_update, rows_write
+from yiwang.events.models import IntakeRequest
 from yiwang.identity.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +45,43 @@ def test_each_row_gets_its_own_values_in_one_statement():
         Region.objects.filter(level="district").order_by("code").values_list("name_zh", "parent")
     ) == [("历下", None), ("市中", city.pk), ("槐荫", None)]
     assert Region.objects.get(code="370100").name_zh == "济南市"
+
+
+def test_json_instants_small_integers_and_nulls_are_written_as_given():
+    # given two queued requests
+    key, _raw = open311_key()
+    first, second = (
+        IntakeRequest.objects.create(token=token, key=key, received_at=NOW, payload={})
+        for token in ("t1", "t2")
+    )
+
+    # when one is marked failed with a JSON payload and the other cleared
+    later = NOW + timedelta(minutes=1)
+    rows_write(
+        IntakeRequest,
+        ["payload", "attempts", "error_status", "done_at", "state"],
+        [
+            ({"service_code": "010101", "text": 'a "q" \\ b'}, 3, 500, later, "failed", first.pk),
+            ({}, 0, None, None, "queued", second.pk),
+        ],
+    )
+
+    # then each row reads back as written
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.payload, first.attempts, first.error_status, first.done_at, first.state) == (
+        {"service_code": "010101", "text": 'a "q" \\ b'},
+        3,
+        500,
+        later,
+        "failed",
+    )
+    assert (second.payload, second.attempts, second.error_status, second.done_at) == (
+        {},
+        0,
+        None,
+        None,
+    )
 
 
 def test_no_rows_no_statement():

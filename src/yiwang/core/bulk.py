@@ -37,27 +37,54 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int] | None:
 
 
 def rows_update(model: type[models.Model], objs: Sequence[models.Model], fields: list[str]) -> None:
-    """Write ``fields`` of each of ``objs`` (saved rows of ``model``) as the objects hold
-    them, as ``bulk_update`` would: one prepared ``UPDATE … WHERE id = %s`` executed for
-    every row (pipelined by psycopg 3; one statement in Django's count). No signal, no
-    ``auto_now``; call inside the caller's transaction."""
-    if not objs:
+    """Write ``fields`` of each of ``objs`` (saved rows of ``model``, each once) as the
+    objects hold them, as ``bulk_update`` would, in one statement
+    (:func:`rows_write`). No signal, no ``auto_now``; call inside the caller's
+    transaction."""
+    meta = model._meta
+    attnames = [meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    rows_write(model, fields, [(*(getattr(obj, a) for a in attnames), obj.pk) for obj in objs])
+
+
+def rows_write(model: type[models.Model], fields: list[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Set ``fields`` of rows of ``model``: each of ``rows`` is the fields' new values, in
+    the order of ``fields``, then the row's id (each id once). One statement: on
+    PostgreSQL ``UPDATE … FROM UNNEST(%s::type[], …)``, one array per column, as
+    Django's ``bulk_create`` inserts (one plan for the batch); elsewhere one prepared
+    ``UPDATE … WHERE id = %s`` executed for every row. No signal, no ``auto_now``; call
+    inside the caller's transaction."""
+    if not rows:
         return
     connection = connections[router.db_for_write(model)]
     meta = model._meta
+    pk = meta.pk
+    assert pk is not None
     columns = [cast(models.Field[Any, Any], meta.get_field(name)) for name in fields]
-    names = [field.column for field in columns]
-    assert meta.pk is not None and meta.pk.column and all(names)
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(name)} = %s" for name in names if name)
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} "  # noqa: S608 - names from the model
-        f"WHERE {quote(meta.pk.column)} = %s"
-    )
-    rows = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
-        + [obj.pk]
-        for obj in objs
+    prepared = [
+        [
+            *(f.get_db_prep_save(v, connection) for f, v in zip(columns, row[:-1], strict=True)),
+            row[-1],
+        ]
+        for row in rows
     ]
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(str(pk.column))
+    names = [quote(str(f.column)) for f in columns]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            types = [str(f.db_type(connection)).split("(")[0] for f in [*columns, pk]]
+            arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
+            cursor.execute(
+                f"UPDATE {table} SET "  # noqa: S608 - names from the model
+                + ", ".join(f"{n} = v.{n}" for n in names)
+                + f" FROM UNNEST({arrays}) AS v({', '.join([*names, key])})"
+                + f" WHERE {table}.{key} = v.{key}",
+                [list(column) for column in zip(*prepared, strict=True)],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET "  # noqa: S608 - names from the model
+                + ", ".join(f"{n} = %s" for n in names)
+                + f" WHERE {key} = %s",
+                prepared,
+            )
