@@ -1,9 +1,10 @@
 """Writing the rows of a batch: ids taken before the insert, and updates without CASE.
 
 Django's ``bulk_update`` writes one UPDATE whose every column is a ``CASE WHEN id = …
-THEN …`` over the whole batch: building it cost the worker 0.26 ms of CPU per row and
-field (a ``When`` resolved for each; 100 Open311 queue rows of 6 fields: 158 ms, against
-6 ms for :func:`rows_update`), and PostgreSQL evaluates it for each row. A batch
+THEN …`` over the whole batch: building it cost the worker 0.2–0.26 ms of CPU per row
+and field (a ``When`` resolved for each; 100 Open311 queue rows of 6 fields: 120–160 ms,
+against 2 ms for :func:`rows_update` on PostgreSQL), and PostgreSQL evaluates it for
+each row. A batch
 intake that only needs each row's new values uses :func:`rows_update` instead; one that
 must know its rows' ids to fill a column of the same rows (an event's number) takes them
 first with :func:`ids_reserve`, so the rows are written once.

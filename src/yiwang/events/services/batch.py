@@ -10,8 +10,9 @@ check, the districts, the directory's rules with their supporting units and the
 departments' handlers read once; the engine run in memory for each event
 (``processes.services.workflow_plan``); then one INSERT per table for the batch
 (workflow instances and their events, events, photos' links, history entries,
-assignments, audit entries, notifications, deliveries and their tasks) and one
-UPDATE giving the events their numbers. docs/events.md, "Batch intake".
+assignments, audit entries, notifications, deliveries and their tasks), the events
+numbered before their insert on PostgreSQL (ids taken from the sequence) and by one
+UPDATE after it on SQLite. docs/events.md, "Batch intake".
 
 An intake that fails a check is not written and comes back as its
 ``EventError`` in its place: the others of the batch are still registered.
