@@ -14,6 +14,11 @@ per event, more than the rest of the insert.
 connects it to ``connection_created``, ``CoreConfig.ready``). Nothing else changes:
 the format, the types sent and what PostgreSQL receives are psycopg's own
 (``tests/core/test_pgarrays.py`` compares the two dumpers' output).
+
+It subclasses a psycopg class and uses a private helper of it
+(``_get_needs_quotes_regexp``), as psycopg 3.3 has them (pinned in constraints.txt): an
+upgrade that changes them fails that test, or the import. On Python 3.12 and later
+``re`` expands templates in C, and this class could go.
 """
 
 from __future__ import annotations
