@@ -17,8 +17,8 @@ the format, the types sent and what PostgreSQL receives are psycopg's own
 
 It subclasses a psycopg class and uses a private helper of it
 (``_get_needs_quotes_regexp``), as psycopg 3.3 has them (pinned in constraints.txt): an
-upgrade that changes them fails that test, or the import. On Python 3.12 and later
-``re`` expands templates in C, and this class could go.
+upgrade that changes them fails that test, or the import. Python 3.12 expands such
+templates two to three times faster: measure again before dropping this class there.
 """
 
 from __future__ import annotations
