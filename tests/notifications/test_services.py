@@ -70,6 +70,45 @@ def test_notify_many_writes_what_notify_would_for_each(citizen_user, django_asse
     assert mail.outbox == []
 
 
+def test_notify_batch_renders_a_shared_context_once_per_language(citizen_user, monkeypatch):
+    # given three officers told of one event (one context object), one reading English,
+    # and one told of another event
+    reader = UserFactory(email="", phone="")
+    reader.language = "en"
+    other = UserFactory(email="", phone="")
+    first = {"number": "E1", "category": "井盖缺失"}
+    second = {"number": "E2", "category": "路灯不亮"}
+    rendered = []
+    render = texts.render
+
+    def counted(kind, values, language):
+        rendered.append((values["number"], language))
+        return render(kind, values, language)
+
+    monkeypatch.setattr(texts, "render", counted)
+
+    # when they are notified in one batch
+    rows = services.notify_batch(
+        [
+            (citizen_user, "event_assigned", first),
+            (reader, "event_assigned", first),
+            (other, "event_assigned", first),
+            (other, "event_assigned", second),
+        ]
+    )
+
+    # then each event's texts are rendered once per language, and each row has its own
+    assert rendered == [("E1", "zh-hans"), ("E1", "en"), ("E2", "zh-hans")]
+    assert [(n.user, n.language, n.title, n.context["number"]) for n in rows] == [
+        (citizen_user, "zh-hans", "新工单待签收", "E1"),
+        (reader, "en", "New event to handle", "E1"),
+        (other, "zh-hans", "新工单待签收", "E1"),
+        (other, "zh-hans", "新工单待签收", "E2"),
+    ]
+    assert "E2（路灯不亮）" in rows[3].body and "E1（井盖缺失）" in rows[2].body
+    assert rows[0].context is not rows[2].context
+
+
 def test_a_person_without_email_or_phone_gets_the_in_app_notification_only():
     user = UserFactory(email="", phone="")
 

@@ -111,12 +111,18 @@ def _enqueue(delivery_id: int, *, run_after: datetime | None = None) -> None:
 
 
 def _rendered(
-    kind: str, values: dict[str, Any], language: str, *, user: User | None, case: Case | None = None
+    kind: str,
+    values: dict[str, Any],
+    language: str,
+    *,
+    user: User | None,
+    case: Case | None = None,
+    rendered: texts.Texts | None = None,
 ) -> Notification:
     """The notification of ``kind`` to ``user`` (None: a phone number without an account),
-    its title and text rendered in ``language``, linked to ``values["url"]`` or the case;
-    not saved yet."""
-    title, body = texts.render(kind, values, language)
+    its title and text rendered in ``language`` (``rendered``: already, for these
+    ``values``), linked to ``values["url"]`` or the case; not saved yet."""
+    title, body = rendered if rendered is not None else texts.render(kind, values, language)
     return Notification(
         user=user,
         case=case,
@@ -180,11 +186,18 @@ def notify_batch(
     all of them written with one insert per table — notifications, deliveries, their
     ``deliver_notification`` tasks — whatever their number: what a batch intake that
     tells each event's departments calls once. Call it inside the transaction of the
-    change."""
-    rows = [
-        _rendered(kind, json_safe(dict(context or {})), user_language(user), user=user)
-        for user, kind, context in messages
-    ]
+    change. Messages that share their context object (the officers of one event's
+    departments) share its JSON form and are rendered once per language."""
+    shared: dict[tuple[str, int, str], tuple[dict[str, Any], texts.Texts]] = {}
+    rows = []
+    for user, kind, context in messages:
+        language = user_language(user)
+        key = (kind, id(context), language)  # the messages keep each context alive
+        if key not in shared:
+            values = json_safe(dict(context or {}))
+            shared[key] = (values, texts.render(kind, values, language))
+        values, rendered = shared[key]
+        rows.append(_rendered(kind, dict(values), language, user=user, rendered=rendered))
     if not rows:
         return rows
     from yiwang.notifications.tasks import deliver_notification

@@ -15,6 +15,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from yiwang.core.audit.hashing import CHAIN_FORMAT, GENESIS, chain_hash_v2, content_hash
+from yiwang.core.bulk import rows_write
 from yiwang.core.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from yiwang.core.serialize import json_safe
 
@@ -214,19 +215,15 @@ def write_seals(seals: list[tuple[int, str, int]], *, sealed_at: datetime) -> No
     """UPDATE each entry's ``seq`` and ``hash`` from ``(seq, hash, id)`` rows, ``sealed_at``
     and ``chain_format`` (the current one: the hashes must be of that format).
 
-    One prepared statement executed for every row (pipelined by psycopg 3):
+    One statement (``core.bulk.rows_write``: on PostgreSQL one UPDATE from arrays, the
+    batch planned once; elsewhere one prepared UPDATE executed for every row):
     ``bulk_update``'s CASE expressions grow with the square of the batch.
     """
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    sql = (
-        f"UPDATE {quote(AuditEntry._meta.db_table)} "  # noqa: S608 - names from the model
-        f"SET {quote('seq')} = %s, {quote('hash')} = %s, {quote('sealed_at')} = %s, "
-        f"{quote('chain_format')} = %s WHERE {quote('id')} = %s"
+    rows_write(
+        AuditEntry,
+        ["seq", "hash", "sealed_at", "chain_format"],
+        [(seq, hash_, sealed_at, CHAIN_FORMAT, pk) for seq, hash_, pk in seals],
     )
-    when = connection.ops.adapt_datetimefield_value(sealed_at)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(seq, hash_, when, CHAIN_FORMAT, pk) for seq, hash_, pk in seals])
 
 
 def locked_chain_head(*, skip_locked: bool) -> AuditChainHead | None:

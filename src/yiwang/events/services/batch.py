@@ -10,8 +10,9 @@ check, the districts, the directory's rules with their supporting units and the
 departments' handlers read once; the engine run in memory for each event
 (``processes.services.workflow_plan``); then one INSERT per table for the batch
 (workflow instances and their events, events, photos' links, history entries,
-assignments, audit entries, notifications, deliveries and their tasks) and one
-UPDATE giving the events their numbers. docs/events.md, "Batch intake".
+assignments, audit entries, notifications, deliveries and their tasks), the events
+numbered before their insert on PostgreSQL (ids taken from the sequence) and by one
+UPDATE after it on SQLite. docs/events.md, "Batch intake".
 
 An intake that fails a check is not written and comes back as its
 ``EventError`` in its place: the others of the batch are still registered.
@@ -27,6 +28,7 @@ from typing import Any
 from django.db import transaction
 
 from yiwang.core.audit import AuditDraft, audit_record_many
+from yiwang.core.bulk import ids_reserve, rows_update
 from yiwang.core.calendar import calendar_pinned
 from yiwang.core.workingdays import WorkingCalendar
 from yiwang.events.errors import EventConflict, EventError
@@ -229,21 +231,29 @@ def _plan_one(
 
 
 def _write(planned: list[_Planned], calendar: WorkingCalendar) -> None:
-    """Write the planned events: one INSERT per table, one UPDATE for the numbers."""
+    """Write the planned events: one INSERT per table. An event's number is its id's:
+    on PostgreSQL the ids are taken before the insert (``ids_reserve``), elsewhere the
+    numbers are written after it (``rows_update``)."""
     if not planned:
         return
     workflow_insert_many([p.workflow for p in planned], calendar)
     events = []
-    for item in planned:
+    ids = ids_reserve(Event, len(planned))  # PostgreSQL: numbered before the insert
+    for n, item in enumerate(planned):
         instance = item.workflow.instance
         assert instance is not None
         item.event.workflow = instance
-        item.event.number = f"tmp-{instance.pk}"
+        if ids is not None:
+            item.event.pk = ids[n]
+            item.event.number = event_number(item.event)
+        else:
+            item.event.number = f"tmp-{instance.pk}"
         events.append(item.event)
     Event.objects.bulk_create(events)
-    for event in events:
-        event.number = event_number(event)
-    Event.objects.bulk_update(events, ["number"])
+    if ids is None:  # SQLite: the ids are known once inserted
+        for event in events:
+            event.number = event_number(event)
+        rows_update(Event, events, ["number"])
     photos = [photo for item in planned for photo in item.photos]
     if photos:  # their event has its id now: bulk_create takes it
         EventPhoto.objects.bulk_create(photos)

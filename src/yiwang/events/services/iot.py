@@ -21,6 +21,7 @@ from django.db.utils import InterfaceError
 from django.utils import timezone
 
 from yiwang.core.audit import audit_record
+from yiwang.core.bulk import rows_update
 from yiwang.core.errors import DomainError
 from yiwang.events.errors import EventConflict, EventInvalid, EventNotAllowed
 from yiwang.events.iot import Alarm, MalformedAlarm, parse_alarm
@@ -281,9 +282,7 @@ def _write(
     """The repeats' counts and history entries, the dead letters and the receipts: one
     statement each."""
     if changed:
-        Event.objects.bulk_update(
-            list(changed.values()), ["alarm_count", "last_alarm_at", "updated_at"]
-        )
+        rows_update(Event, list(changed.values()), ["alarm_count", "last_alarm_at", "updated_at"])
     if entries:
         EventEntry.objects.bulk_create(entries)
     dead = [t for t in taken if not t.duplicate and t.event is None]

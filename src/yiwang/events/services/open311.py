@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from yiwang.core.bulk import rows_update
 from yiwang.events.errors import EventError, EventInvalid, EventNotAllowed
 from yiwang.events.models import ApiKey, Category, Channel, Event, IntakeRequest, Urgency
 from yiwang.events.open311.documents import LIST_DATATYPES, service_attributes
@@ -452,8 +453,8 @@ def open311_intake_register(*, limit: int = 100, at: datetime | None = None) -> 
         for row in rows:
             if row.state != IntakeRequest.State.QUEUED:
                 row.done_at = done
-        IntakeRequest.objects.bulk_update(
-            rows, ["state", "attempts", "event", "error", "error_status", "done_at"]
+        rows_update(
+            IntakeRequest, rows, ["state", "attempts", "event", "error", "error_status", "done_at"]
         )
     return len(rows)
 
