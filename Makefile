@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt co
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONPATH := src
 
-.PHONY: setup fonts run serve test test-sqlite test-postgres test-moved-clock lint format bench bench-replica loadtest messages openapi prod-local clean
+.PHONY: setup fonts run serve test test-sqlite test-sqlite-unit test-sqlite-live test-postgres test-postgres-unit test-postgres-browser test-postgres-live test-moved-clock lint format bench bench-replica loadtest messages openapi prod-local clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install -q --no-compile -r requirements-dev.txt -c constraints.txt
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -53,7 +53,14 @@ run: setup fonts
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: set up, lint, check migrations, run the suite on SQLite, then on PostgreSQL
-test: setup lint test-sqlite test-postgres
+# The two parallel unit passes take both cores; what follows them leaves one idle (the browser
+# pass drives one Chromium, lint and the live-server passes are short), so it runs together,
+# each pass with its own test database and its output printed whole when it ends. A failing
+# pass fails `make test` all the same. One at a time: make lint test-sqlite test-postgres.
+test: setup
+	@$(MAKE) --no-print-directory test-sqlite-unit test-postgres-unit
+	@$(MAKE) --no-print-directory -j4 --output-sync=target \
+		lint test-sqlite-live test-postgres-browser test-postgres-live
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -82,7 +89,9 @@ MOVED_CLOCK ?= 2027-06-15 10:00:00
 FAKETIME := faketime -m '$(MOVED_CLOCK)'
 MOVED_UNIT := -m "not browser and not live_server and not mqtt"
 
-test-sqlite: setup
+test-sqlite: test-sqlite-unit test-sqlite-live
+
+test-sqlite-unit: setup
 	@if command -v faketime >/dev/null 2>&1; then \
 		echo "The SQLite pass runs with the process clock moved to $(MOVED_CLOCK) (faketime)"; \
 		YIWANG_ENV=test DATABASE_URL= $(FAKETIME) $(PYTEST) -n 2 --dist loadscope $(MOVED_UNIT); \
@@ -92,6 +101,8 @@ test-sqlite: setup
 		echo "Note: faketime is not installed, so the SQLite pass runs on today's clock (apt-get install faketime)."; \
 		YIWANG_ENV=test DATABASE_URL= $(PYTEST) -n 2 --dist loadscope $(MOVED_UNIT); \
 	fi
+
+test-sqlite-live: setup
 	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
 		echo "The browser tests run in the PostgreSQL pass (PostgreSQL answers at $(PG_TEST_URL))."; \
 	else \
@@ -104,16 +115,29 @@ test-sqlite: setup
 test-moved-clock: setup
 	YIWANG_ENV=test DATABASE_URL= $(FAKETIME) $(PYTEST) -n 2 --dist loadscope $(MOVED_UNIT)
 
-test-postgres: setup
-	@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
-		YIWANG_ENV=test YIWANG_TESTS_DATABASE_ONLY=true DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 --dist loadscope $(UNIT) && \
-		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m browser && \
-		YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m live_server; \
+test-postgres: test-postgres-unit test-postgres-browser test-postgres-live
+
+# PG_PASS(name, command): the command when PostgreSQL answers at PG_TEST_URL; otherwise an
+# error on CI, a note elsewhere.
+define PG_PASS
+@if $(BIN)/python bench/pg_available.py "$(PG_TEST_URL)"; then \
+		$(2); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is required on CI but not reachable" >&2; exit 1; \
 	else \
-		echo "Skipping the PostgreSQL run: no PostgreSQL at $(PG_TEST_URL) (set PG_TEST_URL to use another)."; \
+		echo "Skipping the PostgreSQL $(1): no PostgreSQL at $(PG_TEST_URL) (set PG_TEST_URL to use another)."; \
 	fi
+endef
+
+test-postgres-unit: setup
+	$(call PG_PASS,unit pass,YIWANG_ENV=test YIWANG_TESTS_DATABASE_ONLY=true DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -n 2 --dist loadscope $(UNIT))
+
+test-postgres-browser: setup
+	$(call PG_PASS,browser pass,YIWANG_ENV=test DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m browser)
+
+# Its own test database, so it may run beside the browser pass.
+test-postgres-live: setup
+	$(call PG_PASS,live-server pass,YIWANG_ENV=test YIWANG_TEST_DATABASE_NAME=test_live_server DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m live_server)
 
 format: setup
 	$(BIN)/ruff format src tests bench
