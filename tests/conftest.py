@@ -331,17 +331,25 @@ class _Monotonic:
 
 
 @pytest.fixture
-def lookups_trusted(settings, monkeypatch):
-    """The production setting YIWANG_LOOKUP_RECHECK_SECONDS (2 s; 0 in the other tests) with
-    a monotonic clock the test moves (``lookups_trusted.now += 2``); every per-process
-    lookup (``yiwang.core.recheck``) empty before and after."""
+def recheck_clock(monkeypatch):
+    """``yiwang.core.recheck``'s monotonic clock, moved only by the test (``.now += 2``)."""
     from yiwang.core import recheck
 
     clock = _Monotonic()
-    settings.YIWANG_LOOKUP_RECHECK_SECONDS = 2
     monkeypatch.setattr(recheck, "time", clock)
+    return clock
+
+
+@pytest.fixture
+def lookups_trusted(settings, recheck_clock):
+    """The production setting YIWANG_LOOKUP_RECHECK_SECONDS (2 s; 0 in the other tests) with
+    :func:`recheck_clock` (``lookups_trusted.now += 2``); every per-process lookup
+    (``yiwang.core.recheck``) empty before and after."""
+    from yiwang.core import recheck
+
+    settings.YIWANG_LOOKUP_RECHECK_SECONDS = 2
     recheck.recheck_forget_all()
-    yield clock
+    yield recheck_clock
     recheck.recheck_forget_all()
 
 

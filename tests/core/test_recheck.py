@@ -2,25 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from yiwang.core import recheck
 from yiwang.core.recheck import Rechecked
-
-
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def monotonic(monkeypatch):
-    fake = FakeMonotonic()
-    monkeypatch.setattr(recheck, "time", fake)
-    return fake
 
 
 def counting(values):
@@ -33,7 +15,7 @@ def counting(values):
     return load, calls
 
 
-def test_an_entry_is_trusted_for_the_settings_seconds_then_looked_up_again(settings, monotonic):
+def test_an_entry_is_trusted_for_the_settings_seconds_then_looked_up_again(settings, recheck_clock):
     settings.YIWANG_TEST_RECHECK = 2
     values = {"a": "first"}
     load, calls = counting(values)
@@ -41,14 +23,14 @@ def test_an_entry_is_trusted_for_the_settings_seconds_then_looked_up_again(setti
 
     assert cache.get("a") == "first"
     values["a"] = "changed elsewhere"
-    monotonic.now += 1.9
+    recheck_clock.now += 1.9
     assert cache.get("a") == "first"  # within 2 s: not looked up again
-    monotonic.now += 0.1
+    recheck_clock.now += 0.1
     assert cache.get("a") == "changed elsewhere"
     assert calls == ["a", "a"]
 
 
-def test_zero_seconds_looks_up_on_every_call(settings, monotonic):
+def test_zero_seconds_looks_up_on_every_call(settings, recheck_clock):
     settings.YIWANG_TEST_RECHECK = 0
     load, calls = counting({"a": 1})
     cache = Rechecked("YIWANG_TEST_RECHECK", load)
@@ -59,7 +41,7 @@ def test_zero_seconds_looks_up_on_every_call(settings, monotonic):
     assert calls == ["a", "a"]
 
 
-def test_nothing_found_is_not_remembered(settings, monotonic):
+def test_nothing_found_is_not_remembered(settings, recheck_clock):
     """A key issued a moment after a miss is found on the next call."""
     settings.YIWANG_TEST_RECHECK = 60
     values: dict[str, str] = {}
@@ -71,7 +53,7 @@ def test_nothing_found_is_not_remembered(settings, monotonic):
     assert cache.get("new") == "issued"
 
 
-def test_clear_forgets_at_once(settings, monotonic):
+def test_clear_forgets_at_once(settings, recheck_clock):
     settings.YIWANG_TEST_RECHECK = 60
     values = {"a": "active"}
     load, _calls = counting(values)
@@ -84,13 +66,13 @@ def test_clear_forgets_at_once(settings, monotonic):
     assert cache.get("a") == "revoked"
 
 
-def test_the_entries_are_bounded_the_oldest_half_dropped(settings, monotonic):
+def test_the_entries_are_bounded_the_oldest_half_dropped(settings, recheck_clock):
     settings.YIWANG_TEST_RECHECK = 60
     load, calls = counting({n: n for n in range(10)})
     cache = Rechecked("YIWANG_TEST_RECHECK", load, max_entries=4)
     for n in range(4):
         cache.get(n)
-        monotonic.now += 1
+        recheck_clock.now += 1
 
     cache.get(4)  # full: 0 and 1, the oldest, are dropped
     calls.clear()
