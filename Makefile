@@ -52,15 +52,17 @@ run: setup fonts
 		$(BIN)/python manage.py open311_intake & intake=$$!;; esac; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## make test: set up, lint, check migrations, run the suite on SQLite, then on PostgreSQL
-# The two parallel unit passes take both cores; what follows them leaves one idle (the browser
-# pass drives one Chromium, lint and the live-server passes are short), so it runs together,
-# each pass with its own test database and its output printed whole when it ends. A failing
-# pass fails `make test` all the same. One at a time: make lint test-sqlite test-postgres.
+## make test: set up, run the suite on SQLite, then on PostgreSQL; lint, check migrations
+# The browser pass drives one Chromium and leaves a core mostly idle, so it runs beside the
+# PostgreSQL unit pass; lint and the two live-server passes, which are short, run together
+# last. Each pass has its own test database and prints its output whole when it ends; a
+# failing pass fails `make test` all the same. One at a time: make lint test-sqlite test-postgres.
+# GNU make 4 prints each pass's output whole (--output-sync); older makes interleave it.
+OUTPUT_SYNC := $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 test: setup
-	@$(MAKE) --no-print-directory test-sqlite-unit test-postgres-unit
-	@$(MAKE) --no-print-directory -j4 --output-sync=target \
-		lint test-sqlite-live test-postgres-browser test-postgres-live
+	@$(MAKE) --no-print-directory test-sqlite-unit
+	@$(MAKE) --no-print-directory -j2 $(OUTPUT_SYNC) test-postgres-unit test-postgres-browser
+	@$(MAKE) --no-print-directory -j3 $(OUTPUT_SYNC) lint test-sqlite-live test-postgres-live
 
 lint: setup
 	$(BIN)/ruff check src tests bench

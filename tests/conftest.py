@@ -56,6 +56,18 @@ def mqtt_broker_answers() -> bool:
     return _mqtt_answers[0]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """``YIWANG_TEST_DATABASE_NAME``: the test database's name, when two test runs share one
+    PostgreSQL server at once (`make test`'s live-server pass beside its browser pass);
+    default ``test_`` + the database's name (and xdist's worker suffix)."""
+    from django.conf import settings
+
+    name = os.environ.get("YIWANG_TEST_DATABASE_NAME")
+    if name:
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.db import connection
 

@@ -208,10 +208,6 @@ elif YIWANG_ENV == "test":
     # The router's tests turn YIWANG_DATABASE_REPLICA_READS on against this mirror.
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = ["yiwang.core.dbrouting.ReplicaRouter"]
-# The test database's name when two test runs share one PostgreSQL server at once (the
-# Makefile's live-server pass beside its browser pass); default: test_ + the name.
-if YIWANG_ENV == "test" and env_str("YIWANG_TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": env_str("YIWANG_TEST_DATABASE_NAME")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -80,3 +80,23 @@ def test_the_entries_are_bounded_the_oldest_half_dropped(settings, recheck_clock
         cache.get(n)
 
     assert calls == [0]
+
+
+def test_a_lookup_overtaken_by_a_clear_is_not_remembered(settings, recheck_clock):
+    """A thread reads the key while another revokes it and clears: what the first read
+    (the row before the revocation) must not outlive the clear."""
+    settings.YIWANG_TEST_RECHECK = 60
+    values = {"a": "active"}
+    cache: Rechecked[str, str]
+
+    def load(key):
+        found = values[key]
+        values[key] = "revoked"  # meanwhile, another thread revokes, commits, clears
+        cache.clear()
+        return found
+
+    cache = Rechecked("YIWANG_TEST_RECHECK", load)
+
+    assert cache.get("a") == "active"  # this request read it before the revocation
+    cache.load = lambda key: values[key]
+    assert cache.get("a") == "revoked"  # the next one looks again

@@ -34,7 +34,10 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int] | None:
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [connection.ops.quote_name(meta.db_table), meta.pk.column, count],
         )
-        return sorted(row[0] for row in cursor.fetchall())
+        ids = [row[0] for row in cursor.fetchall()]
+    # A key without a sequence (not an auto field) gives none.
+    assert None not in ids, f"{meta.db_table}.{meta.pk.column} has no sequence"
+    return sorted(ids)
 
 
 def rows_update(model: type[models.Model], objs: Sequence[models.Model], fields: list[str]) -> None:
@@ -61,6 +64,8 @@ def rows_write(model: type[models.Model], fields: list[str], rows: Sequence[Sequ
     pk = meta.pk
     assert pk is not None
     columns = [cast(models.Field[Any, Any], meta.get_field(name)) for name in fields]
+    # Columns of this model's own table (no parent of a multi-table model), never its key.
+    assert all(f.concrete and f.model is model and not f.primary_key for f in columns), fields
     prepared = [
         [
             *(f.get_db_prep_save(v, connection) for f, v in zip(columns, row[:-1], strict=True)),
@@ -73,7 +78,10 @@ def rows_write(model: type[models.Model], fields: list[str], rows: Sequence[Sequ
     names = [quote(str(f.column)) for f in columns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            types = [str(f.db_type(connection)).split("(")[0] for f in [*columns, pk]]
+            types = [str(f.db_type(connection)) for f in [*columns, pk]]
+            # An array column would be flattened by UNNEST (Django's bulk_create falls back
+            # there too): none is written this way.
+            assert not any(t.endswith("]") for t in types), types
             arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
             cursor.execute(
                 f"UPDATE {table} SET "  # noqa: S608 - names from the model

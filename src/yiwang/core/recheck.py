@@ -2,22 +2,26 @@
 
 Some rows are read by every request of a kind: an API request's bearer token and
 its owner; an Open311 POST's key and the category it files under. Reading them
-cost more than the rest of a queued Open311 POST (about 3.5 of its 7.7 ms of
-CPU, docs/open311.md) and about 1.2 ms of every API request, and they change a
-few times a year. :class:`Rechecked` keeps what one lookup found,
-per process, and looks again once the entry is older than a setting's seconds;
-0 looks on every call (the tests' setting, so a test sees every change at once).
+cost 3.6 of a queued Open311 POST's 7.7 ms of CPU (docs/open311.md) and about
+1.2 ms of every API request, and they change a few times a year.
+:class:`Rechecked` keeps what one lookup found, per process, and looks again
+once the entry is older than a setting's seconds; 0 looks on every call (the
+tests' setting, so a test sees every change at once).
 
 What the staleness means is said where each one is used: a change made in
-another process is seen by this one at most that many seconds later; the
-process that makes it calls :meth:`Rechecked.clear` and sees it at once.
+another process is seen by this one at most that many seconds later; where a
+change must count at once in the process that makes it (revoking a token or a
+key), that process calls :meth:`Rechecked.clear` after its commit, and a lookup
+running meanwhile does not store the row it read before.
 Nothing is remembered for a lookup that found nothing, so a row created
 meanwhile (a key just issued) is found on the next call, and garbage keys do
 not fill the memory. The entries are bounded (``max_entries``; beyond it the
 oldest half is dropped).
 
-Values are shared between the requests of a process: callers treat them as
-read-only.
+Values are shared between the requests of a process: a caller only reads them,
+or keeps their bookkeeping current (``last_used_at``); a caller that hands one
+to code that may change it gives that code a copy (the API token, whose owner
+becomes ``request.user``).
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ class Rechecked(Generic[K, V]):
         self.max_entries = max_entries
         self._entries: dict[K, tuple[float, V]] = {}
         self._lock = threading.Lock()
+        #: Moved by :meth:`clear`: a lookup that began before a clear does not store what it
+        #: read (the row as it was before the revocation the clear follows).
+        self._generation = 0
         _every.append(self)
 
     def seconds(self) -> float:
@@ -68,9 +75,12 @@ class Rechecked(Generic[K, V]):
             entry = self._entries.get(key)
             if entry is not None and now - entry[0] < seconds:
                 return entry[1]
+        generation = self._generation
         value = self.load(key)
         if value is not None and seconds > 0:
             with self._lock:
+                if generation != self._generation:
+                    return value
                 if len(self._entries) >= self.max_entries:
                     oldest = sorted(self._entries.items(), key=lambda item: item[1][0])
                     for stale, _entry in oldest[: self.max_entries // 2]:
@@ -81,4 +91,5 @@ class Rechecked(Generic[K, V]):
     def clear(self) -> None:
         """Forget everything: this process's next lookups read the database."""
         with self._lock:
+            self._generation += 1
             self._entries.clear()

@@ -106,7 +106,8 @@ def _locked_rows(buckets: Sequence[Bucket], now: dt.datetime) -> list[tuple[Buck
                 with transaction.atomic():
                     row = Throttle.objects.create(count=0, last_at=now, scope=scope, key=key)
             except IntegrityError:  # created by a parallel attempt since we looked
-                row = Throttle.objects.select_for_update().get(scope=scope, key=key)
+                row = _locked_row(scope, key)
+                assert row is not None  # it exists: its creation just collided
         rows.append((bucket, row))
     return rows
 
