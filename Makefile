@@ -54,15 +54,16 @@ run: setup fonts
 
 ## make test: set up, run the suite on SQLite, then on PostgreSQL; lint, check migrations
 # The browser pass drives one Chromium and leaves a core mostly idle, so it runs beside the
-# PostgreSQL unit pass; lint and the two live-server passes, which are short, run together
-# last. Each pass has its own test database and prints its output whole when it ends; a
-# failing pass fails `make test` all the same. One at a time: make lint test-sqlite test-postgres.
+# SQLite parallel pass; lint beside the PostgreSQL parallel pass; the two live-server passes
+# (the MQTT tests wait on the broker's timing) together at the end, on a quieter machine.
+# Each pass has its own test database and prints its output whole when it ends; a failing
+# pass fails `make test` all the same. One at a time: make lint test-sqlite test-postgres.
 # GNU make 4 prints each pass's output whole (--output-sync); older makes interleave it.
 OUTPUT_SYNC := $(if $(filter 3.%,$(MAKE_VERSION)),,--output-sync=target)
 test: setup
-	@$(MAKE) --no-print-directory test-sqlite-unit
-	@$(MAKE) --no-print-directory -j2 $(OUTPUT_SYNC) test-postgres-unit test-postgres-browser
-	@$(MAKE) --no-print-directory -j3 $(OUTPUT_SYNC) lint test-sqlite-live test-postgres-live
+	@$(MAKE) --no-print-directory -j2 $(OUTPUT_SYNC) test-sqlite-unit test-postgres-browser
+	@$(MAKE) --no-print-directory -j2 $(OUTPUT_SYNC) test-postgres-unit lint
+	@$(MAKE) --no-print-directory -j2 $(OUTPUT_SYNC) test-sqlite-live test-postgres-live
 
 lint: setup
 	$(BIN)/ruff check src tests bench
