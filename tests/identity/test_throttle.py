@@ -12,7 +12,7 @@ from tests.factories import T0, UserFactory
 from yiwang.core.models import AuditEntry
 from yiwang.identity.devices import SignInClient
 from yiwang.identity.models import Throttle
-from yiwang.identity.services import signin_attempt, throttles_purge
+from yiwang.identity.services import signin_attempt, throttle, throttles_purge
 from yiwang.identity.services.throttle import (
     REGISTER_NETWORK,
     RESET_CODE,
@@ -111,7 +111,7 @@ def test_parallel_guesses_are_counted_one_after_the_other(monkeypatch):
         for _ in range(4):
             signin_attempt(username="zhangsan", password="guess", client=client)
         # when six more arrive at once, each saving its count slowly under the lock
-        monkeypatch.setattr(Throttle, "save", slowed(Throttle.save))
+        monkeypatch.setattr(throttle, "_save", slowed(throttle._save))
         results = race(
             *[
                 lambda: signin_attempt(username="zhangsan", password="guess", client=client)
@@ -137,3 +137,47 @@ def test_free_attempts_pass_whatever_order_parallel_ones_stamped_the_clock():
     # then it goes ahead (it used to be told to wait the millisecond)
     assert wait == timedelta(0)
     assert Throttle.objects.get(key="203.0.113.9").count == 2
+
+
+def _synchronous_commit() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_charge_of_its_own_commits_without_waiting_for_the_disk():
+    # given the server's default, a commit that waits for its WAL on disk
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert _synchronous_commit() == "on"
+    bucket = Bucket(SIGNIN_NETWORK, "203.0.113.10")
+
+    # when an attempt is charged outside any transaction (a sign-in, an Open311 key)
+    with CaptureQueriesContext(connection) as captured:
+        assert throttle_charge([bucket], at=T0) == timedelta(0)
+
+    # then its own transaction asked not to wait, before it locked the row, and only it did
+    sql = [q["sql"] for q in captured.captured_queries if q["sql"] != "BEGIN"]
+    assert sql[0] == "SET LOCAL synchronous_commit TO OFF"
+    assert "FOR UPDATE" in sql[1]
+    assert _synchronous_commit() == "on"
+    assert Throttle.objects.get(key="203.0.113.10").count == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_charge_inside_a_callers_transaction_leaves_its_commit_durable():
+    from django.db import transaction
+
+    bucket = Bucket(REGISTER_NETWORK, "203.0.113.11")
+    with transaction.atomic():
+        UserFactory(username="lisi")
+        throttle_charge([bucket], at=T0)
+        # the caller's commit (the account it writes) still waits for the disk
+        assert _synchronous_commit() == "on"
+    assert Throttle.objects.get(key="203.0.113.11").count == 1

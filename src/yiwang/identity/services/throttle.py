@@ -122,17 +122,36 @@ def _save(row: Throttle) -> None:
         )
 
 
+def _commit_without_waiting() -> None:
+    """Let this transaction's commit return before its WAL reaches the disk (PostgreSQL's
+    ``synchronous_commit`` off for this transaction alone), so the rows' locks are released
+    without waiting for a disk flush. Every request of one Open311 key takes the same row:
+    with the flush inside the lock, the key's requests queued behind each other's fsync
+    (docs/open311.md, "Both at once"). Counts are still atomic and seen at once by every
+    other transaction; a crash of the database can lose the last fraction of a second's
+    counts (at most three ``wal_writer_delay``), which only ever lets a few more attempts
+    through once. Called only when the throttle's transaction is the outermost: inside a
+    caller's transaction it would make the caller's commit asynchronous too."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def throttle_charge(buckets: Sequence[Bucket], *, at: dt.datetime | None = None) -> dt.timedelta:
     """Count one attempt in every bucket, unless one of them still asks for a wait.
 
     Returns the longest wait still due (nothing counted then), or zero when the
     attempt was counted and may go ahead. Locks the buckets' rows (``SELECT …
     FOR UPDATE``, created when missing) in its own transaction, so parallel
-    attempts are counted one after the other. Writes no audit entry: the
-    caller records what the attempt was.
+    attempts are counted one after the other; its commit does not wait for the
+    disk (:func:`_commit_without_waiting`). Writes no audit entry: the caller
+    records what the attempt was.
     """
     now = at or timezone.now()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
+        if outermost:
+            _commit_without_waiting()
         rows = _locked_rows(buckets, now)
         wait = dt.timedelta(0)
         for bucket, row in rows:
@@ -156,7 +175,10 @@ def throttle_refund(buckets: Sequence[Bucket], *, at: dt.datetime | None = None)
     Locks the rows; a bucket left with nothing remembered is deleted.
     """
     now = at or timezone.now()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
+        if outermost:
+            _commit_without_waiting()
         for bucket, row in _locked_rows(buckets, now):
             remaining = bucket.rule.remembered(row.count, row.last_at, now) - 1
             if remaining <= 0:
