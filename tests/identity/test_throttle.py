@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import hypothesis
 import pytest
 import time_machine
+from hypothesis import strategies as st
 
 from tests.concurrency import race, slowed
 from tests.factories import T0, UserFactory
 from yiwang.core.models import AuditEntry
+from yiwang.events.services.open311 import rate_rule
 from yiwang.identity.devices import SignInClient
 from yiwang.identity.models import Throttle
 from yiwang.identity.services import signin_attempt, throttle, throttles_purge
@@ -164,7 +167,7 @@ def test_a_charge_of_its_own_commits_without_waiting_for_the_disk():
     # then its own transaction asked not to wait, before it locked the row, and only it did
     sql = [q["sql"] for q in captured.captured_queries if q["sql"] != "BEGIN"]
     assert sql[0] == "SET LOCAL synchronous_commit TO OFF"
-    assert "FOR UPDATE" in sql[1]
+    assert "identity_throttle" in sql[1]  # the row locked (created, the first time) after it
     assert _synchronous_commit() == "on"
     assert Throttle.objects.get(key="203.0.113.10").count == 1
 
@@ -181,3 +184,63 @@ def test_a_charge_inside_a_callers_transaction_leaves_its_commit_durable():
         # the caller's commit (the account it writes) still waits for the disk
         assert _synchronous_commit() == "on"
     assert Throttle.objects.get(key="203.0.113.11").count == 1
+
+
+RULES = [
+    SIGNIN_CLIENT_ACCOUNT,
+    SIGNIN_NETWORK,
+    SIGNIN_ACCOUNT,
+    RESET_CODE,
+    REGISTER_NETWORK,
+    rate_rule("open311_key", 60),
+    rate_rule("open311_key", 1_000_000),
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    rule=st.sampled_from(RULES),
+    count=st.none() | st.integers(min_value=0, max_value=60),  # None: no row yet
+    age=st.integers(min_value=-2_000_000, max_value=4 * 3600 * 1_000_000),  # µs, may be ahead
+)
+def test_the_one_statement_charge_does_what_the_rule_says(rule, count, age):
+    # given a bucket's row with some attempts remembered, stamped some time before now
+    # (or no row at all)
+    bucket = Bucket(rule, "203.0.113.20")
+    Throttle.objects.filter(scope=rule.scope, key=bucket.key).delete()
+    last_at = T0 - timedelta(microseconds=age)
+    if count is not None:
+        count = min(count, rule.saturation)
+        Throttle.objects.create(scope=rule.scope, key=bucket.key, count=count, last_at=last_at)
+
+    # when the single statement is tried
+    charged = throttle._charged_at_once(bucket, T0)
+
+    # then it charges exactly when the rule lets the attempt through (a first attempt and a
+    # zero count always go ahead), and writes the count the rule remembers plus this one
+    row = Throttle.objects.get(scope=rule.scope, key=bucket.key)
+    if count is None:
+        assert charged
+        assert (row.count, row.last_at) == (1, T0)
+        return
+    wait = rule.wait_after(count) if count else timedelta(0)
+    allowed = not wait or last_at + wait <= T0
+    assert charged == allowed
+    if allowed:
+        assert row.count == min(rule.saturation, rule.remembered(count, last_at, T0) + 1)
+        assert row.last_at == T0
+    else:
+        assert (row.count, row.last_at) == (count, last_at)
+
+
+@pytest.mark.django_db
+def test_a_rate_of_60_a_minute_lets_60_through_then_asks_a_second():
+    # hand-worked: 60 free at once; the 61st waits 60/60 = 1 s; a second later one more
+    bucket = Bucket(rate_rule("open311_key", 60), "key-7")
+    assert all(throttle_charge([bucket], at=T0) == timedelta(0) for _ in range(60))
+    assert throttle_charge([bucket], at=T0) == S
+    assert Throttle.objects.get(key="key-7").count == 60
+    assert throttle_charge([bucket], at=T0 + S) == timedelta(0)
+    assert Throttle.objects.get(key="key-7").count == 60  # one forgotten, one counted
