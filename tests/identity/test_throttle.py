@@ -167,7 +167,8 @@ def test_a_charge_of_its_own_commits_without_waiting_for_the_disk():
     # then its own transaction asked not to wait, before it locked the row, and only it did
     sql = [q["sql"] for q in captured.captured_queries if q["sql"] != "BEGIN"]
     assert sql[0] == "SET LOCAL synchronous_commit TO OFF"
-    assert "identity_throttle" in sql[1]  # the row locked (created, the first time) after it
+    # the row created (and so locked) by the one-statement charge after it
+    assert sql[1].startswith('INSERT INTO "identity_throttle"') and "ON CONFLICT" in sql[1]
     assert _synchronous_commit() == "on"
     assert Throttle.objects.get(key="203.0.113.10").count == 1
 
@@ -194,6 +195,7 @@ RULES = [
     REGISTER_NETWORK,
     rate_rule("open311_key", 60),
     rate_rule("open311_key", 1_000_000),
+    rate_rule("open311_key", 7),  # an interval that is not a whole number of seconds
 ]
 
 
@@ -205,6 +207,11 @@ RULES = [
     count=st.none() | st.integers(min_value=0, max_value=60),  # None: no row yet
     age=st.integers(min_value=-2_000_000, max_value=4 * 3600 * 1_000_000),  # µs, may be ahead
 )
+# the boundaries: 7 a minute waits 60/7 s, 8,571,429 µs to the microsecond, after 7 at once;
+# one forgotten at that pace too; a row above its saturation (the key's rate lowered since)
+@hypothesis.example(rule=rate_rule("open311_key", 7), count=7, age=8_571_428)
+@hypothesis.example(rule=rate_rule("open311_key", 7), count=7, age=8_571_429)
+@hypothesis.example(rule=rate_rule("open311_key", 7), count=60, age=17_142_858)
 def test_the_one_statement_charge_does_what_the_rule_says(rule, count, age):
     # given a bucket's row with some attempts remembered, stamped some time before now
     # (or no row at all)
@@ -212,7 +219,6 @@ def test_the_one_statement_charge_does_what_the_rule_says(rule, count, age):
     Throttle.objects.filter(scope=rule.scope, key=bucket.key).delete()
     last_at = T0 - timedelta(microseconds=age)
     if count is not None:
-        count = min(count, rule.saturation)
         Throttle.objects.create(scope=rule.scope, key=bucket.key, count=count, last_at=last_at)
 
     # when the single statement is tried

@@ -161,7 +161,7 @@ def _charged_at_once(bucket: Bucket, now: dt.datetime) -> bool:
             f"FLOOR({elapsed} / %(forget)s)))::integer + 1), last_at = %(now)s "
             f"WHERE t.count = 0 OR t.count < %(free)s "
             f"OR {elapsed} >= LEAST(%(max)s, %(first)s * POWER(2, "
-            f"LEAST(t.count - %(free)s, %(doublings)s))) RETURNING t.id",
+            f"GREATEST(0, LEAST(t.count - %(free)s, %(doublings)s)))) RETURNING t.id",
             {
                 "now": now,
                 "saturation": rule.saturation,
