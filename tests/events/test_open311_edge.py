@@ -17,7 +17,7 @@ from yiwang.events import services as event_services
 from yiwang.events.models import ApiKey, Category, IntakeRequest
 from yiwang.events.services import open311_intake_register
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]  # at tests.clock.NOW
 
 RECHECK = 2  # seconds: lookups_trusted's setting
 
